@@ -1,0 +1,1 @@
+"""Users, roles, grants, passwords, keys and field encryption."""

@@ -1,0 +1,110 @@
+"""Administration through the door: agencies, users, grants and panels."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from joinedup.access.passwords import hash_password
+from joinedup.model.access import Grant, User
+from joinedup.model.base import utcnow
+from joinedup.model.organisation import Agency
+from joinedup.model.panel import Panel, PanelMember
+from joinedup.model.policy import policy
+from joinedup.store.actor_session import ActorSession, NotFound
+
+
+def agency_by_name(session: ActorSession, name: str) -> Agency:
+    """The agency called ``name`` (exact match)."""
+    found = session.list(Agency, where={"name": name})
+    if not found:
+        raise NotFound(f"no agency named {name!r}")
+    return found[0]
+
+
+def user_by_name(session: ActorSession, username: str) -> User:
+    """The user called ``username``."""
+    found = session.list(User, where={"username": username})
+    if not found:
+        raise NotFound(f"no user named {username!r}")
+    return found[0]
+
+
+def add_agency(session: ActorSession, name: str, kind: str) -> Agency:
+    """Register a partner agency."""
+    return session.add(Agency(name=name, kind=kind))
+
+
+def add_user(
+    session: ActorSession,
+    username: str,
+    agency: str,
+    role: str,
+    display_name: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Create a user in ``agency`` with ``role``; the password is stored as argon2id."""
+    policy().role(role)  # unknown roles are refused
+    target = agency_by_name(session, agency)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        agency_id=target.id,
+        role=role,
+        password_hash=hash_password(password) if password else None,
+        created_at=utcnow(),
+    )
+    return session.add(user)
+
+
+def add_grant(
+    session: ActorSession,
+    username: str,
+    agency: str,
+    purpose: str,
+    reason: str,
+    expires_at: datetime,
+    case_id: str | None = None,
+) -> Grant:
+    """Give ``username`` expiring access to ``agency``'s records (or one case of it)."""
+    if expires_at <= utcnow():
+        raise ValueError("a grant must expire in the future")
+    user = user_by_name(session, username)
+    target = agency_by_name(session, agency)
+    grant = Grant(
+        user_id=user.id,
+        agency_id=target.id,
+        case_id=case_id,
+        purpose=purpose,
+        reason=reason,
+        granted_by=session.actor.user_id,
+        created_at=utcnow(),
+        expires_at=expires_at,
+    )
+    return session.add(grant)
+
+
+def revoke_grant(session: ActorSession, grant_id: str) -> Grant:
+    """Revoke a grant now (it stops working at once)."""
+    return session.update(Grant, grant_id, revoked_at=utcnow())
+
+
+def add_panel(session: ActorSession, name: str, agency: str) -> Panel:
+    """Create a standing panel hosted by ``agency``."""
+    return session.add(Panel(name=name, agency_id=agency_by_name(session, agency).id))
+
+
+def add_panel_member(session: ActorSession, panel_name: str, username: str) -> PanelMember:
+    """Seat ``username`` on the panel ``panel_name``."""
+    panels = session.list(Panel, where={"name": panel_name})
+    if not panels:
+        raise NotFound(f"no panel named {panel_name!r}")
+    user = user_by_name(session, username)
+    return session.add(
+        PanelMember(panel_id=panels[0].id, user_id=user.id, added_at=utcnow())
+    )
+
+
+def generated_password() -> str:
+    """A random password for a new account (shown once)."""
+    return secrets.token_urlsafe(18)

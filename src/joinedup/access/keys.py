@@ -1,0 +1,131 @@
+"""Keys held outside the database: the audit HMAC key and the field-encryption keyring.
+
+Keys come from the environment (``JOINEDUP_AUDIT_KEY``, ``JOINEDUP_FIELD_KEYS``) or from files
+under ``JOINEDUP_HOME/keys`` (mode 0600). In dev mode missing key files are generated; in
+production a missing key is an error, so the platform never runs on a default secret.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+AUDIT_KEY_BYTES = 32
+FIELD_KEY_BYTES = 32  # AES-256
+
+
+class KeyMaterialError(RuntimeError):
+    """A key is missing, malformed or too short."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """Field-encryption keys by id; ``active`` encrypts, every key decrypts."""
+
+    active: str
+    keys: dict[str, bytes]
+
+    def key(self, key_id: str) -> bytes:
+        """The key with ``key_id``; raises if unknown (e.g. retired and removed)."""
+        try:
+            return self.keys[key_id]
+        except KeyError as exc:
+            raise KeyMaterialError(f"field key {key_id!r} is not in the keyring") from exc
+
+    def to_json(self) -> str:
+        """Serialise for the key file."""
+        return json.dumps(
+            {"active": self.active, "keys": {k: v.hex() for k, v in sorted(self.keys.items())}},
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, *, where: str) -> Keyring:
+        """Parse a keyring document; errors name ``where``."""
+        try:
+            raw = json.loads(text)
+            keys = {str(k): bytes.fromhex(v) for k, v in raw["keys"].items()}
+            active = str(raw["active"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise KeyMaterialError(f"{where}: not a valid keyring ({exc})") from exc
+        if active not in keys:
+            raise KeyMaterialError(f"{where}: active key {active!r} is not in the keyring")
+        short = [k for k, v in keys.items() if len(v) != FIELD_KEY_BYTES]
+        if short:
+            raise KeyMaterialError(f"{where}: keys {short} are not {FIELD_KEY_BYTES} bytes")
+        return cls(active=active, keys=keys)
+
+    def rotated(self) -> Keyring:
+        """A new keyring with a fresh active key; old keys are kept for decryption."""
+        new_id = f"k{len(self.keys) + 1}-{secrets.token_hex(2)}"
+        return Keyring(active=new_id, keys={**self.keys, new_id: secrets.token_bytes(32)})
+
+
+def _write_secret(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def audit_key_path(home: Path) -> Path:
+    """Where the audit HMAC key file lives."""
+    return home / "keys" / "audit.key"
+
+
+def field_keyring_path(home: Path) -> Path:
+    """Where the field-encryption keyring lives."""
+    return home / "keys" / "field-keys.json"
+
+
+def load_audit_key(home: Path, *, create: bool, env: dict[str, str] | None = None) -> bytes:
+    """The audit HMAC key from ``JOINEDUP_AUDIT_KEY`` or the key file (created if allowed)."""
+    env = dict(os.environ if env is None else env)
+    if env.get("JOINEDUP_AUDIT_KEY"):
+        return _parse_audit_key(env["JOINEDUP_AUDIT_KEY"], where="JOINEDUP_AUDIT_KEY")
+    path = audit_key_path(home)
+    if not path.exists():
+        if not create:
+            raise KeyMaterialError(
+                f"audit key not found: set JOINEDUP_AUDIT_KEY or create {path} "
+                "(joinedup init does so in dev mode)"
+            )
+        _write_secret(path, secrets.token_hex(AUDIT_KEY_BYTES) + "\n")
+    return _parse_audit_key(path.read_text(encoding="utf-8"), where=str(path))
+
+
+def _parse_audit_key(text: str, *, where: str) -> bytes:
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError as exc:
+        raise KeyMaterialError(f"{where}: audit key must be hex") from exc
+    if len(key) < AUDIT_KEY_BYTES:
+        raise KeyMaterialError(f"{where}: audit key must be at least {AUDIT_KEY_BYTES} bytes")
+    return key
+
+
+def load_keyring(home: Path, *, create: bool, env: dict[str, str] | None = None) -> Keyring:
+    """The field keyring from ``JOINEDUP_FIELD_KEYS`` or the key file (created if allowed)."""
+    env = dict(os.environ if env is None else env)
+    if env.get("JOINEDUP_FIELD_KEYS"):
+        return Keyring.from_json(env["JOINEDUP_FIELD_KEYS"], where="JOINEDUP_FIELD_KEYS")
+    path = field_keyring_path(home)
+    if not path.exists():
+        if not create:
+            raise KeyMaterialError(f"field keyring not found: set JOINEDUP_FIELD_KEYS or create {path}")
+        key_id = f"k1-{secrets.token_hex(2)}"
+        ring = Keyring(active=key_id, keys={key_id: secrets.token_bytes(FIELD_KEY_BYTES)})
+        _write_secret(path, ring.to_json())
+    return Keyring.from_json(path.read_text(encoding="utf-8"), where=str(path))
+
+
+def save_keyring(home: Path, ring: Keyring) -> Path:
+    """Write ``ring`` to the key file (used by key rotation)."""
+    path = field_keyring_path(home)
+    _write_secret(path, ring.to_json())
+    return path

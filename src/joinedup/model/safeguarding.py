@@ -1,0 +1,83 @@
+"""Safeguarding cases, person categories, risk assessments, flags and intelligence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from joinedup.model.base import CaseLinked, Id, JsonDict, PersonCategoryCode, ShortText
+
+PlanStatus = Literal["none", "child_in_need", "child_protection", "looked_after"]
+RiskCategory = Literal["none", "category_1", "category_2", "category_3"]
+FlagStatus = Literal["open", "acknowledged", "resolved"]
+
+
+class SafeguardingCase(CaseLinked):
+    """A child's CSE episode: allocated worker, plan status and placement."""
+
+    child_person_id: Id
+    status: Literal["open", "closed"] = "open"
+    allocated_worker_id: Id | None = None
+    plan_status: PlanStatus = "none"
+    placement_type: ShortText | None = None
+    placed_out_of_area: bool = False
+    opened_on: date | None = None
+    closed_on: date | None = None
+
+
+class PersonCategory(CaseLinked):
+    """A person's category in one case (DPA 2018 s.38): victim, suspect, witness, ..."""
+
+    person_id: Id
+    category: PersonCategoryCode
+    retention_review_on: date | None = None
+
+
+class IndicatorAnswer(BaseModel):
+    """One answered indicator of the risk tool, citing its evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicator: str = Field(min_length=1, max_length=64)
+    present: bool
+    evidence_record_ids: tuple[Id, ...] = ()
+    note: ShortText | None = None
+
+
+class RiskAssessment(CaseLinked):
+    """One version of a CSE risk assessment."""
+
+    child_person_id: Id
+    tool_version: str = Field(min_length=1, max_length=32)
+    version: int = Field(ge=1, default=1)
+    answers: list[IndicatorAnswer] = Field(default_factory=list)
+    score: float | None = None
+    category: RiskCategory = "none"
+    assessor_id: Id | None = None
+    assessed_on: date
+    next_review_due: date | None = None
+
+
+class Flag(CaseLinked):
+    """A rule's finding about a subject, with its evidence, status and owner."""
+
+    rule_id: str = Field(min_length=1, max_length=64)
+    subject_type: str = Field(min_length=1, max_length=32)
+    subject_id: Id
+    evidence: JsonDict = Field(default_factory=dict)
+    status: FlagStatus = "open"
+    owner_agency_id: Id | None = None
+    resolution: ShortText | None = None
+
+
+class IntelligenceSubmission(CaseLinked):
+    """A concern or piece of intelligence from any agency, routed to recipients."""
+
+    summary: str = Field(min_length=1, max_length=20_000)
+    recipient_agency_ids: list[Id] = Field(default_factory=list)
+    acknowledge_by: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: Id | None = None
+    escalated_at: datetime | None = None

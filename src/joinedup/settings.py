@@ -1,0 +1,49 @@
+"""Run-time settings, read from the environment once per command.
+
+| variable                 | meaning                                                      | default                      |
+|--------------------------|--------------------------------------------------------------|------------------------------|
+| ``JOINEDUP_DATABASE_URL`` | SQLAlchemy URL of the store                                  | ``sqlite:///joinedup.db``    |
+| ``JOINEDUP_HOME``         | folder for keys and audit checkpoints (outside the database) | ``.joinedup``                |
+| ``JOINEDUP_USER``         | user the command acts as (``--as`` overrides)                | none                         |
+| ``JOINEDUP_ENV``          | ``dev`` creates missing keys; ``production`` refuses to      | ``dev``                      |
+| ``JOINEDUP_AUDIT_KEY``    | hex HMAC key for the audit chain (instead of the key file)   | key file in ``JOINEDUP_HOME`` |
+| ``JOINEDUP_FIELD_KEYS``   | JSON keyring for field encryption (instead of the key file)  | key file in ``JOINEDUP_HOME`` |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///joinedup.db"
+SERVICE_ACCOUNT = "joinedup-service"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings resolved from the environment."""
+
+    database_url: str
+    home: Path
+    user: str | None
+    environment: str
+
+    @property
+    def dev_mode(self) -> bool:
+        """True when missing keys may be generated on the fly."""
+        return self.environment == "dev"
+
+
+def from_environment(env: dict[str, str] | None = None) -> Settings:
+    """Read :class:`Settings` from ``env`` (default: the process environment)."""
+    env = dict(os.environ if env is None else env)
+    environment = env.get("JOINEDUP_ENV", "dev").strip().lower() or "dev"
+    if environment not in {"dev", "production"}:
+        raise ValueError(f"JOINEDUP_ENV must be 'dev' or 'production', not {environment!r}")
+    return Settings(
+        database_url=env.get("JOINEDUP_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        home=Path(env.get("JOINEDUP_HOME", "").strip() or ".joinedup"),
+        user=env.get("JOINEDUP_USER", "").strip() or None,
+        environment=environment,
+    )

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, Alembic migrations and the actor-bound door (scope + audit)."""

@@ -1,0 +1,280 @@
+"""One actor's transaction: scoped reads and writes, each written to the audit chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, Select, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from joinedup.model.access import Actor
+from joinedup.model.audit import Access, AuditEvent, Operation
+from joinedup.model.base import Owned
+from joinedup.model.policy import Category, policy
+from joinedup.store import audit
+from joinedup.store.checkpoint import CheckpointFile
+from joinedup.store.kinds import Kind, kind_of
+from joinedup.store.scope import scope_clause
+from joinedup.store.tables.admin import ErasureRow
+
+M = TypeVar("M", bound=BaseModel)
+_CHUNK = 5000
+
+
+class NotFound(LookupError):
+    """No such row, or none the actor may reach (the two are deliberately the same)."""
+
+
+class Forbidden(PermissionError):
+    """The actor may not perform this write (or act for this purpose)."""
+
+
+class ActorSession:
+    """Scoped, audited access for one actor and purpose inside one transaction."""
+
+    def __init__(
+        self,
+        orm: Session,
+        actor: Actor,
+        purpose: str,
+        audit_key: bytes,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.actor = actor
+        self.purpose = purpose
+        self._orm = orm
+        self._key = audit_key
+        self._clock = clock
+        self.audit_head: tuple[int, str] | None = None
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def _log(
+        self,
+        operation: Operation,
+        access: Access,
+        object_type: str,
+        ids: Sequence[str],
+        recipient: str | None = None,
+    ) -> None:
+        entry = audit.Entry(
+            actor_id=self.actor.user_id,
+            actor_name=self.actor.username,
+            agency_id=self.actor.agency_id,
+            role=self.actor.role,
+            operation=operation,
+            access=access,
+            object_type=object_type,
+            object_ids=ids,
+            purpose=self.purpose,
+            recipient=recipient,
+        )
+        self.audit_head = audit.append(self._orm, self._key, entry, self._clock())
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _scoped(self, kind: Kind, operation: Operation) -> Select[Any]:
+        return select(kind.table).where(scope_clause(kind, self.actor, operation, self._clock()))
+
+    def _to_model(self, kind: Kind, row: Any) -> Any:
+        data = {name: getattr(row, name) for name in kind.model.model_fields}
+        for secret in kind.secret_columns:
+            data[secret] = None
+        return kind.model.model_validate(data)
+
+    def _to_values(self, kind: Kind, obj: BaseModel) -> dict[str, Any]:
+        values = obj.model_dump(mode="python")
+        columns = kind.table.__table__.columns  # type: ignore[attr-defined]
+        json_columns = {c.key for c in columns if isinstance(c.type, JSON)}
+        if json_columns:
+            values.update(obj.model_dump(mode="json", include=json_columns))
+        return values
+
+    def _stamp(self, obj: M) -> M:
+        update: dict[str, Any] = {}
+        if isinstance(obj, Owned) and obj.created_by is None:
+            update["created_by"] = self.actor.user_id
+        if kind_of(type(obj)).name == "case" and getattr(obj, "case_id", None) is None:
+            update["case_id"] = obj.id  # type: ignore[attr-defined]
+        return obj.model_copy(update=update) if update else obj
+
+    def _filtered(self, stmt: Select[Any], kind: Kind, where: Mapping[str, Any] | None) -> Select[Any]:
+        for name, value in (where or {}).items():
+            if name not in kind.model.model_fields:
+                raise ValueError(f"{kind.name} has no field {name!r}")
+            stmt = stmt.where(getattr(kind.table, name) == value)
+        return stmt
+
+    def _count_in_scope(self, kind: Kind, ids: Sequence[str], operation: Operation) -> int:
+        total = 0
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            total += self._orm.execute(
+                select(func.count())
+                .select_from(kind.table)
+                .where(
+                    kind.table.id.in_(chunk),  # type: ignore[attr-defined]
+                    scope_clause(kind, self.actor, operation, self._clock()),
+                )
+            ).scalar_one()
+        return total
+
+    def require(self, operation: Operation, category: Category) -> None:
+        """Raise :class:`Forbidden` unless the role has any reach for this operation."""
+        if not policy().reaches(self.actor.role, operation, category):
+            raise Forbidden(f"role {self.actor.role!r} may not perform {operation} on {category}")
+
+    # -- collection and alteration ---------------------------------------------------------
+
+    def add(self, obj: M) -> M:
+        """Store a new object (collection); it must fall within the actor's scope."""
+        return self.add_all([obj])[0]
+
+    def add_all(self, objs: Sequence[M]) -> list[M]:
+        """Store many objects of one kind in bulk, with one audit row naming every id."""
+        if not objs:
+            return []
+        kind = kind_of(type(objs[0]))
+        if any(type(o) is not kind.model for o in objs):
+            raise TypeError("add_all takes objects of one kind")
+        self.require("collection", kind.category)
+        stamped = [self._stamp(o) for o in objs]
+        self._orm.execute(insert(kind.table), [self._to_values(kind, o) for o in stamped])
+        ids = [o.id for o in stamped]  # type: ignore[attr-defined]
+        if self._count_in_scope(kind, ids, "collection") != len(ids):
+            raise Forbidden(
+                f"role {self.actor.role!r} of agency {self.actor.agency_id} may not add "
+                f"{kind.name} rows for another agency"
+            )
+        self._log("collection", "add", kind.name, ids)
+        return stamped
+
+    def update(self, model: type[M], obj_id: str, **changes: Any) -> M:
+        """Change fields of an object in scope (alteration)."""
+        kind = kind_of(model)
+        row = self._orm.execute(
+            self._scoped(kind, "alteration").where(kind.table.id == obj_id)  # type: ignore[attr-defined]
+        ).scalar_one_or_none()
+        if row is None:
+            raise NotFound(f"no {kind.name} with id {obj_id}")
+        if "id" in changes:
+            raise ValueError("an object's id cannot change")
+        current = self._to_model(kind, row).model_dump()
+        for secret in kind.secret_columns:
+            current[secret] = getattr(row, secret)
+        updated = model.model_validate({**current, **changes})
+        values = self._to_values(kind, updated)
+        for name in changes:
+            setattr(row, name, values[name])
+        self._orm.flush()
+        if self._count_in_scope(kind, [obj_id], "alteration") != 1:
+            raise Forbidden(f"the change would move {kind.name} {obj_id} out of your scope")
+        self._log("alteration", "update", kind.name, [obj_id])
+        return updated
+
+    def erase(self, model: type[BaseModel], obj_id: str, reason: str) -> None:
+        """Erase an object: it disappears from every query (erasure is logged)."""
+        kind = kind_of(model)
+        if self._count_in_scope(kind, [obj_id], "erasure") != 1:
+            raise NotFound(f"no {kind.name} with id {obj_id}")
+        self._orm.add(
+            ErasureRow(
+                id=f"erasure-{kind.name}-{obj_id}",
+                object_type=kind.name,
+                object_id=obj_id,
+                reason=reason,
+                erased_by=self.actor.user_id,
+                erased_at=self._clock(),
+            )
+        )
+        self._orm.flush()
+        self._log("erasure", "erase", kind.name, [obj_id])
+
+    # -- consultation and disclosure -------------------------------------------------------
+
+    def get(self, model: type[M], obj_id: str) -> M:
+        """One object by id; :class:`NotFound` when missing or out of scope."""
+        kind = kind_of(model)
+        row = self._orm.execute(
+            self._scoped(kind, "consultation").where(kind.table.id == obj_id)  # type: ignore[attr-defined]
+        ).scalar_one_or_none()
+        if row is None:
+            raise NotFound(f"no {kind.name} with id {obj_id}")
+        self._log("consultation", "get", kind.name, [obj_id])
+        result: M = self._to_model(kind, row)
+        return result
+
+    def list(
+        self,
+        model: type[M],
+        where: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[M]:
+        """Objects in scope matching ``where`` (field equality), in id order."""
+        return self._read(model, "consultation", "list", where, None, limit, offset)
+
+    def search(self, model: type[M], text: str, limit: int | None = 100) -> list[M]:
+        """Objects in scope whose search columns contain ``text`` (case-insensitive)."""
+        return self._read(model, "consultation", "search", None, text, limit, 0)
+
+    def export(
+        self, model: type[M], recipient: str, where: Mapping[str, Any] | None = None
+    ) -> list[M]:
+        """Objects in scope for disclosure to ``recipient`` (logged with the recipient)."""
+        if not recipient.strip():
+            raise ValueError("an export needs a recipient")
+        return self._read(model, "disclosure", "export", where, None, None, 0, recipient)
+
+    def _read(
+        self,
+        model: type[M],
+        operation: Operation,
+        access: Access,
+        where: Mapping[str, Any] | None,
+        text: str | None,
+        limit: int | None,
+        offset: int,
+        recipient: str | None = None,
+    ) -> list[M]:
+        kind = kind_of(model)
+        stmt = self._filtered(self._scoped(kind, operation), kind, where)
+        if text is not None:
+            needle = text.lower()
+            columns = [kind.column(c) for c in kind.search_columns]
+            if not columns:
+                raise ValueError(f"{kind.name} is not searchable")
+            stmt = stmt.where(or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns)))
+        stmt = stmt.order_by(kind.table.id).offset(offset)  # type: ignore[attr-defined]
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        results: list[M] = [self._to_model(kind, row) for row in self._orm.execute(stmt).scalars()]
+        self._log(operation, access, kind.name, [r.id for r in results], recipient)  # type: ignore[attr-defined]
+        return results
+
+    # -- combination and audit -------------------------------------------------------------
+
+    def combine(self, model: type[BaseModel], ids: Iterable[str]) -> None:
+        """Record that objects were combined (record linkage, merges)."""
+        kind = kind_of(model)
+        id_list = sorted(set(ids))
+        if self._count_in_scope(kind, id_list, "combination") != len(id_list):
+            raise NotFound(f"some {kind.name} ids are missing")
+        self._log("combination", "combine", kind.name, id_list)
+
+    def audit_trail(self, record_id: str) -> list[AuditEvent]:
+        """Who processed ``record_id``, when, how and why (auditors only)."""
+        self.require("consultation", "audit")
+        events = audit.events_for_record(self._orm, record_id)
+        self._log("consultation", "list", "audit_event", [str(e.seq) for e in events])
+        return events
+
+    def verify_chain(self, checkpoint: CheckpointFile) -> audit.Verification:
+        """Verify the whole audit chain against the key and the checkpoint."""
+        self.require("consultation", "audit_chain")
+        result = audit.verify(self._orm.connection(), self._key, checkpoint)
+        self._log("consultation", "verify", "audit_chain", [])
+        return result

@@ -1,0 +1,88 @@
+"""The registry of kinds: domain type <-> table, access category and scope columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from joinedup.model import access, organisation, panel, pole, records, safeguarding
+from joinedup.model.policy import Category
+from joinedup.store.tables import admin as t_admin
+from joinedup.store.tables import cases as t_cases
+from joinedup.store.tables import panel as t_panel
+from joinedup.store.tables import pole as t_pole
+from joinedup.store.tables import records as t_records
+from joinedup.store.tables.base import Base
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one domain type is stored and reached."""
+
+    name: str
+    model: type[BaseModel]
+    table: type[Base]
+    category: Category
+    owner_column: str | None = "agency_id"
+    case_column: str | None = None
+    panel_column: str | None = None
+    creator_column: str | None = "created_by"
+    search_columns: tuple[str, ...] = ()
+    secret_columns: tuple[str, ...] = ()
+
+    def column(self, name: str | None) -> Any:
+        """The table column called ``name`` (None when the kind has no such column)."""
+        return None if name is None else getattr(self.table, name)
+
+
+def _case(name: str, model: type[BaseModel], table: type[Base], **kw: Any) -> Kind:
+    return Kind(name, model, table, "case", case_column="case_id", **kw)
+
+
+def _panel(name: str, model: type[BaseModel], table: type[Base], **kw: Any) -> Kind:
+    return Kind(name, model, table, "panel", case_column="case_id", panel_column="panel_id", **kw)
+
+
+_ALL = (
+    Kind("agency", organisation.Agency, t_admin.AgencyRow, "directory",
+         owner_column="id", creator_column=None, search_columns=("name",)),
+    Kind("source", organisation.Source, t_admin.SourceRow, "directory", search_columns=("name",)),
+    Kind("user", access.User, t_admin.UserRow, "admin", creator_column=None,
+         search_columns=("username", "display_name"), secret_columns=("password_hash",)),
+    Kind("grant", access.Grant, t_admin.GrantRow, "admin", creator_column="granted_by"),
+    Kind("panel", panel.Panel, t_admin.PanelRow, "admin", search_columns=("name",)),
+    Kind("panel_member", panel.PanelMember, t_admin.PanelMemberRow, "admin",
+         owner_column=None, creator_column=None),
+    Kind("batch", organisation.Batch, t_records.BatchRow, "case", search_columns=("file_name",)),
+    Kind("source_record", records.SourceRecord, t_records.SourceRecordRow, "case",
+         search_columns=("agency_key",)),
+    Kind("person", pole.Person, t_pole.PersonRow, "case", search_columns=("forename", "surname")),
+    Kind("object", pole.PoleObject, t_pole.ObjectRow, "case", search_columns=("key",)),
+    Kind("location", pole.Location, t_pole.LocationRow, "case",
+         search_columns=("address", "postcode")),
+    Kind("event", pole.Event, t_pole.EventRow, "case"),
+    Kind("event_participant", pole.EventParticipant, t_pole.EventParticipantRow, "case"),
+    Kind("link", pole.Link, t_pole.LinkRow, "case"),
+    _case("case", safeguarding.SafeguardingCase, t_cases.CaseRow),
+    _case("person_category", safeguarding.PersonCategory, t_cases.PersonCategoryRow),
+    _case("risk_assessment", safeguarding.RiskAssessment, t_cases.RiskAssessmentRow),
+    _case("flag", safeguarding.Flag, t_cases.FlagRow, search_columns=("rule_id",)),
+    _case("intelligence_submission", safeguarding.IntelligenceSubmission, t_cases.SubmissionRow),
+    _panel("panel_meeting", panel.PanelMeeting, t_panel.MeetingRow),
+    _panel("agenda_item", panel.AgendaItem, t_panel.AgendaItemRow, search_columns=("title",)),
+    _panel("decision", panel.Decision, t_panel.DecisionRow),
+    _panel("action", panel.Action, t_panel.ActionRow),
+)
+
+KINDS: dict[type[BaseModel], Kind] = {k.model: k for k in _ALL}
+KINDS_BY_NAME: dict[str, Kind] = {k.name: k for k in _ALL}
+
+
+def kind_of(model: type[BaseModel]) -> Kind:
+    """The kind of a domain type; raises for types the store does not hold."""
+    try:
+        return KINDS[model]
+    except KeyError as exc:
+        raise TypeError(f"{model.__name__} is not stored through the door") from exc

@@ -1,0 +1,43 @@
+"""Panel tables: meetings, agenda items, decisions and actions (each carries ``panel_id``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from joinedup.store.tables.base import ID, Base, CaseMixin
+
+
+class MeetingRow(Base, CaseMixin):
+    __tablename__ = "panel_meeting"
+    panel_id: Mapped[str] = mapped_column(ID, index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    chair_id: Mapped[str | None] = mapped_column(ID)
+
+
+class AgendaItemRow(Base, CaseMixin):
+    __tablename__ = "agenda_item"
+    panel_id: Mapped[str] = mapped_column(ID, index=True)
+    meeting_id: Mapped[str] = mapped_column(ID, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+
+
+class DecisionRow(Base, CaseMixin):
+    __tablename__ = "decision"
+    panel_id: Mapped[str] = mapped_column(ID, index=True)
+    meeting_id: Mapped[str] = mapped_column(ID)
+    agenda_item_id: Mapped[str | None] = mapped_column(ID)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ActionRow(Base, CaseMixin):
+    __tablename__ = "action"
+    panel_id: Mapped[str | None] = mapped_column(ID, index=True)
+    decision_id: Mapped[str | None] = mapped_column(ID)
+    description: Mapped[str] = mapped_column(Text)
+    owner_user_id: Mapped[str | None] = mapped_column(ID)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
