@@ -1,0 +1,214 @@
+"""``joinedup init``, ``agencies``, ``users``, ``grants`` and ``panels``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from joinedup.access import directory
+from joinedup.access.bootstrap import initialise
+from joinedup.cli.common import acting, console, door_session, friendly_errors, print_rows, runtime
+from joinedup.model.access import Grant, User
+from joinedup.model.organisation import Agency
+from joinedup.model.panel import Panel
+from joinedup.model.policy import roles
+from joinedup.model.vocab import vocabulary
+from joinedup.store.engine import redacted
+
+
+def _read_password(password_file: Path | None, password_stdin: bool) -> str | None:
+    if password_file and password_stdin:
+        raise click.UsageError("give --password-file or --password-stdin, not both")
+    if password_file:
+        return password_file.read_text(encoding="utf-8").rstrip("\r\n")
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return None
+
+
+@click.command()
+@click.option("--admin", "admin_name", default=None, help="Create a first administrator.")
+@click.option(
+    "--admin-password-file", type=click.Path(path_type=Path, dir_okay=False), default=None
+)
+@friendly_errors
+def init(admin_name: str | None, admin_password_file: Path | None) -> None:
+    """Create or migrate the database; create keys (dev mode) and system accounts."""
+    rt = runtime(create_keys=True)
+    password = _read_password(admin_password_file, False)
+    result = initialise(
+        rt.engine,
+        rt.audit_key,
+        rt.settings.home / "checkpoints",
+        admin=(admin_name, password) if admin_name else None,
+    )
+    rt.cipher  # noqa: B018 - creates the field keyring in dev mode
+    console.print(f"database {redacted(rt.settings.database_url)} at schema {result.revision}")
+    for item in result.created or ("nothing new: already initialised",):
+        console.print(f"  created {item}" if result.created else f"  {item}")
+    console.print(f"keys and audit checkpoint in {rt.settings.home}")
+
+
+@click.group()
+def agencies() -> None:
+    """Partner agencies."""
+
+
+@agencies.command("add")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(sorted(vocabulary("agency_kinds").codes)))
+@acting("administration")
+def agencies_add(name: str, kind: str, actor: str, purpose: str) -> None:
+    """Register an agency."""
+    with door_session(actor, purpose) as s:
+        agency = directory.add_agency(s, name, kind)
+    console.print(f"agency {agency.name!r} ({agency.kind}) id {agency.id}")
+
+
+@agencies.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@acting("administration")
+def agencies_list(as_json: bool, actor: str, purpose: str) -> None:
+    """List agencies."""
+    with door_session(actor, purpose) as s:
+        rows = s.list(Agency)
+    print_rows(list(rows), ["id", "name", "kind"], as_json, "Agencies")
+
+
+@click.group()
+def users() -> None:
+    """Users and service accounts."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--agency", required=True, help="Agency name.")
+@click.option("--role", required=True, type=click.Choice(roles()))
+@click.option("--display-name", default=None)
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@acting("administration")
+def users_add(
+    username: str,
+    agency: str,
+    role: str,
+    display_name: str | None,
+    password_file: Path | None,
+    password_stdin: bool,
+    actor: str,
+    purpose: str,
+) -> None:
+    """Create a user (password hashed with argon2id; none means CLI-only until set)."""
+    password = _read_password(password_file, password_stdin)
+    with door_session(actor, purpose) as s:
+        user = directory.add_user(s, username, agency, role, display_name, password)
+    console.print(f"user {user.username!r} ({user.role}) id {user.id}")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@acting("administration")
+def users_list(as_json: bool, actor: str, purpose: str) -> None:
+    """List users."""
+    with door_session(actor, purpose) as s:
+        rows = s.list(User)
+    print_rows(list(rows), ["id", "username", "role", "agency_id", "active"], as_json, "Users")
+
+
+@click.group()
+def grants() -> None:
+    """Expiring cross-agency access grants."""
+
+
+@grants.command("add")
+@click.option("--user", "username", required=True)
+@click.option("--agency", required=True, help="Agency whose records become visible.")
+@click.option("--case", "case_id", default=None, help="Limit the grant to one case.")
+@click.option(
+    "--grant-purpose", required=True, type=click.Choice(sorted(vocabulary("purposes").codes))
+)
+@click.option("--reason", required=True)
+@click.option("--days", type=click.IntRange(1, 365), default=None, help="Expire after N days.")
+@click.option("--expires", type=click.DateTime(), default=None, help="Expire at (UTC).")
+@acting("administration")
+def grants_add(
+    username: str,
+    agency: str,
+    case_id: str | None,
+    grant_purpose: str,
+    reason: str,
+    days: int | None,
+    expires: datetime | None,
+    actor: str,
+    purpose: str,
+) -> None:
+    """Grant a user access to another agency's records until a time."""
+    if (days is None) == (expires is None):
+        raise click.UsageError("give exactly one of --days or --expires")
+    until = (
+        expires.replace(tzinfo=UTC) if expires else datetime.now(UTC) + timedelta(days=days or 0)
+    )
+    with door_session(actor, purpose) as s:
+        grant = directory.add_grant(s, username, agency, grant_purpose, reason, until, case_id)
+    console.print(f"grant {grant.id} until {grant.expires_at.isoformat()}")
+
+
+@grants.command("revoke")
+@click.argument("grant_id")
+@acting("administration")
+def grants_revoke(grant_id: str, actor: str, purpose: str) -> None:
+    """Revoke a grant now."""
+    with door_session(actor, purpose) as s:
+        directory.revoke_grant(s, grant_id)
+    console.print(f"grant {grant_id} revoked")
+
+
+@grants.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@acting("administration")
+def grants_list(as_json: bool, actor: str, purpose: str) -> None:
+    """List grants."""
+    with door_session(actor, purpose) as s:
+        rows = s.list(Grant)
+    columns = ["id", "user_id", "agency_id", "case_id", "purpose", "expires_at", "revoked_at"]
+    print_rows(list(rows), columns, as_json, "Grants")
+
+
+@click.group()
+def panels() -> None:
+    """Multi-agency panels and their members."""
+
+
+@panels.command("add")
+@click.argument("name")
+@click.option("--agency", required=True, help="Hosting agency.")
+@acting("administration")
+def panels_add(name: str, agency: str, actor: str, purpose: str) -> None:
+    """Create a panel."""
+    with door_session(actor, purpose) as s:
+        panel = directory.add_panel(s, name, agency)
+    console.print(f"panel {panel.name!r} id {panel.id}")
+
+
+@panels.command("add-member")
+@click.argument("panel_name")
+@click.argument("username")
+@acting("administration")
+def panels_add_member(panel_name: str, username: str, actor: str, purpose: str) -> None:
+    """Seat a user on a panel."""
+    with door_session(actor, purpose) as s:
+        directory.add_panel_member(s, panel_name, username)
+    console.print(f"{username} now sits on {panel_name}")
+
+
+@panels.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@acting("administration")
+def panels_list(as_json: bool, actor: str, purpose: str) -> None:
+    """List panels."""
+    with door_session(actor, purpose) as s:
+        rows = s.list(Panel)
+    print_rows(list(rows), ["id", "name", "agency_id"], as_json, "Panels")

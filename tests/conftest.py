@@ -1,0 +1,105 @@
+"""Shared fixtures: a fresh store per test on SQLite and, where available, PostgreSQL.
+
+PostgreSQL is reached at ``JOINEDUP_TEST_POSTGRES_URL`` (default: the postgres database at
+127.0.0.1:5432 as user postgres, trust auth). Each test gets a new database, dropped after.
+When the server cannot be reached the PostgreSQL variants are skipped, unless
+``JOINEDUP_REQUIRE_POSTGRES=1`` (set by CI), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from joinedup.access import directory
+from joinedup.access.bootstrap import initialise
+from joinedup.store.door import Door
+from joinedup.store.engine import make_engine
+
+PG_ADMIN_URL = os.environ.get(
+    "JOINEDUP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_PG = os.environ.get("JOINEDUP_REQUIRE_POSTGRES") == "1"
+_pg_state: dict[str, str | None] = {}
+
+
+def _postgres_problem() -> str | None:
+    if "problem" not in _pg_state:
+        try:
+            engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_state["problem"] = None
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+            _pg_state["problem"] = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
+    return _pg_state["problem"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    problem = _postgres_problem()
+    if problem:
+        if REQUIRE_PG:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"joinedup_test_{secrets.token_hex(6)}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class Store:
+    """An initialised store with an administrator, ready for tests."""
+
+    url: str
+    engine: Engine
+    door: Door
+    key: bytes
+    home: Path
+    agencies: dict[str, str] = field(default_factory=dict)
+
+    def agency(self, name: str, kind: str = "police") -> str:
+        """Create (once) an agency; returns its id."""
+        if name not in self.agencies:
+            with self.door.session("admin", "administration") as s:
+                self.agencies[name] = directory.add_agency(s, name, kind).id
+        return self.agencies[name]
+
+    def user(self, username: str, agency: str, role: str) -> str:
+        """Create a user in ``agency`` (created if needed); returns the user id."""
+        self.agency(agency)
+        with self.door.session("admin", "administration") as s:
+            return directory.add_user(s, username, agency, role).id
+
+
+@pytest.fixture
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, initialised store on each backend."""
+    engine = make_engine(db_url)
+    key = secrets.token_bytes(32)
+    home = tmp_path / "home"
+    initialise(engine, key, home / "checkpoints", admin=("admin", None))
+    door = Door(engine, key, home / "checkpoints")
+    try:
+        yield Store(db_url, engine, door, key, home)
+    finally:
+        engine.dispose()
