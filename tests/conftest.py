@@ -38,7 +38,7 @@ def _postgres_problem() -> str | None:
                 conn.execute(text("SELECT 1"))
             engine.dispose()
             _pg_state["problem"] = None
-        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        except Exception as exc:
             _pg_state["problem"] = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
     return _pg_state["problem"]
 

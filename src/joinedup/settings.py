@@ -1,13 +1,11 @@
 """Run-time settings, read from the environment once per command.
 
-| variable                 | meaning                                                      | default                      |
-|--------------------------|--------------------------------------------------------------|------------------------------|
-| ``JOINEDUP_DATABASE_URL`` | SQLAlchemy URL of the store                                  | ``sqlite:///joinedup.db``    |
-| ``JOINEDUP_HOME``         | folder for keys and audit checkpoints (outside the database) | ``.joinedup``                |
-| ``JOINEDUP_USER``         | user the command acts as (``--as`` overrides)                | none                         |
-| ``JOINEDUP_ENV``          | ``dev`` creates missing keys; ``production`` refuses to      | ``dev``                      |
-| ``JOINEDUP_AUDIT_KEY``    | hex HMAC key for the audit chain (instead of the key file)   | key file in ``JOINEDUP_HOME`` |
-| ``JOINEDUP_FIELD_KEYS``   | JSON keyring for field encryption (instead of the key file)  | key file in ``JOINEDUP_HOME`` |
+- ``JOINEDUP_DATABASE_URL``: SQLAlchemy URL of the store (default ``sqlite:///joinedup.db``).
+- ``JOINEDUP_HOME``: folder for keys and audit checkpoints, outside the database (``.joinedup``).
+- ``JOINEDUP_USER``: the user a command acts as (``--as`` overrides).
+- ``JOINEDUP_ENV``: ``dev`` (default) creates missing keys; ``production`` refuses to.
+- ``JOINEDUP_AUDIT_KEY``: hex HMAC key of the audit chain (instead of the key file).
+- ``JOINEDUP_FIELD_KEYS``: JSON keyring for field encryption (instead of the key file).
 """
 
 from __future__ import annotations

@@ -25,22 +25,49 @@ ALL = set(SCOPES)
 READ_VIA = {"own_agency", "live_grant", "panel_member"}
 NONE: set[str] = set()
 EXPECTED: dict[str, dict[str, set[str]]] = {
-    "analyst": {"get": READ_VIA, "list": READ_VIA, "search": READ_VIA,
-                "export": {"own_agency", "live_grant"}, "add": {"own_agency"}, "update": {"own_agency"}},
-    "social_worker": {"get": READ_VIA, "list": READ_VIA, "search": READ_VIA,
-                      "export": {"own_agency"}, "add": {"own_agency"}, "update": {"own_agency"}},
-    "panel_chair": {"get": READ_VIA, "list": READ_VIA, "search": READ_VIA,
-                    "export": {"own_agency"}, "add": {"own_agency"}, "update": {"own_agency"}},
+    "analyst": {
+        "get": READ_VIA,
+        "list": READ_VIA,
+        "search": READ_VIA,
+        "export": {"own_agency", "live_grant"},
+        "add": {"own_agency"},
+        "update": {"own_agency"},
+    },
+    "social_worker": {
+        "get": READ_VIA,
+        "list": READ_VIA,
+        "search": READ_VIA,
+        "export": {"own_agency"},
+        "add": {"own_agency"},
+        "update": {"own_agency"},
+    },
+    "panel_chair": {
+        "get": READ_VIA,
+        "list": READ_VIA,
+        "search": READ_VIA,
+        "export": {"own_agency"},
+        "add": {"own_agency"},
+        "update": {"own_agency"},
+    },
     # a referrer reads only what they submitted themselves (tested separately)
-    "referrer": {"get": NONE, "list": NONE, "search": NONE, "export": NONE,
-                 "add": {"own_agency"}, "update": NONE},
+    "referrer": {
+        "get": NONE,
+        "list": NONE,
+        "search": NONE,
+        "export": NONE,
+        "add": {"own_agency"},
+        "update": NONE,
+    },
     "auditor": {op: NONE for op in OPERATIONS},
     "admin": {op: NONE for op in OPERATIONS},  # no implicit read of case data
     "pipeline": {"get": ALL, "list": ALL, "search": ALL, "export": NONE, "add": ALL, "update": ALL},
 }
 AGENCY_OF_SCOPE = {
-    "own_agency": "Own", "other_agency": "Other", "live_grant": "Granted",
-    "expired_grant": "Expired", "panel_member": "Paneled",
+    "own_agency": "Own",
+    "other_agency": "Other",
+    "live_grant": "Granted",
+    "expired_grant": "Expired",
+    "panel_member": "Paneled",
 }
 
 
@@ -54,15 +81,26 @@ def _world(store: Store) -> tuple[dict[str, Flag], dict[str, str]]:
     flags: dict[str, Flag] = {}
     with store.door.session("joinedup-service", "data_ingest") as s:
         for scope, agency in AGENCY_OF_SCOPE.items():
-            case = s.add(SafeguardingCase(agency_id=store.agencies[agency], child_person_id=f"child-{scope}"))
+            case = s.add(
+                SafeguardingCase(agency_id=store.agencies[agency], child_person_id=f"child-{scope}")
+            )
             flags[scope] = s.add(
-                Flag(agency_id=store.agencies[agency], case_id=case.id, rule_id=f"rule-{scope}",
-                     subject_type="person", subject_id=f"child-{scope}")
+                Flag(
+                    agency_id=store.agencies[agency],
+                    case_id=case.id,
+                    rule_id=f"rule-{scope}",
+                    subject_type="person",
+                    subject_id=f"child-{scope}",
+                )
             )
     with store.door.session("admin", "administration") as s:
         for username in users.values():
-            directory.add_grant(s, username, "Granted", "safeguarding", "test", utcnow() + timedelta(days=1))
-            grant = directory.add_grant(s, username, "Expired", "safeguarding", "test", utcnow() + timedelta(seconds=1))
+            directory.add_grant(
+                s, username, "Granted", "safeguarding", "test", utcnow() + timedelta(days=1)
+            )
+            grant = directory.add_grant(
+                s, username, "Expired", "safeguarding", "test", utcnow() + timedelta(seconds=1)
+            )
             s.update(type(grant), grant.id, expires_at=utcnow() - timedelta(days=1))
         panel = directory.add_panel(s, "MASE", "Paneled")
         for username in users.values():
@@ -71,8 +109,15 @@ def _world(store: Store) -> tuple[dict[str, Flag], dict[str, str]]:
     with store.door.session("chair", "panel") as s:
         paneled = store.agencies["Paneled"]
         meeting = s.add(PanelMeeting(agency_id=paneled, panel_id=panel.id, held_on=utcnow().date()))
-        s.add(AgendaItem(agency_id=paneled, panel_id=panel.id, meeting_id=meeting.id,
-                         case_id=flags["panel_member"].case_id, title="Child at risk"))
+        s.add(
+            AgendaItem(
+                agency_id=paneled,
+                panel_id=panel.id,
+                meeting_id=meeting.id,
+                case_id=flags["panel_member"].case_id,
+                title="Child at risk",
+            )
+        )
     return flags, users
 
 
@@ -90,8 +135,15 @@ def _allowed(store: Store, username: str, purpose: str, op: str, scope: str, tar
             if op == "export":
                 return target.id in {f.id for f in s.export(Flag, recipient="Host authority")}
             if op == "add":
-                s.add(Flag(agency_id=target.agency_id, case_id=target.case_id, rule_id="new",
-                           subject_type="person", subject_id="x"))
+                s.add(
+                    Flag(
+                        agency_id=target.agency_id,
+                        case_id=target.case_id,
+                        rule_id="new",
+                        subject_type="person",
+                        subject_id="x",
+                    )
+                )
                 return True
             if op == "update":
                 s.update(Flag, target.id, status="acknowledged")
@@ -101,9 +153,15 @@ def _allowed(store: Store, username: str, purpose: str, op: str, scope: str, tar
     raise AssertionError(op)
 
 
-PURPOSE = {"analyst": "analysis", "social_worker": "safeguarding", "panel_chair": "panel",
-           "referrer": "safeguarding", "auditor": "audit", "admin": "administration",
-           "pipeline": "data_ingest"}
+PURPOSE = {
+    "analyst": "analysis",
+    "social_worker": "safeguarding",
+    "panel_chair": "panel",
+    "referrer": "safeguarding",
+    "auditor": "audit",
+    "admin": "administration",
+    "pipeline": "data_ingest",
+}
 
 
 def test_authorisation_matrix(store: Store) -> None:
@@ -111,7 +169,8 @@ def test_authorisation_matrix(store: Store) -> None:
     actual = {
         role: {
             op: {
-                scope for scope in SCOPES
+                scope
+                for scope in SCOPES
                 if _allowed(store, users[role], PURPOSE[role], op, scope, flags[scope])
             }
             for op in OPERATIONS
@@ -128,7 +187,9 @@ def test_referrer_sees_own_submissions_only(store: Store) -> None:
     with store.door.session("teacher-a", "safeguarding") as s:
         mine = s.add(Flag(agency_id=own, rule_id="concern", subject_type="person", subject_id="c1"))
     with store.door.session("teacher-b", "safeguarding") as s:
-        theirs = s.add(Flag(agency_id=own, rule_id="concern", subject_type="person", subject_id="c2"))
+        theirs = s.add(
+            Flag(agency_id=own, rule_id="concern", subject_type="person", subject_id="c2")
+        )
     with store.door.session("teacher-a", "safeguarding") as s:
         assert [f.id for f in s.list(Flag)] == [mine.id]
         with pytest.raises(NotFound):
@@ -141,7 +202,9 @@ def test_revoked_grant_stops_access_at_once(store: Store) -> None:
     with store.door.session("joinedup-service", "data_ingest") as s:
         flag = s.add(Flag(agency_id=other, rule_id="r", subject_type="person", subject_id="p"))
     with store.door.session("admin", "administration") as s:
-        grant = directory.add_grant(s, "ana", "Other", "analysis", "joint work", utcnow() + timedelta(days=1))
+        grant = directory.add_grant(
+            s, "ana", "Other", "analysis", "joint work", utcnow() + timedelta(days=1)
+        )
     with store.door.session("ana", "analysis") as s:
         assert s.get(Flag, flag.id).id == flag.id
     with store.door.session("admin", "administration") as s:
@@ -157,8 +220,15 @@ def test_case_grant_reaches_that_case_only(store: Store) -> None:
         case_a = s.add(SafeguardingCase(agency_id=other, child_person_id="a"))
         case_b = s.add(SafeguardingCase(agency_id=other, child_person_id="b"))
     with store.door.session("admin", "administration") as s:
-        directory.add_grant(s, "ana", "Other", "safeguarding", "case conference",
-                            utcnow() + timedelta(days=1), case_id=case_a.id)
+        directory.add_grant(
+            s,
+            "ana",
+            "Other",
+            "safeguarding",
+            "case conference",
+            utcnow() + timedelta(days=1),
+            case_id=case_a.id,
+        )
     with store.door.session("ana", "safeguarding") as s:
         assert {c.id for c in s.list(SafeguardingCase)} == {case_a.id}
         with pytest.raises(NotFound):

@@ -18,8 +18,16 @@ def _fill(store: Store, n: int = 6) -> list[SourceRecord]:
     records = []
     with store.door.session("joinedup-service", "data_ingest") as s:
         for i in range(n):
-            records.append(s.add(SourceRecord(agency_id=agency, record_type="person",
-                                              agency_key=f"P{i}", payload={"name": f"Secret Name {i}"})))
+            records.append(
+                s.add(
+                    SourceRecord(
+                        agency_id=agency,
+                        record_type="person",
+                        agency_key=f"P{i}",
+                        payload={"name": f"Secret Name {i}"},
+                    )
+                )
+            )
     return records
 
 
@@ -110,9 +118,12 @@ def test_truncation_is_detected_by_the_checkpoint(store: Store) -> None:
 def test_truncate_then_append_is_still_detected(store: Store) -> None:
     records = _fill(store)
     total = _rows(store)
-    _attack(store, f"DELETE FROM audit_event WHERE seq > {total - 2}",
-            f"UPDATE audit_head SET last_seq = {total - 2}, "
-            f"last_mac = (SELECT mac FROM audit_event WHERE seq = {total - 2})")
+    _attack(
+        store,
+        f"DELETE FROM audit_event WHERE seq > {total - 2}",
+        f"UPDATE audit_head SET last_seq = {total - 2}, "
+        f"last_mac = (SELECT mac FROM audit_event WHERE seq = {total - 2})",
+    )
     with store.door.session("joinedup-service", "data_ingest") as s:
         s.get(SourceRecord, records[0].id)  # appends rows total-1 .. with fresh MACs
     result = _verify(store)
@@ -148,5 +159,7 @@ def test_wrong_key_fails_at_the_first_row(store: Store) -> None:
 def test_audit_rows_hold_no_case_content(store: Store) -> None:
     _fill(store)
     with store.engine.connect() as conn:
-        dump = json.dumps([list(r) for r in conn.execute(text("SELECT * FROM audit_event"))], default=str)
+        dump = json.dumps(
+            [list(r) for r in conn.execute(text("SELECT * FROM audit_event"))], default=str
+        )
     assert "Secret Name" not in dump

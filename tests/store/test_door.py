@@ -36,8 +36,11 @@ def test_each_operation_writes_one_audit_row(store: Store) -> None:
         s.export(SourceRecord, recipient="Brackenfield Licensing")
     rows = _audit(store)[before:]
     assert [(r["operation"], r["access"]) for r in rows] == [
-        ("collection", "add"), ("consultation", "get"), ("consultation", "list"),
-        ("consultation", "search"), ("disclosure", "export"),
+        ("collection", "add"),
+        ("consultation", "get"),
+        ("consultation", "list"),
+        ("consultation", "search"),
+        ("disclosure", "export"),
     ]
     assert all(json.loads(str(r["object_ids"])) == [rec.id] for r in rows)
     assert rows[-1]["recipient"] == "Brackenfield Licensing"
@@ -149,7 +152,8 @@ def test_audit_trail_answers_who_looked_and_why(store: Store) -> None:
     with store.door.session("dpo", "audit") as s:
         trail = s.audit_trail(rec.id)
     assert [(e.actor_name, e.operation, e.purpose) for e in trail] == [
-        ("ana", "collection", "analysis"), ("ana", "consultation", "investigation"),
+        ("ana", "collection", "analysis"),
+        ("ana", "consultation", "investigation"),
     ]
     with store.door.session("ana", "analysis") as s, pytest.raises(Forbidden):
         s.audit_trail(rec.id)

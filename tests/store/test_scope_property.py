@@ -16,24 +16,36 @@ from tests.conftest import Store
 
 AGENCIES = ("A", "B", "C")
 ROLES = ("analyst", "social_worker", "panel_chair", "referrer", "auditor", "admin", "pipeline")
-PURPOSE = {"analyst": "analysis", "social_worker": "safeguarding", "panel_chair": "panel",
-           "referrer": "safeguarding", "auditor": "audit", "admin": "administration",
-           "pipeline": "data_ingest"}
+PURPOSE = {
+    "analyst": "analysis",
+    "social_worker": "safeguarding",
+    "panel_chair": "panel",
+    "referrer": "safeguarding",
+    "auditor": "audit",
+    "admin": "administration",
+    "pipeline": "data_ingest",
+}
 
-world = st.fixed_dictionaries({
-    "role": st.sampled_from(ROLES),
-    "home": st.sampled_from(AGENCIES),
-    "flags": st.lists(st.sampled_from(AGENCIES), min_size=1, max_size=6),
-    "grants": st.lists(st.tuples(st.sampled_from(AGENCIES), st.sampled_from(("live", "expired", "revoked"))),
-                       max_size=3),
-    "erase_first": st.booleans(),
-})
+world = st.fixed_dictionaries(
+    {
+        "role": st.sampled_from(ROLES),
+        "home": st.sampled_from(AGENCIES),
+        "flags": st.lists(st.sampled_from(AGENCIES), min_size=1, max_size=6),
+        "grants": st.lists(
+            st.tuples(st.sampled_from(AGENCIES), st.sampled_from(("live", "expired", "revoked"))),
+            max_size=3,
+        ),
+        "erase_first": st.booleans(),
+    }
+)
 
 
 _counter = itertools.count()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(w=world)
 def test_get_succeeds_iff_listed(store: Store, w: dict) -> None:  # type: ignore[type-arg]
     n = next(_counter)
@@ -42,11 +54,19 @@ def test_get_succeeds_iff_listed(store: Store, w: dict) -> None:  # type: ignore
     username = f"user{n}-{w['role'].replace('_', '-')}"
     store.user(username, w["home"], w["role"])
     with store.door.session("joinedup-service", "data_ingest") as s:
-        flags = [s.add(Flag(agency_id=store.agencies[a], rule_id="r", subject_type="person",
-                            subject_id="p")) for a in w["flags"]]
+        flags = [
+            s.add(
+                Flag(
+                    agency_id=store.agencies[a], rule_id="r", subject_type="person", subject_id="p"
+                )
+            )
+            for a in w["flags"]
+        ]
     with store.door.session("admin", "administration") as s:
         for agency, state in w["grants"]:
-            grant = directory.add_grant(s, username, agency, "analysis", "t", utcnow() + timedelta(days=1))
+            grant = directory.add_grant(
+                s, username, agency, "analysis", "t", utcnow() + timedelta(days=1)
+            )
             if state == "expired":
                 s.update(type(grant), grant.id, expires_at=utcnow() - timedelta(minutes=1))
             elif state == "revoked":

@@ -76,7 +76,9 @@ def initialise(
             orm.flush()
             head = audit.append(orm, audit_key, _system_entry("agency", agency.id), utcnow())
             created.append(f"agency {PARTNERSHIP_AGENCY!r}")
-        wanted = [(SERVICE_ACCOUNT, "pipeline", None, True)]
+        wanted: list[tuple[str, str, str | None, bool]] = [
+            (SERVICE_ACCOUNT, "pipeline", None, True)
+        ]
         if admin is not None:
             wanted.append((admin[0], "admin", admin[1], False))
         for username, role, password, is_service in wanted:

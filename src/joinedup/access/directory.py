@@ -100,9 +100,7 @@ def add_panel_member(session: ActorSession, panel_name: str, username: str) -> P
     if not panels:
         raise NotFound(f"no panel named {panel_name!r}")
     user = user_by_name(session, username)
-    return session.add(
-        PanelMember(panel_id=panels[0].id, user_id=user.id, added_at=utcnow())
-    )
+    return session.add(PanelMember(panel_id=panels[0].id, user_id=user.id, added_at=utcnow()))
 
 
 def generated_password() -> str:

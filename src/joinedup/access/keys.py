@@ -117,7 +117,9 @@ def load_keyring(home: Path, *, create: bool, env: dict[str, str] | None = None)
     path = field_keyring_path(home)
     if not path.exists():
         if not create:
-            raise KeyMaterialError(f"field keyring not found: set JOINEDUP_FIELD_KEYS or create {path}")
+            raise KeyMaterialError(
+                f"field keyring not found: set JOINEDUP_FIELD_KEYS or create {path}"
+            )
         key_id = f"k1-{secrets.token_hex(2)}"
         ring = Keyring(active=key_id, keys={key_id: secrets.token_bytes(FIELD_KEY_BYTES)})
         _write_secret(path, ring.to_json())

@@ -8,17 +8,23 @@ import click
 
 from joinedup import __version__
 
-# command name -> "module:attribute" of a click command or group
-COMMANDS: dict[str, str] = {
-    "init": "joinedup.cli.admin:init",
-    "agencies": "joinedup.cli.admin:agencies",
-    "users": "joinedup.cli.admin:users",
-    "grants": "joinedup.cli.admin:grants",
-    "panels": "joinedup.cli.admin:panels",
-    "audit": "joinedup.cli.audit:audit",
-    "demo": "joinedup.cli.demo:demo",
-    "simulate": "joinedup.cli.simulate:simulate",
-    "estimate": "joinedup.cli.estimate:estimate",
+# command name -> ("module:attribute" of a click command or group, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": (
+        "joinedup.cli.admin:init",
+        "Create or migrate the database, keys and system accounts.",
+    ),
+    "agencies": ("joinedup.cli.admin:agencies", "Partner agencies."),
+    "users": ("joinedup.cli.admin:users", "Users and service accounts."),
+    "grants": ("joinedup.cli.admin:grants", "Expiring cross-agency access grants."),
+    "panels": ("joinedup.cli.admin:panels", "Multi-agency panels and their members."),
+    "audit": (
+        "joinedup.cli.audit:audit",
+        "Verify the audit chain; who looked at a record and why.",
+    ),
+    "demo": ("joinedup.cli.demo:demo", "Run the demonstration on synthetic data."),
+    "simulate": ("joinedup.cli.simulate:simulate", "Write a synthetic borough's agency exports."),
+    "estimate": ("joinedup.cli.estimate:estimate", "Estimate the hidden number of victims (MSE)."),
 }
 
 
@@ -29,14 +35,18 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        if cmd_name not in COMMANDS:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = COMMANDS[cmd_name][0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
         if not isinstance(command, click.Command):
-            raise TypeError(f"{target} is not a click command")
+            raise TypeError(f"{module_name}:{attr} is not a click command")
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the static table, so ``--help`` imports nothing heavy."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)])
 
 
 @click.group(cls=LazyGroup)

@@ -84,7 +84,9 @@ def _vocab_dir() -> Any:
 def names() -> tuple[str, ...]:
     """Names of every shipped vocabulary."""
     return tuple(
-        sorted(p.name.removesuffix(".yml") for p in _vocab_dir().iterdir() if p.name.endswith(".yml"))
+        sorted(
+            p.name.removesuffix(".yml") for p in _vocab_dir().iterdir() if p.name.endswith(".yml")
+        )
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -87,7 +88,7 @@ class ActorSession:
 
     def _to_values(self, kind: Kind, obj: BaseModel) -> dict[str, Any]:
         values = obj.model_dump(mode="python")
-        columns = kind.table.__table__.columns  # type: ignore[attr-defined]
+        columns = kind.table.__table__.columns
         json_columns = {c.key for c in columns if isinstance(c.type, JSON)}
         if json_columns:
             values.update(obj.model_dump(mode="json", include=json_columns))
@@ -101,7 +102,9 @@ class ActorSession:
             update["case_id"] = obj.id  # type: ignore[attr-defined]
         return obj.model_copy(update=update) if update else obj
 
-    def _filtered(self, stmt: Select[Any], kind: Kind, where: Mapping[str, Any] | None) -> Select[Any]:
+    def _filtered(
+        self, stmt: Select[Any], kind: Kind, where: Mapping[str, Any] | None
+    ) -> Select[Any]:
         for name, value in (where or {}).items():
             if name not in kind.model.model_fields:
                 raise ValueError(f"{kind.name} has no field {name!r}")
@@ -217,13 +220,13 @@ class ActorSession:
         """Objects in scope matching ``where`` (field equality), in id order."""
         return self._read(model, "consultation", "list", where, None, limit, offset)
 
-    def search(self, model: type[M], text: str, limit: int | None = 100) -> list[M]:
+    def search(self, model: type[M], text: str, limit: int | None = 100) -> builtins.list[M]:
         """Objects in scope whose search columns contain ``text`` (case-insensitive)."""
         return self._read(model, "consultation", "search", None, text, limit, 0)
 
     def export(
         self, model: type[M], recipient: str, where: Mapping[str, Any] | None = None
-    ) -> list[M]:
+    ) -> builtins.list[M]:
         """Objects in scope for disclosure to ``recipient`` (logged with the recipient)."""
         if not recipient.strip():
             raise ValueError("an export needs a recipient")
@@ -239,7 +242,7 @@ class ActorSession:
         limit: int | None,
         offset: int,
         recipient: str | None = None,
-    ) -> list[M]:
+    ) -> builtins.list[M]:
         kind = kind_of(model)
         stmt = self._filtered(self._scoped(kind, operation), kind, where)
         if text is not None:
@@ -247,11 +250,15 @@ class ActorSession:
             columns = [kind.column(c) for c in kind.search_columns]
             if not columns:
                 raise ValueError(f"{kind.name} is not searchable")
-            stmt = stmt.where(or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns)))
+            stmt = stmt.where(
+                or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
+            )
         stmt = stmt.order_by(kind.table.id).offset(offset)  # type: ignore[attr-defined]
         if limit is not None:
             stmt = stmt.limit(limit)
-        results: list[M] = [self._to_model(kind, row) for row in self._orm.execute(stmt).scalars()]
+        results: builtins.list[M] = [
+            self._to_model(kind, row) for row in self._orm.execute(stmt).scalars()
+        ]
         self._log(operation, access, kind.name, [r.id for r in results], recipient)  # type: ignore[attr-defined]
         return results
 
@@ -265,7 +272,7 @@ class ActorSession:
             raise NotFound(f"some {kind.name} ids are missing")
         self._log("combination", "combine", kind.name, id_list)
 
-    def audit_trail(self, record_id: str) -> list[AuditEvent]:
+    def audit_trail(self, record_id: str) -> builtins.list[AuditEvent]:
         """Who processed ``record_id``, when, how and why (auditors only)."""
         self.require("consultation", "audit")
         events = audit.events_for_record(self._orm, record_id)

@@ -89,7 +89,9 @@ def append(session: Session, key: bytes, entry: Entry, when: datetime) -> tuple[
     mac = compute_mac(key, values)
     session.add(AuditEventRow(**values, mac=mac))
     session.execute(
-        update(AuditHeadRow).where(AuditHeadRow.id == 1).values(last_seq=values["seq"], last_mac=mac)
+        update(AuditHeadRow)
+        .where(AuditHeadRow.id == 1)
+        .values(last_seq=values["seq"], last_mac=mac)
     )
     session.flush()
     seq = values["seq"]
@@ -139,12 +141,16 @@ def verify(connection: Connection, key: bytes, checkpoint: CheckpointFile) -> Ve
         values = {f: getattr(row, f) for f in _FIELDS}
         if row.seq != expected_seq:
             return Verification(
-                False, count, expected_seq,
+                False,
+                count,
+                expected_seq,
                 f"row {expected_seq} is missing (the next row is {row.seq}): rows were deleted",
             )
         if row.prev_mac != prev_mac:
             return Verification(
-                False, count, row.seq,
+                False,
+                count,
+                row.seq,
                 f"row {row.seq} does not follow row {row.seq - 1}: rows were removed, "
                 "inserted or reordered",
             )
@@ -158,13 +164,17 @@ def verify(connection: Connection, key: bytes, checkpoint: CheckpointFile) -> Ve
     if point is None:
         if count:
             return Verification(
-                False, count, None,
+                False,
+                count,
+                None,
                 f"checkpoint {checkpoint.path} is missing: truncation cannot be ruled out",
             )
         return Verification(True, 0)
     if point.seq > count:
         return Verification(
-            False, count, count + 1,
+            False,
+            count,
+            count + 1,
             f"row {count + 1} is missing: the chain ends at row {count} but the checkpoint "
             f"records row {point.seq} (the chain was truncated)",
         )

@@ -56,7 +56,9 @@ def _reach_clause(
             if case is not None:
                 parts.append(
                     exists().where(
-                        _live_grant(actor, now), GrantRow.case_id == case, GrantRow.agency_id == owner
+                        _live_grant(actor, now),
+                        GrantRow.case_id == case,
+                        GrantRow.agency_id == owner,
                     )
                 )
         return or_(*parts) if parts else None
@@ -86,6 +88,7 @@ def scope_clause(
     if not clauses:
         return false()
     not_erased = ~exists().where(
-        ErasureRow.object_type == kind.name, ErasureRow.object_id == kind.table.id  # type: ignore[attr-defined]
+        ErasureRow.object_type == kind.name,
+        ErasureRow.object_id == kind.table.id,  # type: ignore[attr-defined]
     )
     return and_(or_(*clauses), not_erased)

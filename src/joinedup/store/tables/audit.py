@@ -12,7 +12,9 @@ class AuditEventRow(Base):
     """One s.62 log row. UPDATE, DELETE and TRUNCATE are refused by database triggers."""
 
     __tablename__ = "audit_event"
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[str | None] = mapped_column(ID)
     actor_name: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,142 @@
+"""The command line, run as a user would run it (subprocesses, environment, exit codes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from joinedup.store import immutability
+from joinedup.store.engine import make_engine
+
+
+def _run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "joinedup", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if ok and proc.returncode != 0:
+        raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def env(db_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "JOINEDUP_DATABASE_URL": db_url,
+        "JOINEDUP_HOME": str(tmp_path / "home"),
+        "COLUMNS": "200",
+    }
+
+
+def test_administration_round_trip_and_verify(env: dict[str, str], tmp_path: Path) -> None:
+    password = tmp_path / "pw"
+    password.write_text("a long enough password\n")
+    _run(env, "init", "--admin", "root-admin")
+    admin = {**env, "JOINEDUP_USER": "root-admin"}
+    _run(admin, "agencies", "add", "Brackenfield Police", "--kind", "police")
+    _run(admin, "agencies", "add", "Brackenfield Social Care", "--kind", "social_care")
+    _run(
+        admin,
+        "users",
+        "add",
+        "pat",
+        "--agency",
+        "Brackenfield Police",
+        "--role",
+        "analyst",
+        "--password-file",
+        str(password),
+    )
+    out = _run(
+        admin,
+        "grants",
+        "add",
+        "--user",
+        "pat",
+        "--agency",
+        "Brackenfield Social Care",
+        "--grant-purpose",
+        "safeguarding",
+        "--reason",
+        "strategy meeting",
+        "--days",
+        "7",
+    ).stdout
+    grant_id = out.split()[1]
+    _run(admin, "grants", "revoke", grant_id)
+    users = json.loads(_run(admin, "users", "list", "--json").stdout)
+    assert {u["username"] for u in users} >= {"pat", "root-admin", "joinedup-service"}
+    listed = json.loads(_run(admin, "agencies", "list", "--json").stdout)
+    assert {a["name"] for a in listed} >= {"Brackenfield Police", "Brackenfield Social Care"}
+    verified = _run(env, "audit", "verify", "--json")
+    assert json.loads(verified.stdout)["ok"] is True
+
+
+def test_errors_are_one_line_messages(env: dict[str, str]) -> None:
+    _run(env, "init", "--admin", "root-admin")
+    no_user = _run(env, "agencies", "list", ok=False)
+    assert no_user.returncode != 0 and "--as or JOINEDUP_USER" in no_user.stderr
+    bad_kind = _run(
+        env, "agencies", "add", "X", "--kind", "wizards", "--as", "root-admin", ok=False
+    )
+    assert bad_kind.returncode != 0 and "wizards" in bad_kind.stderr
+    ghost = _run(env, "agencies", "list", "--as", "ghost", ok=False)
+    assert ghost.returncode == 1 and "no active user named 'ghost'" in ghost.stderr
+    assert "Traceback" not in ghost.stderr + bad_kind.stderr
+
+
+def test_admin_cannot_read_the_audit_trail(env: dict[str, str]) -> None:
+    _run(env, "init", "--admin", "root-admin")
+    denied = _run(env, "audit", "show", "--record", "x", "--as", "root-admin", ok=False)
+    assert denied.returncode == 1 and "may not" in denied.stderr
+
+
+def test_demo_then_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
+    demo = _run(env, "demo")
+    assert "social worker asks for police record PN-1001" in demo.stdout
+    assert "intact" in demo.stdout
+    _run(env, "audit", "verify")
+    trail = json.loads(
+        _run(env, "audit", "show", "--record", "none", "--as", "demo-dpo", "--json").stdout
+    )
+    assert trail == []
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            for sql in immutability.drop_statements(engine.dialect.name, "audit_event"):
+                conn.execute(text(sql))
+            conn.execute(text("UPDATE audit_event SET actor_name = 'someone-else' WHERE seq = 7"))
+    finally:
+        engine.dispose()
+    broken = _run(env, "audit", "verify", ok=False)
+    assert broken.returncode == 1
+    assert "row 7" in broken.stderr
+
+
+def test_audit_show_answers_who_looked(env: dict[str, str], db_url: str) -> None:
+    _run(env, "demo")
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            record_id = conn.execute(
+                text("SELECT id FROM source_record WHERE agency_key = 'PN-1001'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    trail = json.loads(
+        _run(env, "audit", "show", "--record", record_id, "--as", "demo-dpo", "--json").stdout
+    )
+    who = {(e["actor_name"], e["operation"]) for e in trail}
+    assert ("joinedup-service", "collection") in who
+    assert ("demo-social-worker", "consultation") in who
+    assert all(e["purpose"] for e in trail)
