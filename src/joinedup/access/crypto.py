@@ -31,12 +31,19 @@ class FieldCipher:
 
     def __init__(self, keyring: Keyring) -> None:
         self._ring = keyring
+        self._aeads: dict[str, AESGCM] = {}
+
+    def _aead(self, key_id: str) -> AESGCM:
+        aead = self._aeads.get(key_id)
+        if aead is None:
+            aead = self._aeads[key_id] = AESGCM(self._ring.key(key_id))
+        return aead
 
     def encrypt(self, plaintext: str, *, table: str, column: str, row_id: str) -> str:
         """Encrypt ``plaintext`` for one field of one row."""
         key_id = self._ring.active
         nonce = secrets.token_bytes(12)
-        sealed = AESGCM(self._ring.key(key_id)).encrypt(
+        sealed = self._aead(key_id).encrypt(
             nonce, plaintext.encode("utf-8"), _aad(table, column, row_id, key_id)
         )
         body = base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
@@ -52,7 +59,7 @@ class FieldCipher:
         if prefix != PREFIX or len(raw) < 12 + 16:
             raise DecryptionError("not an encrypted field token")
         try:
-            plain = AESGCM(self._ring.key(key_id)).decrypt(
+            plain = self._aead(key_id).decrypt(
                 raw[:12], raw[12:], _aad(table, column, row_id, key_id)
             )
         except InvalidTag as exc:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from joinedup.model.base import AgencyKind, Entity, Id, Owned, ShortText
+from joinedup.model.base import AgencyKind, Entity, Id, JsonDict, Owned, ShortText
 
 
 class Agency(Entity):
@@ -32,4 +32,9 @@ class Batch(Owned):
     rows_read: int = Field(ge=0, default=0)
     rows_accepted: int = Field(ge=0, default=0)
     rows_quarantined: int = Field(ge=0, default=0)
+    rows_duplicate: int = Field(ge=0, default=0)
+    format: str | None = Field(default=None, max_length=64)
+    record_type: str | None = Field(default=None, max_length=64)
+    file_size: int | None = Field(default=None, ge=0)
+    report: JsonDict = Field(default_factory=dict)
     completed_at: datetime | None = None

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Select, func, insert, or_, select
+from sqlalchemy import JSON, Select, Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from joinedup.model.access import Actor
@@ -136,24 +136,36 @@ class ActorSession:
         """Store a new object (collection); it must fall within the actor's scope."""
         return self.add_all([obj])[0]
 
-    def add_all(self, objs: Sequence[M]) -> list[M]:
+    def add_all(self, objs: Sequence[M]) -> builtins.list[M]:
         """Store many objects of one kind in bulk, with one audit row naming every id."""
         if not objs:
             return []
         kind = kind_of(type(objs[0]))
         if any(type(o) is not kind.model for o in objs):
             raise TypeError("add_all takes objects of one kind")
-        self.require("collection", kind.category)
         stamped = [self._stamp(o) for o in objs]
-        self._orm.execute(insert(kind.table), [self._to_values(kind, o) for o in stamped])
-        ids = [o.id for o in stamped]  # type: ignore[attr-defined]
+        self.add_values(kind.model, [self._to_values(kind, o) for o in stamped])
+        return stamped
+
+    def add_values(self, model: type[BaseModel], rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk collection of pre-validated column values (the ingest fast path).
+
+        The caller guarantees each mapping holds valid values for every column; scope is
+        still checked for every new id and one audit row names them all.
+        """
+        if not rows:
+            return
+        kind = kind_of(model)
+        self.require("collection", kind.category)
+        table: Table = kind.table.__table__  # type: ignore[assignment]
+        self._orm.connection().execute(table.insert(), list(rows))
+        ids = [str(r["id"]) for r in rows]
         if self._count_in_scope(kind, ids, "collection") != len(ids):
             raise Forbidden(
                 f"role {self.actor.role!r} of agency {self.actor.agency_id} may not add "
                 f"{kind.name} rows for another agency"
             )
         self._log("collection", "add", kind.name, ids)
-        return stamped
 
     def update(self, model: type[M], obj_id: str, **changes: Any) -> M:
         """Change fields of an object in scope (alteration)."""

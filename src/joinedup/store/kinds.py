@@ -83,6 +83,13 @@ _ALL = (
         "case",
         search_columns=("agency_key",),
     ),
+    Kind(
+        "quarantine",
+        records.QuarantinedRow,
+        t_records.QuarantineRow,
+        "case",
+        search_columns=("file_name", "reason"),
+    ),
     Kind("person", pole.Person, t_pole.PersonRow, "case", search_columns=("forename", "surname")),
     Kind("object", pole.PoleObject, t_pole.ObjectRow, "case", search_columns=("key",)),
     Kind(

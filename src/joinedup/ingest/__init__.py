@@ -1,0 +1,1 @@
+"""Ingest: every agency's export in, faithfully, nothing lost (validate, normalise, quarantine)."""

@@ -1,0 +1,98 @@
+"""Value normalisers: what agencies write, and what the platform stores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from joinedup.ingest.canonical import clean_ethnicity, clean_sex
+from joinedup.ingest.values import BadValue
+from joinedup.ingest.values.dates import check_plausible, parse_date
+from joinedup.ingest.values.identifiers import clean_nhs_number, clean_upn, upn_check_letter
+from joinedup.ingest.values.phones import clean_phone
+from joinedup.ingest.values.places import clean_postcode, clean_vrm
+from joinedup.ingest.values.text import clean_name, looks_like_formula
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["07700 900123", "+44 (0)7700-900123", "00447700900123", "+447700900123", "07700900123"],
+)
+def test_phones_become_e164(written: str) -> None:
+    assert clean_phone(written) == "+447700900123"
+
+
+@pytest.mark.parametrize("bad", ["", "12", "call me", "+44 123"])
+def test_bad_phones_are_refused(bad: str) -> None:
+    with pytest.raises(BadValue):
+        clean_phone(bad)
+
+
+@pytest.mark.parametrize(
+    ("written", "clean"),
+    [
+        ("s60 1ab", "S60 1AB"),
+        ("S601AB", "S60 1AB"),
+        ("  m1   1aa ", "M1 1AA"),
+        ("EC1A1BB", "EC1A 1BB"),
+    ],
+)
+def test_postcodes(written: str, clean: str) -> None:
+    assert clean_postcode(written) == clean
+
+
+@pytest.mark.parametrize("bad", ["S60", "12345", "ZZZZ ZZZ"])
+def test_bad_postcodes(bad: str) -> None:
+    with pytest.raises(BadValue, match="postcode"):
+        clean_postcode(bad)
+
+
+@pytest.mark.parametrize("written", ["ab12 cde", "AB12CDE", "ab-12-cde", " AB12 CDE "])
+def test_vrms(written: str) -> None:
+    assert clean_vrm(written) == "AB12CDE"
+
+
+def test_dates_in_agency_formats_and_absurd_values() -> None:
+    assert parse_date("03/04/2005", ["%d/%m/%Y"]) == date(2005, 4, 3)
+    assert parse_date("03-Apr-2005", ["%d-%b-%Y"]) == date(2005, 4, 3)
+    with pytest.raises(BadValue, match="expected format"):
+        parse_date("2005/04/03", ["%d/%m/%Y"])
+    with pytest.raises(BadValue, match="before 1900"):
+        parse_date("01/01/1850", ["%d/%m/%Y"])
+    with pytest.raises(BadValue, match="future"):
+        check_plausible(date(2100, 1, 1))
+
+
+def test_nhs_number_check_digit() -> None:
+    assert clean_nhs_number("943 476 5919") == "9434765919"
+    with pytest.raises(BadValue, match="check digit"):
+        clean_nhs_number("9434765918")
+
+
+@given(st.from_regex(r"[0-9]{12}", fullmatch=True))
+def test_upn_with_its_own_check_letter_is_valid(body: str) -> None:
+    upn = upn_check_letter(body) + body
+    assert clean_upn(upn) == upn
+
+
+def test_names_and_hostile_strings() -> None:
+    assert clean_name("  Muhammad   Ali ") == "Muhammad Ali"
+    assert clean_name("O’Brien-Smith") == "O’Brien-Smith"
+    for bad in ("R2D2", "<script>", ""):
+        with pytest.raises(BadValue):
+            clean_name(bad)
+    assert looks_like_formula("=cmd|' /C calc'!A0")
+    assert looks_like_formula("@SUM(A1:A3)")
+    assert not looks_like_formula("+447700900123")
+    assert not looks_like_formula("- seen at the park")
+
+
+def test_codes_map_to_the_ssd_code_sets() -> None:
+    assert clean_ethnicity("A2") == "APKN"
+    assert clean_ethnicity("wbri") == "WBRI"
+    assert clean_sex("F") == clean_sex("female") == "2"
+    with pytest.raises(BadValue):
+        clean_ethnicity("ZZ")
