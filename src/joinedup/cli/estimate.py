@@ -1,0 +1,137 @@
+"""``joinedup estimate``: multiple systems estimation from a pattern → count table."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import click
+
+METHOD_CHOICES = ["auto", "aic", "bic", "stepwise", "downhill", "fixed"]
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "unbounded"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if math.isfinite(value) else "unbounded"
+    return str(value)
+
+
+def _print_table(out: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary = Table(title="Multiple systems estimate", show_header=False)
+    summary.add_row("Observed", _fmt(out["n_observed"]))
+    summary.add_row("Estimate", _fmt(out["estimate"]))
+    level = round(100 * out["ci_level"])
+    summary.add_row(f"{level}% interval", f"{_fmt(out['ci_low'])} – {_fmt(out['ci_high'])}")
+    summary.add_row("Interval method", out["ci_method"])
+    summary.add_row("Model", out["model"])
+    summary.add_row("Method", out["method"])
+    lists = ", ".join(f"{k}={v}" for k, v in out["lists"].items())
+    summary.add_row("Lists", lists)
+    console.print(summary)
+    top = out.get("search", {}).get("top_models") or []
+    if top:
+        models = Table(title="Top models")
+        for col in ("model", "estimate", "AIC", "BIC", "deviance", "df"):
+            models.add_column(col)
+        for row in top:
+            models.add_row(
+                row["model"],
+                _fmt(row["estimate"]),
+                _fmt(row["aic"]),
+                _fmt(row["bic"]),
+                _fmt(row["deviance"]),
+                str(row["df"]),
+            )
+        console.print(models)
+    for warning in out["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+@click.command("estimate")
+@click.option(
+    "--table",
+    "table_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV: one 0/1 column per list, then 'count'.",
+)
+@click.option("--method", type=click.Choice(METHOD_CHOICES), default="auto", show_default=True)
+@click.option("--model", default=None, help='Model for --method fixed, e.g. "[12,3]".')
+@click.option(
+    "--max-order",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Highest interaction order considered by the search.",
+)
+@click.option(
+    "--heterogeneity",
+    default=None,
+    help="lb | poisson | darroch | gamma:THETA | normal (Rcapture models).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.02,
+    show_default=True,
+    help="p-value threshold for stepwise selection.",
+)
+@click.option(
+    "--bootstrap",
+    "n_bootstrap",
+    type=click.IntRange(0, 100_000),
+    default=0,
+    show_default=True,
+    help="BCa bootstrap replicates (model selection repeated).",
+)
+@click.option("--seed", type=int, default=1234, show_default=True)
+@click.option("--top-k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--suppress", is_flag=True, help="Disclosure-safe output: counts of 1-4 shown as '<5'."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def estimate(
+    table_path: str,
+    method: str,
+    model: str | None,
+    max_order: int | None,
+    heterogeneity: str | None,
+    threshold: float,
+    n_bootstrap: int,
+    seed: int,
+    top_k: int,
+    suppress: bool,
+    as_json: bool,
+) -> None:
+    """Estimate how many victims there are, including those on no list."""
+    from joinedup.estimate import api
+    from joinedup.estimate.table import TableError, read_table
+
+    try:
+        table = read_table(table_path)
+        result = api.estimate(
+            table,
+            method=method,
+            model=model,
+            max_order=max_order,
+            heterogeneity=heterogeneity,
+            threshold=threshold,
+            n_bootstrap=n_bootstrap,
+            seed=seed,
+            top_k=top_k,
+        )
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:
+        raise click.ClickException(f"{table_path}: {exc}") from None
+    out = result.to_dict(suppress=suppress)
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        _print_table(out)
