@@ -222,3 +222,22 @@ def test_quarantined_rows_can_be_corrected_resubmitted_or_dismissed(
         assert s.get(SourceRecord, record_id).agency_key == "R1"
         states = {q.row_number: (q.status, q.record_id) for q in s.list(QuarantinedRow)}
     assert states == {1: ("resubmitted", record_id), 2: ("dismissed", None)}
+
+
+@pytest.mark.slow
+def test_a_million_row_file(ing: IngestStore, tmp_path: Path) -> None:
+    if ing.store.engine.dialect.name != "sqlite":
+        pytest.skip("the million-row file is read once, on the default store")
+    path = tmp_path / "million.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("ref,forename\n")
+        handle.writelines(f"M{i},Amber\n" for i in range(1_000_000))
+        handle.write("M5,Duplicate\n")
+    layout = Layout(
+        format="narrow",
+        record_type="person",
+        key="ref",
+        columns=(Column("ref"), Column("forename", canonical="forename")),
+    )
+    report = _run(ing, path, layout)
+    assert (report.rows_read, report.accepted, report.quarantined) == (1_000_001, 1_000_000, 1)

@@ -24,6 +24,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "demo": ("joinedup.cli.demo:demo", "Run the demonstration on synthetic data."),
     "simulate": ("joinedup.cli.simulate:simulate", "Write a synthetic borough's agency exports."),
+    "ingest": (
+        "joinedup.cli.ingest:ingest",
+        "Import agency exports (files, manifests, a simulated borough).",
+    ),
+    "quarantine": (
+        "joinedup.cli.quarantine:quarantine",
+        "Rows that could not be accepted: list, show, resubmit, dismiss.",
+    ),
     "estimate": ("joinedup.cli.estimate:estimate", "Estimate the hidden number of victims (MSE)."),
 }
 

@@ -38,7 +38,7 @@ def _ethnicity_map() -> dict[str, str]:
     mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
     codes = vocabulary("ethnicity").codes
     for source, target in mapping.items():
-        if target not in codes:
+        if not isinstance(source, str) or target not in codes:
             raise ValueError(f"ethnicity_map.yml: {source} maps to unknown code {target}")
     return {str(k).upper(): str(v) for k, v in mapping.items()}
 
@@ -46,6 +46,8 @@ def _ethnicity_map() -> dict[str, str]:
 def clean_ethnicity(value: str, _f: Formats | None = None) -> str:
     """An SSD ethnicity code from an SSD code or a police 18+1 code."""
     code = value.strip().upper()
+    if code in ("99", "NK", "NOT KNOWN", "UNKNOWN"):
+        raise BadValue("not_recorded", "ethnicity not recorded")
     if code in vocabulary("ethnicity").codes:
         return code
     mapped = _ethnicity_map().get(code)
@@ -64,15 +66,18 @@ _SEX = {
     "FEMALE": "2",
     "02": "2",
     "9": "9",
-    "U": "9",
     "I": "9",
     "INDETERMINATE": "9",
 }
+_NOT_RECORDED = {"U", "0", "00", "NK", "UNKNOWN", "NOT KNOWN"}
 
 
 def clean_sex(value: str, _f: Formats | None = None) -> str:
     """SSD sex code (1 male, 2 female, 9 indeterminate) from the usual spellings."""
-    code = _SEX.get(value.strip().upper())
+    text = value.strip().upper()
+    if text in _NOT_RECORDED:
+        raise BadValue("not_recorded", "sex not recorded")
+    code = _SEX.get(text)
     if code is None:
         raise BadValue("bad_sex", "not a known sex code")
     return code

@@ -1,0 +1,86 @@
+"""``joinedup quarantine``: rows that could not be accepted — list, show, resubmit, dismiss."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from joinedup.cli.common import acting, console, print_rows, runtime
+from joinedup.ingest import quarantine as q
+from joinedup.model.records import QuarantinedRow
+
+
+@click.group()
+def quarantine() -> None:
+    """Quarantined rows, with file, row, field and reason."""
+
+
+@quarantine.command("list")
+@click.option("--batch", "batch_id", default=None)
+@click.option("--status", type=click.Choice(["open", "resubmitted", "dismissed"]), default="open")
+@click.option("--json", "as_json", is_flag=True)
+@acting("data_ingest", service_default=True)
+def list_rows(batch_id: str | None, status: str, as_json: bool, actor: str, purpose: str) -> None:
+    """List quarantined rows (most useful with --batch)."""
+    where = {"status": status, **({"batch_id": batch_id} if batch_id else {})}
+    with runtime().door.session(actor, purpose) as s:
+        rows = s.list(QuarantinedRow, where=where)
+    print_rows(
+        list(rows),
+        ["id", "file_name", "row_number", "line", "field", "reason", "message"],
+        as_json,
+        "Quarantined rows",
+    )
+
+
+@quarantine.command("show")
+@click.argument("row_id")
+@acting("data_ingest", service_default=True)
+def show(row_id: str, actor: str, purpose: str) -> None:
+    """Show one quarantined row: its verbatim text and its fields."""
+    rt = runtime()
+    with rt.door.session(actor, purpose) as s:
+        shown = q.show(s, rt.cipher, row_id)
+    console.print(
+        f"{shown.row.file_name} row {shown.row.row_number} (line {shown.row.line}): "
+        f"[bold]{shown.row.reason}[/] in {shown.row.field or '-'}: {shown.row.message}"
+    )
+    click.echo(json.dumps(shown.values, indent=2, ensure_ascii=False))
+
+
+@quarantine.command("resubmit")
+@click.argument("row_id")
+@click.option("--set", "sets", multiple=True, metavar="COLUMN=VALUE", help="A corrected value.")
+@click.option("--note", default=None)
+@acting("data_ingest", service_default=True)
+def resubmit(
+    row_id: str, sets: tuple[str, ...], note: str | None, actor: str, purpose: str
+) -> None:
+    """Correct fields of a quarantined row and try it again."""
+    corrections = {}
+    for item in sets:
+        column, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--set needs COLUMN=VALUE, not {item!r}")
+        corrections[column] = value
+    rt = runtime()
+    with rt.door.session(actor, purpose) as s:
+        outcome = q.resubmit(s, rt.cipher, row_id, corrections, note)
+    if isinstance(outcome, str):
+        console.print(f"accepted as source record {outcome}")
+    else:
+        raise click.ClickException(
+            f"still quarantined: {outcome.code} in {outcome.field}: {outcome.message}"
+        )
+
+
+@quarantine.command("dismiss")
+@click.argument("row_id")
+@click.option("--note", required=True, help="Why the row is not imported.")
+@acting("data_ingest", service_default=True)
+def dismiss(row_id: str, note: str, actor: str, purpose: str) -> None:
+    """Close a quarantined row without importing it (it is kept)."""
+    with runtime().door.session(actor, purpose) as s:
+        q.dismiss(s, row_id, note)
+    console.print(f"dismissed {row_id}")

@@ -1,0 +1,180 @@
+"""The agency export formats: data files in ``data/formats/``, one per format.
+
+Each format lists its files: name, table, key column, free-text column and every column
+with its type, meaning, the canonical field it feeds and whether it is required. The files
+are the contract between agencies (and the simulator, which writes them) and ingest, which
+reads them; ``docs/formats.md`` and ``docs/simulator.md`` show them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from joinedup.ingest.canonical import CLEANERS
+from joinedup.ingest.layout import Column, ColumnType, Layout
+from joinedup.model.vocab import vocabulary
+
+DEFAULT_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+class FormatError(ValueError):
+    """A format file is invalid, or no format/file matches what was asked for."""
+
+
+class FormatColumn(BaseModel):
+    """One column of a format file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    type: ColumnType
+    description: str
+    canonical: str | None = None
+    required: bool = False
+    encrypt: bool = False
+
+
+class FormatFile(BaseModel):
+    """One file of a format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(min_length=1)
+    table: str = Field(min_length=1, max_length=64)
+    role: str
+    key: str
+    notes: str | None = None
+    columns: tuple[FormatColumn, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FormatFile:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.file}: a column is listed twice")
+        for needed in (self.key, self.notes):
+            if needed is not None and needed not in names:
+                raise ValueError(f"{self.file}: {needed!r} is not one of its columns")
+        for column in self.columns:
+            if column.canonical and column.canonical not in CLEANERS:
+                raise ValueError(f"{self.file}: unknown canonical field {column.canonical!r}")
+        return self
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names in file order."""
+        return tuple(c.name for c in self.columns)
+
+
+class Format(BaseModel):
+    """One agency export format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    agency_kind: str
+    description: str
+    files: tuple[FormatFile, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_kind(self) -> Format:
+        vocabulary("agency_kinds").check(self.agency_kind)
+        return self
+
+    def file(self, name: str) -> FormatFile:
+        """The file called ``name`` (or whose table is ``name``)."""
+        for entry in self.files:
+            if name in (entry.file, entry.table):
+                return entry
+        known = ", ".join(f.file for f in self.files)
+        raise FormatError(f"format {self.format!r} has no file {name!r}; its files: {known}")
+
+
+@cache
+def formats() -> dict[str, Format]:
+    """Every shipped format by name, validated."""
+    folder = resources.files("joinedup.ingest").joinpath("data", "formats")
+    loaded: dict[str, Format] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".yml"):
+            continue
+        try:
+            fmt = Format.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, ValidationError) as exc:
+            raise FormatError(f"format file {path.name}: {exc}") from exc
+        loaded[fmt.format] = fmt
+    return loaded
+
+
+def get_format(name: str) -> Format:
+    """The format called ``name``."""
+    try:
+        return formats()[name]
+    except KeyError as exc:
+        raise FormatError(
+            f"unknown format {name!r}; known: {', '.join(sorted(formats()))}"
+        ) from exc
+
+
+def to_layout(
+    fmt: Format,
+    entry: FormatFile,
+    date_format: str | None = None,
+    datetime_format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = ",",
+) -> Layout:
+    """The ingest layout of one format file with the sending agency's conventions."""
+    return Layout(
+        format=fmt.format,
+        record_type=entry.table,
+        key=entry.key,
+        columns=tuple(
+            Column(c.name, c.type, c.canonical, c.required, c.encrypt) for c in entry.columns
+        ),
+        date_formats=(date_format,) if date_format else ("%Y-%m-%d", "%d/%m/%Y"),
+        datetime_formats=(datetime_format,) if datetime_format else DEFAULT_DATETIME_FORMATS,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def layout_for_manifest_entry(entry: dict[str, Any]) -> Layout:
+    """The layout for one file listed in an agency's ``manifest.json``."""
+    fmt = get_format(str(entry.get("format", "")))
+    spec = fmt.file(str(entry.get("table") or entry.get("path")))
+    return to_layout(
+        fmt,
+        spec,
+        entry.get("date_format"),
+        entry.get("datetime_format"),
+        entry.get("encoding"),
+        entry.get("delimiter") or ",",
+    )
+
+
+def layout_for_file(format_name: str, file_name: str) -> Layout:
+    """The layout for a single file of a known format (conventions auto-detected)."""
+    fmt = get_format(format_name)
+    return to_layout(fmt, fmt.file(file_name), delimiter=None)
+
+
+def markdown(fmt: Format) -> str:
+    """The column tables of one format, as shown in the docs."""
+    out: list[str] = []
+    for entry in fmt.files:
+        notes = f"; free-text notes in `{entry.notes}`" if entry.notes else ""
+        out.append(f"#### `{entry.file}` ({entry.role}; key `{entry.key}`{notes})\n")
+        out.append("| column | type | meaning | canonical field |")
+        out.append("|---|---|---|---|")
+        out.extend(
+            f"| `{c.name}` | {c.type}{' (required)' if c.required else ''} | {c.description} "
+            f"| {c.canonical or ''} |"
+            for c in entry.columns
+        )
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""One writer per agency: each turns the events it saw into rows of its own export format."""
