@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from joinedup.ingest.canonical import Formats, clean
@@ -84,11 +85,21 @@ class Converted:
     encrypt: list[str]
 
 
+@lru_cache(maxsize=100_000)
+def _date(value: str, formats: tuple[str, ...]) -> str:
+    return parse_date(value, formats).isoformat()
+
+
+@lru_cache(maxsize=100_000)
+def _datetime(value: str, formats: tuple[str, ...]) -> str:
+    return parse_datetime(value, formats).isoformat()
+
+
 def _typed(column: Column, value: str, formats: Formats) -> object:
     if column.type == "date":
-        return parse_date(value, formats.dates).isoformat()
+        return _date(value, formats.dates)
     if column.type == "datetime":
-        return parse_datetime(value, formats.datetimes).isoformat()
+        return _datetime(value, formats.datetimes)
     if column.type == "int":
         try:
             return int(value)

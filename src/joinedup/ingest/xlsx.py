@@ -23,6 +23,8 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()  # a date cell: Excel stores dates as datetimes
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()

@@ -16,6 +16,7 @@ from joinedup.model.audit import Access, AuditEvent, Operation
 from joinedup.model.base import Owned
 from joinedup.model.policy import Category, policy
 from joinedup.store import audit
+from joinedup.store.bulk import bulk_insert
 from joinedup.store.checkpoint import CheckpointFile
 from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import scope_clause
@@ -158,7 +159,7 @@ class ActorSession:
         kind = kind_of(model)
         self.require("collection", kind.category)
         table: Table = kind.table.__table__  # type: ignore[assignment]
-        self._orm.connection().execute(table.insert(), list(rows))
+        bulk_insert(self._orm.connection(), table, rows)
         ids = [str(r["id"]) for r in rows]
         if self._count_in_scope(kind, ids, "collection") != len(ids):
             raise Forbidden(

@@ -1,0 +1,102 @@
+"""Ingest throughput: a simulated borough into SQLite (and PostgreSQL when reachable).
+
+    python bench/ingest_throughput.py [--scale 1.6] [--seed 1] [--postgres URL] [--json]
+
+Simulates the borough once (scale 1.6 gives over 1,000,000 person-bearing records), then
+ingests every agency folder into a fresh store and reports rows, seconds, rows per second
+and peak memory (resident set of this process, which does the whole import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from joinedup.access.bootstrap import initialise
+from joinedup.access.crypto import FieldCipher
+from joinedup.access.keys import Keyring
+from joinedup.ingest.plan import plan
+from joinedup.ingest.run import run_jobs
+from joinedup.simulate import simulate
+from joinedup.store.door import Door
+from joinedup.store.engine import make_engine
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(url: str, borough: Path, home: Path) -> dict[str, object]:
+    """Ingest ``borough`` into the store at ``url``; returns the measurements."""
+    engine = make_engine(url)
+    key = secrets.token_bytes(32)
+    initialise(engine, key, home)
+    door = Door(engine, key, home)
+    cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
+    jobs = plan([borough], None, None, None)
+    started = time.perf_counter()
+    result = run_jobs(door, "joinedup-service", "data_ingest", jobs, cipher)
+    seconds = time.perf_counter() - started
+    rows = sum(r.rows_read for r in result.reports)
+    engine.dispose()
+    return {
+        "backend": make_url(url).get_backend_name(),
+        "files": len(result.reports),
+        "rows": rows,
+        "accepted": sum(r.accepted for r in result.reports),
+        "quarantined": sum(r.quarantined for r in result.reports),
+        "seconds": round(seconds, 1),
+        "rows_per_second": round(rows / seconds),
+        "peak_mb": round(_peak_mb()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.6)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        sim = simulate(root / "borough", seed=args.seed, scale=args.scale)
+        results = [
+            {
+                "person_rows": sim.person_rows,
+                **run(f"sqlite:///{root / 'bench.db'}", root / "borough", root / "home1"),
+            }
+        ]
+        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        name = f"joinedup_bench_{secrets.token_hex(4)}"
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as exc:
+            results.append({"backend": "postgresql", "skipped": str(exc).splitlines()[0]})
+        else:
+            url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+            try:
+                results.append(run(url, root / "borough", root / "home2"))
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for r in results:
+            print(r)
+
+
+if __name__ == "__main__":
+    main()
