@@ -60,6 +60,8 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
     target = connection.dialect.identifier_preparer.format_table(table)
     if dialect == "postgresql":
         raw = connection.connection.driver_connection
+        if raw is None:
+            raise RuntimeError("no driver connection for COPY")
         with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
             for values in tuples:
                 copy.write_row(values)
