@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from joinedup.ingest.batch import Opener, _open_delimited
+from joinedup.ingest.batch import open_delimited
 from joinedup.ingest.formats import layout_for_file, layout_for_manifest_entry
 from joinedup.ingest.layout import Layout
 from joinedup.ingest.profile import load_profile
+from joinedup.ingest.reader import Opener
 from joinedup.ingest.xlsx import read_xlsx
 
 
@@ -36,7 +37,7 @@ class Job:
 
 
 def _opener(path: Path) -> Opener:
-    return read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else _open_delimited
+    return read_xlsx if path.suffix.lower() in (".xlsx", ".xlsm") else open_delimited
 
 
 def _manifest_jobs(folder: Path, agency: str | None) -> Iterator[Job]:

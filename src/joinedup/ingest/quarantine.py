@@ -12,12 +12,12 @@ import json
 from dataclasses import dataclass
 
 from joinedup.access.crypto import FieldCipher
-from joinedup.ingest.batch import _Writer
 from joinedup.ingest.layout import Converted, Layout, convert
+from joinedup.ingest.prepare import Target, record_row
 from joinedup.ingest.reader import Problem, Record, check_values
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Batch
-from joinedup.model.records import QuarantinedRow
+from joinedup.model.records import QuarantinedRow, SourceRecord
 from joinedup.store.actor_session import ActorSession
 
 
@@ -78,10 +78,10 @@ def resubmit(
             field=outcome.field,
         )
         return outcome
-    writer = _Writer(session, cipher, batch, shown.row.file_name)
-    writer.accept(layout, record, outcome)
-    record_id = str(writer.records[0]["id"])
-    writer.flush()
+    target = Target(batch.agency_id, batch.id, session.actor.user_id, utcnow(), batch.file_name)
+    values = record_row(target, layout, record, outcome, cipher)
+    session.add_values(SourceRecord, [values])
+    record_id = str(values["id"])
     session.update(
         QuarantinedRow,
         row_id,

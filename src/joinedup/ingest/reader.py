@@ -12,10 +12,10 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from joinedup.ingest.values.text import FORMULA_PATTERN, looks_like_formula
 
@@ -62,6 +62,10 @@ class FileInfo:
     header: list[str]
     blank_lines: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+Opener = Callable[[Path, Any], tuple[FileInfo, Iterator[Record]]]
+"""Opens a file for a layout: (what was learnt, its records)."""
 
 
 def sniff_encoding(sample: bytes, declared: str | None) -> str:
