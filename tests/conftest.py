@@ -26,6 +26,16 @@ from joinedup.store.engine import make_engine
 PG_ADMIN_URL = os.environ.get(
     "JOINEDUP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# a purpose each role may act for (tests that open sessions for every role use these)
+PURPOSE = {
+    "analyst": "analysis",
+    "social_worker": "safeguarding",
+    "panel_chair": "panel",
+    "referrer": "safeguarding",
+    "auditor": "audit",
+    "admin": "administration",
+    "pipeline": "data_ingest",
+}
 REQUIRE_PG = os.environ.get("JOINEDUP_REQUIRE_POSTGRES") == "1"
 _pg_state: dict[str, str | None] = {}
 

@@ -15,7 +15,7 @@ from joinedup.model.base import utcnow
 from joinedup.model.panel import AgendaItem, PanelMeeting
 from joinedup.model.safeguarding import Flag, SafeguardingCase
 from joinedup.store.actor_session import Forbidden, NotFound
-from tests.conftest import Store
+from tests.conftest import PURPOSE, Store
 
 SCOPES = ("own_agency", "other_agency", "live_grant", "expired_grant", "panel_member")
 OPERATIONS = ("get", "list", "search", "export", "add", "update")
@@ -151,17 +151,6 @@ def _allowed(store: Store, username: str, purpose: str, op: str, scope: str, tar
     except (NotFound, Forbidden):
         return False
     raise AssertionError(op)
-
-
-PURPOSE = {
-    "analyst": "analysis",
-    "social_worker": "safeguarding",
-    "panel_chair": "panel",
-    "referrer": "safeguarding",
-    "auditor": "audit",
-    "admin": "administration",
-    "pipeline": "data_ingest",
-}
 
 
 def test_authorisation_matrix(store: Store) -> None:

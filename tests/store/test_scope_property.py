@@ -12,19 +12,10 @@ from joinedup.access import directory
 from joinedup.model.base import utcnow
 from joinedup.model.safeguarding import Flag
 from joinedup.store.actor_session import NotFound
-from tests.conftest import Store
+from tests.conftest import PURPOSE, Store
 
 AGENCIES = ("A", "B", "C")
 ROLES = ("analyst", "social_worker", "panel_chair", "referrer", "auditor", "admin", "pipeline")
-PURPOSE = {
-    "analyst": "analysis",
-    "social_worker": "safeguarding",
-    "panel_chair": "panel",
-    "referrer": "safeguarding",
-    "auditor": "audit",
-    "admin": "administration",
-    "pipeline": "data_ingest",
-}
 
 world = st.fixed_dictionaries(
     {

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
+from pydantic import BaseModel
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
@@ -68,16 +69,6 @@ def agencies_add(name: str, kind: str, actor: str, purpose: str) -> None:
     console.print(f"agency {agency.name!r} ({agency.kind}) id {agency.id}")
 
 
-@agencies.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@acting("administration")
-def agencies_list(as_json: bool, actor: str, purpose: str) -> None:
-    """List agencies."""
-    with door_session(actor, purpose) as s:
-        rows = s.list(Agency)
-    print_rows(list(rows), ["id", "name", "kind"], as_json, "Agencies")
-
-
 @click.group()
 def users() -> None:
     """Users and service accounts."""
@@ -106,16 +97,6 @@ def users_add(
     with door_session(actor, purpose) as s:
         user = directory.add_user(s, username, agency, role, display_name, password)
     console.print(f"user {user.username!r} ({user.role}) id {user.id}")
-
-
-@users.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@acting("administration")
-def users_list(as_json: bool, actor: str, purpose: str) -> None:
-    """List users."""
-    with door_session(actor, purpose) as s:
-        rows = s.list(User)
-    print_rows(list(rows), ["id", "username", "role", "agency_id", "active"], as_json, "Users")
 
 
 @click.group()
@@ -166,17 +147,6 @@ def grants_revoke(grant_id: str, actor: str, purpose: str) -> None:
     console.print(f"grant {grant_id} revoked")
 
 
-@grants.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@acting("administration")
-def grants_list(as_json: bool, actor: str, purpose: str) -> None:
-    """List grants."""
-    with door_session(actor, purpose) as s:
-        rows = s.list(Grant)
-    columns = ["id", "user_id", "agency_id", "case_id", "purpose", "expires_at", "revoked_at"]
-    print_rows(list(rows), columns, as_json, "Grants")
-
-
 @click.group()
 def panels() -> None:
     """Multi-agency panels and their members."""
@@ -204,11 +174,26 @@ def panels_add_member(panel_name: str, username: str, actor: str, purpose: str) 
     console.print(f"{username} now sits on {panel_name}")
 
 
-@panels.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@acting("administration")
-def panels_list(as_json: bool, actor: str, purpose: str) -> None:
-    """List panels."""
-    with door_session(actor, purpose) as s:
-        rows = s.list(Panel)
-    print_rows(list(rows), ["id", "name", "agency_id"], as_json, "Panels")
+def _add_list_command(
+    group: click.Group, model: type[BaseModel], columns: list[str], title: str
+) -> None:
+    """Give ``group`` a ``list`` command printing ``model`` rows as a table or JSON."""
+
+    @group.command("list", help=f"List {title.lower()}.")
+    @click.option("--json", "as_json", is_flag=True)
+    @acting("administration")
+    def list_rows(as_json: bool, actor: str, purpose: str) -> None:
+        with door_session(actor, purpose) as s:
+            rows = s.list(model)
+        print_rows(list(rows), columns, as_json, title)
+
+
+_add_list_command(agencies, Agency, ["id", "name", "kind"], "Agencies")
+_add_list_command(users, User, ["id", "username", "role", "agency_id", "active"], "Users")
+_add_list_command(
+    grants,
+    Grant,
+    ["id", "user_id", "agency_id", "case_id", "purpose", "expires_at", "revoked_at"],
+    "Grants",
+)
+_add_list_command(panels, Panel, ["id", "name", "agency_id"], "Panels")
