@@ -1,0 +1,1 @@
+"""Person record linkage (Splink 5): names, settings, training, clustering, evaluation."""

@@ -1,0 +1,152 @@
+"""Evaluate linkage against known truth: pairwise precision/recall/F1, blocking recall, recall
+by group (e.g. name origin), cluster count.
+
+All measures are over *pairs of records*: a pair is predicted when both records share a
+cluster and true when both belong to the same true person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+from typing import Any
+
+import pyarrow as pa
+
+from joinedup.linkage.settings import BlockingKey, key_values
+
+
+def _n_pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+@dataclass(frozen=True)
+class PairwiseScores:
+    """Pairwise confusion counts and the measures derived from them."""
+
+    true_positives: int
+    predicted_pairs: int
+    true_pairs: int
+    precision: float
+    recall: float
+    f1: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (for JSON)."""
+        return asdict(self)
+
+
+def scores(true_positives: int, predicted_pairs: int, true_pairs: int) -> PairwiseScores:
+    """Precision, recall and F1 from counts (1.0 when the denominator is zero)."""
+    precision = true_positives / predicted_pairs if predicted_pairs else 1.0
+    recall = true_positives / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairwiseScores(true_positives, predicted_pairs, true_pairs, precision, recall, f1)
+
+
+def pairwise_scores(clusters: Mapping[str, str], truth: Mapping[str, str]) -> PairwiseScores:
+    """Pairwise scores of ``record_id -> cluster`` against ``record_id -> true person``.
+
+    Only records present in both maps count.
+    """
+    common = [r for r in clusters if r in truth]
+    predicted = Counter(clusters[r] for r in common)
+    true = Counter(truth[r] for r in common)
+    both = Counter((clusters[r], truth[r]) for r in common)
+    return scores(
+        sum(_n_pairs(n) for n in both.values()),
+        sum(_n_pairs(n) for n in predicted.values()),
+        sum(_n_pairs(n) for n in true.values()),
+    )
+
+
+def true_pairs(truth: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    """Every pair of records of the same true person (smaller id first)."""
+    groups: dict[str, list[str]] = {}
+    for record, person in truth.items():
+        groups.setdefault(person, []).append(record)
+    for members in groups.values():
+        yield from combinations(sorted(members), 2)
+
+
+def blocking_recall(
+    prepared: pa.Table, truth: Mapping[str, str], keys: Sequence[BlockingKey]
+) -> float:
+    """Share of true pairs that at least one blocking key would put up for scoring."""
+    record_ids = prepared["record_id"].to_pylist()
+    values = [dict(zip(record_ids, key_values(prepared, key), strict=True)) for key in keys]
+    total = reached = 0
+    for a, b in true_pairs({r: p for r, p in truth.items() if r in values[0]} if keys else {}):
+        total += 1
+        if any(v[a] is not None and v[a] == v[b] for v in values):
+            reached += 1
+    return reached / total if total else 1.0
+
+
+def recall_by_group(
+    clusters: Mapping[str, str], truth: Mapping[str, str], group_of: Mapping[str, str]
+) -> dict[str, float]:
+    """Pairwise recall per group; a true pair belongs to the group of its first record."""
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for a, b in true_pairs({r: p for r, p in truth.items() if r in clusters}):
+        group = group_of.get(a, "unknown")
+        total[group] += 1
+        found[group] += clusters[a] == clusters[b]
+    return {group: found[group] / total[group] for group in sorted(total)}
+
+
+@dataclass
+class LinkageEvaluation:
+    """Everything ``joinedup evaluate linkage`` reports."""
+
+    precision: float
+    recall: float
+    f1: float
+    blocking_recall: float | None
+    recall_by_name_origin: dict[str, float] = field(default_factory=dict)
+    cluster_count: int = 0
+    true_person_count: int = 0
+    pairwise: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (for JSON)."""
+        return asdict(self)
+
+
+def evaluate_linkage(
+    clusters: Mapping[str, str],
+    truth: Mapping[str, str],
+    *,
+    prepared: pa.Table | None = None,
+    blocking_keys: Sequence[BlockingKey] | None = None,
+    name_origin: Mapping[str, str] | None = None,
+) -> LinkageEvaluation:
+    """Full evaluation; blocking recall needs the prepared table and the blocking keys."""
+    pairwise = pairwise_scores(clusters, truth)
+    recall_blocking = (
+        blocking_recall(prepared, truth, blocking_keys)
+        if prepared is not None and blocking_keys is not None
+        else None
+    )
+    return LinkageEvaluation(
+        precision=pairwise.precision,
+        recall=pairwise.recall,
+        f1=pairwise.f1,
+        blocking_recall=recall_blocking,
+        recall_by_name_origin=recall_by_group(clusters, truth, name_origin or {}),
+        cluster_count=len(set(clusters.values())),
+        true_person_count=len({truth[r] for r in clusters if r in truth}),
+        pairwise=pairwise.as_dict(),
+    )
+
+
+def pair_set_scores(
+    predicted: Iterable[tuple[str, str]], truth: Mapping[str, str]
+) -> PairwiseScores:
+    """Scores of an explicit set of predicted pairs (e.g. before clustering)."""
+    predicted_set = {(a, b) if a < b else (b, a) for a, b in predicted}
+    tp = sum(1 for a, b in predicted_set if a in truth and truth.get(a) == truth.get(b))
+    return scores(tp, len(predicted_set), sum(1 for _ in true_pairs(truth)))

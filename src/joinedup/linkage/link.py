@@ -1,0 +1,262 @@
+"""The linkage façade: records in, persons (stable ids), scored pairs and review queue out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
+from joinedup.linkage.cluster import Clustering, cluster_pairs
+from joinedup.linkage.decisions import DecisionSet, ReviewDecision, resolve_decisions, review_queue
+from joinedup.linkage.predict import predict_incremental, predict_pairs
+from joinedup.linkage.prepare import RecordsInput, prepare_records
+from joinedup.linkage.settings import LinkType, PersonSettingsOptions
+from joinedup.linkage.stable import StableIds, stable_person_ids
+from joinedup.linkage.train import Model, TrainingOptions, train_model
+
+Progress = Callable[[str], None]
+DecisionsInput = Iterable[ReviewDecision | Mapping[str, Any]] | DecisionSet | None
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Thresholds and back end of a run.
+
+    Pairs with ``match_probability >= threshold`` are linked; pairs in
+    ``[review_lower, threshold)`` go to the review queue.
+    """
+
+    threshold: float = 0.9
+    review_lower: float = 0.5
+    backend: BackendName = "duckdb"
+    link_type: LinkType = "dedupe_only"
+    training: TrainingOptions = field(default_factory=TrainingOptions)
+    settings: PersonSettingsOptions | None = None
+
+
+@dataclass
+class LinkRun:
+    """Everything one run produced (the store persists what it needs of it)."""
+
+    model: Model
+    prepared: pa.Table
+    pairs: pa.Table
+    review_queue: pa.Table
+    clustering: Clustering
+    ids: StableIds
+    timings: dict[str, float] = field(default_factory=dict)
+    incremental: bool = False
+
+    @property
+    def person_ids(self) -> dict[str, str]:
+        """``record_id -> person_id`` (stable across runs)."""
+        return self.ids.person_ids
+
+    @property
+    def cluster_count(self) -> int:
+        """Number of resolved persons."""
+        return len(set(self.ids.person_ids.values()))
+
+
+def _decisions(decisions: DecisionsInput) -> DecisionSet:
+    if isinstance(decisions, DecisionSet):
+        return decisions
+    return resolve_decisions(decisions)
+
+
+def _backend(config: LinkConfig, backend: LinkageBackend | None) -> LinkageBackend:
+    return backend or get_backend(config.backend)
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def link_records(
+    records: RecordsInput,
+    *,
+    model: Model | None = None,
+    decisions: DecisionsInput = None,
+    previous_person_ids: Mapping[str, str] | None = None,
+    config: LinkConfig | None = None,
+    backend: LinkageBackend | None = None,
+    progress: Progress | None = None,
+) -> LinkRun:
+    """Link all records: prepare, train (when no ``model`` is given), score, cluster.
+
+    Review decisions are honoured (confirmed pairs merged, rejected pairs kept apart) and
+    person ids carried over from ``previous_person_ids``.
+    """
+    config = config or LinkConfig()
+    engine = _backend(config, backend)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    _say(progress, "preparing records")
+    prepared = prepare_records(records)
+    timings["prepare"] = time.perf_counter() - start
+    if model is None:
+        _say(progress, "training the model (u by random sampling, m by EM)")
+        model = train_model(
+            prepared,
+            link_type=config.link_type,
+            settings_options=config.settings,
+            training=config.training,
+            backend=engine,
+        )
+        timings["train"] = time.perf_counter() - start - sum(timings.values())
+    _say(progress, "scoring candidate pairs")
+    pairs = predict_pairs(
+        prepared, model, threshold_probability=config.review_lower, backend=engine
+    )
+    timings["predict"] = time.perf_counter() - start - sum(timings.values())
+    return _finish(
+        prepared,
+        pairs,
+        model,
+        _decisions(decisions),
+        previous_person_ids or {},
+        config,
+        timings,
+        start,
+        progress,
+        carried=(),
+        incremental=False,
+    )
+
+
+def link_new_records(
+    existing_records: RecordsInput,
+    existing_person_ids: Mapping[str, str],
+    new_records: RecordsInput,
+    model: Model,
+    *,
+    decisions: DecisionsInput = None,
+    config: LinkConfig | None = None,
+    backend: LinkageBackend | None = None,
+    progress: Progress | None = None,
+) -> LinkRun:
+    """Link a new batch against existing records without re-scoring existing pairs.
+
+    Existing persons are carried forward as they are; only new-vs-existing and new-vs-new
+    pairs are scored. If a rejected decision falls inside an existing person (which needs
+    that person's pairs re-scored), this falls back to a full :func:`link_records`.
+    """
+    config = config or LinkConfig()
+    resolved = _decisions(decisions)
+    if any(
+        a in existing_person_ids and existing_person_ids.get(a) == existing_person_ids.get(b)
+        for a, b in resolved.rejected
+    ):
+        _say(progress, "a rejection splits an existing person: re-linking everything")
+        everything = prepare_records(existing_records).to_pylist()
+        everything += prepare_records(new_records).to_pylist()
+        raw = [_unprepare(row) for row in everything]
+        return link_records(
+            raw,
+            model=model,
+            decisions=resolved,
+            previous_person_ids=existing_person_ids,
+            config=config,
+            backend=backend,
+            progress=progress,
+        )
+    engine = _backend(config, backend)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    existing = prepare_records(existing_records)
+    new = prepare_records(new_records)
+    overlap = set(existing["record_id"].to_pylist()) & set(new["record_id"].to_pylist())
+    if overlap:
+        raise ValueError(f"{len(overlap)} new record ids already exist, e.g. {min(overlap)!r}")
+    timings["prepare"] = time.perf_counter() - start
+    _say(progress, "scoring new records against existing ones")
+    pairs = predict_incremental(
+        existing, new, model, threshold_probability=config.review_lower, backend=engine
+    )
+    timings["predict"] = time.perf_counter() - start - sum(timings.values())
+    prepared = pa.concat_tables([existing, new])
+    return _finish(
+        prepared,
+        pairs,
+        model,
+        resolved,
+        existing_person_ids,
+        config,
+        timings,
+        start,
+        progress,
+        carried=_carried_links(existing_person_ids),
+        incremental=True,
+    )
+
+
+def _unprepare(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A prepared row back on the input contract (keys are already clean)."""
+    out = {
+        "record_id": row["record_id"],
+        "agency": row["agency"],
+        "forename": row["forename_key"],
+        "surname": row["surname_key"],
+    }
+    for column in ("date_of_birth", "sex", "postcode", "nhs_number", "upn", "police_id"):
+        out[column] = row[column]
+    for column in ("address", "locality"):
+        if column in row:
+            out[column] = row[column]
+    return out
+
+
+def _carried_links(person_ids: Mapping[str, str]) -> list[tuple[str, str]]:
+    members: dict[str, list[str]] = {}
+    for record, person in person_ids.items():
+        members.setdefault(person, []).append(record)
+    links: list[tuple[str, str]] = []
+    for person in sorted(members):
+        group = sorted(members[person])
+        links.extend((group[0], other) for other in group[1:])
+    return links
+
+
+def _finish(
+    prepared: pa.Table,
+    pairs: pa.Table,
+    model: Model,
+    decisions: DecisionSet,
+    previous: Mapping[str, str],
+    config: LinkConfig,
+    timings: dict[str, float],
+    start: float,
+    progress: Progress | None,
+    *,
+    carried: list[tuple[str, str]] | tuple[()],
+    incremental: bool,
+) -> LinkRun:
+    _say(progress, "clustering into persons")
+    record_ids = prepared["record_id"].to_pylist()
+    known = set(record_ids)
+    usable = DecisionSet(
+        confirmed=frozenset(p for p in decisions.confirmed if set(p) <= known),
+        rejected=frozenset(p for p in decisions.rejected if set(p) <= known),
+    )
+    clustering = cluster_pairs(
+        record_ids, pairs, threshold=config.threshold, decisions=usable, carried_links=carried
+    )
+    ids = stable_person_ids(previous, clustering.clusters)
+    queue = review_queue(pairs, lower=config.review_lower, upper=config.threshold, decisions=usable)
+    timings["cluster"] = time.perf_counter() - start - sum(timings.values())
+    timings["total"] = time.perf_counter() - start
+    return LinkRun(
+        model=model,
+        prepared=prepared,
+        pairs=pairs,
+        review_queue=queue,
+        clustering=clustering,
+        ids=ids,
+        timings=timings,
+        incremental=incremental,
+    )

@@ -1,0 +1,248 @@
+"""The person comparison settings and blocking rules (see docs/linkage.md for the reasons).
+
+Comparisons read the prepared columns of :mod:`joinedup.linkage.prepare`. Every blocking rule
+is an equality on one or more prepared columns, held as plain data (:data:`BlockingKey`) so
+that blocking recall can be measured outside the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+from joinedup.linkage.prepare import IDENTIFIER_COLUMNS
+
+SWAPPED_WITH_TYPO = "Forename and surname swapped, with a typo"
+#: Levels outside the specific-to-loose order (the monotone guard leaves them alone).
+UNORDERED_LEVEL_LABELS: frozenset[str] = frozenset({SWAPPED_WITH_TYPO})
+
+LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
+BlockingKey = tuple[str, ...]
+
+#: Candidate pairs: a pair is scored when the records agree on every column of any key.
+PREDICTION_BLOCKING_KEYS: tuple[BlockingKey, ...] = (
+    ("name_pair",),  # both names (canonical), in either order: swapped names
+    ("forename_canon", "date_of_birth"),
+    ("surname_canon", "date_of_birth"),
+    ("dob_dm_key", "forename_initial"),  # day/month swapped or exact date, any surname
+    ("dob_dm_key", "surname_initial"),
+    ("surname_canon", "dob_year"),  # mistyped day or month
+    ("forename_canon", "dob_year"),
+    ("date_of_birth", "postcode"),  # both names mistyped, or swapped with a typo
+    ("postcode", "forename_initial"),  # mistyped date, same home
+    ("postcode", "surname_initial"),
+    ("address", "surname_initial"),  # optional address columns, when ingest has them
+    ("locality", "date_of_birth"),
+    ("locality", "surname_initial"),
+    ("locality", "forename_initial"),
+    ("nhs_number",),
+    ("upn",),
+    ("police_id",),
+)
+
+#: EM training sessions: together they leave every comparison free in at least one.
+TRAINING_BLOCKING_KEYS: tuple[BlockingKey, ...] = (
+    ("date_of_birth",),
+    ("name_pair",),
+)
+
+
+#: Near-certain matches, used (with an assumed recall) to estimate the prior match rate.
+DETERMINISTIC_KEYS: tuple[BlockingKey, ...] = (
+    ("forename_key", "surname_key", "date_of_birth"),
+    ("nhs_number",),
+    ("upn",),
+    ("police_id",),
+)
+
+
+@dataclass(frozen=True)
+class PersonSettingsOptions:
+    """Tuning knobs of the person model (defaults are the documented settings)."""
+
+    link_type: LinkType = "dedupe_only"
+    name_jw_thresholds: tuple[float, float] = (0.92, 0.82)
+    tf_adjustment_weight: float = 1.0
+    probability_two_random_records_match: float = 1e-5
+    identifiers: tuple[str, ...] = IDENTIFIER_COLUMNS
+    use_sex: bool = True
+    use_address: bool = False
+    use_locality: bool = False
+    blocking_keys: tuple[BlockingKey, ...] = PREDICTION_BLOCKING_KEYS
+    extra_retained: tuple[str, ...] = field(default_factory=tuple)
+
+
+def populated_columns(table: pa.Table) -> set[str]:
+    """Columns of ``table`` with at least one non-null value."""
+    return {name for name in table.column_names if table[name].null_count < len(table)}
+
+
+def options_for(table: pa.Table, link_type: LinkType = "dedupe_only") -> PersonSettingsOptions:
+    """Options that only use the optional columns the prepared table actually fills."""
+    filled = populated_columns(table)
+    return PersonSettingsOptions(
+        link_type=link_type,
+        identifiers=tuple(c for c in IDENTIFIER_COLUMNS if c in filled),
+        use_sex="sex" in filled,
+        use_address="address" in filled,
+        use_locality="locality" in filled,
+        blocking_keys=tuple(k for k in PREDICTION_BLOCKING_KEYS if set(k) <= filled),
+    )
+
+
+def _name_comparison(own: str, other: str, options: PersonSettingsOptions) -> cl.CustomComparison:
+    key, canon = f"{own}_key", f"{own}_canon"
+    own_any, other_any = f"{own}_any", f"{other}_any"
+    high, low = options.name_jw_thresholds
+    return cl.CustomComparison(
+        output_column_name=own,
+        comparison_description=f"{own}: exact, swapped, variant table, Jaro-Winkler",
+        comparison_levels=[
+            cll.NullLevel(key),
+            cll.ExactMatchLevel(key).configure(
+                tf_adjustment_column=key, tf_adjustment_weight=options.tf_adjustment_weight
+            ),
+            cll.CustomLevel(
+                f"{own_any}_l = {other_any}_r AND {other_any}_l = {own_any}_r",
+                label_for_charts="Forename and surname swapped",
+            ),
+            cll.CustomLevel(
+                f"{canon}_l = {canon}_r",
+                label_for_charts="Same canonical name (variant table)",
+            ),
+            cll.JaroWinklerLevel(key, high),
+            cll.JaroWinklerLevel(key, low),
+            cll.And(
+                cll.JaroWinklerLevel("name_low", high), cll.JaroWinklerLevel("name_high", high)
+            ).configure(label_for_charts=SWAPPED_WITH_TYPO),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _dob_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="date of birth: exact, typo, day/month swap, within a year",
+        comparison_levels=[
+            cll.NullLevel("date_of_birth"),
+            cll.ExactMatchLevel("date_of_birth"),
+            cll.DamerauLevenshteinLevel("date_of_birth", 1).configure(
+                label_for_charts="One typo (Damerau-Levenshtein <= 1)"
+            ),
+            cll.CustomLevel(
+                "dob_dm_key_l = dob_dm_key_r", label_for_charts="Day and month swapped"
+            ),
+            cll.AbsoluteDateDifferenceLevel(
+                "date_of_birth", input_is_string=True, threshold=1, metric="year"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode_comparison(options: PersonSettingsOptions) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="postcode: exact, typo, sector, district",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode").configure(
+                tf_adjustment_column="postcode", tf_adjustment_weight=options.tf_adjustment_weight
+            ),
+            cll.DamerauLevenshteinLevel("postcode", 1),
+            cll.ExactMatchLevel("postcode_sector"),
+            cll.ExactMatchLevel("postcode_district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _text_comparison(column: str, thresholds: tuple[float, ...]) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column).configure(tf_adjustment_column=column),
+            *[cll.JaroWinklerLevel(column, t) for t in thresholds],
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _exact_comparison(column: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[cll.NullLevel(column), cll.ExactMatchLevel(column), cll.ElseLevel()],
+    )
+
+
+def person_comparisons(options: PersonSettingsOptions) -> list[cl.CustomComparison]:
+    """The comparisons of the person model, in output order."""
+    comparisons = [
+        _name_comparison("forename", "surname", options),
+        _name_comparison("surname", "forename", options),
+        _dob_comparison(),
+        _postcode_comparison(options),
+    ]
+    if options.use_sex:
+        comparisons.append(_exact_comparison("sex"))
+    if options.use_address:
+        comparisons.append(_text_comparison("address", (0.9, 0.8)))
+    if options.use_locality:
+        comparisons.append(_text_comparison("locality", (0.9,)))
+    comparisons.extend(_exact_comparison(column) for column in options.identifiers)
+    return comparisons
+
+
+def blocking_rule(key: BlockingKey) -> Any:
+    """A Splink blocking rule for one key (an equality on every column of the key)."""
+    return block_on(*key)
+
+
+def person_settings(options: PersonSettingsOptions | None = None) -> SettingsCreator:
+    """The Splink settings of the person model (untrained)."""
+    options = options or PersonSettingsOptions()
+    return SettingsCreator(
+        link_type=options.link_type,
+        unique_id_column_name="record_id",
+        comparisons=list(person_comparisons(options)),
+        blocking_rules_to_generate_predictions=[blocking_rule(k) for k in options.blocking_keys],
+        probability_two_random_records_match=options.probability_two_random_records_match,
+        retain_matching_columns=True,
+        additional_columns_to_retain=["agency", *options.extra_retained],
+        max_iterations=20,
+    )
+
+
+def blocking_keys_from_model(model: dict[str, Any]) -> tuple[BlockingKey, ...]:
+    """The equality keys behind a saved model's prediction blocking rules."""
+    keys: list[BlockingKey] = []
+    for rule in model.get("blocking_rules_to_generate_predictions", []):
+        sql = rule["blocking_rule"] if isinstance(rule, dict) else str(rule)
+        columns = []
+        for part in sql.split(" AND "):
+            left = part.split("=")[0].strip().strip("()")
+            columns.append(left.removeprefix("l.").strip('"`'))
+        keys.append(tuple(columns))
+    return tuple(keys)
+
+
+def key_values(table: pa.Table, key: Sequence[str]) -> list[str | None]:
+    """Per-row blocking key value (``None`` when any column of the key is null or absent)."""
+    if not set(key) <= set(table.column_names):
+        return [None] * len(table)
+    joined = pc.binary_join_element_wise(*[table[c] for c in key], "\x1f")
+    return [None if v is None else str(v) for v in joined.to_pylist()]
+
+
+def unique_keys(keys: Iterable[BlockingKey]) -> tuple[BlockingKey, ...]:
+    """Keys without repeats, order kept."""
+    return tuple(dict.fromkeys(keys))

@@ -1,0 +1,68 @@
+"""Person ids that stay stable across linkage runs.
+
+Given the previous run's ``record_id -> person_id`` and a new clustering, each new cluster
+inherits the old person id it overlaps most. Matching is one-to-one and greedy over
+(overlap descending, old person id, cluster key), so it is deterministic:
+
+* a cluster holding records of exactly one old person keeps that id;
+* when old persons merge, the id with the largest overlap survives (ties: smaller id) and
+  the others are *retired* (reported with the id they were merged into);
+* when an old person splits, the part with the largest overlap keeps the id and the other
+  parts get new ids;
+* clusters of only new records get new ids (uuid4 strings).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StableIds:
+    """The new ``record_id -> person_id`` map and what changed."""
+
+    person_ids: dict[str, str]
+    kept: set[str] = field(default_factory=set)
+    created: set[str] = field(default_factory=set)
+    retired: dict[str, str] = field(default_factory=dict)
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def stable_person_ids(
+    previous: Mapping[str, str],
+    clusters: Mapping[str, str],
+    *,
+    new_id: Callable[[], str] = _new_uuid,
+) -> StableIds:
+    """Assign person ids to ``clusters`` (``record_id -> cluster key``), reusing old ones."""
+    overlap: Counter[tuple[str, str]] = Counter()
+    for record, cluster in clusters.items():
+        old = previous.get(record)
+        if old is not None:
+            overlap[(cluster, old)] += 1
+    candidates = sorted(overlap.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
+    cluster_to_person: dict[str, str] = {}
+    used: set[str] = set()
+    for (cluster, old), _count in candidates:
+        if cluster in cluster_to_person or old in used:
+            continue
+        cluster_to_person[cluster] = old
+        used.add(old)
+    result = StableIds(person_ids={}, kept=set(used))
+    for cluster in sorted(set(clusters.values())):
+        if cluster not in cluster_to_person:
+            person = new_id()
+            cluster_to_person[cluster] = person
+            result.created.add(person)
+    result.person_ids = {record: cluster_to_person[c] for record, c in clusters.items()}
+    old_ids = set(previous.values())
+    for (cluster, old), _count in candidates:
+        if old not in used and old in old_ids and old not in result.retired:
+            result.retired[old] = cluster_to_person[cluster]
+    return result

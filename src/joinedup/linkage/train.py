@@ -1,0 +1,216 @@
+"""Train the person model: u by random sampling, m by EM, saved as plain JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from splink import Linker
+
+from joinedup.linkage.backend import LinkageBackend, get_backend
+from joinedup.linkage.prepare import IDENTIFIER_COLUMNS
+from joinedup.linkage.settings import (
+    DETERMINISTIC_KEYS,
+    TRAINING_BLOCKING_KEYS,
+    UNORDERED_LEVEL_LABELS,
+    BlockingKey,
+    LinkType,
+    PersonSettingsOptions,
+    blocking_keys_from_model,
+    blocking_rule,
+    options_for,
+    person_settings,
+    populated_columns,
+)
+
+Model = dict[str, Any]
+_SPLINK_LOG_LEVEL = logging.ERROR
+#: How much stronger (in match-weight bits) a lifted level is than the level beneath it.
+MONOTONE_MARGIN_BITS = 0.5
+#: No single disagreement may count for less than this (a mistyped identifier or a
+#: data-entry slip must not veto a match on its own).
+MIN_LEVEL_WEIGHT_BITS = -10.0
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How much data training looks at, and with which EM blocking rules."""
+
+    u_max_pairs: float = 5e6
+    em_max_pairs: float | None = 2e6
+    seed: int = 42
+    em_blocking_keys: tuple[BlockingKey, ...] = TRAINING_BLOCKING_KEYS
+    monotone: bool = True
+    deterministic_recall: float = 0.6
+
+
+def make_linker(
+    backend: LinkageBackend, tables: Sequence[pa.Table], settings: Any
+) -> tuple[Linker, Any]:
+    """A Splink linker over ``tables`` (one table to dedupe, two or more to link).
+
+    A saved model (a dict, written in DuckDB SQL) is re-targeted to the back end's dialect.
+    """
+    if isinstance(settings, dict) and backend.name != "duckdb":
+        settings = retarget_model(settings, backend.name)
+    db_api = backend.db_api()
+    frames = [backend.register(db_api, t, f"records_{i}") for i, t in enumerate(tables)]
+    inputs: Any = frames[0] if len(frames) == 1 else frames
+    return Linker(inputs, settings, log_level=_SPLINK_LOG_LEVEL), db_api
+
+
+def train_model(
+    tables: pa.Table | Sequence[pa.Table],
+    *,
+    link_type: LinkType = "dedupe_only",
+    settings_options: PersonSettingsOptions | None = None,
+    training: TrainingOptions | None = None,
+    backend: LinkageBackend | None = None,
+) -> Model:
+    """Train the person model on prepared tables and return it as a JSON-ready dict.
+
+    ``tables`` are outputs of :func:`joinedup.linkage.prepare.prepare_records`; settings
+    default to :func:`joinedup.linkage.settings.options_for` the data.
+    """
+    table_list = [tables] if isinstance(tables, pa.Table) else list(tables)
+    training = training or TrainingOptions()
+    backend = backend or get_backend("duckdb")
+    combined = pa.concat_tables(table_list)
+    options = settings_options or options_for(combined, link_type)
+    linker, _ = make_linker(backend, table_list, person_settings(options))
+    filled = populated_columns(combined)
+    rules = [blocking_rule(k) for k in DETERMINISTIC_KEYS if set(k) <= filled]
+    if rules:
+        linker.training.estimate_probability_two_random_records_match(
+            rules, recall=training.deterministic_recall
+        )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=training.u_max_pairs, seed=training.seed
+    )
+    for key in training.em_blocking_keys:
+        if not set(key) <= filled:
+            continue
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            blocking_rule(key),
+            max_pairs=training.em_max_pairs,
+            estimate_without_term_frequencies=True,
+        )
+    model: Model = linker.misc.save_model_to_json()
+    return monotone_levels(model) if training.monotone else model
+
+
+_COPIED_LEVEL_KEYS = ("m_probability", "u_probability", "tf_adjustment_weight")
+
+
+def options_from_model(model: Model) -> PersonSettingsOptions:
+    """The settings options a saved person model was built with."""
+    names = {str(c["output_column_name"]) for c in model["comparisons"]}
+    return PersonSettingsOptions(
+        link_type=model["link_type"],
+        identifiers=tuple(c for c in IDENTIFIER_COLUMNS if c in names),
+        use_sex="sex" in names,
+        use_address="address" in names,
+        use_locality="locality" in names,
+        blocking_keys=blocking_keys_from_model(model),
+    )
+
+
+def retarget_model(model: Model, sql_dialect: str) -> Model:
+    """The same trained model with its SQL written for another dialect (e.g. ``spark``)."""
+    fresh: Model = person_settings(options_from_model(model)).create_settings_dict(sql_dialect)
+    for new_c, old_c in zip(fresh["comparisons"], model["comparisons"], strict=True):
+        for new_l, old_l in zip(
+            new_c["comparison_levels"], old_c["comparison_levels"], strict=True
+        ):
+            for key in _COPIED_LEVEL_KEYS:
+                if old_l.get(key) is not None:
+                    new_l[key] = old_l[key]
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    fresh["sql_dialect"] = sql_dialect
+    return fresh
+
+
+def _bayes_factor(level: dict[str, Any]) -> float | None:
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if m is None or u is None or u <= 0 or m <= 0:
+        return None
+    return float(m) / float(u)
+
+
+def monotone_levels(model: Model) -> Model:
+    """Make level weights non-increasing down each comparison (null level excluded).
+
+    Levels are listed from most to least specific, so a more specific level should never
+    carry less evidence than a looser one below it. EM can break that when a level is rare
+    in the training pairs (a variant-table match scoring under a Jaro-Winkler band, say);
+    such a level gets the Bayes factor of the strongest level beneath it raised by
+    :data:`MONOTONE_MARGIN_BITS` (so it stays strictly stronger), by lowering its ``u``
+    (``m`` is kept). A level with no trained ``m`` gets the same treatment with ``m`` set
+    from its ``u``. Finally no level may weigh less than :data:`MIN_LEVEL_WEIGHT_BITS`.
+    Returns a new dict.
+    """
+    out: Model = json.loads(json.dumps(model))
+    for comparison in out["comparisons"]:
+        levels = [
+            lv
+            for lv in comparison["comparison_levels"]
+            if not lv.get("is_null_level")
+            and lv.get("label_for_charts") not in UNORDERED_LEVEL_LABELS
+        ]
+        known_u = [float(lv["u_probability"]) for lv in levels if lv.get("u_probability")]
+        floor = 0.0
+        for level in reversed(levels):
+            if level.get("u_probability") is None and known_u:
+                # never seen among random pairs: as rare as the rarest level seen
+                level["u_probability"] = min(known_u)
+            lifted = floor * 2.0**MONOTONE_MARGIN_BITS
+            bf = _bayes_factor(level)
+            if bf is None:
+                u = level.get("u_probability")
+                if floor > 0 and u is not None and u > 0:
+                    level["m_probability"] = min(1.0, float(u) * lifted)
+                    level["u_probability"] = float(level["m_probability"]) / lifted
+                    bf = lifted
+                else:
+                    continue
+            if bf <= floor:
+                level["u_probability"] = float(level["m_probability"]) / lifted
+                bf = lifted
+            floor = max(floor, bf)
+        for level in levels:
+            bf = _bayes_factor(level)
+            if bf is not None and bf < 2.0**MIN_LEVEL_WEIGHT_BITS:
+                level["m_probability"] = float(level["u_probability"]) * 2.0**MIN_LEVEL_WEIGHT_BITS
+    return out
+
+
+def match_weights(model: Model) -> dict[str, list[tuple[str, float | None]]]:
+    """Comparison → [(level label, match weight)] for reading a trained model."""
+    result: dict[str, list[tuple[str, float | None]]] = {}
+    for comparison in model["comparisons"]:
+        rows: list[tuple[str, float | None]] = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            bf = _bayes_factor(level)
+            label = str(level.get("label_for_charts", level.get("sql_condition")))
+            rows.append((label, None if bf is None else math.log2(bf)))
+        result[str(comparison["output_column_name"])] = rows
+    return result
+
+
+def save_model(model: Model, path: str | Path) -> None:
+    """Write a trained model as JSON (the run's model file)."""
+    Path(path).write_text(json.dumps(model, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def load_model(path: str | Path) -> Model:
+    """Read a model written by :func:`save_model`."""
+    data: Model = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data

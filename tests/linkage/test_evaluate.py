@@ -1,0 +1,74 @@
+"""Evaluation arithmetic on tiny hand-made truths."""
+
+from __future__ import annotations
+
+import pytest
+
+from joinedup.linkage.evaluate import (
+    blocking_recall,
+    evaluate_linkage,
+    pair_set_scores,
+    pairwise_scores,
+    recall_by_group,
+)
+from joinedup.linkage.prepare import prepare_records
+from tests.linkage.conftest import person
+
+TRUTH = {"a": "P1", "b": "P1", "c": "P1", "d": "P2", "e": "P2", "f": "P3"}
+
+
+def test_perfect_clustering() -> None:
+    result = pairwise_scores(dict(TRUTH), TRUTH)
+    assert (result.precision, result.recall, result.f1) == (1.0, 1.0, 1.0)
+    assert result.true_pairs == 4
+
+
+def test_one_wrong_merge_and_one_missed_link() -> None:
+    # predicted: {a,b} {c} {d,e,f}: true pairs ab ac bc de; predicted ab de df ef
+    clusters = {"a": "1", "b": "1", "c": "2", "d": "3", "e": "3", "f": "3"}
+    result = pairwise_scores(clusters, TRUTH)
+    assert result.true_positives == 2
+    assert result.predicted_pairs == 4
+    assert result.precision == pytest.approx(0.5)
+    assert result.recall == pytest.approx(0.5)
+    assert result.f1 == pytest.approx(0.5)
+
+
+def test_all_singletons_have_precision_one_and_recall_zero() -> None:
+    result = pairwise_scores({r: r for r in TRUTH}, TRUTH)
+    assert (result.precision, result.recall, result.f1) == (1.0, 0.0, 0.0)
+
+
+def test_recall_by_group() -> None:
+    clusters = {"a": "1", "b": "1", "c": "2", "d": "3", "e": "3", "f": "4"}
+    groups = {
+        "a": "south_asian",
+        "b": "south_asian",
+        "c": "south_asian",
+        "d": "other",
+        "e": "other",
+    }
+    assert recall_by_group(clusters, TRUTH, groups) == {
+        "other": 1.0,
+        "south_asian": pytest.approx(1 / 3),
+    }
+
+
+def test_blocking_recall_counts_true_pairs_any_key_reaches() -> None:
+    table = prepare_records(
+        [
+            person("a", "Aisha", "Khan", postcode="S60 1AB"),
+            person("b", "Khan", "Aisha", postcode="S61 1AB", date_of_birth="2001-01-01"),
+            person("c", "Zed", "Jones", postcode="S70 1AB", date_of_birth="1999-01-01"),
+        ]
+    )
+    truth = {"a": "P", "b": "P", "c": "P"}
+    assert blocking_recall(table, truth, [("name_pair",)]) == pytest.approx(1 / 3)
+    assert blocking_recall(table, truth, [("postcode",)]) == 0.0
+
+
+def test_pair_set_scores_and_full_evaluation() -> None:
+    assert pair_set_scores([("b", "a"), ("d", "f")], TRUTH).precision == 0.5
+    report = evaluate_linkage(dict(TRUTH), TRUTH, name_origin={"a": "x"})
+    assert report.cluster_count == 3 and report.true_person_count == 3
+    assert report.as_dict()["f1"] == 1.0
