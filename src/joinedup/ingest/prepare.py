@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from joinedup.access.crypto import FieldCipher
 from joinedup.ingest.layout import Converted, Layout, convert
 from joinedup.ingest.reader import FileInfo, Opener, Problem, Record, storable
@@ -49,10 +51,14 @@ class Chunk:
     chars: int = 0
 
 
+def _json(value: dict[str, Any]) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
 def record_row(
     target: Target, layout: Layout, record: Record, converted: Converted, cipher: FieldCipher
 ) -> dict[str, Any]:
-    """The column values of a new source record (free text encrypted)."""
+    """The column values of a new source record (free text encrypted, JSON serialised)."""
     row_id = new_id()
     payload = converted.payload
     for column in converted.encrypt:

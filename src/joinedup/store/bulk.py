@@ -8,11 +8,12 @@ table and applied in a tight loop, and the rows go to the DBAPI ``executemany`` 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Connection, Table
 
 from joinedup.store.tables.base import UTCDateTime
@@ -21,7 +22,9 @@ Converter = Callable[[Any], Any]
 
 
 def _json(value: Any) -> Any:
-    return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if value is None or isinstance(value, str):  # None, or JSON text serialised by the caller
+        return value
+    return orjson.dumps(value).decode("utf-8")
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -32,29 +35,35 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _converters(table: Table) -> list[tuple[str, Converter]]:
-    out: list[tuple[str, Converter]] = []
-    for column in table.columns:
+def _converters(table: Table) -> tuple[list[str], list[tuple[int, Converter]]]:
+    """Column names in table order, and the positions that need converting."""
+    names: list[str] = []
+    converting: list[tuple[int, Converter]] = []
+    for index, column in enumerate(table.columns):
+        names.append(column.key)
         if isinstance(column.type, JSON):
-            out.append((column.key, _json))
+            converting.append((index, _json))
         elif isinstance(column.type, UTCDateTime):
-            out.append((column.key, _utc))
-        else:
-            out.append((column.key, _same))
-    return out
+            converting.append((index, _utc))
+    return names, converting
 
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (every column present in each mapping) into ``table``."""
+    """Insert ``rows`` (every column present in each mapping) into ``table``.
+
+    JSON columns take Python values or, already serialised, JSON text (these tables' JSON
+    columns hold objects and arrays, never bare strings).
+    """
     if not rows:
         return
-    converters = _converters(table)
-    names = [name for name, _ in converters]
-    tuples = [tuple(convert(row[name]) for name, convert in converters) for row in rows]
+    names, converting = _converters(table)
+    pick = itemgetter(*names)
+    tuples: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(pick(row))
+        for index, convert in converting:
+            values[index] = convert(values[index])
+        tuples.append(tuple(values))
     dialect = connection.dialect.name
     quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
     target = connection.dialect.identifier_preparer.format_table(table)
@@ -63,8 +72,8 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
         if raw is None:
             raise RuntimeError("no driver connection for COPY")
         with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
-            for values in tuples:
-                copy.write_row(values)
+            for record in tuples:
+                copy.write_row(record)
         return
     marks = ", ".join("?" for _ in names)
     connection.exec_driver_sql(f"INSERT INTO {target} ({quoted}) VALUES ({marks})", tuples)
