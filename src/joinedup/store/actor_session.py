@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -293,6 +293,35 @@ class ActorSession:
         ]
         self._log(operation, access, kind.name, [r.id for r in results], recipient)  # type: ignore[attr-defined]
         return results
+
+    def scan(
+        self,
+        model: type[BaseModel],
+        columns: Sequence[str],
+        where: Mapping[str, Any] | None = None,
+        chunk: int = 50_000,
+    ) -> Iterator[builtins.list[tuple[Any, ...]]]:
+        """Stream ``columns`` (plus ``id`` first) of every row in scope, in chunks.
+
+        For the pipeline's large reads (linkage, analysis): plain tuples rather than domain
+        objects, and one consultation audit row per chunk naming its ids.
+        """
+        kind = kind_of(model)
+        for name in columns:
+            if name not in kind.model.model_fields:
+                raise ValueError(f"{kind.name} has no field {name!r}")
+        table = kind.table
+        selected = [table.id] + [getattr(table, c) for c in columns]  # type: ignore[attr-defined]
+        stmt = self._filtered(
+            select(*selected).where(scope_clause(kind, self.actor, "consultation", self._clock())),
+            kind,
+            where,
+        ).order_by(table.id)  # type: ignore[attr-defined]
+        result = self._orm.execute(stmt.execution_options(yield_per=chunk))
+        for partition in result.partitions(chunk):
+            rows = [tuple(r) for r in partition]
+            self._log("consultation", "list", kind.name, [str(r[0]) for r in rows])
+            yield rows
 
     # -- combination and audit -------------------------------------------------------------
 
