@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "joinedup.cli.quarantine:quarantine",
         "Rows that could not be accepted: list, show, resubmit, dismiss.",
     ),
+    "language": ("joinedup.cli.language:language", "Check case notes for victim-blaming language."),
     "estimate": ("joinedup.cli.estimate:estimate", "Estimate the hidden number of victims (MSE)."),
 }
 

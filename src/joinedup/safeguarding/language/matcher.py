@@ -1,0 +1,149 @@
+"""Find lexicon matches in a note: patterns, look-alike exclusions, quotations and overlaps.
+
+Quoted speech (a child's own words, recorded faithfully) is never flagged. Quotes are found
+with a small scanner rather than a regular expression so that apostrophes ("friend's",
+"he's", curly "children’s") are not taken for single quotation marks. Look-alike exclusions
+and negation look only within the sentence holding the match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from joinedup.safeguarding.language.lexicon import Entry, Lexicon
+
+# opening mark -> closing marks that end it
+_PAIRS: dict[str, str] = {'"': '"', "“": '”"', "„": "“”", "«": "»", "‘": "’'", "'": "'’"}
+_SINGLE = frozenset("'‘’")
+_WINDOW = 80  # characters of context looked at before and after a match
+_MAX_QUOTE = 400  # a quotation longer than this (or unclosed) is not treated as one
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
+_NEGATION = re.compile(
+    r"(?<![\w])(?:not|no longer|never|no|nor|neither|without|hardly|cannot|"
+    r"isn['’]t|wasn['’]t|aren['’]t|weren['’]t|don['’]t|doesn['’]t|didn['’]t|won['’]t|"
+    r"can['’]t|stopped|denies|denied)(?:\s+[\w'’-]+){0,2}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _opens(text: str, i: int) -> bool:
+    """Whether the mark at ``i`` can open a quotation."""
+    mark = text[i]
+    if mark not in _PAIRS:
+        return False
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    if mark in _SINGLE or mark == '"':
+        # an opening mark follows a space, an opening bracket, a dash, a colon or the start
+        return before.isspace() or before in "([{—–-:/" or before in _PAIRS
+    return True
+
+
+def _closes(text: str, j: int, closers: str) -> bool:
+    """Whether the mark at ``j`` closes a quotation opened with one of ``closers``."""
+    if text[j] not in closers:
+        return False
+    after = text[j + 1] if j + 1 < len(text) else " "
+    if text[j] in _SINGLE and (after.isalnum() or after == "_"):
+        return False  # an apostrophe inside a word: he's, children’s
+    before = text[j - 1] if j > 0 else " "
+    return not before.isspace() or text[j] not in _SINGLE
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Half-open (start, end) spans of quotations in ``text``, marks included, in order."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if _opens(text, i):
+            closers = _PAIRS[text[i]]
+            limit = min(n, i + 1 + _MAX_QUOTE)
+            j = i + 1
+            while j < limit and not _closes(text, j, closers):
+                if text[j] == "\n":
+                    j = limit
+                    break
+                j += 1
+            if j < limit:
+                spans.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps any of ``spans``."""
+    return any(s < end and start < e for s, e in spans)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding ``text[start:end]``."""
+    left = 0
+    for boundary in _SENTENCE_END.finditer(text, 0, start):
+        left = boundary.end()
+    after = _SENTENCE_END.search(text, end)
+    right = after.start() if after else len(text)
+    return left, right
+
+
+def negated(before: str) -> bool:
+    """Whether the text just before a match (same sentence) negates it."""
+    return _NEGATION.search(before[-80:]) is not None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A raw match of one lexicon entry."""
+
+    entry: Entry
+    start: int
+    end: int
+    negated: bool
+
+
+def _excluded(entry: Entry, before: str, after: str) -> bool:
+    if any(p.match(after) for p in entry.unless_after):
+        return True
+    return any(p.search(before) for p in entry.unless_before)
+
+
+def entry_matches(entry: Entry, text: str, quotes: list[tuple[int, int]]) -> list[Match]:
+    """Matches of ``entry`` in ``text`` outside ``quotes`` and not excluded as look-alikes."""
+    found: dict[tuple[int, int], Match] = {}
+    for pattern in entry.compiled:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if inside(quotes, start, end):
+                continue
+            left, right = sentence_bounds(text, start, end)
+            before = text[max(left, start - _WINDOW) : start]
+            after = text[end : min(right, end + _WINDOW)]
+            if _excluded(entry, before, after):
+                continue
+            found.setdefault((start, end), Match(entry, start, end, negated(before)))
+    return list(found.values())
+
+
+def _resolve(matches: list[Match], order: dict[str, int]) -> list[Match]:
+    """Drop matches overlapping a longer (or, at equal length, earlier-listed) match."""
+    ranked = sorted(matches, key=lambda m: (-(m.end - m.start), order[m.entry.id], m.start))
+    kept: list[Match] = []
+    for match in ranked:
+        if not any(k.start < match.end and match.start < k.end for k in kept):
+            kept.append(match)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def find(lexicon: Lexicon, text: str) -> list[Match]:
+    """All non-overlapping lexicon matches in ``text``, in order of position."""
+    quotes = quoted_spans(text)
+    matches: list[Match] = []
+    for entry in lexicon.entries:
+        matches.extend(entry_matches(entry, text, quotes))
+    order = {entry.id: i for i, entry in enumerate(lexicon.entries)}
+    return _resolve(matches, order)
