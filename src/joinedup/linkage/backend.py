@@ -39,12 +39,16 @@ class LinkageBackend(abc.ABC):
 
 
 class DuckDBBackend(LinkageBackend):
-    """DuckDB in memory (the default)."""
+    """DuckDB in memory (the default), on every core unless ``threads`` says otherwise.
+
+    ``memory_limit`` (e.g. ``"4GB"``) caps DuckDB's own memory; beyond it DuckDB spills
+    to a temporary directory.
+    """
 
     name: BackendName = "duckdb"
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
-        self.threads = threads
+        self.threads = threads or os.cpu_count() or 1
         self.memory_limit = memory_limit
 
     def db_api(self) -> DatabaseAPI[Any]:

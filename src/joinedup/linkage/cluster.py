@@ -18,9 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from joinedup.linkage.decisions import DecisionSet
 
@@ -77,27 +81,14 @@ class Clustering:
         return len(set(self.clusters.values()))
 
 
-def cluster_pairs(
-    record_ids: Iterable[str],
-    pairs: pa.Table,
-    *,
-    threshold: float,
-    decisions: DecisionSet | None = None,
-    carried_links: Iterable[tuple[str, str]] = (),
+def _constrained(
+    ids: list[str],
+    known: set[str],
+    strong: pa.Table,
+    decisions: DecisionSet,
+    carried_links: Iterable[tuple[str, str]],
 ) -> Clustering:
-    """Cluster records given scored pairs (:data:`joinedup.linkage.predict.PAIR_COLUMNS`).
-
-    ``carried_links`` are joined right after confirmed pairs (used by incremental linking to
-    carry forward earlier clusters); they yield to rejections like scored links do.
-    """
-    decisions = decisions or DecisionSet(frozenset(), frozenset())
-    ids = list(dict.fromkeys(record_ids))
-    known = set(ids)
-    for a, b in decisions.decided:
-        for record in (a, b):
-            if record not in known:
-                ids.append(record)
-                known.add(record)
+    """The exact constrained single linkage of the module docstring, in Python."""
     uf = _UnionFind(ids)
     for a, b in sorted(decisions.rejected):
         uf.forbid(a, b)
@@ -108,7 +99,6 @@ def cluster_pairs(
     for a, b in carried_links:
         if uf.union(a, b) is None:
             result.refused_links.append((a, b))
-    strong = pairs.filter(pc.greater_equal(pairs["match_probability"], threshold))
     if len(strong):
         strong = strong.sort_by(
             [
@@ -130,6 +120,92 @@ def cluster_pairs(
         if root not in smallest or record < smallest[root]:
             smallest[root] = record
     result.clusters = {record: smallest[uf.find(record)] for record in ids}
+    return result
+
+
+def _indices(ids: pa.Array, values: pa.Array | list[str]) -> np.ndarray[Any, Any]:
+    found = pc.index_in(pa.array(values, pa.string()), value_set=ids)
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _components(n: int, lefts: np.ndarray[Any, Any], rights: np.ndarray[Any, Any]) -> Any:
+    keep = (lefts >= 0) & (rights >= 0)
+    lefts, rights = lefts[keep], rights[keep]
+    graph = coo_matrix((np.ones(len(lefts), dtype=np.int32), (lefts, rights)), shape=(n, n))
+    _, labels = connected_components(graph.tocsr(), directed=False)
+    return labels
+
+
+def cluster_pairs(
+    record_ids: Iterable[str],
+    pairs: pa.Table,
+    *,
+    threshold: float,
+    decisions: DecisionSet | None = None,
+    carried_links: Iterable[tuple[str, str]] = (),
+) -> Clustering:
+    """Cluster records given scored pairs (:data:`joinedup.linkage.predict.PAIR_COLUMNS`).
+
+    ``carried_links`` are joined right after confirmed pairs (used by incremental linking to
+    carry forward earlier clusters); they yield to rejections like scored links do.
+
+    Connected components (scipy, over all links) give the clusters directly; only the
+    components that hold a rejected pair are re-clustered by the exact constrained
+    procedure, on their own records and links (links never cross components, so the
+    result is the same as running it on everything).
+    """
+    decisions = decisions or DecisionSet(frozenset(), frozenset())
+    carried = list(carried_links)
+    ids = list(dict.fromkeys(record_ids))
+    known = set(ids)
+    for a, b in decisions.decided:
+        for record in (a, b):
+            if record not in known:
+                ids.append(record)
+                known.add(record)
+    id_array = pa.array(ids, pa.string())
+    strong = pairs.filter(pc.greater_equal(pairs["match_probability"], threshold))
+    for column in ("record_id_l", "record_id_r"):
+        index = strong.schema.get_field_index(column)
+        strong = strong.set_column(index, column, pc.cast(strong[column], pa.string()))
+    links = [*sorted(decisions.confirmed), *carried]
+    lefts = np.concatenate(
+        [_indices(id_array, [a for a, _ in links]), _indices(id_array, strong["record_id_l"])]
+    )
+    rights = np.concatenate(
+        [_indices(id_array, [b for _, b in links]), _indices(id_array, strong["record_id_r"])]
+    )
+    labels = _components(len(ids), lefts, rights)
+    order = np.asarray(pc.sort_indices(id_array).to_numpy(), dtype=np.int64)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    first = np.full(int(labels.max()) + 1 if len(ids) else 0, len(ids), dtype=np.int64)
+    np.minimum.at(first, labels, rank)
+    keys = id_array.take(pa.array(order[first[labels]])).to_pylist()
+    result = Clustering(clusters=dict(zip(ids, keys, strict=True)))
+    position = {record: i for i, record in enumerate(ids)} if decisions.rejected else {}
+    split = {
+        int(labels[position[a]])
+        for a, b in decisions.rejected
+        if labels[position[a]] == labels[position[b]]
+    }
+    if split:
+        inside = set(np.flatnonzero(np.isin(labels, list(split))).tolist())
+        subset = [record for i, record in enumerate(ids) if i in inside]
+        members = set(subset)
+        in_subset = pc.is_in(strong["record_id_l"], value_set=pa.array(subset, pa.string()))
+        exact = _constrained(
+            subset,
+            members,
+            strong.filter(in_subset),
+            DecisionSet(
+                frozenset(p for p in decisions.confirmed if set(p) <= members),
+                frozenset(p for p in decisions.rejected if set(p) <= members),
+            ),
+            [(a, b) for a, b in carried if a in members and b in members],
+        )
+        result.clusters.update(exact.clusters)
+        result.refused_links, result.conflicts = exact.refused_links, exact.conflicts
     return result
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from joinedup.linkage.settings import BlockingKey, key_values
+from joinedup.linkage.settings import BlockingKey, key_array
 
 
 def _n_pairs(n: int) -> int:
@@ -74,15 +74,29 @@ def true_pairs(truth: Mapping[str, str]) -> Iterator[tuple[str, str]]:
 def blocking_recall(
     prepared: pa.Table, truth: Mapping[str, str], keys: Sequence[BlockingKey]
 ) -> float:
-    """Share of true pairs that at least one blocking key would put up for scoring."""
-    record_ids = prepared["record_id"].to_pylist()
-    values = [dict(zip(record_ids, key_values(prepared, key), strict=True)) for key in keys]
-    total = reached = 0
-    for a, b in true_pairs({r: p for r, p in truth.items() if r in values[0]} if keys else {}):
-        total += 1
-        if any(v[a] is not None and v[a] == v[b] for v in values):
-            reached += 1
-    return reached / total if total else 1.0
+    """Share of true pairs that at least one blocking key would put up for scoring.
+
+    Computed in DuckDB (a self-join of the records on their true person), so it runs on a
+    million records in seconds.
+    """
+    import duckdb
+
+    if not keys:
+        return 1.0
+    record_ids = prepared["record_id"]
+    persons = pa.array([truth.get(r) for r in record_ids.to_pylist()], pa.string())
+    columns: dict[str, Any] = {"record_id": record_ids, "person": persons}
+    for i, key in enumerate(keys):
+        columns[f"k{i}"] = key_array(prepared, key)
+    reached = " OR ".join(f"coalesce(l.k{i} = r.k{i}, false)" for i in range(len(keys)))
+    con = duckdb.connect(":memory:")
+    con.register("keyed", pa.table(columns))
+    total, hits = con.execute(
+        f"SELECT count(*), sum(CAST({reached} AS INTEGER)) FROM keyed l JOIN keyed r "
+        "ON l.person = r.person AND l.record_id < r.record_id"
+    ).fetchone() or (0, 0)
+    con.close()
+    return int(hits or 0) / int(total) if total else 1.0
 
 
 def recall_by_group(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeAlias
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from joinedup.linkage.names import canonical_any, canonical_name, name_key
+from joinedup.linkage.names import canonical_any, canonical_name, load_variant_table, name_key
 
 INPUT_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -49,6 +50,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "name_high",
     "forename_initial",
     "surname_initial",
+    "initials",
     "date_of_birth",
     "dob_year",
     "dob_dm_key",
@@ -164,6 +166,9 @@ def prepare_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "name_high": _ordered(forename_any, surname_any, 1),
         "forename_initial": forename_key[0] if forename_key else None,
         "surname_initial": surname_key[0] if surname_key else None,
+        "initials": _pair(forename_key[:1] or None, surname_key[:1] or None)
+        if forename_key and surname_key
+        else None,
         "date_of_birth": dob,
         "dob_year": dob[:4] if dob else None,
         "dob_dm_key": _dm_key(dob),
@@ -189,21 +194,157 @@ def clean_text(value: Any) -> str | None:
     return text or None
 
 
+def _column(rows: Sequence[Mapping[str, Any]], name: str) -> pa.Array:
+    """One input column as strings (``str()`` of non-string values, ``None`` kept)."""
+    values = [row.get(name) for row in rows]
+    try:
+        array = pa.array(values)
+        if pa.types.is_string(array.type) or pa.types.is_null(array.type):
+            return array.cast(pa.string())
+        if pa.types.is_integer(array.type) or pa.types.is_date(array.type):
+            return array.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        pass
+    return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _input_table(records: RecordsInput | Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Records as a table of string columns: the input contract plus optional columns."""
+    if isinstance(records, pa.Table):
+        present = [c for c in OPTIONAL_COLUMNS if c in records.column_names]
+        columns = {}
+        for name in (*INPUT_COLUMNS, *present):
+            if name not in records.column_names:
+                columns[name] = pa.nulls(len(records), pa.string())
+            elif pa.types.is_string(records[name].type):
+                columns[name] = records[name].combine_chunks()
+            else:
+                columns[name] = _column(records.select([name]).to_pylist(), name)
+        return pa.table(columns)
+    rows = records if isinstance(records, Sequence) else list(records)
+    present = [c for c in OPTIONAL_COLUMNS if any(c in row for row in rows)]
+    names = (*INPUT_COLUMNS, *present)
+    try:  # fast path: every value is already a string or None
+        return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return pa.table({name: _column(rows, name) for name in names})
+
+
+def _map_unique(array: pa.Array, fn: Callable[[Any], str | None]) -> pa.Array:
+    """``fn`` applied to each distinct value once, spread back over the column."""
+    encoded = pc.dictionary_encode(array)
+    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return mapped.take(encoded.indices)
+
+
+_NULL = pa.scalar(None, pa.string())
+#: Python's ``str.split`` whitespace, for RE2.
+_WHITESPACE = r"[\s\v\x{1c}-\x{1f}\x{85}\p{Z}]+"
+_POSTCODE_PARTS = r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<digit>[0-9])(?P<unit>[A-Z]{2})$"
+
+
+def _empty_to_null(array: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(array, ""), _NULL, array)
+
+
+def _name_keys(array: pa.Array) -> pa.Array:
+    """:func:`name_key` column-wise (ASCII values in Arrow, others in Python)."""
+    keys = _empty_to_null(pc.replace_substring_regex(pc.ascii_lower(array), "[^a-z]+", ""))
+    non_ascii = pc.fill_null(pc.invert(pc.string_is_ascii(array)), False)
+    if pc.any(non_ascii).as_py():
+        keys = pc.if_else(non_ascii, _map_unique(array, name_key), keys)
+    return keys
+
+
+def _canonical_keys(keys: pa.Array, table: dict[str, str]) -> pa.Array:
+    """Each key's canonical in ``table`` (the key itself when absent)."""
+    variants = pa.array(list(table), pa.string())
+    found = pc.index_in(keys, value_set=variants)
+    canonicals = pa.array(list(table.values()), pa.string()).take(found)
+    return pc.if_else(pc.is_null(found), keys, canonicals)
+
+
+def _canonical_any_keys(keys: pa.Array) -> pa.Array:
+    """:func:`canonical_any` column-wise: the forename table first, then the surname table."""
+    forenames = load_variant_table("forename").canonical_of
+    in_forenames = pc.is_in(keys, value_set=pa.array(list(forenames), pa.string()))
+    return pc.if_else(
+        in_forenames,
+        _canonical_keys(keys, forenames),
+        _canonical_keys(keys, load_variant_table("surname").canonical_of),
+    )
+
+
+def _postcodes(array: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """:func:`clean_postcode` column-wise: (postcode, sector, district)."""
+    text = pc.replace_substring_regex(pc.utf8_upper(array), _WHITESPACE, "")
+    text = _empty_to_null(text)
+    parts = pc.extract_regex(text, _POSTCODE_PARTS)
+    outward, digit = pc.struct_field(parts, "outward"), pc.struct_field(parts, "digit")
+    sector = pc.binary_join_element_wise(outward, digit, " ")
+    unit = pc.struct_field(parts, "unit")
+    full = pc.binary_join_element_wise(sector, unit, "")
+    valid = pc.is_valid(parts)
+    return pc.if_else(valid, full, text), sector, outward
+
+
+def _ordered_pair(first: pa.Array, second: pa.Array) -> tuple[pa.Array, pa.Array]:
+    first_low = pc.less_equal(first, second)
+    return pc.if_else(first_low, first, second), pc.if_else(first_low, second, first)
+
+
+def _check_ids(record_ids: pa.Array) -> None:
+    if record_ids.null_count or pc.any(pc.equal(record_ids, "")).as_py():
+        raise ValueError("every record needs a record_id")
+    if pc.count_distinct(record_ids).as_py() < len(record_ids):
+        counts = pc.value_counts(record_ids)
+        repeated = counts.filter(pc.greater(counts.field("counts"), 1))
+        raise ValueError(f"duplicate record_id {repeated.field('values')[0].as_py()!r}")
+
+
 def prepare_records(records: RecordsInput | Iterable[Mapping[str, Any]]) -> pa.Table:
     """Prepare person records for linkage; ``record_id`` must be unique.
 
     Returns a pyarrow table of strings with the columns in :data:`PREPARED_COLUMNS`
-    (plus ``address``/``locality`` when the input has those columns).
+    (plus ``address``/``locality`` when the input has those columns). Column-wise: each
+    cleaning function of :func:`prepare_row` runs once per distinct value, so the result
+    is the same as preparing row by row.
     """
-    rows = to_rows(records) if isinstance(records, pa.Table | Sequence) else list(records)
-    prepared = [prepare_row(row) for row in rows]
-    optional = [c for c in OPTIONAL_COLUMNS if any(c in row for row in prepared)]
-    columns = list(PREPARED_COLUMNS) + optional
-    seen: set[str] = set()
-    for row in prepared:
-        if row["record_id"] in seen:
-            raise ValueError(f"duplicate record_id {row['record_id']!r}")
-        seen.add(row["record_id"])
-    data = {name: [row.get(name) for row in prepared] for name in columns}
-    schema = pa.schema([(name, pa.string()) for name in columns])
-    return pa.table(data, schema=schema)
+    raw = _input_table(records)
+    record_ids = raw["record_id"].combine_chunks()
+    _check_ids(record_ids)
+    out: dict[str, pa.Array] = {"record_id": record_ids, "agency": raw["agency"].combine_chunks()}
+    keys = {k: _name_keys(raw[k].combine_chunks()) for k in ("forename", "surname")}
+    out["forename_key"], out["surname_key"] = keys["forename"], keys["surname"]
+    for kind in ("forename", "surname"):
+        table = load_variant_table(kind).canonical_of
+        out[f"{kind}_canon"] = _canonical_keys(keys[kind], table)
+    out["forename_any"] = _canonical_any_keys(keys["forename"])
+    out["surname_any"] = _canonical_any_keys(keys["surname"])
+    low, high = _ordered_pair(out["forename_any"], out["surname_any"])
+    out["name_pair"] = pc.binary_join_element_wise(low, high, "|")
+    out["name_low"], out["name_high"] = low, high
+    out["forename_initial"] = pc.utf8_slice_codeunits(keys["forename"], 0, 1)
+    out["surname_initial"] = pc.utf8_slice_codeunits(keys["surname"], 0, 1)
+    out["initials"] = pc.binary_join_element_wise(
+        *_ordered_pair(out["forename_initial"], out["surname_initial"]), "|"
+    )
+    dob = _map_unique(raw["date_of_birth"].combine_chunks(), clean_date)
+    out["date_of_birth"] = dob
+    out["dob_year"] = pc.utf8_slice_codeunits(dob, 0, 4)
+    month_low, month_high = _ordered_pair(
+        pc.utf8_slice_codeunits(dob, 5, 7), pc.utf8_slice_codeunits(dob, 8, 10)
+    )
+    out["dob_dm_key"] = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(dob, 0, 4), month_low, month_high, "-"
+    )
+    out["sex"] = _map_unique(raw["sex"].combine_chunks(), clean_sex)
+    postcodes = _postcodes(raw["postcode"].combine_chunks())
+    out["postcode"], out["postcode_sector"], out["postcode_district"] = postcodes
+    for column in IDENTIFIER_COLUMNS:
+        out[column] = _map_unique(raw[column].combine_chunks(), clean_identifier)
+    for column in OPTIONAL_COLUMNS:
+        if column in raw.column_names:
+            out[column] = _map_unique(raw[column].combine_chunks(), clean_text)
+    schema = pa.schema([(name, pa.string()) for name in out])
+    return pa.table(out, schema=schema)

@@ -33,8 +33,9 @@ PREDICTION_BLOCKING_KEYS: tuple[BlockingKey, ...] = (
     ("surname_canon", "date_of_birth"),
     ("dob_dm_key", "forename_initial"),  # day/month swapped or exact date, any surname
     ("dob_dm_key", "surname_initial"),
-    ("surname_canon", "dob_year"),  # mistyped day or month
-    ("forename_canon", "dob_year"),
+    ("dob_dm_key", "initials"),  # swapped names with typos, exact or day/month swapped date
+    ("surname_canon", "forename_initial", "dob_year"),  # mistyped day or month
+    ("forename_canon", "surname_initial", "dob_year"),
     ("date_of_birth", "postcode"),  # both names mistyped, or swapped with a typo
     ("postcode", "forename_initial"),  # mistyped date, same home
     ("postcode", "surname_initial"),
@@ -50,7 +51,9 @@ PREDICTION_BLOCKING_KEYS: tuple[BlockingKey, ...] = (
 #: EM training sessions: together they leave every comparison free in at least one.
 TRAINING_BLOCKING_KEYS: tuple[BlockingKey, ...] = (
     ("date_of_birth",),
-    ("name_pair",),
+    # name pair *and* postcode: on the name pair alone, people who share a common name
+    # (Ahmed Ali) swamp the block and EM learns that matches often disagree on date of birth
+    ("name_pair", "postcode"),
 )
 
 
@@ -235,12 +238,16 @@ def blocking_keys_from_model(model: dict[str, Any]) -> tuple[BlockingKey, ...]:
     return tuple(keys)
 
 
+def key_array(table: pa.Table, key: Sequence[str]) -> pa.ChunkedArray | pa.Array:
+    """Per-row blocking key values as Arrow (null when any column is null or absent)."""
+    if not set(key) <= set(table.column_names):
+        return pa.nulls(len(table), pa.string())
+    return pc.binary_join_element_wise(*[table[c] for c in key], "\x1f")
+
+
 def key_values(table: pa.Table, key: Sequence[str]) -> list[str | None]:
     """Per-row blocking key value (``None`` when any column of the key is null or absent)."""
-    if not set(key) <= set(table.column_names):
-        return [None] * len(table)
-    joined = pc.binary_join_element_wise(*[table[c] for c in key], "\x1f")
-    return [None if v is None else str(v) for v in joined.to_pylist()]
+    return [None if v is None else str(v) for v in key_array(table, key).to_pylist()]
 
 
 def unique_keys(keys: Iterable[BlockingKey]) -> tuple[BlockingKey, ...]:

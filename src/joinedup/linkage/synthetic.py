@@ -1,6 +1,7 @@
 """A small generator of synthetic person records with known truth (tests and benchmarks).
 
-Entirely invented data: names are drawn from short lists of common forenames and surnames;
+Entirely invented data: names are drawn from short lists of common forenames and surnames
+(or, with ``realistic=True``, by realistic frequency from :mod:`joinedup.linkage.population`);
 each person gets one or more records across agencies, corrupted with the errors linkage must
 survive (typos, nicknames and transliteration variants, swapped names, day/month swaps, near
 dates, missing values, moves). Not the borough simulator: no events, no networks.
@@ -14,181 +15,41 @@ from datetime import date, timedelta
 from typing import Any
 
 from joinedup.linkage.names import variant_groups
+from joinedup.linkage.population import (
+    Population,
+    build_population,
+    realistic_dob,
+    realistic_postcode,
+)
 
-SOUTH_ASIAN_FORENAMES = tuple(
-    [
-        "mohammed",
-        "ahmed",
-        "ali",
-        "hussain",
-        "omar",
-        "usman",
-        "yusuf",
-        "ibrahim",
-        "imran",
-        "bilal",
-        "hamza",
-        "zain",
-        "tariq",
-        "rashid",
-        "aisha",
-        "fatima",
-        "khadija",
-        "maryam",
-        "zainab",
-        "amina",
-        "sana",
-        "layla",
-        "yasmin",
-        "nadia",
-        "hafsa",
-        "nasreen",
-        "parveen",
-        "shazia",
-        "rubina",
-        "safiya",
-        "sumaya",
-        "priya",
-        "sunil",
-        "manpreet",
-        "gurpreet",
-        "harpreet",
-        "sandeep",
-    ]
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+SOUTH_ASIAN_FORENAMES = _words(
+    "mohammed ahmed ali hussain omar usman yusuf ibrahim imran bilal hamza zain tariq "
+    "rashid aisha fatima khadija maryam zainab amina sana layla yasmin nadia hafsa "
+    "nasreen parveen shazia rubina safiya sumaya priya sunil manpreet gurpreet "
+    "harpreet sandeep"
 )
-SOUTH_ASIAN_SURNAMES = tuple(
-    [
-        "khan",
-        "hussain",
-        "choudhury",
-        "ahmed",
-        "mohammed",
-        "ali",
-        "begum",
-        "rahman",
-        "islam",
-        "miah",
-        "uddin",
-        "akhtar",
-        "shah",
-        "patel",
-        "singh",
-        "kaur",
-        "qureshi",
-        "siddiqui",
-        "malik",
-        "mahmood",
-        "rashid",
-        "yousaf",
-        "aziz",
-        "hassan",
-        "haque",
-        "sheikh",
-        "syed",
-        "iqbal",
-        "bhatti",
-        "mirza",
-    ]
+SOUTH_ASIAN_SURNAMES = _words(
+    "khan hussain choudhury ahmed mohammed ali begum rahman islam miah uddin akhtar "
+    "shah patel singh kaur qureshi siddiqui malik mahmood rashid yousaf aziz hassan "
+    "haque sheikh syed iqbal bhatti mirza"
 )
-OTHER_FORENAMES = tuple(
-    [
-        "robert",
-        "william",
-        "margaret",
-        "elizabeth",
-        "richard",
-        "james",
-        "john",
-        "thomas",
-        "christopher",
-        "michael",
-        "anthony",
-        "daniel",
-        "david",
-        "joseph",
-        "samuel",
-        "benjamin",
-        "alexander",
-        "andrew",
-        "matthew",
-        "edward",
-        "charles",
-        "henry",
-        "oliver",
-        "jack",
-        "harry",
-        "george",
-        "noah",
-        "leo",
-        "emily",
-        "olivia",
-        "amelia",
-        "isla",
-        "ava",
-        "mia",
-        "ella",
-        "grace",
-        "lily",
-        "freya",
-        "chloe",
-        "ruby",
-        "evie",
-        "sophie",
-        "jessica",
-        "rebecca",
-        "hannah",
-        "lucy",
-        "katherine",
-        "victoria",
-        "jennifer",
-    ]
+OTHER_FORENAMES = _words(
+    "robert william margaret elizabeth richard james john thomas christopher michael "
+    "anthony daniel david joseph samuel benjamin alexander andrew matthew edward "
+    "charles henry oliver jack harry george noah leo emily olivia amelia isla ava mia "
+    "ella grace lily freya chloe ruby evie sophie jessica rebecca hannah lucy "
+    "katherine victoria jennifer"
 )
-OTHER_SURNAMES = tuple(
-    [
-        "smith",
-        "jones",
-        "williams",
-        "taylor",
-        "brown",
-        "davies",
-        "evans",
-        "wilson",
-        "thomas",
-        "johnson",
-        "roberts",
-        "walker",
-        "wright",
-        "robinson",
-        "thompson",
-        "white",
-        "hughes",
-        "edwards",
-        "green",
-        "hall",
-        "wood",
-        "harris",
-        "lewis",
-        "martin",
-        "jackson",
-        "clarke",
-        "clark",
-        "turner",
-        "hill",
-        "scott",
-        "cooper",
-        "morris",
-        "ward",
-        "moore",
-        "king",
-        "watson",
-        "baker",
-        "harrison",
-        "morgan",
-        "kowalski",
-        "nowak",
-        "murphy",
-        "kelly",
-    ]
+OTHER_SURNAMES = _words(
+    "smith jones williams taylor brown davies evans wilson thomas johnson roberts "
+    "walker wright robinson thompson white hughes edwards green hall wood harris "
+    "lewis martin jackson clarke clark turner hill scott cooper morris ward moore "
+    "king watson baker harrison morgan kowalski nowak murphy kelly"
 )
 AGENCIES = ("police", "social_care", "education", "health", "youth_justice")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -227,34 +88,7 @@ def _variant(rng: random.Random, text: str, groups: dict[str, list[str]]) -> str
     return rng.choice(members) if members else text
 
 
-_SYLLABLES = tuple(
-    [
-        "ka",
-        "ri",
-        "mo",
-        "la",
-        "ne",
-        "shi",
-        "to",
-        "ba",
-        "ven",
-        "dor",
-        "el",
-        "an",
-        "is",
-        "ur",
-        "go",
-        "fa",
-        "le",
-        "mi",
-        "ro",
-        "sa",
-        "ti",
-        "hal",
-        "ber",
-        "win",
-    ]
-)
+_SYLLABLES = _words("ka ri mo la ne shi to ba ven dor el an is ur go fa le mi ro sa ti hal ber win")
 
 
 def _invent(rng: random.Random) -> str:
@@ -266,6 +100,20 @@ def _postcode(rng: random.Random) -> str:
     return f"{rng.choice(_DISTRICTS)} {rng.randrange(1, 10)}{unit}"
 
 
+def _realistic_pools(rng: random.Random) -> Population:
+    forename_table = sorted(set(variant_groups("forename")) - set(SOUTH_ASIAN_FORENAMES))
+    other_forenames = list(dict.fromkeys([*OTHER_FORENAMES, *forename_table]))
+    other_surnames = list(dict.fromkeys([*OTHER_SURNAMES, *variant_groups("surname")]))
+    other_surnames = [s for s in other_surnames if s not in SOUTH_ASIAN_SURNAMES]
+    return build_population(
+        rng,
+        {
+            "south_asian": (list(SOUTH_ASIAN_FORENAMES), list(SOUTH_ASIAN_SURNAMES)),
+            "other": (other_forenames, other_surnames),
+        },
+    )
+
+
 def generate_people(
     n_people: int,
     *,
@@ -274,34 +122,51 @@ def generate_people(
     records_per_person: tuple[int, ...] = (1, 1, 2, 2, 3, 4),
     noise: NoiseRates | None = None,
     invented_names: int = 0,
+    realistic: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, str]]:
     """Records on the ingest contract, ``record_id -> person`` truth and ``record_id -> origin``.
 
     Origins are ``south_asian`` or ``other`` (the name lists the person was drawn from).
     ``invented_names`` adds that many made-up forenames and ten times as many surnames to
     the ``other`` pools (half of such people draw from them), for realistic block sizes at
-    scale.
+    scale. ``realistic=True`` instead draws names by realistic frequency from
+    :mod:`joinedup.linkage.population` (common names first, a long tail of distinct ones),
+    postcodes from over a million units and dates of birth from 85 years, and gives no two
+    people the same name and date of birth: the generator for measuring accuracy at scale.
     """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     invented_f = [_invent(rng) for _ in range(invented_names)]
     invented_s = [_invent(rng) for _ in range(invented_names * 10)]
+    pools = _realistic_pools(rng) if realistic else None
+    identities: set[tuple[str, str, date]] = set()
     noise = noise or NoiseRates()
     fgroups, sgroups = variant_groups("forename"), variant_groups("surname")
     records: list[dict[str, Any]] = []
     truth: dict[str, str] = {}
     origin: dict[str, str] = {}
     epoch = date(1980, 1, 1)
+    draw_postcode = realistic_postcode if realistic else _postcode
     for p in range(n_people):
         south_asian = rng.random() < south_asian_share
-        forename = rng.choice(SOUTH_ASIAN_FORENAMES if south_asian else OTHER_FORENAMES)
-        surname = rng.choice(SOUTH_ASIAN_SURNAMES if south_asian else OTHER_SURNAMES)
-        if invented_names and rng.random() < 0.5:
-            forename = rng.choice(invented_f)
-        if invented_names and rng.random() < 0.8:
-            surname = rng.choice(invented_s)
-        dob = epoch + timedelta(days=rng.randrange(0, 365 * 40))
+        if pools is not None:
+            group = "south_asian" if south_asian else "other"
+            while True:
+                forename = pools.forenames[group].draw(rng)
+                surname = pools.surnames[group].draw(rng)
+                dob = realistic_dob(rng)
+                if (forename, surname, dob) not in identities:
+                    identities.add((forename, surname, dob))
+                    break
+        else:
+            forename = rng.choice(SOUTH_ASIAN_FORENAMES if south_asian else OTHER_FORENAMES)
+            surname = rng.choice(SOUTH_ASIAN_SURNAMES if south_asian else OTHER_SURNAMES)
+            if invented_names and rng.random() < 0.5:
+                forename = rng.choice(invented_f)
+            if invented_names and rng.random() < 0.8:
+                surname = rng.choice(invented_s)
+            dob = epoch + timedelta(days=rng.randrange(0, 365 * 40))
         sex = rng.choice(("1", "2"))
-        postcode = _postcode(rng)
+        postcode = draw_postcode(rng)
         ids = {"nhs_number": f"{rng.randrange(10**9, 10**10)}", "upn": f"U{p:09d}"}
         person = f"P{p:07d}"
         for r in range(rng.choice(records_per_person)):
@@ -324,7 +189,7 @@ def generate_people(
                 elif rng.random() < noise.dob_typo:
                     d = _typo(rng, d[:8]) + d[8:] if rng.random() < 0.5 else d[:9] + "1"
                 if rng.random() < noise.moved:
-                    pc = _postcode(rng)
+                    pc = draw_postcode(rng)
             agency = rng.choice(AGENCIES)
             record_id = f"{agency[:3].upper()}-{len(records):08d}"
             record: dict[str, Any] = {
