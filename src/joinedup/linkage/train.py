@@ -152,7 +152,11 @@ def monotone_levels(model: Model) -> Model:
     such a level gets the Bayes factor of the strongest level beneath it raised by
     :data:`MONOTONE_MARGIN_BITS` (so it stays strictly stronger), by lowering its ``u``
     (``m`` is kept). A level with no trained ``m`` gets the same treatment with ``m`` set
-    from its ``u``. Finally no level may weigh less than :data:`MIN_LEVEL_WEIGHT_BITS`.
+    from its ``u``. Finally no level may weigh less than :data:`MIN_LEVEL_WEIGHT_BITS`, and a
+    level left without a trained ``m`` (EM found no matches there, typically "all other
+    comparisons" of the date of birth) weighs exactly that: without this Splink would treat
+    it as no evidence at all, and people sharing a common name would be merged whatever
+    their dates of birth.
     Returns a new dict.
     """
     out: Model = json.loads(json.dumps(model))
@@ -184,9 +188,14 @@ def monotone_levels(model: Model) -> Model:
                 bf = lifted
             floor = max(floor, bf)
         for level in levels:
+            u = level.get("u_probability")
+            if not u:
+                continue
             bf = _bayes_factor(level)
-            if bf is not None and bf < 2.0**MIN_LEVEL_WEIGHT_BITS:
-                level["m_probability"] = float(level["u_probability"]) * 2.0**MIN_LEVEL_WEIGHT_BITS
+            if bf is None or bf < 2.0**MIN_LEVEL_WEIGHT_BITS:
+                # untrained or zero m (EM saw no matches here): the strongest evidence
+                # against a match the floor allows, never a silent "no evidence"
+                level["m_probability"] = float(u) * 2.0**MIN_LEVEL_WEIGHT_BITS
     return out
 
 
