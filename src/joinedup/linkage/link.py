@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
@@ -27,7 +28,10 @@ class LinkConfig:
     """Thresholds and back end of a run.
 
     Pairs with ``match_probability >= threshold`` are linked; pairs in
-    ``[review_lower, threshold)`` go to the review queue.
+    ``[review_lower, threshold)`` go to the review queue. With ``require_corroboration``
+    a pair whose only agreement is on names (no date of birth, postcode, address or
+    identifier agrees) is never linked automatically: it goes to the review queue, since a
+    common name alone cannot tell two people apart.
     """
 
     threshold: float = 0.9
@@ -36,6 +40,7 @@ class LinkConfig:
     link_type: LinkType = "dedupe_only"
     training: TrainingOptions = field(default_factory=TrainingOptions)
     settings: PersonSettingsOptions | None = None
+    require_corroboration: bool = True
 
 
 @dataclass
@@ -222,6 +227,28 @@ def _carried_links(person_ids: Mapping[str, str]) -> list[tuple[str, str]]:
     return links
 
 
+NAME_GAMMAS = ("gamma_forename", "gamma_surname", "gamma_sex")
+
+
+def uncorroborated_to_review(pairs: pa.Table, config: LinkConfig) -> pa.Table:
+    """``pairs`` with name-only matches held just below the link threshold (for review).
+
+    A pair is corroborated when any comparison other than the names and sex agrees at some
+    level (its gamma is above 0: Splink's 0 is "all other comparisons", -1 a null).
+    """
+    others = [c for c in pairs.column_names if c.startswith("gamma_") and c not in NAME_GAMMAS]
+    if not others or pairs.num_rows == 0:
+        return pairs
+    corroborated = pc.greater(pc.fill_null(pairs[others[0]], -1), 0)
+    for column in others[1:]:
+        corroborated = pc.or_(corroborated, pc.greater(pc.fill_null(pairs[column], -1), 0))
+    held = min(config.threshold, 1.0) - 1e-9
+    probability = pairs["match_probability"]
+    capped = pc.if_else(corroborated, probability, pc.min_element_wise(probability, held))
+    index = pairs.column_names.index("match_probability")
+    return pairs.set_column(index, "match_probability", capped)
+
+
 def _finish(
     prepared: pa.Table,
     pairs: pa.Table,
@@ -243,11 +270,14 @@ def _finish(
         confirmed=frozenset(p for p in decisions.confirmed if set(p) <= known),
         rejected=frozenset(p for p in decisions.rejected if set(p) <= known),
     )
+    scored = uncorroborated_to_review(pairs, config) if config.require_corroboration else pairs
     clustering = cluster_pairs(
-        record_ids, pairs, threshold=config.threshold, decisions=usable, carried_links=carried
+        record_ids, scored, threshold=config.threshold, decisions=usable, carried_links=carried
     )
     ids = stable_person_ids(previous, clustering.clusters)
-    queue = review_queue(pairs, lower=config.review_lower, upper=config.threshold, decisions=usable)
+    queue = review_queue(
+        scored, lower=config.review_lower, upper=config.threshold, decisions=usable
+    )
     timings["cluster"] = time.perf_counter() - start - sum(timings.values())
     timings["total"] = time.perf_counter() - start
     return LinkRun(
