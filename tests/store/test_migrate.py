@@ -43,3 +43,18 @@ def test_init_twice_changes_nothing(db_url: str, tmp_path: Path) -> None:
         assert first.created and second.created == ()
     finally:
         engine.dispose()
+
+
+def test_migrated_schema_matches_the_tables(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from joinedup.store.tables import Base
+
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
