@@ -34,6 +34,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "language": ("joinedup.cli.language:language", "Check case notes for victim-blaming language."),
     "estimate": ("joinedup.cli.estimate:estimate", "Estimate the hidden number of victims (MSE)."),
+    "link": ("joinedup.cli.link:link", "Link records across agencies into resolved persons."),
+    "review": ("joinedup.cli.review:review", "Uncertain matches: list, confirm, reject."),
+    "evaluate": (
+        "joinedup.cli.evaluate:evaluate",
+        "Measure the platform against a simulator's truth.",
+    ),
+    "assess": ("joinedup.cli.assess:assess", "Run the risk-tool pre-fill and every rule; flags."),
+    "flags": ("joinedup.cli.flags:flags", "Flags raised by the rules: list, acknowledge, resolve."),
+    "profile": (
+        "joinedup.cli.profile:profile",
+        "Write a VOLT problem profile (HTML and Markdown).",
+    ),
+    "export": ("joinedup.cli.export:export", "Export the network (GraphML, i2 entity/link CSV)."),
 }
 
 

@@ -29,14 +29,21 @@ CONTRACT = {
 
 
 def person_records(session: ActorSession) -> list[dict[str, Any]]:
-    """Every person record in the session's scope, in the linkage input contract."""
+    """Every person record in the session's scope, in the linkage input contract.
+
+    Each row also carries ``agency_id`` (the holding agency, which owns its membership row).
+    """
     kinds = {a.id: a.kind for a in session.list(Agency)}
     out: list[dict[str, Any]] = []
     for chunk in session.scan(SourceRecord, ["agency_id", "normalised"]):
         for record_id, agency_id, normalised in chunk:
             if not any(normalised.get(f) for f in IDENTITY_FIELDS):
                 continue
-            row: dict[str, Any] = {"record_id": record_id, "agency": kinds.get(agency_id, "")}
+            row: dict[str, Any] = {
+                "record_id": record_id,
+                "agency": kinds.get(agency_id, ""),
+                "agency_id": agency_id,
+            }
             for column, field in CONTRACT.items():
                 row[column] = normalised.get(field)
             out.append(row)

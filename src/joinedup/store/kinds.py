@@ -7,10 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from joinedup.model import access, organisation, panel, pole, records, safeguarding
+from joinedup.model import access, linkage, organisation, panel, pole, records, safeguarding
 from joinedup.model.policy import Category
 from joinedup.store.tables import admin as t_admin
 from joinedup.store.tables import cases as t_cases
+from joinedup.store.tables import linkage as t_linkage
 from joinedup.store.tables import panel as t_panel
 from joinedup.store.tables import pole as t_pole
 from joinedup.store.tables import records as t_records
@@ -90,6 +91,9 @@ _ALL = (
         "case",
         search_columns=("file_name", "reason"),
     ),
+    Kind("linkage_run", linkage.LinkageRun, t_linkage.LinkageRunRow, "case"),
+    Kind("person_link", linkage.PersonLink, t_linkage.PersonLinkRow, "case"),
+    Kind("match_review", linkage.MatchReview, t_linkage.MatchReviewRow, "case"),
     Kind("person", pole.Person, t_pole.PersonRow, "case", search_columns=("forename", "surname")),
     Kind("object", pole.PoleObject, t_pole.ObjectRow, "case", search_columns=("key",)),
     Kind(

@@ -1,0 +1,41 @@
+"""``joinedup evaluate linkage``: persisted persons scored against a simulator's truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from joinedup.cli.common import acting, console, door_session
+
+
+@click.command("linkage")
+@click.option(
+    "--truth",
+    "truth_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A simulator's truth/ folder.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@acting("analysis", service_default=True)
+def linkage(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
+    """Pairwise precision, recall and F1, blocking recall and recall by name origin."""
+    from joinedup.linkage.truth import evaluate_stored_linkage
+
+    with door_session(actor, purpose) as session:
+        result = evaluate_stored_linkage(session, truth_dir).as_dict()
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    table = Table(title="Person linkage against truth", show_header=False)
+    for key in ("precision", "recall", "f1", "blocking_recall"):
+        value = result[key]
+        table.add_row(key, "n/a" if value is None else f"{value:.4f}")
+    table.add_row("cluster_count", f"{result['cluster_count']:,}")
+    table.add_row("true persons", f"{result['true_person_count']:,}")
+    for origin, recall in result["recall_by_name_origin"].items():
+        table.add_row(f"recall: {origin or 'unknown'}", f"{recall:.4f}")
+    console.print(table)

@@ -1,0 +1,79 @@
+"""``joinedup review``: the queue of uncertain matches; confirm or reject with a reason."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from rich.table import Table
+
+from joinedup.cli.common import acting, console, door_session
+
+FIELDS = ("agency", "forename", "surname", "date_of_birth", "sex", "postcode")
+
+
+@click.group("review")
+def review() -> None:
+    """Pairs of records the model could not decide: a person decides, every re-run honours it."""
+
+
+@review.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "confirmed", "rejected", "all"]),
+    default="open",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
+@acting("linkage")
+def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: str) -> None:
+    """List review items (both records side by side), most uncertain first."""
+    from joinedup.linkage.review import list_reviews
+
+    with door_session(actor, purpose) as session:
+        pairs = list_reviews(session, status, limit)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in pairs], indent=2, default=str))
+        return
+    table = Table(title=f"Review queue ({status})")
+    table.add_column("id", overflow="fold", min_width=36)
+    table.add_column("p")
+    for name in FIELDS:
+        table.add_column(name)
+    for pair in pairs:
+        for side, first in ((pair.left, True), (pair.right, False)):
+            table.add_row(
+                pair.item.id if first else "",
+                f"{pair.item.match_probability:.3f}" if first else "",
+                *(str(side.get(f) or "") for f in FIELDS),
+                end_section=not first,
+            )
+    console.print(table)
+
+
+def _decide(item_id: str, verdict: Any, reason: str, actor: str, purpose: str) -> None:
+    from joinedup.linkage.review import decide
+
+    with door_session(actor, purpose) as session:
+        item = decide(session, item_id, verdict, reason)
+    console.print(f"{item.id}: {item.status} ({item.reason}); honoured from the next link run")
+
+
+@review.command("confirm")
+@click.argument("item_id")
+@click.option("--reason", required=True, help="Why these records are the same person.")
+@acting("linkage")
+def confirm(item_id: str, reason: str, actor: str, purpose: str) -> None:
+    """Confirm that the pair is one person: always merged from now on."""
+    _decide(item_id, "confirmed", reason, actor, purpose)
+
+
+@review.command("reject")
+@click.argument("item_id")
+@click.option("--reason", required=True, help="Why these records are different people.")
+@acting("linkage")
+def reject(item_id: str, reason: str, actor: str, purpose: str) -> None:
+    """Reject the pair: never merged from now on."""
+    _decide(item_id, "rejected", reason, actor, purpose)
