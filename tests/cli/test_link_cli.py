@@ -1,0 +1,61 @@
+"""``joinedup link``, ``review`` and ``evaluate linkage`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _run(env: dict[str, str], *args: str) -> Any:
+    proc = subprocess.run(
+        [sys.executable, "-m", "joinedup", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"{args} failed:\n{proc.stdout}\n{proc.stderr}"
+    return json.loads(proc.stdout) if "--json" in args else proc.stdout
+
+
+def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "JOINEDUP_DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}",
+        "JOINEDUP_HOME": str(tmp_path / "home"),
+        "COLUMNS": "200",
+    }
+    borough = tmp_path / "borough"
+    _run(env, "init")
+    _run(env, "simulate", "--scale", "0.01", "--seed", "4", "--out", str(borough))
+    _run(env, "ingest", str(borough), "--json")
+    first = _run(env, "link", "--json")
+    assert first["records"] == first["new_records"] > 1000
+    assert 0 < first["persons"] < first["records"]
+    scores = _run(env, "evaluate", "linkage", "--truth", str(borough / "truth"), "--json")
+    assert scores["precision"] > 0.97 and scores["recall"] > 0.9
+    assert scores["blocking_recall"] > 0.9 and scores["cluster_count"] == first["persons"]
+    assert "pakistani" in scores["recall_by_name_origin"]
+    queue = _run(env, "review", "list", "--json", "--as", "joinedup-service")
+    assert queue and {"left", "right", "match_probability"} <= set(queue[0])
+    _run(
+        env,
+        "review",
+        "confirm",
+        queue[0]["id"],
+        "--reason",
+        "same school record",
+        "--as",
+        "joinedup-service",
+    )
+    again = _run(env, "link", "--json")
+    assert again["decisions_honoured"] == 1 and again["new_records"] == 0
+    after = _run(
+        env, "review", "list", "--json", "--status", "confirmed", "--as", "joinedup-service"
+    )
+    assert [item["id"] for item in after] == [queue[0]["id"]]
+    assert after[0]["reason"] == "same school record"
