@@ -59,3 +59,17 @@ def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
     )
     assert [item["id"] for item in after] == [queue[0]["id"]]
     assert after[0]["reason"] == "same school record"
+    estimate = _run(env, "estimate", "--from-db", "--stratify", "sex", "--json")
+    assert estimate["n_observed"] >= 5 and estimate["estimate"] >= estimate["n_observed"]
+    assert estimate["ci_low"] <= estimate["estimate"] <= estimate["ci_high"]
+    assert set(estimate["lists"].values()) <= {
+        "police",
+        "social_care",
+        "education",
+        "health",
+        "voluntary",
+        "probation",
+        "licensing",
+    }
+    assert estimate["stratified_by"] == "sex" and "female" in estimate["strata"]
+    assert estimate["provenance"]["source"].startswith("database")

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from joinedup.cli.common import acting
+
 METHOD_CHOICES = ["auto", "aic", "bic", "stepwise", "downhill", "fixed"]
 
 
@@ -58,9 +60,20 @@ def _print_table(out: dict[str, Any]) -> None:
 @click.option(
     "--table",
     "table_path",
-    required=True,
+    default=None,
     type=click.Path(dir_okay=False),
     help="CSV: one 0/1 column per list, then 'count'.",
+)
+@click.option(
+    "--from-db",
+    is_flag=True,
+    help="Use the linked victims and possible victims on each agency's list in the store.",
+)
+@click.option(
+    "--stratify",
+    type=click.Choice(["age_band", "sex", "ethnicity", "period"]),
+    default=None,
+    help="With --from-db: one estimate per stratum (plus the total).",
 )
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="auto", show_default=True)
 @click.option("--model", default=None, help='Model for --method fixed, e.g. "[12,3]".')
@@ -96,8 +109,11 @@ def _print_table(out: dict[str, Any]) -> None:
     "--suppress", is_flag=True, help="Disclosure-safe output: counts of 1-4 shown as '<5'."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@acting("analysis", service_default=True)
 def estimate(
-    table_path: str,
+    table_path: str | None,
+    from_db: bool,
+    stratify: str | None,
     method: str,
     model: str | None,
     max_order: int | None,
@@ -108,30 +124,87 @@ def estimate(
     top_k: int,
     suppress: bool,
     as_json: bool,
+    actor: str,
+    purpose: str,
 ) -> None:
     """Estimate how many victims there are, including those on no list."""
-    from joinedup.estimate import api
     from joinedup.estimate.table import TableError, read_table
 
-    try:
-        table = read_table(table_path)
-        result = api.estimate(
-            table,
-            method=method,
-            model=model,
-            max_order=max_order,
-            heterogeneity=heterogeneity,
-            threshold=threshold,
-            n_bootstrap=n_bootstrap,
-            seed=seed,
-            top_k=top_k,
-        )
-    except TableError as exc:
-        raise click.ClickException(str(exc)) from None
-    except ValueError as exc:
-        raise click.ClickException(f"{table_path}: {exc}") from None
-    out = result.to_dict(suppress=suppress)
+    options = {
+        "method": method,
+        "model": model,
+        "max_order": max_order,
+        "heterogeneity": heterogeneity,
+        "threshold": threshold,
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+        "top_k": top_k,
+    }
+    if from_db == (table_path is not None):
+        raise click.UsageError("give exactly one of --table FILE and --from-db")
+    if stratify and not from_db:
+        raise click.UsageError("--stratify needs --from-db")
+    if table_path is not None:
+        try:
+            out = _estimate(read_table(table_path), options, suppress)
+        except TableError as exc:
+            raise click.ClickException(str(exc)) from None
+        except ValueError as exc:
+            raise click.ClickException(f"{table_path}: {exc}") from None
+    else:
+        out = _from_database(actor, purpose, stratify, options, suppress)
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
-    else:
-        _print_table(out)
+        return
+    _print_table(out)
+    for stratum, result in out.get("strata", {}).items():
+        click.echo(f"\nStratum {out['stratified_by']} = {stratum}")
+        if "estimate" in result:
+            _print_table(result)
+        else:
+            click.echo(f"  not estimated: {result['warnings'][0]}")
+
+
+def _estimate(table: Any, options: dict[str, Any], suppress: bool) -> dict[str, Any]:
+    from joinedup.estimate import api
+
+    result: dict[str, Any] = api.estimate(table, **options).to_dict(suppress=suppress)
+    return result
+
+
+def _from_database(
+    actor: str, purpose: str, stratify: str | None, options: dict[str, Any], suppress: bool
+) -> dict[str, Any]:
+    """Estimates from the agency lists of linked victims and possible victims in the store."""
+    from joinedup.assemble.build import assemble
+    from joinedup.assemble.lists import capture_histories, list_members
+    from joinedup.cli.common import runtime
+    from joinedup.estimate.table import table_from_rows
+
+    rt = runtime()
+    with rt.door.session(actor, purpose) as session:
+        members = list_members(assemble(session, rt.cipher, decrypt_text=False))
+    if not members:
+        raise click.ClickException("no victims or possible victims on any agency's list in scope")
+
+    def one(names: tuple[str, ...], rows: list[tuple[tuple[int, ...], int]]) -> dict[str, Any]:
+        if len(names) < 2:
+            n = sum(count for _, count in rows)
+            return {"n_observed": n, "warnings": [f"only {len(names)} list(s) hold these {n}"]}
+        try:
+            out = _estimate(table_from_rows(names, rows), options, suppress)
+        except ValueError as exc:
+            return {"n_observed": sum(c for _, c in rows), "warnings": [str(exc)]}
+        out["provenance"]["source"] = "database: linked victims and possible victims per agency"
+        return out
+
+    names, rows = capture_histories(members)["all"]
+    total = one(names, rows)
+    if "estimate" not in total:
+        raise click.ClickException(f"cannot estimate: {total['warnings'][0]}")
+    if stratify is not None:
+        total["stratified_by"] = stratify
+        total["strata"] = {
+            stratum: one(*table) for stratum, table in capture_histories(members, stratify).items()
+        }
+    return total

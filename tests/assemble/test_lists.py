@@ -1,0 +1,69 @@
+"""Agency lists of victims and possible victims as capture histories."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from joinedup.assemble.lists import capture_histories, list_members
+from joinedup.assemble.view import Assembly, EventView, Participant, PersonView, RecordRef
+
+
+def _ref(kind: str, key: str) -> RecordRef:
+    return RecordRef(f"r-{key}", f"a-{kind}", kind, "events", key)
+
+
+def _event(
+    key: str, kind: str, when: date, *people: tuple[str, str], cse: bool = True
+) -> EventView:
+    return EventView(
+        id=key,
+        event_type="intelligence_report",
+        source=_ref(kind, key),
+        start=when,
+        participants=[Participant(p, "person", role) for p, role in people],
+        cse_concern=cse,
+    )
+
+
+def _assembly() -> Assembly:
+    persons = {
+        "amy": PersonView("amy", date_of_birth=date(2000, 5, 1), sex="2", ethnicity="WBRI"),
+        "bea": PersonView("bea", date_of_birth=date(2002, 1, 1), sex="2", ethnicity="APKN"),
+        "cal": PersonView("cal", date_of_birth=date(1970, 1, 1), sex="1"),
+        "dee": PersonView("dee", date_of_birth=date(2001, 3, 3), sex="2"),
+    }
+    events = [
+        _event("e1", "police", date(2014, 6, 1), ("amy", "victim"), ("cal", "suspect")),
+        _event("e2", "social_care", date(2014, 7, 1), ("amy", "subject")),
+        _event("e3", "health", date(2013, 1, 1), ("bea", "subject")),
+        _event("e4", "police", date(2015, 1, 1), ("bea", "possible_victim")),
+        # amy is an adult by 2019: a concern then does not put her on voluntary's list
+        _event("e5", "voluntary", date(2019, 1, 1), ("amy", "subject")),
+        # not marked as a CSE concern
+        _event("e6", "education", date(2014, 1, 1), ("dee", "subject"), cse=False),
+    ]
+    return Assembly(persons=persons, events=events).index()
+
+
+def test_children_in_cse_concerns_are_on_the_recording_agencies_lists() -> None:
+    members = {m.person_id: m for m in list_members(_assembly())}
+    assert set(members) == {"amy", "bea"}  # the suspect and the unmarked event are left out
+    assert members["amy"].lists == {"police", "social_care"}
+    assert members["bea"].lists == {"health", "police"}
+    assert members["bea"].first_concern == date(2013, 1, 1)
+    assert members["bea"].age_band == "under 13" and members["amy"].age_band == "13-15"
+    assert members["amy"].sex == "female" and members["bea"].ethnicity == "A"
+
+
+def test_capture_histories_count_patterns_per_stratum() -> None:
+    members = list_members(_assembly())
+    names, rows = capture_histories(members)["all"]
+    assert names == ("health", "police", "social_care")
+    assert dict(rows) == {(0, 1, 1): 1, (1, 1, 0): 1}
+    by_age = capture_histories(members, "age_band")
+    assert set(by_age) == {"under 13", "13-15"}
+    assert by_age["under 13"] == (("health", "police"), [((1, 1), 1)])
+    with pytest.raises(ValueError, match="stratify"):
+        capture_histories(members, "postcode")
