@@ -48,7 +48,7 @@ def test_json_stepwise_threshold() -> None:
     )
     assert out["model"] == "[45,1,2,3,6,7,8]"
     assert round(float(out["estimate"])) == 1184  # type: ignore[arg-type]
-    assert any("no one in common" in w for w in out["warnings"])  # type: ignore[union-attr]
+    assert any("no one in common" in w for w in out["warnings"])  # type: ignore[attr-defined]
 
 
 def test_json_auto_and_bootstrap() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from joinedup.estimate.blas import single_threaded_blas
 from joinedup.estimate.bootstrap import (
+    STREAMS,
     LoopSelector,
     Selector,
     batch_selector_for,
@@ -100,8 +101,15 @@ def estimate(
     top_k: int = 10,
     workers: int | None = None,
     sensitivity: bool = True,
+    stream: str = "r",
 ) -> EstimateResult:
-    """Estimate the total population from ``table``; see docs/estimation.md."""
+    """Estimate the total population from ``table``; see docs/estimation.md.
+
+    ``stream="r"`` (default) draws the bootstrap resamples R draws after ``set.seed(seed)``,
+    so a seed gives the R reference's replicates; ``"numpy"`` uses numpy's generator.
+    """
+    if stream not in STREAMS:
+        raise ValueError(f"unknown random stream {stream!r}; use one of {', '.join(STREAMS)}")
     with single_threaded_blas():
         return _estimate(
             table,
@@ -116,6 +124,7 @@ def estimate(
             top_k,
             workers,
             sensitivity,
+            stream,
         )
 
 
@@ -132,6 +141,7 @@ def _estimate(
     top_k: int,
     workers: int | None,
     sensitivity: bool,
+    stream: str,
 ) -> EstimateResult:
     resolved, order = resolve_method(method, table.n_lists, model, max_order)
     if resolved == "fixed" and model is None and heterogeneity is None:
@@ -143,7 +153,7 @@ def _estimate(
             raise ValueError("heterogeneity models are fitted to one model: use --method fixed")
     if heterogeneity is not None:
         return _estimate_heterogeneity(
-            table, model, heterogeneity, n_bootstrap, seed, level, workers
+            table, model, heterogeneity, n_bootstrap, seed, level, workers, stream
         )
     warnings: list[str] = []
     search_info: dict[str, Any] = {}
@@ -188,7 +198,7 @@ def _estimate(
             selector = LoopSelector(run)
     boot_info: dict[str, Any] = {}
     if n_bootstrap > 0:
-        boot = bootstrap(table, selector, fit.estimate, n_bootstrap, seed, level, workers)
+        boot = bootstrap(table, selector, fit.estimate, n_bootstrap, seed, level, workers, stream)
         interval = boot.interval
         boot_info = boot_summary(boot, n_bootstrap)
         if interval.details.get("n_failed", 0) > 0:
@@ -240,7 +250,7 @@ def _estimate(
         bootstrap=boot_info,
         diagnostics=diagnostics,
         provenance=provenance(
-            table, resolved, method, seed if n_bootstrap > 0 else None, n_bootstrap
+            table, resolved, method, seed if n_bootstrap > 0 else None, n_bootstrap, stream
         ),
     )
 
@@ -270,6 +280,7 @@ def _estimate_heterogeneity(
     seed: int,
     level: float,
     workers: int | None,
+    stream: str,
 ) -> EstimateResult:
     spec = parse_heterogeneity(het)
     parsed = parse_model(model, table.n_lists) if model else Model.main_effects(table.n_lists)
@@ -278,7 +289,7 @@ def _estimate_heterogeneity(
     boot_info: dict[str, Any] = {}
     if n_bootstrap > 0:
         sel = LoopSelector(partial(_het_run, format_model(parsed), spec.label()))
-        boot = bootstrap(table, sel, hfit.estimate, n_bootstrap, seed, level, workers)
+        boot = bootstrap(table, sel, hfit.estimate, n_bootstrap, seed, level, workers, stream)
         interval = boot.interval
         boot_info = boot_summary(boot, n_bootstrap)
     elif hfit.design is not None:
@@ -325,5 +336,6 @@ def _estimate_heterogeneity(
             "fixed",
             seed if n_bootstrap > 0 else None,
             n_bootstrap,
+            stream,
         ),
     )

@@ -1,6 +1,10 @@
-"""BCa bootstrap that repeats model selection in every replicate (Silverman, Chan & Vincent
-2024): multinomial resamples of the observed table, delete-one jackknife for acceleration,
-seeded, run in parallel worker processes and vectorised across replicates where possible."""
+"""BCa bootstrap that repeats model selection in every replicate (Chan, Silverman & Vincent
+2021; Silverman, Chan & Vincent 2024), as the R package MultipleSystemsEstimation does it:
+multinomial resamples of the observed cells (by default the very resamples R draws after
+``set.seed(seed)``), the whole selection repeated on each, replicates without an admissible
+model dropped, a delete-one jackknife over the observed cells (weighted by their counts) for
+the acceleration. Run in parallel worker processes, vectorised across replicates where
+possible."""
 
 from __future__ import annotations
 
@@ -16,7 +20,11 @@ from numpy.typing import NDArray
 from joinedup.estimate.batch import evaluate_models, select_best
 from joinedup.estimate.intervals import Interval, bca_interval, jackknife_acceleration
 from joinedup.estimate.notation import Model, format_model
+from joinedup.estimate.rstream import r_multinomial
 from joinedup.estimate.table import CaptureTable
+
+STREAMS = ("r", "numpy")
+"""Random streams for the resamples: R's (default; a seed gives R's replicates) or numpy's."""
 
 Selector = Callable[[CaptureTable, NDArray[np.float64]], tuple[NDArray[np.float64], list[str]]]
 """Maps a batch of count vectors (R, C) to estimates (R,) and the selected model labels."""
@@ -68,13 +76,38 @@ class BootstrapResult:
     jackknife: NDArray[np.float64]
     model_frequencies: dict[str, int] = field(default_factory=dict)
     seed: int = 0
+    stream: str = "r"
 
 
-def resample(table: CaptureTable, n_boot: int, seed: int) -> NDArray[np.float64]:
-    """``n_boot`` multinomial resamples of the observed cell counts, shape (n_boot, C)."""
-    rng = np.random.default_rng(seed)
+def r_cell_order(n_lists: int) -> NDArray[np.int64]:
+    """Cell indices in the R reference's order (``tidylists``): by number of lists, then
+    lexicographically with list 1 first (``100``, ``010``, ``001``, ``110``, ``101``, …)."""
+    codes = np.arange(1, 2**n_lists)
+    bits = (codes[:, None] >> np.arange(n_lists)[None, :]) & 1
+    keys = [tuple(-b for b in row) for row in bits.tolist()]
+    order = sorted(range(codes.size), key=lambda i: (int(bits[i].sum()), keys[i]))
+    return np.array(order, dtype=np.int64)
+
+
+def resample(table: CaptureTable, n_boot: int, seed: int, stream: str = "r") -> NDArray[np.float64]:
+    """``n_boot`` multinomial resamples of the observed cell counts, shape (n_boot, C).
+
+    ``stream="r"`` draws exactly what R's ``set.seed(seed); rmultinom(n_boot, n, counts)``
+    draws over the positive cells in the R reference's order; ``"numpy"`` uses numpy's
+    generator (vectorised, not comparable with R).
+    """
     n = round(float(table.counts.sum()))
-    return rng.multinomial(n, table.counts / table.counts.sum(), size=n_boot).astype(np.float64)
+    if stream == "numpy":
+        rng = np.random.default_rng(seed)
+        probs = table.counts / table.counts.sum()
+        return rng.multinomial(n, probs, size=n_boot).astype(np.float64)
+    if stream != "r":
+        raise ValueError(f"unknown random stream {stream!r}; use one of {', '.join(STREAMS)}")
+    order = r_cell_order(table.n_lists)
+    cells = order[table.counts[order] > 0]
+    out = np.zeros((n_boot, table.counts.size))
+    out[:, cells] = r_multinomial(seed, n, table.counts[cells], n_boot)
+    return out
 
 
 def jackknife_counts(table: CaptureTable) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -117,9 +150,10 @@ def bootstrap(
     seed: int = 1234,
     level: float = 0.95,
     workers: int | None = None,
+    stream: str = "r",
 ) -> BootstrapResult:
     """BCa interval for the estimate produced by ``selector`` on ``table``."""
-    boot_counts = resample(table, n_boot, seed)
+    boot_counts = resample(table, n_boot, seed, stream)
     jack_counts, weights = jackknife_counts(table)
     both = np.vstack([boot_counts, jack_counts])
     est, labels = run_selector(selector, table, both, workers)
@@ -131,7 +165,7 @@ def bootstrap(
         if label:
             freq[label] = freq.get(label, 0) + 1
     ordered = dict(sorted(freq.items(), key=lambda kv: -kv[1]))
-    return BootstrapResult(interval, boot, jack, ordered, seed)
+    return BootstrapResult(interval, boot, jack, ordered, seed, stream)
 
 
 def batch_selector_for(

@@ -42,7 +42,12 @@ def jackknife_acceleration(jack: NDArray[np.float64], weights: NDArray[np.float6
 def bca_interval(
     boot: NDArray[np.float64], estimate: float, acceleration: float, level: float = 0.95
 ) -> Interval:
-    """Bias-corrected and accelerated percentile interval (Efron 1987; quantile type 8)."""
+    """Bias-corrected and accelerated percentile interval (Efron 1987), as the R reference's
+    ``bcaconfvalues``: z0 from the share of finite replicates strictly below ``estimate``,
+    limits at the adjusted levels by R's quantile type 8 (median-unbiased). Deliberate
+    difference: if every replicate lies on one side, R's z0 is infinite and its limits NaN;
+    here the share is clamped to [0.5/B, 1 − 0.5/B] so the limits are the extreme replicates.
+    """
     finite = boot[np.isfinite(boot)]
     if finite.size == 0 or not math.isfinite(acceleration):
         return Interval(math.nan, math.nan, level, "bca-bootstrap", {"n_valid": 0.0})

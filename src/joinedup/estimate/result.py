@@ -111,6 +111,7 @@ def boot_summary(boot: BootstrapResult, n: int) -> dict[str, Any]:
     return {
         "replicates": n,
         "seed": boot.seed,
+        "random_stream": boot.stream,
         "acceleration": boot.interval.details.get("acceleration"),
         "bias_correction_z0": boot.interval.details.get("z0"),
         "n_failed": boot.interval.details.get("n_failed"),
@@ -119,7 +120,12 @@ def boot_summary(boot: BootstrapResult, n: int) -> dict[str, Any]:
 
 
 def provenance(
-    table: CaptureTable, method: str, requested: str, seed: int | None, n_boot: int
+    table: CaptureTable,
+    method: str,
+    requested: str,
+    seed: int | None,
+    n_boot: int,
+    stream: str | None = None,
 ) -> dict[str, Any]:
     return {
         "input_sha256": table.sha256,
@@ -127,6 +133,7 @@ def provenance(
         "method": method,
         "method_requested": requested,
         "seed": seed,
+        "random_stream": stream if seed is not None else None,
         "bootstrap_replicates": n_boot,
         "package": "joinedup",
         "version": package_version(),

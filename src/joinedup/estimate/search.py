@@ -17,6 +17,7 @@ from joinedup.estimate.notation import (
     boundary_terms,
     enumerate_models,
     removable_terms,
+    term_lists,
 )
 from joinedup.estimate.table import CaptureTable
 
@@ -106,7 +107,9 @@ def stepwise(table: CaptureTable, threshold: float = 0.02, max_order: int = 2) -
             break
         pvals = [stepwise_pvalue(current, table, t) for t in candidates]
         chosen: tuple[float, Model] | None = None
-        for idx in sorted(range(len(candidates)), key=lambda i: (pvals[i], i)):
+        # Ties go to the first pair in R's order (1:2, 1:3, …, 1:K, 2:3, …).
+        ranked = sorted(range(len(candidates)), key=lambda i: (pvals[i], term_lists(candidates[i])))
+        for idx in ranked:
             if pvals[idx] >= threshold:
                 break
             considered += 1

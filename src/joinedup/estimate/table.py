@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,8 +90,8 @@ class CaptureTable:
 
 
 def table_from_rows(
-    list_names: tuple[str, ...] | list[str],
-    rows: list[tuple[tuple[int, ...], int]] | list[tuple[list[int], int]],
+    list_names: Sequence[str],
+    rows: Sequence[tuple[Sequence[int], int]],
 ) -> CaptureTable:
     """Build a table from ``(pattern, count)`` rows; missing patterns count zero."""
     names = tuple(list_names)
