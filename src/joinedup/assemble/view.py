@@ -54,6 +54,9 @@ class PersonView:
     roles: set[str] = field(default_factory=set)
     # identifiers seen: {"upn": {...}, "nhs_number": {...}, "pnc_id": {...}, "badge": {...}}
     identifiers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # other facts the records give, by majority like the attributes (docs/assembly.md), e.g.
+    # {"licence_type": "hackney", "licence_status": "active", "sen_provision": "K"}
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def agencies(self) -> set[str]:
@@ -134,6 +137,9 @@ class EventView:
     text: str | None = None
     author: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    # other records that added facts to this event (assessment factors, police participant
+    # links, a worker's involvement); ``source`` is the record the event comes from
+    supporting: list[RecordRef] = field(default_factory=list)
 
     def people(self, role: str | None = None) -> list[str]:
         """Ids of the persons taking part (optionally only in one role)."""
@@ -174,6 +180,8 @@ class Assembly:
     # record id -> resolved person id, for every person-bearing record in scope
     person_of_record: dict[str, str] = field(default_factory=dict)
     as_of: date | None = None
+    # counts of what the assembly read and could not resolve (docs/assembly.md)
+    stats: dict[str, int] = field(default_factory=dict)
     _events_by_entity: dict[str, list[EventView]] = field(default_factory=dict)
     _links_by_entity: dict[str, list[LinkView]] = field(default_factory=dict)
 
