@@ -16,6 +16,11 @@ from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
+from joinedup.linkage.link import LinkConfig
+from joinedup.linkage.persist import run_linkage
+from joinedup.linkage.train import TrainingOptions
+from joinedup.safeguarding.notes import check_notes
+from joinedup.safeguarding.run import assess
 from joinedup.model.access import Grant
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
@@ -26,6 +31,8 @@ from joinedup.simulate import simulate
 from joinedup.store.actor_session import ActorSession, NotFound
 
 ADMIN = "demo-admin"
+# a small borough needs only a small training sample (the defaults suit a whole borough)
+DEMO_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=1e6, em_max_pairs=5e5))
 SEED, SCALE = 2014, 0.02
 POLICE, SOCIAL_CARE = "Dunmere police (synthetic)", "Dunmere social care (synthetic)"
 USERS = (
@@ -80,11 +87,36 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     say("[bold]3. Ingest[/] every agency's export through the door (as the pipeline)")
     _ingest(rt, borough, say)
 
-    say("[bold]4. Administration[/]: users for police, social care and the auditor")
+    say("[bold]4. Link[/] person records across agencies into resolved persons")
+    with door.session(SERVICE_ACCOUNT, "demonstration") as s:
+        linked = run_linkage(s, DEMO_LINKAGE)
+    say(
+        f"   {linked.records:,} person records -> {linked.persons:,} persons "
+        f"({'incremental' if linked.incremental else 'full'} run, "
+        f"{linked.changed:,} memberships changed); {linked.review_items:,} pairs for review"
+    )
+
+    say("[bold]5. Check case notes[/] for victim-blaming language, and [bold]assess[/]")
+    with door.session(SERVICE_ACCOUNT, "demonstration") as s:
+        notes = check_notes(s, rt.cipher)
+        report = assess(s, rt.cipher)
+    say(
+        f"   {notes.notes:,} notes checked: {notes.flagged_notes:,} use language that blames "
+        f"or judges the child (each flagged with the reason and a better wording)"
+    )
+    say(
+        f"   {report.children_with_concern:,} children with CSE indicators; suggested risk "
+        f"categories {report.suggested_categories}"
+    )
+    fired = {rule: n for rule, n in report.findings.items() if n}
+    for rule, count in sorted(fired.items(), key=lambda item: -item[1])[:8]:
+        say(f"   flag {rule}: {count:,}")
+
+    say("[bold]6. Administration[/]: users for police, social care and the auditor")
     with door.session(ADMIN, "administration") as s:
         _add_users(s)
 
-    say("[bold]5. Scoped reads[/]: each worker sees only their own agency's records")
+    say("[bold]7. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session("demo-analyst", "demonstration") as s:
         police_rows = s.list(SourceRecord, where={"record_type": "persons"}, limit=5)
         say(f"   police analyst lists police persons: {[r.agency_key for r in police_rows]}")
@@ -98,7 +130,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         except NotFound as exc:
             say(f"   social worker asks for police record {target.agency_key}: [italic]{exc}[/]")
 
-    say("[bold]6. Expiring grant[/]: police share with the social worker for 7 days")
+    say("[bold]8. Expiring grant[/]: police share with the social worker for 7 days")
     with door.session(ADMIN, "administration") as s:
         worker = directory.user_by_name(s, "demo-social-worker")
         live = [g for g in s.list(Grant, where={"user_id": worker.id}) if g.revoked_at is None]
@@ -115,7 +147,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
 
-    say(f"[bold]7. Who looked at {target.agency_key}, and why[/] (auditor)")
+    say(f"[bold]9. Who looked at {target.agency_key}, and why[/] (auditor)")
     with door.session("demo-dpo", "demonstration") as s:
         for event in s.audit_trail(target.id):
             say(
@@ -123,7 +155,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
                 f"{event.operation}/{event.access} for {event.purpose}"
             )
 
-    say("[bold]8. Verify the audit chain[/]")
+    say("[bold]10. Verify the audit chain[/]")
     with door.session("demo-dpo", "demonstration") as s:
         result = s.verify_chain(door.checkpoint())
     if result.ok:

@@ -21,7 +21,7 @@ def _run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.Complet
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=400,
     )
     if ok and proc.returncode != 0:
         raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from joinedup.safeguarding.language.lexicon import Entry, Lexicon
+from joinedup.safeguarding.language.prescreen import prescreen
 
 # opening mark -> closing marks that end it
 _PAIRS: dict[str, str] = {'"': '"', "“": '”"', "„": "“”", "«": "»", "‘": "’'", "'": "'’"}
@@ -53,26 +54,36 @@ def _closes(text: str, j: int, closers: str) -> bool:
     return not before.isspace() or text[j] not in _SINGLE
 
 
+_MARKS = re.compile("[" + re.escape("".join(set(_PAIRS) | set("".join(_PAIRS.values())))) + "]")
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Half-open (start, end) spans of quotations in ``text``, marks included, in order."""
+    """Half-open (start, end) spans of quotations in ``text``, marks included, in order.
+
+    Only the positions of quotation marks are visited (most notes have none or a few).
+    """
+    marks = [m.start() for m in _MARKS.finditer(text)]
     spans: list[tuple[int, int]] = []
-    i = 0
     n = len(text)
-    while i < n:
-        if _opens(text, i):
-            closers = _PAIRS[text[i]]
-            limit = min(n, i + 1 + _MAX_QUOTE)
-            j = i + 1
-            while j < limit and not _closes(text, j, closers):
-                if text[j] == "\n":
-                    j = limit
-                    break
-                j += 1
-            if j < limit:
+    k = 0
+    while k < len(marks):
+        i = marks[k]
+        k += 1
+        if not _opens(text, i):
+            continue
+        closers = _PAIRS[text[i]]
+        limit = min(n, i + 1 + _MAX_QUOTE)
+        newline = text.find("\n", i + 1, limit)
+        if newline != -1:
+            limit = newline
+        for later in range(k, len(marks)):
+            j = marks[later]
+            if j >= limit:
+                break
+            if _closes(text, j, closers):
                 spans.append((i, j + 1))
-                i = j + 1
-                continue
-        i += 1
+                k = later + 1
+                break
     return spans
 
 
@@ -139,11 +150,19 @@ def _resolve(matches: list[Match], order: dict[str, int]) -> list[Match]:
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 
-def find(lexicon: Lexicon, text: str) -> list[Match]:
-    """All non-overlapping lexicon matches in ``text``, in order of position."""
+def find(lexicon: Lexicon, text: str, *, screen: bool = True) -> list[Match]:
+    """All non-overlapping lexicon matches in ``text``, in order of position.
+
+    Entries whose required words (:mod:`.prescreen`) are absent from the text are skipped
+    (``screen=False`` runs every entry: the same result, slower).
+    """
+    wanted = prescreen(lexicon).candidates(text) if screen else {e.id for e in lexicon.entries}
+    if not wanted:
+        return []
     quotes = quoted_spans(text)
     matches: list[Match] = []
     for entry in lexicon.entries:
-        matches.extend(entry_matches(entry, text, quotes))
+        if entry.id in wanted:
+            matches.extend(entry_matches(entry, text, quotes))
     order = {entry.id: i for i, entry in enumerate(lexicon.entries)}
     return _resolve(matches, order)

@@ -1,0 +1,90 @@
+"""Risk assessments in the store: every version kept, the latest per child read by the rules.
+
+An assessment is never edited: a review or a change of mind is a new version (``version`` is
+one more than the highest the acting user can see for the child). Reads and writes go through
+the door, so a worker sees the assessments of their own agency and of agencies or cases they
+hold a grant for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from joinedup.assemble.view import Assembly
+from joinedup.model.safeguarding import RiskAssessment
+from joinedup.safeguarding.prefill import prefill
+from joinedup.safeguarding.scoring import Completed, Decision, complete
+from joinedup.safeguarding.tool import RiskTool, default_tool
+from joinedup.store.actor_session import ActorSession, NotFound
+
+_COLUMNS = (
+    "child_person_id",
+    "tool_version",
+    "version",
+    "answers",
+    "score",
+    "category",
+    "assessor_id",
+    "assessed_on",
+    "next_review_due",
+    "agency_id",
+    "created_by",
+    "created_at",
+    "case_id",
+)
+
+
+def history(session: ActorSession, child_person_id: str) -> list[RiskAssessment]:
+    """Every version of a child's assessment the session may see, oldest first."""
+    rows = session.list(RiskAssessment, where={"child_person_id": child_person_id})
+    return sorted(rows, key=lambda a: (a.version, a.assessed_on, a.created_at))
+
+
+def latest(session: ActorSession) -> dict[str, RiskAssessment]:
+    """The latest assessment of each child in scope (highest version, then latest date)."""
+    best: dict[str, RiskAssessment] = {}
+    for chunk in session.scan(RiskAssessment, list(_COLUMNS)):
+        for row in chunk:
+            values = dict(zip(("id", *_COLUMNS), row, strict=True))
+            assessment = RiskAssessment.model_validate(values)
+            held = best.get(assessment.child_person_id)
+            if held is None or (assessment.version, assessment.assessed_on) > (
+                held.version,
+                held.assessed_on,
+            ):
+                best[assessment.child_person_id] = assessment
+    return best
+
+
+def record(
+    session: ActorSession,
+    assembly: Assembly,
+    child_person_id: str,
+    decisions: dict[str, Decision],
+    *,
+    assessed_on: date,
+    tool: RiskTool | None = None,
+) -> Completed:
+    """Complete and store a new assessment version for a child, as the acting user.
+
+    The pre-fill is computed from the assembly (what the user may see); the decisions confirm
+    or override it (overrides need reasons). Returns the stored assessment.
+    """
+    tool = tool or default_tool()
+    person = assembly.persons.get(child_person_id)
+    if person is None:
+        raise NotFound(f"no person with id {child_person_id}")
+    suggested = prefill(assembly, person, tool, until=assessed_on)
+    versions = history(session, child_person_id)
+    done = complete(
+        tool,
+        suggested,
+        decisions,
+        agency_id=session.actor.agency_id,
+        assessor_id=session.actor.user_id,
+        assessed_on=assessed_on,
+        version=(versions[-1].version + 1) if versions else 1,
+        age=person.age_on(assessed_on),
+    )
+    session.add(done.assessment)
+    return done

@@ -1,0 +1,250 @@
+"""Flags in the store: raised once per fingerprint, explained by their evidence, owned by one
+agency, and moved by people from open to acknowledged to resolved (with a reason).
+
+A flag's fingerprint is a hash of its rule, subject and key evidence (for example the missing
+episode's record); it is kept in the flag's evidence JSON. Re-running the rules raises a flag
+only for a fingerprint not already held, so re-runs never duplicate flags; an open flag whose
+supporting records changed gets its evidence updated; a resolved flag stays resolved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from joinedup.model.base import utcnow
+from joinedup.model.organisation import Agency
+from joinedup.model.safeguarding import Flag
+from joinedup.store.actor_session import ActorSession, NotFound
+
+
+def fingerprint(rule_id: str, subject_type: str, subject_id: str, key: Sequence[str]) -> str:
+    """The stable identity of a finding: rule, subject and key evidence."""
+    text = "\x1f".join((rule_id, subject_type, subject_id, *key))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class Raised:
+    """A flag to hold: what was found, by which rule, owned by which agency."""
+
+    rule_id: str
+    subject_type: str
+    subject_id: str
+    key: tuple[str, ...]
+    owner_agency_id: str
+    evidence: dict[str, Any]
+
+    @property
+    def fingerprint(self) -> str:
+        """See :func:`fingerprint`."""
+        return fingerprint(self.rule_id, self.subject_type, self.subject_id, self.key)
+
+
+@dataclass
+class SyncReport:
+    """What one run did to the flags, per rule."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    not_found_again: Counter[str] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready counts per rule."""
+        rules = sorted(
+            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.not_found_again)
+        )
+        return {
+            r: {
+                "created": self.created[r],
+                "updated": self.updated[r],
+                "unchanged": self.unchanged[r],
+                "not_found_again": self.not_found_again[r],
+            }
+            for r in rules
+        }
+
+
+class Owners:
+    """Which agency owns a rule's flags: one of the rule's agency kind, else the partnership."""
+
+    def __init__(self, agencies: Iterable[Agency], fallback: str) -> None:
+        self.by_kind: dict[str, list[Agency]] = {}
+        for agency in sorted(agencies, key=lambda a: (a.name, a.id)):
+            self.by_kind.setdefault(agency.kind, []).append(agency)
+        partnership = self.by_kind.get("partnership")
+        self.fallback = partnership[0].id if partnership else fallback
+
+    @classmethod
+    def of(cls, session: ActorSession) -> Owners:
+        """The owners known to the session's directory."""
+        return cls(session.list(Agency), session.actor.agency_id)
+
+    def owner(self, kind: str, cited_agency_ids: Iterable[str] = ()) -> str:
+        """The agency of ``kind`` most cited in the evidence (else the first), else fallback."""
+        candidates = self.by_kind.get(kind, [])
+        if not candidates:
+            return self.fallback
+        if len(candidates) > 1:
+            counts = Counter(cited_agency_ids)
+            return max(candidates, key=lambda a: counts[a.id]).id
+        return candidates[0].id
+
+
+_SCAN = ["rule_id", "subject_id", "evidence", "status"]
+
+
+@dataclass(frozen=True)
+class Held:
+    """A flag already in the store."""
+
+    id: str
+    rule_id: str
+    status: str
+    evidence: dict[str, Any]
+
+
+def held(session: ActorSession, rule_ids: Iterable[str]) -> dict[str, Held]:
+    """``fingerprint -> flag`` for the flags of these rules in scope."""
+    out: dict[str, Held] = {}
+    for rule_id in sorted(set(rule_ids)):
+        for chunk in session.scan(Flag, _SCAN, where={"rule_id": rule_id}):
+            for flag_id, rule, _subject, evidence, status in chunk:
+                fp = (evidence or {}).get("fingerprint")
+                if fp:
+                    out[fp] = Held(flag_id, rule, status, evidence)
+    return out
+
+
+def _records(evidence: dict[str, Any]) -> set[str]:
+    return {r.get("record_id", "") for r in evidence.get("records", [])}
+
+
+def sync(
+    session: ActorSession,
+    raised: Sequence[Raised],
+    *,
+    rule_ids: Iterable[str] | None = None,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Hold every raised finding as a flag, once; update open flags whose records changed.
+
+    ``rule_ids`` names the rules that ran (default: those raised), so that flags of those rules
+    no longer found are counted in ``not_found_again`` (they are left as they are: resolving is
+    a person's decision).
+    """
+    report = SyncReport()
+    ran = set(rule_ids) if rule_ids is not None else {r.rule_id for r in raised}
+    existing = held(session, ran)
+    stamp = (now or utcnow()).isoformat(timespec="seconds")
+    new: list[Flag] = []
+    seen: set[str] = set()
+    for item in raised:
+        fp = item.fingerprint
+        if fp in seen:
+            continue
+        seen.add(fp)
+        evidence = {**item.evidence, "fingerprint": fp, "key": list(item.key)}
+        found = existing.get(fp)
+        if found is None:
+            evidence["history"] = [{"status": "open", "at": stamp, "by": session.actor.username}]
+            new.append(
+                Flag(
+                    agency_id=item.owner_agency_id,
+                    owner_agency_id=item.owner_agency_id,
+                    rule_id=item.rule_id,
+                    subject_type=item.subject_type,
+                    subject_id=item.subject_id,
+                    evidence=evidence,
+                )
+            )
+            report.created[item.rule_id] += 1
+            continue
+        if found.status != "resolved" and _records(found.evidence) != _records(evidence):
+            evidence["history"] = list(found.evidence.get("history", []))
+            session.update(Flag, found.id, evidence=evidence)
+            report.updated[item.rule_id] += 1
+        else:
+            report.unchanged[item.rule_id] += 1
+    for fp, flag in existing.items():
+        if fp not in seen and flag.status != "resolved":
+            report.not_found_again[flag.rule_id] += 1
+    for start in range(0, len(new), 5000):
+        session.add_all(new[start : start + 5000])
+    return report
+
+
+# -- people acting on flags -----------------------------------------------------------------
+
+
+def _move(session: ActorSession, flag_id: str, status: str, note: str | None) -> Flag:
+    flag = session.get(Flag, flag_id)
+    if flag.status == "resolved":
+        raise ValueError(f"flag {flag_id} is already resolved")
+    if status == "acknowledged" and flag.status == "acknowledged":
+        raise ValueError(f"flag {flag_id} is already acknowledged")
+    evidence = dict(flag.evidence)
+    entry: dict[str, Any] = {
+        "status": status,
+        "at": utcnow().isoformat(timespec="seconds"),
+        "by": session.actor.username,
+    }
+    if note:
+        entry["note"] = note[:500]
+    evidence["history"] = [*evidence.get("history", []), entry]
+    changes: dict[str, Any] = {"status": status, "evidence": evidence}
+    if status == "resolved":
+        changes["resolution"] = note
+    return session.update(Flag, flag_id, **changes)
+
+
+def acknowledge(session: ActorSession, flag_id: str, note: str | None = None) -> Flag:
+    """Acknowledge an open flag (its owner agency has seen it and is acting)."""
+    return _move(session, flag_id, "acknowledged", note)
+
+
+def resolve(session: ActorSession, flag_id: str, reason: str) -> Flag:
+    """Resolve a flag with a reason (kept with the flag and in its history)."""
+    if not reason.strip():
+        raise ValueError("resolving a flag needs a reason")
+    return _move(session, flag_id, "resolved", reason.strip())
+
+
+def list_flags(
+    session: ActorSession,
+    *,
+    rule_id: str | None = None,
+    status: str | None = None,
+    subject_id: str | None = None,
+    limit: int | None = None,
+) -> list[Flag]:
+    """Flags in scope, filtered by rule, status and subject."""
+    where = {
+        k: v
+        for k, v in (("rule_id", rule_id), ("status", status), ("subject_id", subject_id))
+        if v is not None
+    }
+    return session.list(Flag, where=where, limit=limit)
+
+
+def get_flag(session: ActorSession, flag_id: str) -> Flag:
+    """One flag (``NotFound`` when missing or out of scope)."""
+    try:
+        return session.get(Flag, flag_id)
+    except NotFound:
+        raise NotFound(f"no flag with id {flag_id}") from None
+
+
+def flag_summary(session: ActorSession) -> dict[str, dict[str, int]]:
+    """Flags in scope counted by rule (language flags together) and status, for a summary."""
+    counts: dict[str, Counter[str]] = {}
+    for chunk in session.scan(Flag, ["rule_id", "status"]):
+        for _id, rule_id, status in chunk:
+            rule = "language" if rule_id.startswith("language.") else rule_id
+            counts.setdefault(rule, Counter())[status] += 1
+    return {rule: dict(sorted(c.items())) for rule, c in sorted(counts.items())}

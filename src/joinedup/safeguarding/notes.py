@@ -1,0 +1,263 @@
+"""Language on ingest: check every free-text note of the source records, hold a flag per
+victim-blaming phrase, and report flagged notes per agency and author.
+
+Free-text columns are those the agency format encrypts (``joinedup.ingest.formats``); for a
+mapping-profile import, any encrypted payload value. A note is decrypted only in memory; a
+keyword pre-screen (:mod:`joinedup.safeguarding.language.prescreen`) passes over notes that
+cannot match any lexicon entry without running a regular expression.
+
+Each flag: rule ``language.<entry id>``, subject the source record, owned by the note's
+agency, evidence the phrase (the lexicon's words, not the note), reason, suggestion, author
+and column. Re-checking the same notes raises no new flags.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from joinedup.access.crypto import FieldCipher
+from joinedup.ingest.formats import FormatError, get_format
+from joinedup.model.organisation import Agency, Batch
+from joinedup.model.records import SourceRecord
+from joinedup.model.safeguarding import Flag
+from joinedup.safeguarding.flags import Raised, sync
+from joinedup.safeguarding.language import Finding, Summary, check, default_lexicon, summarise
+from joinedup.safeguarding.language.prescreen import prescreen
+from joinedup.store.actor_session import ActorSession
+
+NOT_RECORDED = "(not recorded)"
+RULE_PREFIX = "language."
+
+
+@cache
+def _authors() -> dict[str, dict[str, str]]:
+    path = resources.files("joinedup.safeguarding").joinpath("data", "note_authors.yml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {fmt: dict(tables) for fmt, tables in (data.get("authors") or {}).items()}
+
+
+@dataclass(frozen=True)
+class NoteSource:
+    """Where a batch's notes are: its free-text columns and its author column."""
+
+    batch_id: str
+    agency_id: str
+    record_type: str
+    columns: tuple[str, ...]  # empty: any encrypted value (a mapping-profile import)
+    author: str | None
+
+
+def note_sources(session: ActorSession, batch_ids: Iterable[str] | None = None) -> list[NoteSource]:
+    """The batches in scope that may hold notes, with their free-text columns."""
+    wanted = set(batch_ids) if batch_ids is not None else None
+    out = []
+    for batch in session.list(Batch):
+        if wanted is not None and batch.id not in wanted:
+            continue
+        columns: tuple[str, ...] = ()
+        try:
+            entry = get_format(batch.format or "").file(batch.record_type or "")
+            columns = tuple(c.name for c in entry.columns if c.encrypt)
+            if not columns:
+                continue
+        except FormatError:
+            pass  # a mapping profile: look for encrypted values
+        author = _authors().get(batch.format or "", {}).get(batch.record_type or "")
+        out.append(NoteSource(batch.id, batch.agency_id, batch.record_type or "", columns, author))
+    return out
+
+
+def _encrypted(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("v1:") and value.count(":") >= 2
+
+
+@dataclass(frozen=True)
+class Note:
+    """One decrypted note, only ever held in memory."""
+
+    record_id: str
+    agency_id: str
+    record_type: str
+    agency_key: str
+    column: str
+    author: str
+    text: str
+
+
+def notes(
+    session: ActorSession, cipher: FieldCipher, sources: list[NoteSource], failures: list[str]
+) -> Iterator[Note]:
+    """Every non-empty note of the sources (undecryptable ones are named in ``failures``)."""
+    for src in sources:
+        for chunk in session.scan(
+            SourceRecord, ["agency_key", "payload"], where={"batch_id": src.batch_id}
+        ):
+            for record_id, agency_key, payload in chunk:
+                author = (
+                    str(payload.get(src.author) or NOT_RECORDED) if src.author else NOT_RECORDED
+                )
+                columns = src.columns or tuple(k for k, v in payload.items() if _encrypted(v))
+                for column in columns:
+                    token = payload.get(column)
+                    if not token or not isinstance(token, str):
+                        continue
+                    try:
+                        text = cipher.decrypt(
+                            token,
+                            table="source_record",
+                            column=f"payload.{column}",
+                            row_id=record_id,
+                        )
+                    except ValueError:
+                        failures.append(record_id)
+                        continue
+                    if text.strip():
+                        yield Note(
+                            record_id,
+                            src.agency_id,
+                            src.record_type,
+                            agency_key,
+                            column,
+                            author,
+                            text,
+                        )
+
+
+@dataclass
+class NotesReport:
+    """What one check of the notes found."""
+
+    notes: int = 0
+    screened_out: int = 0
+    flagged_notes: int = 0
+    findings: int = 0
+    flags_created: int = 0
+    undecryptable: int = 0
+    seconds: float = 0.0
+    by_entry: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready counts."""
+        return dict(vars(self))
+
+
+def _raised(note: Note, finding: Finding) -> Raised:
+    return Raised(
+        RULE_PREFIX + finding.entry_id,
+        "source_record",
+        note.record_id,
+        (note.column, str(finding.start), finding.entry_id),
+        note.agency_id,
+        {
+            "rule": RULE_PREFIX + finding.entry_id,
+            "summary": f'"{finding.phrase}": {finding.reason}',
+            "severity": "low",
+            **finding.to_dict(),
+            "author": note.author,
+            "column": note.column,
+            "records": [
+                {
+                    "record_id": note.record_id,
+                    "agency_id": note.agency_id,
+                    "record_type": note.record_type,
+                    "agency_key": note.agency_key,
+                }
+            ],
+        },
+    )
+
+
+def check_notes(
+    session: ActorSession, cipher: FieldCipher, *, batch_ids: Iterable[str] | None = None
+) -> NotesReport:
+    """Check the notes of the given batches (default: every batch in scope); hold the flags."""
+    started = time.perf_counter()
+    report = NotesReport()
+    lexicon = default_lexicon()
+    screen = prescreen(lexicon)
+    failures: list[str] = []
+    raised: list[Raised] = []
+    by_entry: dict[str, int] = defaultdict(int)
+    for note in notes(session, cipher, note_sources(session, batch_ids), failures):
+        report.notes += 1
+        if not screen.may_flag(note.text):
+            report.screened_out += 1
+            continue
+        found = check(note.text, lexicon=lexicon)
+        if not found:
+            continue
+        report.flagged_notes += 1
+        report.findings += len(found)
+        for finding in found:
+            by_entry[finding.entry_id] += 1
+            raised.append(_raised(note, finding))
+    synced = sync(session, raised, rule_ids={r.rule_id for r in raised})
+    report.flags_created = sum(synced.created.values())
+    report.undecryptable = len(failures)
+    report.by_entry = dict(sorted(by_entry.items()))
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def language_report(session: ActorSession, *, totals: bool = True) -> Summary:
+    """Flagged notes per agency and author, from the held language flags (not resolved).
+
+    With ``totals`` the notes without flags are counted too (their authors read from the
+    payload; nothing is decrypted), so each row gives notes, flagged notes and findings.
+    """
+    names = {a.id: a.name for a in session.list(Agency)}
+    flagged: dict[str, tuple[str, str, list[Finding]]] = {}
+    for entry in default_lexicon().entries:
+        rule = RULE_PREFIX + entry.id
+        for chunk in session.scan(
+            Flag, ["agency_id", "evidence", "status"], where={"rule_id": rule}
+        ):
+            for _id, agency_id, evidence, status in chunk:
+                if status == "resolved":
+                    continue
+                record_id = evidence["records"][0]["record_id"]
+                held = flagged.setdefault(
+                    record_id,
+                    (
+                        names.get(agency_id, agency_id),
+                        str(evidence.get("author", NOT_RECORDED)),
+                        [],
+                    ),
+                )
+                held[2].append(_finding(evidence))
+    rows: list[tuple[str, str, list[Finding]]] = list(flagged.values())
+    if totals:
+        for src in note_sources(session):
+            for chunk in session.scan(SourceRecord, ["payload"], where={"batch_id": src.batch_id}):
+                for record_id, payload in chunk:
+                    if record_id in flagged:
+                        continue
+                    columns = src.columns or tuple(k for k, v in payload.items() if _encrypted(v))
+                    if not any(payload.get(c) for c in columns):
+                        continue
+                    author = (
+                        str(payload.get(src.author) or NOT_RECORDED) if src.author else NOT_RECORDED
+                    )
+                    rows.append((names.get(src.agency_id, src.agency_id), author, []))
+    return summarise(rows)
+
+
+def _finding(evidence: dict[str, Any]) -> Finding:
+    return Finding(
+        phrase=str(evidence.get("phrase", "")),
+        start=int(evidence.get("start", 0)),
+        end=int(evidence.get("end", 0)),
+        entry_id=str(evidence.get("entry_id", "")),
+        category=str(evidence.get("category", "")),
+        reason=str(evidence.get("reason", "")),
+        suggestion=str(evidence.get("suggestion", "")),
+        negated=bool(evidence.get("negated", False)),
+    )
