@@ -16,6 +16,7 @@ from joinedup.ingest.formats import FormatError, formats
 from joinedup.ingest.plan import Job, PlanError, plan
 from joinedup.ingest.profile import ProfileError
 from joinedup.ingest.run import run_jobs
+from joinedup.runtime import Runtime
 
 
 def _summary(reports: list[BatchReport]) -> Table:
@@ -67,6 +68,11 @@ def _summary(reports: list[BatchReport]) -> Table:
     help="YAML mapping profile for a generic CSV or XLSX file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the batch reports as JSON.")
+@click.option(
+    "--no-language-check",
+    is_flag=True,
+    help="Skip checking the new notes for victim-blaming language (run `assess --notes` later).",
+)
 @acting("data_ingest", service_default=True)
 def ingest(
     paths: tuple[Path, ...],
@@ -74,6 +80,7 @@ def ingest(
     fmt: str | None,
     mapping: Path | None,
     as_json: bool,
+    no_language_check: bool,
     actor: str,
     purpose: str,
 ) -> None:
@@ -101,6 +108,9 @@ def ingest(
 
     with bars:
         result = run_jobs(rt.door, actor, purpose, jobs, rt.cipher, progress_for)
+    fresh = [r.batch_id for r in result.reports if r.status == "imported" and r.batch_id]
+    if fresh and not no_language_check:
+        _check_language(rt, actor, purpose, fresh, as_json)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in result.reports], indent=2))
     else:
@@ -112,3 +122,23 @@ def ingest(
         errors.print(f"[red]cannot read[/] {message}")
     if result.unreadable:
         raise SystemExit(2)
+
+
+def _check_language(
+    rt: Runtime, actor: str, purpose: str, batch_ids: list[str], quiet: bool
+) -> None:
+    """Check the free-text notes of the new batches; flags go to each note's agency."""
+    from joinedup.safeguarding.notes import check_notes
+    from joinedup.store.actor_session import Forbidden
+
+    try:
+        with rt.door.session(actor, purpose) as session:
+            report = check_notes(session, rt.cipher, batch_ids=batch_ids)
+    except Forbidden as exc:
+        errors.print(f"[yellow]notes not checked for language[/]: {exc}")
+        return
+    if not quiet and report.flagged_notes:
+        errors.print(
+            f"{report.flagged_notes:,} of {report.notes:,} new notes use language that blames "
+            "or judges a child: see `joinedup flags language-report`"
+        )
