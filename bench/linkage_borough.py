@@ -4,7 +4,10 @@
 
 Simulates the default borough, ingests it into a temporary SQLite store, reads every person
 record through the door, links them with the platform's settings and reports pairwise
-precision, recall and F1, blocking recall, recall by name origin, cluster counts and time.
+precision, recall and F1, blocking recall, recall by name origin (and South Asian-origin
+names pooled against the rest), recall by the evidence records carry, cluster counts,
+review queue size, time and peak memory. The issue #5 targets are for ``--scale 1
+--seed 0`` (the ``joinedup simulate`` defaults).
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ from joinedup.access.crypto import FieldCipher
 from joinedup.access.keys import Keyring
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
-from joinedup.linkage.evaluate import evaluate_linkage
+from joinedup.linkage.evaluate import evaluate_linkage, recall_by_group
 from joinedup.linkage.link import link_records
 from joinedup.linkage.settings import blocking_keys_from_model
 from joinedup.linkage.sources import person_records, record_keys
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+
+SOUTH_ASIAN = frozenset({"pakistani", "bangladeshi", "indian"})
 
 
 def main() -> None:
@@ -72,17 +77,26 @@ def main() -> None:
         started = time.perf_counter()
         run = link_records([r for r in records if r["record_id"] in truth])
         seconds = time.perf_counter() - started
+        origin_of = {rid: origin.get(pid, "") for rid, pid in truth.items()}
         result = evaluate_linkage(
             run.clustering.clusters,
             truth,
             prepared=run.prepared,
             blocking_keys=blocking_keys_from_model(run.model),
-            name_origin={rid: origin.get(pid, "") for rid, pid in truth.items()},
+            name_origin=origin_of,
         ).as_dict()
+        pooled = {r: "south_asian" if o in SOUTH_ASIAN else "other" for r, o in origin_of.items()}
+        result["recall_south_asian_vs_other"] = recall_by_group(
+            run.clustering.clusters, truth, pooled
+        )
     result.update(
         {
             "records": len(truth),
             "unmatched_records": len(records) - len(truth),
+            "attached_links": len(run.clustering.attached_links),
+            "conflicting_links_refused": len(run.clustering.conflicting_links),
+            "review_queue": len(run.review_queue),
+            "timings": {k: round(v, 1) for k, v in run.timings.items()},
             "link_seconds": round(seconds, 1),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from joinedup.linkage.evaluate import (
+    EVIDENCE_CLASSES,
     blocking_recall,
     evaluate_linkage,
+    evidence_of,
     pair_set_scores,
     pairwise_scores,
+    recall_by_evidence,
     recall_by_group,
 )
 from joinedup.linkage.prepare import prepare_records
@@ -72,3 +75,30 @@ def test_pair_set_scores_and_full_evaluation() -> None:
     report = evaluate_linkage(dict(TRUTH), TRUTH, name_origin={"a": "x"})
     assert report.cluster_count == 3 and report.true_person_count == 3
     assert report.as_dict()["f1"] == 1.0
+
+
+def test_recall_by_evidence_counts_a_pair_under_its_weaker_record() -> None:
+    table = prepare_records(
+        [
+            person("a", "Amy", "Shaw"),  # date of birth
+            person("b", "Amy", "Shaw", date_of_birth=None),  # postcode only
+            person("c", "Amy", "Shaw", date_of_birth=None, postcode=None),  # name only
+            person("d", "Amy", "Shaw", date_of_birth=None, postcode=None, upn="A1"),
+        ]
+    )
+    evidence = evidence_of(table)
+    assert [evidence[r] for r in "abcd"] == [
+        EVIDENCE_CLASSES[2],
+        EVIDENCE_CLASSES[1],
+        EVIDENCE_CLASSES[0],
+        EVIDENCE_CLASSES[2],
+    ]
+    truth = dict.fromkeys("abcd", "P")
+    clusters = {"a": "1", "b": "1", "c": "2", "d": "1"}  # the name-only record is apart
+    assert recall_by_evidence(clusters, truth, evidence) == {
+        EVIDENCE_CLASSES[0]: (3, 0.0),
+        EVIDENCE_CLASSES[1]: (2, 1.0),
+        EVIDENCE_CLASSES[2]: (1, 1.0),
+    }
+    report = evaluate_linkage(clusters, truth, prepared=table)
+    assert report.recall_by_evidence[EVIDENCE_CLASSES[0]] == (3, 0.0)

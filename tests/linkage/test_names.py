@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from joinedup.linkage.names import (
     VariantTableError,
+    alternate_name,
     canonical_any,
     canonical_name,
     load_variant_table,
@@ -84,3 +85,37 @@ def test_name_key_is_lower_ascii_letters_and_idempotent(text: str) -> None:
 def test_malformed_tables_are_refused(rows: list[dict[str, str]]) -> None:
     with pytest.raises(VariantTableError):
         parse_variant_rows("forename", rows)
+
+
+def test_an_ambiguous_nickname_has_an_alternate_canonical() -> None:
+    table = load_variant_table("forename")
+    assert table.canonical("sam") == "samuel" and table.alternate("sam") == "samantha"
+    assert alternate_name("charlie", "forename") == "charlotte"
+    assert alternate_name("robert", "forename") is None
+    assert canonical_name("Lottie", "forename") == "charlotte"
+
+
+def test_alternates_need_a_main_row_with_another_canonical() -> None:
+    main = {"variant": "sam", "canonical": "samuel", "kind": "nickname"}
+    table = parse_variant_rows(
+        "forename", [main, {"variant": "sam", "canonical": "samantha", "kind": "alternate"}]
+    )
+    assert table.alternate("sam") == "samantha" and table.canonical("samantha") == "samantha"
+    for rows in (
+        [{"variant": "sam", "canonical": "samantha", "kind": "alternate"}],
+        [main, {"variant": "sam", "canonical": "samuel", "kind": "alternate"}],
+        [
+            main,
+            {"variant": "sam", "canonical": "samantha", "kind": "alternate"},
+            {"variant": "sam", "canonical": "sammie", "kind": "alternate"},
+        ],
+    ):
+        with pytest.raises(VariantTableError):
+            parse_variant_rows("forename", rows)
+
+
+def test_name_key_folds_letters_without_a_decomposition() -> None:
+    assert name_key("Łukasz") == "lukasz"
+    assert name_key("Søren") == "soren"
+    assert name_key("Strauß") == "strauss"
+    assert canonical_name("Łukasz", "forename") == "lucas"

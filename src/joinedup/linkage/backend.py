@@ -108,10 +108,28 @@ class SparkBackend(LinkageBackend):
         return api
 
     def register(self, db_api: DatabaseAPI[Any], table: pa.Table, name: str) -> SplinkDataFrame:
-        """Register via a Spark DataFrame built from the pyarrow table (all strings)."""
-        from pyspark.sql.types import StringType, StructField, StructType
+        """Register via a Spark DataFrame built from the pyarrow table.
 
-        schema = StructType([StructField(n, StringType(), True) for n in table.column_names])
+        Floating-point columns (term frequencies) become doubles, integers longs and
+        everything else strings.
+        """
+        from pyspark.sql.types import (
+            DataType,
+            DoubleType,
+            LongType,
+            StringType,
+            StructField,
+            StructType,
+        )
+
+        def spark_type(arrow_type: pa.DataType) -> DataType:
+            if pa.types.is_floating(arrow_type):
+                return DoubleType()
+            if pa.types.is_integer(arrow_type):
+                return LongType()
+            return StringType()
+
+        schema = StructType([StructField(f.name, spark_type(f.type), True) for f in table.schema])
         rows = [tuple(r.values()) for r in table.to_pylist()]
         frame = self.session().createDataFrame(rows, schema=schema)
         return db_api.register(frame, dataset_display_name=name, table_name=name)

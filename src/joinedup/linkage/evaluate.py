@@ -1,5 +1,5 @@
 """Evaluate linkage against known truth: pairwise precision/recall/F1, blocking recall, recall
-by group (e.g. name origin), cluster count.
+by group (e.g. name origin) and by the evidence the records carry, cluster count.
 
 All measures are over *pairs of records*: a pair is predicted when both records share a
 cluster and true when both belong to the same true person.
@@ -112,6 +112,58 @@ def recall_by_group(
     return {group: found[group] / total[group] for group in sorted(total)}
 
 
+#: Evidence classes of a record, weakest first (see :func:`evidence_of`).
+EVIDENCE_CLASSES: tuple[str, ...] = (
+    "name only",
+    "postcode, no date of birth",
+    "date or identifier",
+)
+_DISTINGUISHING = ("date_of_birth", "nhs_number", "upn", "police_id")
+
+
+def evidence_of(prepared: pa.Table) -> dict[str, str]:
+    """``record_id -> evidence class``: what, beyond names, could tell the person apart.
+
+    ``date or identifier``: a date of birth or an NHS number, UPN or police id;
+    ``postcode, no date of birth``: a postcode (or address) only; ``name only``: neither.
+    """
+    columns = set(prepared.column_names)
+    rows = prepared.select(
+        ["record_id", *[c for c in (*_DISTINGUISHING, "postcode", "address") if c in columns]]
+    ).to_pylist()
+    out: dict[str, str] = {}
+    for row in rows:
+        if any(row.get(c) for c in _DISTINGUISHING):
+            out[row["record_id"]] = EVIDENCE_CLASSES[2]
+        elif row.get("postcode") or row.get("address"):
+            out[row["record_id"]] = EVIDENCE_CLASSES[1]
+        else:
+            out[row["record_id"]] = EVIDENCE_CLASSES[0]
+    return out
+
+
+def recall_by_evidence(
+    clusters: Mapping[str, str], truth: Mapping[str, str], evidence: Mapping[str, str]
+) -> dict[str, tuple[int, float]]:
+    """``class -> (true pairs, recall)``, a pair counted under its weaker record's class.
+
+    Shows how much of the recall lost is out of reach: a record with nothing but a name
+    cannot be told from a namesake.
+    """
+    rank = {name: i for i, name in enumerate(EVIDENCE_CLASSES)}
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for a, b in true_pairs({r: p for r, p in truth.items() if r in clusters}):
+        weaker = min(
+            evidence.get(a, EVIDENCE_CLASSES[0]),
+            evidence.get(b, EVIDENCE_CLASSES[0]),
+            key=rank.__getitem__,
+        )
+        total[weaker] += 1
+        found[weaker] += clusters[a] == clusters[b]
+    return {c: (total[c], found[c] / total[c]) for c in EVIDENCE_CLASSES if total[c]}
+
+
 @dataclass
 class LinkageEvaluation:
     """Everything ``joinedup evaluate linkage`` reports."""
@@ -124,6 +176,8 @@ class LinkageEvaluation:
     cluster_count: int = 0
     true_person_count: int = 0
     pairwise: dict[str, Any] = field(default_factory=dict)
+    #: evidence class -> (true pairs, recall); see :func:`recall_by_evidence`
+    recall_by_evidence: dict[str, tuple[int, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON)."""
@@ -138,7 +192,8 @@ def evaluate_linkage(
     blocking_keys: Sequence[BlockingKey] | None = None,
     name_origin: Mapping[str, str] | None = None,
 ) -> LinkageEvaluation:
-    """Full evaluation; blocking recall needs the prepared table and the blocking keys."""
+    """Full evaluation; blocking recall needs the prepared table and the blocking keys,
+    recall by evidence the prepared table."""
     pairwise = pairwise_scores(clusters, truth)
     recall_blocking = (
         blocking_recall(prepared, truth, blocking_keys)
@@ -154,6 +209,9 @@ def evaluate_linkage(
         cluster_count=len(set(clusters.values())),
         true_person_count=len({truth[r] for r in clusters if r in truth}),
         pairwise=pairwise.as_dict(),
+        recall_by_evidence={}
+        if prepared is None
+        else recall_by_evidence(clusters, truth, evidence_of(prepared)),
     )
 
 

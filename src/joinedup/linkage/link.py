@@ -12,6 +12,14 @@ import pyarrow.compute as pc
 
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
+from joinedup.linkage.conflicts import ConflictRules, record_values
+from joinedup.linkage.corroboration import (
+    NAME_GAMMAS,
+    attach_unique_candidates,
+    hold_uncorroborated,
+    restore_linked,
+    thin_records,
+)
 from joinedup.linkage.decisions import DecisionSet, ReviewDecision, resolve_decisions, review_queue
 from joinedup.linkage.predict import predict_incremental, predict_pairs
 from joinedup.linkage.prepare import RecordsInput, prepare_records
@@ -28,10 +36,20 @@ class LinkConfig:
     """Thresholds and back end of a run.
 
     Pairs with ``match_probability >= threshold`` are linked; pairs in
-    ``[review_lower, threshold)`` go to the review queue. With ``require_corroboration``
-    a pair whose only agreement is on names (no date of birth, postcode, address or
-    identifier agrees) is never linked automatically: it goes to the review queue, since a
-    common name alone cannot tell two people apart.
+    ``[review_lower, threshold)`` go to the review queue.
+
+    - ``require_corroboration``: a pair whose only agreement is on names (no date of
+      birth, postcode, address or identifier agrees) is never linked on its own score: it
+      goes to the review queue, since a common name alone cannot tell two people apart.
+    - ``conflicts``: values no person may hold two of (identifiers, sex, dates of birth no
+      recording error explains); clustering never joins across them
+      (:mod:`joinedup.linkage.conflicts`).
+    - ``attach_unique``: after clustering, a cluster whose only plausible person is one
+      other cluster joins it, when a pair between them scores ``attach_threshold`` or more
+      (default ``review_lower``) and their names agree. Plausible persons are the clusters
+      with a date of birth or an identifier reached by a pair scored ``candidate_lower``
+      or more (:mod:`joinedup.linkage.corroboration`). ``attach_only_thin`` limits this to
+      clusters of records without a date of birth or identifier.
     """
 
     threshold: float = 0.9
@@ -41,6 +59,18 @@ class LinkConfig:
     training: TrainingOptions = field(default_factory=TrainingOptions)
     settings: PersonSettingsOptions | None = None
     require_corroboration: bool = True
+    conflicts: ConflictRules = field(default_factory=ConflictRules)
+    attach_unique: bool = True
+    attach_threshold: float | None = None
+    attach_only_thin: bool = False
+    candidate_lower: float = 0.01
+
+    @property
+    def scoring_lower(self) -> float:
+        """Pairs scoring below this are dropped as soon as they are scored."""
+        if self.attach_unique:
+            return min(self.review_lower, self.candidate_lower)
+        return self.review_lower
 
 
 @dataclass
@@ -116,7 +146,7 @@ def link_records(
         timings["train"] = time.perf_counter() - start - sum(timings.values())
     _say(progress, "scoring candidate pairs")
     pairs = predict_pairs(
-        prepared, model, threshold_probability=config.review_lower, backend=engine
+        prepared, model, threshold_probability=config.scoring_lower, backend=engine
     )
     timings["predict"] = time.perf_counter() - start - sum(timings.values())
     return _finish(
@@ -181,7 +211,7 @@ def link_new_records(
     timings["prepare"] = time.perf_counter() - start
     _say(progress, "scoring new records against existing ones")
     pairs = predict_incremental(
-        existing, new, model, threshold_probability=config.review_lower, backend=engine
+        existing, new, model, threshold_probability=config.scoring_lower, backend=engine
     )
     timings["predict"] = time.perf_counter() - start - sum(timings.values())
     prepared = pa.concat_tables([existing, new])
@@ -227,26 +257,24 @@ def _carried_links(person_ids: Mapping[str, str]) -> list[tuple[str, str]]:
     return links
 
 
-NAME_GAMMAS = ("gamma_forename", "gamma_surname", "gamma_sex")
+__all__ = [
+    "NAME_GAMMAS",
+    "LinkConfig",
+    "LinkRun",
+    "link_new_records",
+    "link_records",
+    "uncorroborated_to_review",
+]
 
 
 def uncorroborated_to_review(pairs: pa.Table, config: LinkConfig) -> pa.Table:
     """``pairs`` with name-only matches held just below the link threshold (for review).
 
     A pair is corroborated when any comparison other than the names and sex agrees at some
-    level (its gamma is above 0: Splink's 0 is "all other comparisons", -1 a null).
+    level (its gamma is above 0: Splink's 0 is "all other comparisons", -1 a null); see
+    :func:`joinedup.linkage.corroboration.hold_uncorroborated`.
     """
-    others = [c for c in pairs.column_names if c.startswith("gamma_") and c not in NAME_GAMMAS]
-    if not others or pairs.num_rows == 0:
-        return pairs
-    corroborated = pc.greater(pc.fill_null(pairs[others[0]], -1), 0)
-    for column in others[1:]:
-        corroborated = pc.or_(corroborated, pc.greater(pc.fill_null(pairs[column], -1), 0))
-    held = min(config.threshold, 1.0) - 1e-9
-    probability = pairs["match_probability"]
-    capped = pc.if_else(corroborated, probability, pc.min_element_wise(probability, held))
-    index = pairs.column_names.index("match_probability")
-    return pairs.set_column(index, "match_probability", capped)
+    return hold_uncorroborated(pairs, config.threshold)
 
 
 def _finish(
@@ -264,6 +292,8 @@ def _finish(
     incremental: bool,
 ) -> LinkRun:
     _say(progress, "clustering into persons")
+    candidates = pairs
+    pairs = pairs.filter(pc.greater_equal(pairs["match_probability"], config.review_lower))
     record_ids = prepared["record_id"].to_pylist()
     known = set(record_ids)
     usable = DecisionSet(
@@ -271,9 +301,32 @@ def _finish(
         rejected=frozenset(p for p in decisions.rejected if set(p) <= known),
     )
     scored = uncorroborated_to_review(pairs, config) if config.require_corroboration else pairs
+    values = record_values(prepared, config.conflicts)
     clustering = cluster_pairs(
-        record_ids, scored, threshold=config.threshold, decisions=usable, carried_links=carried
+        record_ids,
+        scored,
+        threshold=config.threshold,
+        decisions=usable,
+        carried_links=carried,
+        values=values,
     )
+    if config.attach_unique:
+        attachment = attach_unique_candidates(
+            clustering.clusters,
+            candidates,
+            thin_records(prepared),
+            attach_threshold=config.review_lower
+            if config.attach_threshold is None
+            else config.attach_threshold,
+            candidate_lower=config.candidate_lower,
+            decisions=usable,
+            values=values,
+            only_thin=config.attach_only_thin,
+        )
+        clustering.clusters = attachment.clusters
+        clustering.attached_links = attachment.attached
+    if config.require_corroboration:
+        scored = restore_linked(scored, pairs, clustering.clusters)
     ids = stable_person_ids(previous, clustering.clusters)
     queue = review_queue(
         scored, lower=config.review_lower, upper=config.threshold, decisions=usable

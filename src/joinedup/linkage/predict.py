@@ -1,4 +1,11 @@
-"""Score candidate pairs with a trained model (all records, or new records incrementally)."""
+"""Score candidate pairs with a trained model (all records, or new records incrementally).
+
+Term frequencies (how common a name or postcode is) are counted over *distinct identities*,
+not records: records that repeat one person's details exactly (twenty contacts with a
+voluntary project, each carrying the same name and postcode) count once. Counted over
+records, a child seen often would make their own name and postcode look common, and their
+records would then link to each other less readily the more often they were seen.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +30,61 @@ def _tf_columns(model: Model) -> list[str]:
             if column and column not in columns:
                 columns.append(column)
     return columns
+
+
+#: Columns that together say "the same recorded details" (present ones are used).
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    "forename_key",
+    "surname_key",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "police_id",
+    "address",
+    "locality",
+)
+
+
+def term_frequencies(tables: Sequence[pa.Table], columns: Sequence[str]) -> dict[str, pa.Table]:
+    """``column -> table(column, tf_column)``: each value's share of distinct identities.
+
+    An identity is a distinct combination of :data:`IDENTITY_COLUMNS`; the share of a value
+    is the number of identities holding it over the number holding any value (Splink's
+    term-frequency table format).
+    """
+    import duckdb
+
+    combined = pa.concat_tables(
+        [t.select([c for c in IDENTITY_COLUMNS if c in t.column_names]) for t in tables],
+        promote_options="default",
+    )
+    con = duckdb.connect(":memory:")
+    con.register("records", combined)
+    identity = ", ".join(c for c in IDENTITY_COLUMNS if c in combined.column_names)
+    con.execute(f"CREATE TABLE identities AS SELECT DISTINCT {identity} FROM records")
+    out: dict[str, pa.Table] = {}
+    for column in columns:
+        out[column] = con.sql(
+            f"SELECT {column}, CAST(count(*) AS DOUBLE) / "
+            f"(SELECT count({column}) FROM identities) AS tf_{column} "
+            f"FROM identities WHERE {column} IS NOT NULL GROUP BY {column}"
+        ).to_arrow_table()
+    con.close()
+    return out
+
+
+def register_term_frequencies(
+    linker: Any, backend: LinkageBackend, db_api: Any, tables: Sequence[pa.Table], model: Model
+) -> None:
+    """Give the linker term frequencies over distinct identities (see the module docstring)."""
+    columns = _tf_columns(model)
+    if not columns:
+        return
+    for column, table in term_frequencies(tables, columns).items():
+        frame = backend.register(db_api, table, f"tf_lookup_{column}")
+        linker.table_management.register_term_frequency_lookup(frame, column)
 
 
 def _normalise(scored: pa.Table) -> pa.Table:
@@ -59,7 +121,8 @@ def predict_pairs(
     """
     table_list = [tables] if isinstance(tables, pa.Table) else list(tables)
     backend = backend or get_backend("duckdb")
-    linker, _ = make_linker(backend, table_list, model)
+    linker, db_api = make_linker(backend, table_list, model)
+    register_term_frequencies(linker, backend, db_api, table_list, model)
     frame = linker.inference.predict(
         threshold_match_probability=threshold_probability, warning_mode="never"
     )
@@ -82,8 +145,7 @@ def predict_incremental(
     backend = backend or get_backend("duckdb")
     combined = pa.concat_tables([existing, new])
     linker, db_api = make_linker(backend, [combined], model)
-    for column in _tf_columns(model):
-        linker.table_management.compute_tf_table(column)
+    register_term_frequencies(linker, backend, db_api, [existing, new], model)
     existing_frame = backend.register(db_api, existing, "existing_records")
     new_frame = backend.register(db_api, new, "new_records")
     options: dict[str, Any] = {

@@ -18,7 +18,13 @@ from typing import Any, TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from joinedup.linkage.names import canonical_any, canonical_name, load_variant_table, name_key
+from joinedup.linkage.names import (
+    alternate_name,
+    canonical_any,
+    canonical_name,
+    load_variant_table,
+    name_key,
+)
 
 INPUT_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -43,6 +49,8 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "surname_key",
     "forename_canon",
     "surname_canon",
+    "forename_alt",
+    "surname_alt",
     "forename_any",
     "surname_any",
     "name_pair",
@@ -159,6 +167,8 @@ def prepare_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "surname_key": surname_key,
         "forename_canon": forename_canon,
         "surname_canon": surname_canon,
+        "forename_alt": alternate_name(forename_key, "forename"),
+        "surname_alt": alternate_name(surname_key, "surname"),
         "forename_any": forename_any,
         "surname_any": surname_any,
         "name_pair": _pair(forename_any, surname_any),
@@ -264,6 +274,14 @@ def _canonical_keys(keys: pa.Array, table: dict[str, str]) -> pa.Array:
     return pc.if_else(pc.is_null(found), keys, canonicals)
 
 
+def _alternate_keys(keys: pa.Array, table: dict[str, str]) -> pa.Array:
+    """Each key's alternate canonical in ``table`` (null when it has none)."""
+    if not table:
+        return pa.nulls(len(keys), pa.string())
+    found = pc.index_in(keys, value_set=pa.array(list(table), pa.string()))
+    return pa.array(list(table.values()), pa.string()).take(found)
+
+
 def _canonical_any_keys(keys: pa.Array) -> pa.Array:
     """:func:`canonical_any` column-wise: the forename table first, then the surname table."""
     forenames = load_variant_table("forename").canonical_of
@@ -319,6 +337,9 @@ def prepare_records(records: RecordsInput | Iterable[Mapping[str, Any]]) -> pa.T
     for kind in ("forename", "surname"):
         table = load_variant_table(kind).canonical_of
         out[f"{kind}_canon"] = _canonical_keys(keys[kind], table)
+    for kind in ("forename", "surname"):
+        alternates = load_variant_table(kind).alternate_of
+        out[f"{kind}_alt"] = _alternate_keys(keys[kind], alternates)
     out["forename_any"] = _canonical_any_keys(keys["forename"])
     out["surname_any"] = _canonical_any_keys(keys["surname"])
     low, high = _ordered_pair(out["forename_any"], out["surname_any"])

@@ -101,7 +101,7 @@ def options_for(table: pa.Table, link_type: LinkType = "dedupe_only") -> PersonS
 
 
 def _name_comparison(own: str, other: str, options: PersonSettingsOptions) -> cl.CustomComparison:
-    key, canon = f"{own}_key", f"{own}_canon"
+    key, canon, alt = f"{own}_key", f"{own}_canon", f"{own}_alt"
     own_any, other_any = f"{own}_any", f"{other}_any"
     high, low = options.name_jw_thresholds
     return cl.CustomComparison(
@@ -117,10 +117,13 @@ def _name_comparison(own: str, other: str, options: PersonSettingsOptions) -> cl
                 label_for_charts="Forename and surname swapped",
             ),
             cll.CustomLevel(
-                f"{canon}_l = {canon}_r",
+                f"({canon}_l = {canon}_r OR {alt}_l = {canon}_r OR {canon}_l = {alt}_r)",
                 label_for_charts="Same canonical name (variant table)",
             ),
             cll.JaroWinklerLevel(key, high),
+            cll.DamerauLevenshteinLevel(key, 1).configure(
+                label_for_charts="One edit (Damerau-Levenshtein <= 1)"
+            ),
             cll.JaroWinklerLevel(key, low),
             cll.And(
                 cll.JaroWinklerLevel("name_low", high), cll.JaroWinklerLevel("name_high", high)
@@ -130,18 +133,40 @@ def _name_comparison(own: str, other: str, options: PersonSettingsOptions) -> cl
     )
 
 
+def _part(side: str, start: int, length: int) -> str:
+    """A slice of a prepared ``YYYY-MM-DD`` date of birth, in SQL both back ends read."""
+    return f"substr(date_of_birth_{side}, {start}, {length})"
+
+
+def _number_gap(start: int, length: int) -> str:
+    left, right = _part("l", start, length), _part("r", start, length)
+    return f"abs(CAST({left} AS INTEGER) - CAST({right} AS INTEGER))"
+
+
 def _dob_comparison() -> cl.CustomComparison:
+    same_month = f"{_part('l', 6, 2)} = {_part('r', 6, 2)}"
     return cl.CustomComparison(
         output_column_name="date_of_birth",
-        comparison_description="date of birth: exact, typo, day/month swap, within a year",
+        comparison_description=(
+            "date of birth: exact, day/month swap, year one out, day mistyped, one typo, "
+            "within a year"
+        ),
         comparison_levels=[
             cll.NullLevel("date_of_birth"),
             cll.ExactMatchLevel("date_of_birth"),
-            cll.DamerauLevenshteinLevel("date_of_birth", 1).configure(
-                label_for_charts="One typo (Damerau-Levenshtein <= 1)"
-            ),
             cll.CustomLevel(
                 "dob_dm_key_l = dob_dm_key_r", label_for_charts="Day and month swapped"
+            ),
+            cll.CustomLevel(
+                f"{same_month} AND {_number_gap(1, 4)} = 1 AND {_number_gap(9, 2)} <= 3",
+                label_for_charts="Year one out (same month, day within 3)",
+            ),
+            cll.CustomLevel(
+                f"{_part('l', 1, 7)} = {_part('r', 1, 7)}",
+                label_for_charts="Day mistyped (same year and month)",
+            ),
+            cll.DamerauLevenshteinLevel("date_of_birth", 1).configure(
+                label_for_charts="One other typo (Damerau-Levenshtein <= 1)"
             ),
             cll.AbsoluteDateDifferenceLevel(
                 "date_of_birth", input_is_string=True, threshold=1, metric="year"
