@@ -1,0 +1,103 @@
+"""``joinedup export graph``: the network as GraphML or i2 Analyst's Notebook CSV."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from joinedup.cli.common import acting, console, runtime
+
+
+@click.group("export")
+def export() -> None:
+    """Export what you may disclose, for other tools (every export is logged with its recipient)."""
+
+
+@export.command("graph")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "i2"]),
+    required=True,
+    help="graphml: one .graphml file; i2: a folder with entities.csv and links.csv.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The .graphml file, or the folder for the i2 files.",
+)
+@click.option(
+    "--from",
+    "since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day (YYYY-MM-DD).",
+)
+@click.option(
+    "--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD)."
+)
+@click.option("--area", default=None, help="A town, or a postcode area, district or sector.")
+@click.option(
+    "--scope",
+    "extent",
+    type=click.Choice(["cse", "all"]),
+    default="cse",
+    show_default=True,
+    help="cse: offenders, children at risk and what ties them; all: every entity.",
+)
+@click.option(
+    "--pseudonymise", is_flag=True, help="Persons by platform id only (no names or dates of birth)."
+)
+@click.option(
+    "--recipient",
+    default=None,
+    help="Who the file is for (logged); default: the acting user's own analysis.",
+)
+@acting("analysis")
+def graph(
+    fmt: str,
+    out: Path,
+    since: datetime | None,
+    until: datetime | None,
+    area: str | None,
+    extent: str,
+    pseudonymise: bool,
+    recipient: str | None,
+    actor: str,
+    purpose: str,
+) -> None:
+    """Write the network of the window as GraphML or as i2 entity and link files."""
+    from joinedup.model.records import SourceRecord
+    from joinedup.network.communities import offender_groups, victim_clusters
+    from joinedup.network.export import export_tables, write_graphml, write_i2
+    from joinedup.network.scope import Window
+    from joinedup.network.store import load_network
+
+    window = Window(since.date() if since else None, until.date() if until else None, area)
+    rt = runtime()
+    with rt.door.session(actor, purpose) as session:
+        session.require("disclosure", "case")
+        net, _ = load_network(session, rt.cipher, window)
+        groups, clusters = offender_groups(net), victim_clusters(net)
+        entities = net.cse_entities() if extent == "cse" else set(net.kind_of)
+        tables = export_tables(
+            net,
+            entities,
+            groups,
+            clusters,
+            pseudonymise,
+            disclosable=lambda ids: session.disclosable(SourceRecord, ids),
+        )
+        if fmt == "graphml":
+            write_graphml(tables, out)
+            written = str(out)
+        else:
+            entities_csv, links_csv = write_i2(tables, out)
+            written = f"{entities_csv} and {links_csv}"
+        session.disclose(SourceRecord, tables.records, recipient or f"{actor}: {out.name}")
+    console.print(
+        f"wrote {len(tables.nodes):,} entities and {len(tables.edges):,} ties to {written}"
+    )
