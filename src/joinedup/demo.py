@@ -19,13 +19,13 @@ from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import run_linkage
 from joinedup.linkage.train import TrainingOptions
-from joinedup.safeguarding.notes import check_notes
-from joinedup.safeguarding.run import assess
 from joinedup.model.access import Grant
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
 from joinedup.runtime import Runtime
+from joinedup.safeguarding.notes import check_notes
+from joinedup.safeguarding.run import assess
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
 from joinedup.store.actor_session import ActorSession, NotFound
