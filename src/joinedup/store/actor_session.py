@@ -264,6 +264,33 @@ class ActorSession:
             raise ValueError("an export needs a recipient")
         return self._read(model, "disclosure", "export", where, None, None, 0, recipient)
 
+    def disclosable(self, model: type[BaseModel], ids: Iterable[str]) -> builtins.set[str]:
+        """Which of ``ids`` the actor may disclose (a scope check; nothing is read or logged)."""
+        kind = kind_of(model)
+        wanted = sorted(set(ids))
+        allowed: builtins.set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            allowed.update(
+                self._orm.execute(
+                    select(kind.table.id).where(  # type: ignore[attr-defined]
+                        kind.table.id.in_(wanted[start : start + _CHUNK]),  # type: ignore[attr-defined]
+                        scope_clause(kind, self.actor, "disclosure", self._clock()),
+                    )
+                ).scalars()
+            )
+        return allowed
+
+    def disclose(self, model: type[BaseModel], ids: Iterable[str], recipient: str) -> None:
+        """Record that objects already read went to ``recipient`` (a file built from them,
+        such as a network export); every id must be in disclosure scope."""
+        if not recipient.strip():
+            raise ValueError("an export needs a recipient")
+        kind = kind_of(model)
+        id_list = sorted(set(ids))
+        if self._count_in_scope(kind, id_list, "disclosure") != len(id_list):
+            raise NotFound(f"some {kind.name} ids are missing")
+        self._log("disclosure", "export", kind.name, id_list, recipient)
+
     def _read(
         self,
         model: type[M],
