@@ -23,8 +23,10 @@ from joinedup.access.crypto import FieldCipher
 from joinedup.access.keys import Keyring
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
+from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import run_linkage
 from joinedup.linkage.sources import record_keys
+from joinedup.linkage.train import TrainingOptions
 from joinedup.model.records import SourceRecord
 from joinedup.network.analysis import analyse
 from joinedup.network.communities import offender_groups
@@ -41,6 +43,8 @@ from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
 
 pytestmark = pytest.mark.slow
+# smaller training samples than the defaults (5e6 / 2e6 pairs): the borough is small
+FAST_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=5e5, em_max_pairs=3e5, seed=7))
 POLICE = "Dunmere police (synthetic)"
 
 
@@ -72,7 +76,7 @@ def linked(borough: Borough) -> Borough:
     with borough.door.session(SERVICE_ACCOUNT, "analysis") as s, pytest.raises(NoLinkage):
         load_network(s, borough.cipher, Window(), require_linkage=True)
     with borough.door.session(SERVICE_ACCOUNT, "linkage") as s:
-        run_linkage(s)
+        run_linkage(s, FAST_LINKAGE)
     return borough
 
 
