@@ -9,7 +9,18 @@ import pytest
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.keys import Keyring
+from joinedup.ingest.layout import Column
 from tests.conftest import Store
+
+PEOPLE_COLUMNS = (
+    Column("ref"),
+    Column("forename", canonical="forename", required=True),
+    Column("surname", canonical="surname"),
+    Column("dob", "date", canonical="date_of_birth"),
+    Column("phone", canonical="phone"),
+    Column("note", encrypt=True),
+)
+"""A small person layout's columns (key ``ref``), shared by the ingest tests."""
 
 
 @dataclass

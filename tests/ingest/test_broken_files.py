@@ -16,20 +16,13 @@ from joinedup.ingest.layout import Column, Layout
 from joinedup.ingest.quarantine import dismiss, resubmit, show
 from joinedup.ingest.reader import MAX_FIELD_CHARS, FileUnreadable
 from joinedup.model.records import QuarantinedRow, SourceRecord
-from tests.ingest.conftest import IngestStore
+from tests.ingest.conftest import PEOPLE_COLUMNS, IngestStore
 
 LAYOUT = Layout(
     format="test_people",
     record_type="person",
     key="ref",
-    columns=(
-        Column("ref"),
-        Column("forename", canonical="forename", required=True),
-        Column("surname", canonical="surname"),
-        Column("dob", "date", canonical="date_of_birth"),
-        Column("phone", canonical="phone"),
-        Column("note", encrypt=True),
-    ),
+    columns=PEOPLE_COLUMNS,
     date_formats=("%d/%m/%Y",),
     encoding="utf-8",
 )
@@ -149,6 +142,14 @@ def test_binary_garbage_is_unreadable_with_a_clear_message(
         _run(ing, path)
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
         assert s.list(SourceRecord) == [] and s.list(QuarantinedRow) == []
+
+
+def test_undecodable_header_is_unreadable_with_a_clear_message(
+    ing: IngestStore, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "h.csv", HEADER.replace("surname", "sur\xffname").encode("latin-1"))
+    with pytest.raises(FileUnreadable, match="header has bytes that are not valid utf-8"):
+        _run(ing, path)
 
 
 def test_duplicate_header(ing: IngestStore, tmp_path: Path) -> None:

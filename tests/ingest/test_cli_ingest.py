@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from joinedup.simulate import simulate
 from joinedup.store.engine import make_engine
@@ -38,6 +39,15 @@ def _count(db_url: str, sql: str) -> int:
             return int(conn.execute(text(sql)).scalar_one())
     finally:
         engine.dispose()
+
+
+def _written_bytes(db_url: str) -> int:
+    """Bytes of source records written so far, committed or not (the import is under way)."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        wal = Path(f"{url.database}-wal")
+        return wal.stat().st_size if wal.exists() else 0
+    return _count(db_url, "SELECT pg_relation_size('source_record')")
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +129,9 @@ def test_kill_during_import_leaves_no_partial_batch(db_url: str, tmp_path: Path)
         "--json",
     ]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
+    deadline = time.monotonic() + 120
+    while _written_bytes(db_url) < 2_000_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert proc.poll() is None, "the import finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from joinedup.ingest.canonical import clean_ethnicity, clean_sex
 from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.dates import check_plausible, parse_date
+from joinedup.ingest.values.dates import check_plausible, parse_date, parse_datetime, read_datetime
 from joinedup.ingest.values.identifiers import clean_nhs_number, clean_upn, upn_check_letter
 from joinedup.ingest.values.phones import clean_phone
 from joinedup.ingest.values.places import clean_postcode, clean_vrm
@@ -96,3 +97,66 @@ def test_codes_map_to_the_ssd_code_sets() -> None:
     assert clean_sex("F") == clean_sex("female") == "2"
     with pytest.raises(BadValue):
         clean_ethnicity("ZZ")
+
+
+_FORMATS = [
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d.%m.%Y %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y%m%d",
+    "%m/%d/%y",
+    "%d %B %Y",
+    "%H:%M",
+    "%d%%%m",
+    "%d/%m/%Y %",
+]
+
+
+@st.composite
+def _near_dates(draw: st.DrawFn) -> tuple[str, str]:
+    fmt = draw(st.sampled_from(_FORMATS))
+    if draw(st.booleans()):
+        when = draw(st.datetimes(datetime(1890, 1, 1), datetime(2100, 12, 31)))
+        text = when.strftime(fmt.rstrip(" %")) if fmt.endswith(" %") else when.strftime(fmt)
+        edit = draw(st.sampled_from(["none", "lower", "upper", "unpad", "space", "digit", "cut"]))
+        if edit == "lower":
+            text = text.lower()
+        elif edit == "upper":
+            text = text.upper()
+        elif edit == "unpad":
+            text = text.replace("0", "", 1)
+        elif edit == "space":
+            text = text.replace(" ", "  ").replace("/", " /", 1)
+        elif edit == "digit":
+            text = text.replace("1", "\u0661", 1)  # an Arabic-Indic digit
+        elif edit == "cut":
+            text = text[: draw(st.integers(0, len(text)))]
+    else:
+        text = draw(st.text(alphabet="0123456789/-:. TJanunOctsep%", max_size=22))
+    return text, fmt
+
+
+def _either(read: Callable[[str, str], datetime], text: str, fmt: str) -> datetime | None:
+    try:
+        return read(text, fmt)
+    except ValueError:
+        return None
+
+
+@settings(max_examples=400)
+@given(_near_dates())
+def test_fast_date_reading_is_exactly_strptime(case: tuple[str, str]) -> None:
+    text, fmt = case
+    assert _either(read_datetime, text, fmt) == _either(datetime.strptime, text, fmt)
+
+
+def test_parse_date_reads_usual_formats() -> None:
+    assert parse_date("03/04/2005", ("%d/%m/%Y",)) == date(2005, 4, 3)
+    assert parse_date("17-jun-1980", ("%d-%b-%Y",)) == date(1980, 6, 17)
+    assert parse_date("3/4/2005", ("%d/%m/%Y",)) == date(2005, 4, 3)  # strptime's reading
+    assert parse_datetime("2001-02-03 04:05", ("%Y-%m-%d %H:%M",)).hour == 4
+    with pytest.raises(BadValue):
+        parse_date("31/02/2005", ("%d/%m/%Y",))

@@ -4,7 +4,8 @@ The whole file is read inside one door session (one transaction): the batch row,
 source record, every quarantined row and the audit rows commit together or not at all, so a
 killed import leaves no partial batch. A file whose SHA-256 was already imported completely
 by the same agency is not imported again. Large files are read and converted in a worker
-process while this one inserts (:mod:`joinedup.ingest.prepare`).
+process while this one inserts (:mod:`joinedup.ingest.worker`); a run of several files
+starts preparing the next file while the current one is finished and committed.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from typing import Any
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import agency_by_name
 from joinedup.ingest.layout import Layout
-from joinedup.ingest.prepare import Chunk, Target, prepare, prepare_in_worker
+from joinedup.ingest.prepare import Target
 from joinedup.ingest.reader import FileInfo, Opener, Record, read_delimited
+from joinedup.ingest.worker import Preparation
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Batch
 from joinedup.model.records import QuarantinedRow, SourceRecord
 from joinedup.store.actor_session import ActorSession
 
 Progress = Callable[[int, int], None]  # (characters read so far, rows read so far)
-WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024
+WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024  # larger files are prepared in a worker process
 
 
 @dataclass
@@ -101,6 +103,23 @@ def _warnings(info: FileInfo, layout: Layout) -> list[str]:
     return warnings
 
 
+def start_preparation(
+    path: Path,
+    layout: Layout,
+    cipher: FieldCipher,
+    opener: Opener = open_delimited,
+    threshold: int = WORKER_THRESHOLD_BYTES,
+) -> Preparation:
+    """Start preparing ``path``: in a worker process when it is over ``threshold`` bytes and
+    the machine has more than one core, else here as it is read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # opening it will report the problem
+    parallel = size > threshold and (os.cpu_count() or 1) > 1
+    return Preparation(path, layout, opener, cipher, in_worker=parallel)
+
+
 def ingest_file(
     session: ActorSession,
     path: Path,
@@ -109,11 +128,34 @@ def ingest_file(
     cipher: FieldCipher,
     progress: Progress | None = None,
     opener: Opener = open_delimited,
+    ahead: Preparation | None = None,
+    when_read: Callable[[], None] | None = None,
 ) -> BatchReport:
     """Import ``path`` for ``agency`` with ``layout`` inside ``session``'s transaction.
 
-    Raises :class:`joinedup.ingest.reader.FileUnreadable` when the file is not readable at all.
+    ``ahead`` is the file's preparation if it was started already (it is closed either way);
+    ``when_read`` is called once the file has been read to its end, before the batch is
+    completed (a run starts preparing its next file then). Raises
+    :class:`joinedup.ingest.reader.FileUnreadable` when the file is not readable at all.
     """
+    try:
+        return _ingest(session, path, agency, layout, cipher, progress, opener, ahead, when_read)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _ingest(
+    session: ActorSession,
+    path: Path,
+    agency: str,
+    layout: Layout,
+    cipher: FieldCipher,
+    progress: Progress | None,
+    opener: Opener,
+    ahead: Preparation | None,
+    when_read: Callable[[], None] | None,
+) -> BatchReport:
     started = perf_counter()
     report = BatchReport(str(path), agency, layout.format, layout.record_type)
     owner = agency_by_name(session, agency)
@@ -121,36 +163,37 @@ def ingest_file(
     if _already_imported(session, report, owner.id, sha, layout):
         return report
     target = Target(owner.id, new_id(), session.actor.user_id, utcnow(), path.name)
-    size = path.stat().st_size
-    parallel = size > WORKER_THRESHOLD_BYTES and (os.cpu_count() or 1) > 1
-    stream = (prepare_in_worker if parallel else prepare)(path, layout, opener, cipher, target)
-    info = next(stream)
-    assert isinstance(info, FileInfo)
-    report.encoding, report.warnings = info.encoding, _warnings(info, layout)
-    session.add(
-        Batch(
-            id=target.batch_id,
-            agency_id=owner.id,
-            file_name=path.name,
-            file_sha256=sha,
-            format=layout.format,
-            record_type=layout.record_type,
-            file_size=size,
+    preparation = ahead or start_preparation(path, layout, cipher, opener)
+    try:
+        info = preparation.info()
+        report.encoding, report.warnings = info.encoding, _warnings(info, layout)
+        session.add(
+            Batch(
+                id=target.batch_id,
+                agency_id=owner.id,
+                file_name=path.name,
+                file_sha256=sha,
+                format=layout.format,
+                record_type=layout.record_type,
+                file_size=path.stat().st_size,
+            )
         )
-    )
-    reasons: Counter[str] = Counter()
-    chars = 0
-    for chunk in stream:
-        assert isinstance(chunk, Chunk)
-        session.add_values(SourceRecord, chunk.records)
-        session.add_values(QuarantinedRow, chunk.quarantine)
-        report.rows_read += chunk.rows_read
-        report.accepted += len(chunk.records)
-        report.duplicates += chunk.duplicates
-        reasons.update(chunk.reasons)
-        chars += chunk.chars
-        if progress:
-            progress(chars, report.rows_read)
+        reasons: Counter[str] = Counter()
+        chars = 0
+        for chunk in preparation.chunks():
+            session.add_values(SourceRecord, chunk.source_records(target, layout))
+            session.add_values(QuarantinedRow, chunk.quarantined(target))
+            report.rows_read += chunk.rows_read
+            report.accepted += len(chunk.records)
+            report.duplicates += chunk.duplicates
+            reasons.update(chunk.reasons)
+            chars += chunk.chars
+            if progress:
+                progress(chars, report.rows_read)
+    finally:
+        preparation.close()
+    if when_read is not None:
+        when_read()
     report.quarantined = sum(reasons.values())
     report.quarantine_reasons = dict(sorted(reasons.items()))
     report.blank_lines = info.blank_lines

@@ -95,7 +95,8 @@ def _datetime(value: str, formats: tuple[str, ...]) -> str:
     return parse_datetime(value, formats).isoformat()
 
 
-def _typed(column: Column, value: str, formats: Formats) -> object:
+def typed_value(column: Column, value: str, formats: Formats) -> object:
+    """``value`` (stripped, not empty) as the column's type; raises :class:`BadValue`."""
     if column.type == "date":
         return _date(value, formats.dates)
     if column.type == "datetime":
@@ -136,7 +137,7 @@ def convert(layout: Layout, record: Record) -> Converted | Problem:
             if column.canonical:
                 normalised[column.canonical] = clean(column.canonical, value, formats)
             elif column.type != "text":
-                typed = _typed(column, value, formats)
+                typed = typed_value(column, value, formats)
                 if column.type != "code":
                     normalised[column.name] = typed
         except BadValue as exc:

@@ -1,10 +1,16 @@
 """Reading delimited text exports robustly: encodings, BOMs, bad rows, hostile content.
 
-:func:`read_delimited` yields every record of a file with the verbatim text it came from and,
+:func:`read_delimited` gives every record of a file with the verbatim text it came from and,
 where the record cannot be trusted, a :class:`Problem`. It never drops a record: blank lines
 are counted, over-long fields, stray bytes and ragged rows become problems on that record.
 A file that is not delimited text at all (binary content, too large) raises
 :class:`FileUnreadable` before any record is read.
+
+Records come one at a time (:class:`Record`) or in batches of cell lists (:class:`RowBatch`,
+the fast ingest path's unit). The csv reader takes its lines from :class:`LineWindow`, which
+reads the file in large blocks and keeps the lines of the current batch, so a record's
+verbatim text is cut out only when it is needed. A batch is screened for the problems of
+:func:`check_values` in one pass; only a batch that might hold one is checked record by record.
 """
 
 from __future__ import annotations
@@ -14,14 +20,20 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from joinedup.ingest.values.text import FORMULA_PATTERN, looks_like_formula
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 MAX_FILE_BYTES = 4 * 1024**3
 MAX_FIELD_CHARS = 1_000_000
 _SAMPLE = 64 * 1024
+BATCH_ROWS = 5000
+_BLOCK_CHARS = 1 << 20
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -97,28 +109,11 @@ def _looks_binary(sample: bytes, encoding: str) -> bool:
     return len(sample) > 0 and controls / len(sample) > 0.05
 
 
-class _LineTap:
-    """Feeds lines to the csv reader while remembering the ones the current record used."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self._handle = handle
-        self.taken: list[str] = []
-        self.line = 0
-
-    def __iter__(self) -> _LineTap:
-        return self
-
-    def __next__(self) -> str:
-        line = self._handle.readline()
-        if not line:
-            raise StopIteration
-        self.line += 1
-        self.taken.append(line)
-        return line
-
-
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
 _FORMULA_ANYWHERE = re.compile("(?:^|\x1f)" + FORMULA_PATTERN)
+# a formula at the start of any field of "\x1f" + a batch's fields joined by "\x1f" (the
+# leading literal lets the regex engine jump from field to field)
+_FORMULA_FIELD = re.compile("\x1f" + FORMULA_PATTERN)
 
 
 def _bad_chars(value: str) -> bool:
@@ -133,6 +128,7 @@ def storable(raw: str) -> str:
 
 
 def check_values(values: dict[str, str]) -> Problem | None:
+    """The first field too large, undecodable or formula-like, as a problem (else None)."""
     joined = "\x1f".join(values.values())
     if (
         len(joined) <= MAX_FIELD_CHARS
@@ -152,10 +148,233 @@ def check_values(values: dict[str, str]) -> Problem | None:
     return None
 
 
+class LineWindow:
+    """Feeds a csv reader the lines of a text file, keeping those not yet released."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+        self._lines: list[str] = []
+        self._first = 0  # number of lines released before self._lines[0]
+        self.chars = 0  # characters read so far
+
+    def feed(self) -> Iterator[str]:
+        """Every line of the file, in order (give this to ``csv.reader``)."""
+        return chain.from_iterable(self._blocks())
+
+    def _blocks(self) -> Iterator[list[str]]:
+        while True:
+            block = self._handle.readlines(_BLOCK_CHARS)
+            if not block:
+                return
+            self._lines.extend(block)
+            self.chars += sum(map(len, block))
+            yield block
+
+    def release(self, upto: int) -> None:
+        """Forget the lines before line ``upto`` (0-based; the next record starts there)."""
+        del self._lines[: upto - self._first]
+        self._first = upto
+
+    def lines(self, start: int, end: int) -> list[str]:
+        """Lines ``start`` to ``end - 1`` (0-based, not yet released)."""
+        return self._lines[start - self._first : end - self._first]
+
+    def text(self, start: int, end: int) -> str:
+        """The verbatim text of lines ``start`` to ``end - 1`` (0-based, not yet released)."""
+        return "".join(self.lines(start, end))
+
+    def close(self) -> None:
+        """Close the file."""
+        self._handle.close()
+
+
+@dataclass
+class RowBatch:
+    """Consecutive records: ``rows[i]`` is record ``first_number + i`` of the file.
+
+    It spans lines ``starts[i]`` to ``ends[i] - 1`` (0-based); ``problems`` holds the reader's
+    problems by index. :meth:`raw` works until the next batch is read.
+    """
+
+    header: list[str]
+    first_number: int
+    window: LineWindow
+    rows: list[list[str]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    problems: dict[int, Problem] = field(default_factory=dict)
+    chars: int = 0
+
+    def raw(self, index: int) -> str:
+        """The verbatim text of record ``index`` of this batch."""
+        return self.window.text(self.starts[index], self.ends[index])
+
+    def record(self, index: int) -> Record:
+        """Record ``index`` of this batch as a :class:`Record`."""
+        return Record(
+            self.first_number + index,
+            self.starts[index] + 1,
+            dict(zip(self.header, self.rows[index], strict=False)),
+            self.raw(index),
+            self.problems.get(index),
+        )
+
+
+def _screen(batch: RowBatch) -> None:
+    """Add the value problems of :func:`check_values` to ``batch`` (one pass if none)."""
+    clean = [i for i in range(len(batch.rows)) if i not in batch.problems]
+    if not clean:
+        return
+    rows = batch.rows if len(clean) == len(batch.rows) else [batch.rows[i] for i in clean]
+    parts = list(map("\x1f".join, rows))
+    whole = "\x1f" + "\x1f".join(parts)
+    try:
+        if not whole.isascii():
+            whole.encode("utf-8")  # undecodable bytes are lone surrogates: encoding fails
+        suspect = max(map(len, parts)) > MAX_FIELD_CHARS or (
+            any(c in whole for c in "=@+-") and bool(_FORMULA_FIELD.search(whole))
+        )
+    except UnicodeEncodeError:
+        suspect = True
+    if not suspect:
+        return
+    for i in clean:
+        problem = check_values(dict(zip(batch.header, batch.rows[i], strict=True)))
+        if problem is not None:
+            batch.problems[i] = problem
+
+
+def batches(
+    reader: CsvReader, window: LineWindow, info: FileInfo, size: int = BATCH_ROWS
+) -> Iterator[RowBatch]:
+    """The records after the header, ``size`` at a time; blank lines are counted in ``info``.
+
+    The csv reader reads a batch's records in one call. When each took one line (the usual
+    case), line numbers follow; otherwise (a quoted line break, or text the csv module
+    refuses) the batch's lines are read again record by record, by a new reader: each record
+    starts afresh, so it finds the same records, now with their lines.
+    """
+    duplicated = len(set(info.header)) != len(info.header)
+    number = 0
+    while True:
+        position = reader.line_num
+        window.release(position)
+        batch = RowBatch(info.header, number + 1, window)
+        try:
+            rows: list[list[str]] | None = list(islice(reader, size))
+        except csv.Error:
+            rows = None
+        if rows is not None and reader.line_num - position == len(rows):
+            if not rows:
+                return
+            _one_line_each(batch, rows, position, duplicated, info)
+        else:
+            again = csv.reader(window.lines(position, reader.line_num), reader.dialect)
+            _record_by_record(batch, again, position, duplicated, info)
+        if batch.rows:
+            number += len(batch.rows)
+            batch.chars = window.chars
+            _screen(batch)
+            yield batch
+
+
+def _one_line_each(
+    batch: RowBatch, rows: list[list[str]], position: int, duplicated: bool, info: FileInfo
+) -> None:
+    width = len(info.header)
+    if (
+        not duplicated
+        and {len(row) for row in rows} == {width}
+        and (width > 1 or all(row[0].strip() for row in rows))
+    ):
+        batch.rows = rows
+        batch.starts = list(range(position, position + len(rows)))
+        batch.ends = list(range(position + 1, position + len(rows) + 1))
+        return
+    for offset, row in enumerate(rows, position):
+        _add(batch, row, offset, offset + 1, duplicated, info)
+
+
+def _record_by_record(
+    batch: RowBatch, reader: CsvReader, position: int, duplicated: bool, info: FileInfo
+) -> None:
+    start = position
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            end = position + reader.line_num
+            batch.problems[len(batch.rows)] = Problem("unparseable", f"not valid CSV: {exc}")
+            batch.rows.append([])
+            batch.starts.append(start)
+            batch.ends.append(end)
+        else:
+            end = position + reader.line_num
+            _add(batch, row, start, end, duplicated, info)
+        start = end
+
+
+def _add(
+    batch: RowBatch, row: list[str], start: int, end: int, duplicated: bool, info: FileInfo
+) -> None:
+    """Add one parsed record to ``batch`` (a blank line is only counted)."""
+    width, fields = len(info.header), len(row)
+    if fields == 0 or (fields == 1 and not row[0].strip()):
+        info.blank_lines += 1
+        return
+    if fields != width or duplicated:
+        batch.problems[len(batch.rows)] = _shape_problem(
+            fields, width, batch.window.text(start, end)
+        )
+    batch.rows.append(row)
+    batch.starts.append(start)
+    batch.ends.append(end)
+
+
+def _shape_problem(fields: int, width: int, raw: str) -> Problem:
+    if fields != width:
+        return Problem(
+            "field_count",
+            f"row has {fields} fields; the header has {width}"
+            + (" (truncated or unbalanced quote?)" if raw.count('"') % 2 else ""),
+        )
+    return Problem("duplicate_column", "the header names a column twice")
+
+
+class DelimitedRecords(Iterator[Record]):
+    """A delimited file's records after the header, read once: one at a time by iterating,
+    or in batches with :meth:`batches` (the same records); the file closes at the end."""
+
+    def __init__(self, reader: CsvReader, window: LineWindow, info: FileInfo) -> None:
+        self._reader = reader
+        self._window = window
+        self._info = info
+        self._records: Iterator[Record] | None = None
+
+    def batches(self, size: int = BATCH_ROWS) -> Iterator[RowBatch]:
+        """The records, ``size`` at a time."""
+        try:
+            yield from batches(self._reader, self._window, self._info, size)
+        finally:
+            self._window.close()
+
+    def _each(self) -> Iterator[Record]:
+        for batch in self.batches():
+            for index in range(len(batch.rows)):
+                yield batch.record(index)
+
+    def __next__(self) -> Record:
+        if self._records is None:
+            self._records = self._each()
+        return next(self._records)
+
+
 def read_delimited(
     path: Path, encoding: str | None = None, delimiter: str | None = None
-) -> tuple[FileInfo, Iterator[Record]]:
-    """Open ``path`` and return what was learnt plus an iterator over its records."""
+) -> tuple[FileInfo, DelimitedRecords]:
+    """Open ``path``: what was learnt, and its records (see :class:`DelimitedRecords`)."""
     try:
         size = path.stat().st_size
         with path.open("rb") as binary:
@@ -178,17 +397,18 @@ def read_delimited(
             delimiter = ","
     csv.field_size_limit(max(MAX_FIELD_CHARS * 64, 2**26))
     handle = path.open("r", encoding=chosen, errors="surrogateescape", newline="")
-    tap = _LineTap(handle)
-    reader = csv.reader(tap, delimiter=delimiter)
+    window = LineWindow(handle)
+    reader = csv.reader(window.feed(), delimiter=delimiter)
     info = FileInfo(encoding=chosen, delimiter=delimiter, header=[])
-    header = _read_header(reader, tap, info)
-    info.header = header
-    return info, _records(reader, tap, info, handle)
+    info.header = _read_header(reader, info)
+    if any(_bad_chars(name) for name in info.header):
+        window.close()
+        raise FileUnreadable(f"{path}: the header has bytes that are not valid {chosen}")
+    return info, DelimitedRecords(reader, window, info)
 
 
-def _read_header(reader: Iterator[list[str]], tap: _LineTap, info: FileInfo) -> list[str]:
+def _read_header(reader: Iterator[list[str]], info: FileInfo) -> list[str]:
     for row in reader:
-        tap.taken.clear()
         if row and any(cell.strip() for cell in row):
             header = [cell.strip() for cell in row]
             seen: set[str] = set()
@@ -199,45 +419,3 @@ def _read_header(reader: Iterator[list[str]], tap: _LineTap, info: FileInfo) -> 
             return header
         info.blank_lines += 1
     return []
-
-
-def _records(
-    reader: Iterator[list[str]], tap: _LineTap, info: FileInfo, handle: IO[str]
-) -> Iterator[Record]:
-    number = 0
-    header = info.header
-    try:
-        while True:
-            start_line = tap.line + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                number += 1
-                raw = "".join(tap.taken)
-                tap.taken.clear()
-                yield Record(
-                    number, start_line, {}, raw, Problem("unparseable", f"not valid CSV: {exc}")
-                )
-                continue
-            raw = "".join(tap.taken)
-            tap.taken.clear()
-            if not row or (len(row) == 1 and not row[0].strip()):
-                info.blank_lines += 1
-                continue
-            number += 1
-            values = dict(zip(header, row, strict=False))
-            problem: Problem | None = None
-            if len(row) != len(header):
-                problem = Problem(
-                    "field_count",
-                    f"row has {len(row)} fields; the header has {len(header)}"
-                    + (" (truncated or unbalanced quote?)" if raw.count('"') % 2 else ""),
-                )
-            elif len(set(header)) != len(header):
-                problem = Problem("duplicate_column", "the header names a column twice")
-            problem = problem or check_values(values)
-            yield Record(number, start_line, values, raw, problem)
-    finally:
-        handle.close()

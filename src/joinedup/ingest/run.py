@@ -1,15 +1,22 @@
-"""Running import jobs through the door, one atomic batch per file."""
+"""Running import jobs through the door, one atomic batch per file.
+
+While one file's last rows are inserted and its batch is committed, the next file is already
+being prepared (in a worker process: :mod:`joinedup.ingest.worker`), so reading and
+converting never wait for the database between files.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import add_agency, agency_by_name
-from joinedup.ingest.batch import BatchReport, Progress, ingest_file
+from joinedup.ingest.batch import BatchReport, Progress, ingest_file, start_preparation
 from joinedup.ingest.plan import Job
 from joinedup.ingest.reader import FileUnreadable
+from joinedup.ingest.worker import Preparation
 from joinedup.store.actor_session import NotFound
 from joinedup.store.door import Door
 
@@ -32,6 +39,9 @@ def _ensure_agency(door: Door, actor: str, purpose: str, job: Job) -> None:
             add_agency(s, job.agency, job.agency_kind)
 
 
+AHEAD_THRESHOLD_BYTES = 256 * 1024  # files prepared ahead in a worker when over this size
+
+
 def run_jobs(
     door: Door,
     actor: str,
@@ -45,15 +55,36 @@ def run_jobs(
     Agencies named by a manifest (with its kind) are registered if the directory lacks them.
     """
     result = RunResult()
-    for job in jobs:
-        _ensure_agency(door, actor, purpose, job)
-        try:
-            with door.session(actor, purpose) as s:
-                report = ingest_file(
-                    s, job.path, job.agency, job.layout, cipher, progress_for(job), job.opener
-                )
-        except FileUnreadable as exc:
-            result.unreadable.append(str(exc))
-            continue
-        result.reports.append(report)
+    pending: dict[int, Preparation] = {}
+
+    def start(index: int) -> None:
+        if index < len(jobs) and index not in pending:
+            job = jobs[index]
+            pending[index] = start_preparation(
+                job.path, job.layout, cipher, job.opener, AHEAD_THRESHOLD_BYTES
+            )
+
+    try:
+        for index, job in enumerate(jobs):
+            _ensure_agency(door, actor, purpose, job)
+            try:
+                with door.session(actor, purpose) as s:
+                    report = ingest_file(
+                        s,
+                        job.path,
+                        job.agency,
+                        job.layout,
+                        cipher,
+                        progress_for(job),
+                        job.opener,
+                        ahead=pending.pop(index, None),
+                        when_read=partial(start, index + 1),
+                    )
+            except FileUnreadable as exc:
+                result.unreadable.append(str(exc))
+                continue
+            result.reports.append(report)
+    finally:
+        for preparation in pending.values():
+            preparation.close()
     return result

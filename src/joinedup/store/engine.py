@@ -13,7 +13,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     SQLite: foreign keys on, WAL for files, a busy timeout, and every transaction begun with
     ``BEGIN IMMEDIATE`` (every session writes audit rows, so it takes the write lock up front
-    rather than failing to upgrade a read lock later).
+    rather than failing to upgrade a read lock later). A new database file gets 16 KiB pages
+    (fewer, larger writes when an import commits; an existing file keeps its page size).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
@@ -30,6 +31,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if not in_memory:
+            cursor.execute("PRAGMA page_size=16384")  # takes effect only while the file is empty
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk index inserts

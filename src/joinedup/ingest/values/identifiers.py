@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import re
+from operator import mul
 
 from joinedup.ingest.values import BadValue
 
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 _PNC = re.compile(r"^([0-9]{2,4})/([0-9]{1,7})([A-Z])$")
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the 23 check letters (no I, O, S)
+_SEPARATORS = re.compile(r"[\s\-]")
+_SPACE = re.compile(r"\s")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+_NHS_WEIGHTS = range(10, 1, -1)
+_UPN_VALUE = {**{d: int(d) for d in "0123456789"}, **{c: i for i, c in enumerate(_UPN_LETTERS)}}
 
 
 def clean_nhs_number(value: str) -> str:
     """A 10-digit NHS number with a valid modulus-11 check digit (spaces allowed)."""
-    digits = re.sub(r"[\s\-]", "", value)
-    if not re.fullmatch(r"[0-9]{10}", digits):
+    digits = _SEPARATORS.sub("", value)
+    if not _TEN_DIGITS.fullmatch(digits):
         raise BadValue("bad_nhs_number", "NHS number must be 10 digits")
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    total = sum(map(mul, map(int, digits[:9]), _NHS_WEIGHTS))
     check = 11 - total % 11
     check = 0 if check == 11 else check
     if check == 10 or check != int(digits[9]):
@@ -35,10 +41,11 @@ def upn_check_letter(body: str) -> str:
 
 def clean_upn(value: str) -> str:
     """A 13-character unique pupil number whose check letter (first) is right."""
-    upn = re.sub(r"\s", "", value).upper()
+    upn = _SPACE.sub("", value).upper()
     if not _UPN.match(upn) or any(c in "IOS" for c in upn[12:]):
         raise BadValue("bad_upn", "UPN must be a letter, 11 digits and a digit or letter")
-    if upn_check_letter(upn[1:]) != upn[0]:
+    total = sum(map(mul, map(_UPN_VALUE.__getitem__, upn[1:]), range(2, 14)))
+    if _UPN_LETTERS[total % 23] != upn[0]:  # upn_check_letter, for a checked ASCII body
         raise BadValue("bad_upn", "UPN check letter is wrong")
     return upn
 

@@ -9,11 +9,13 @@ from joinedup.ingest.values import BadValue
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _VRM = re.compile(r"^[A-Z0-9]{2,7}$")
 _CURRENT_VRM = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z]{3}$")
+_POSTCODE_GAPS = re.compile(r"[\s\-]")
+_VRM_GAPS = re.compile(r"[\s\-.]")
 
 
 def clean_postcode(value: str) -> str:
     """``s60 1ab``, ``S601AB``, ``S60  1AB`` -> ``S60 1AB``."""
-    compact = re.sub(r"[\s\-]", "", value).upper()
+    compact = _POSTCODE_GAPS.sub("", value).upper()
     if not compact:
         raise BadValue("empty", "postcode is empty")
     match = _POSTCODE.match(compact)
@@ -24,7 +26,7 @@ def clean_postcode(value: str) -> str:
 
 def clean_vrm(value: str) -> str:
     """A vehicle registration mark without spaces or punctuation, upper case (``AB12CDE``)."""
-    compact = re.sub(r"[\s\-.]", "", value).upper()
+    compact = _VRM_GAPS.sub("", value).upper()
     if not compact:
         raise BadValue("empty", "registration mark is empty")
     if not _VRM.match(compact):
