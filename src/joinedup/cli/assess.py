@@ -183,9 +183,13 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
 def record(
     person_id: str, sets: tuple[str, ...], on: Any, as_json: bool, actor: str, purpose: str
 ) -> None:
-    """Record a new assessment version: the suggestions confirmed, or overridden with reasons."""
+    """Record a new assessment version: the suggestions confirmed, or overridden with reasons.
+
+    Reasons are checked for victim-blaming language: saved as written, with a warning.
+    """
     from joinedup.assemble.build import assemble
     from joinedup.safeguarding import assessments
+    from joinedup.safeguarding.entry import warning_lines
 
     decisions = dict(_parse_override(s) for s in sets)
     day = on.date() if on else date.today()
@@ -194,10 +198,13 @@ def record(
         done = assessments.record(session, assembly, person_id, decisions, assessed_on=day)
     a = done.assessment
     if as_json:
-        click.echo(json.dumps(a.model_dump(mode="json"), indent=2))
+        out = {**a.model_dump(mode="json"), "language": [f.to_dict() for f in done.language]}
+        click.echo(json.dumps(out, indent=2))
         return
     due = a.next_review_due.isoformat() if a.next_review_due else "none"
     console.print(
         f"Assessment version {a.version} recorded: {a.category} (score {a.score:g}); "
         f"next review {due}; overridden: {', '.join(done.overridden) or 'none'}"
     )
+    for line in warning_lines(done.language):
+        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)

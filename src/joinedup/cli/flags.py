@@ -4,6 +4,7 @@ acknowledge, resolve; the report of flagged notes per agency and author."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from rich.table import Table
@@ -72,27 +73,41 @@ def show(flag_id: str, actor: str, purpose: str) -> None:
 @flags.command("acknowledge")
 @click.argument("flag_id")
 @click.option("--note", default=None, help="What your agency is doing about it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the flag and any language found.")
 @acting("safeguarding")
-def acknowledge(flag_id: str, note: str | None, actor: str, purpose: str) -> None:
-    """Acknowledge a flag your agency owns."""
-    from joinedup.safeguarding.flags import acknowledge as ack
-
-    with door_session(actor, purpose) as session:
-        ack(session, flag_id, note)
-    console.print(f"acknowledged {flag_id}")
+def acknowledge(flag_id: str, note: str | None, as_json: bool, actor: str, purpose: str) -> None:
+    """Acknowledge a flag your agency owns (the note is checked for victim-blaming language)."""
+    _move(flag_id, "acknowledged", note, as_json, actor, purpose)
 
 
 @flags.command("resolve")
 @click.argument("flag_id")
 @click.option("--reason", required=True, help="Why the flag is resolved (kept with the flag).")
+@click.option("--json", "as_json", is_flag=True, help="Print the flag and any language found.")
 @acting("safeguarding")
-def resolve(flag_id: str, reason: str, actor: str, purpose: str) -> None:
-    """Resolve a flag your agency owns, with a reason."""
-    from joinedup.safeguarding.flags import resolve as done
+def resolve(flag_id: str, reason: str, as_json: bool, actor: str, purpose: str) -> None:
+    """Resolve a flag your agency owns, with a reason (checked for victim-blaming language)."""
+    _move(flag_id, "resolved", reason, as_json, actor, purpose)
+
+
+def _move(
+    flag_id: str, status: Any, note: str | None, as_json: bool, actor: str, purpose: str
+) -> None:
+    from joinedup.safeguarding.entry import warning_lines
+    from joinedup.safeguarding.flags import move
 
     with door_session(actor, purpose) as session:
-        done(session, flag_id, reason)
-    console.print(f"resolved {flag_id}")
+        moved = move(session, flag_id, status, note)
+    if as_json:
+        out = {
+            **moved.flag.model_dump(mode="json"),
+            "language": [f.to_dict() for f in moved.language],
+        }
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    console.print(f"{status} {flag_id}")
+    for line in warning_lines(moved.language):
+        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 @flags.command("language-report")

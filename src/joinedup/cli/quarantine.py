@@ -6,7 +6,7 @@ import json
 
 import click
 
-from joinedup.cli.common import acting, console, print_rows, runtime
+from joinedup.cli.common import acting, console, errors, print_rows, runtime
 from joinedup.ingest import quarantine as q
 from joinedup.model.records import QuarantinedRow
 
@@ -52,12 +52,18 @@ def show(row_id: str, actor: str, purpose: str) -> None:
 @quarantine.command("resubmit")
 @click.argument("row_id")
 @click.option("--set", "sets", multiple=True, metavar="COLUMN=VALUE", help="A corrected value.")
-@click.option("--note", default=None)
+@click.option("--note", default=None, help="What was corrected (kept with the row).")
 @acting("data_ingest", service_default=True)
 def resubmit(
     row_id: str, sets: tuple[str, ...], note: str | None, actor: str, purpose: str
 ) -> None:
-    """Correct fields of a quarantined row and try it again."""
+    """Correct fields of a quarantined row and try it again.
+
+    An accepted row's notes are checked for victim-blaming language as on ingest, and the
+    ``--note`` as typed text (saved as written, with a warning).
+    """
+    from joinedup.safeguarding.entry import WHERE_QUARANTINE_RESUBMIT, check_entry, warning_lines
+
     corrections = {}
     for item in sets:
         column, sep, value = item.partition("=")
@@ -67,11 +73,46 @@ def resubmit(
     rt = runtime()
     with rt.door.session(actor, purpose) as s:
         outcome = q.resubmit(s, rt.cipher, row_id, corrections, note)
-    if isinstance(outcome, str):
-        console.print(f"accepted as source record {outcome}")
-    else:
+        if isinstance(outcome, str):
+            row = s.get(QuarantinedRow, row_id)
+            language = check_entry(
+                s,
+                note,
+                where=WHERE_QUARANTINE_RESUBMIT,
+                subject_type="quarantine",
+                subject_id=row_id,
+                agency_id=row.agency_id,
+            )
+    if not isinstance(outcome, str):
         raise click.ClickException(
             f"still quarantined: {outcome.code} in {outcome.field}: {outcome.message}"
+        )
+    console.print(f"accepted as source record {outcome}")
+    _check_notes(actor, purpose, row.batch_id)
+    for line in warning_lines(language):
+        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+
+
+def _check_notes(actor: str, purpose: str, batch_id: str) -> None:
+    """Check the notes of the row's batch as ingest does (its other notes were checked on
+    ingest and raise nothing new), in a transaction of its own: the row stays accepted."""
+    from joinedup.safeguarding.notes import check_notes
+    from joinedup.store.actor_session import Forbidden
+
+    rt = runtime()
+    try:
+        with rt.door.session(actor, purpose) as s:
+            report = check_notes(s, rt.cipher, batch_ids=[batch_id])
+    except Forbidden as exc:
+        errors.print(f"[yellow]notes not checked for language[/]: {exc}")
+        return
+    if report.flags_created:
+        plural = "s" if report.flags_created != 1 else ""
+        console.print(
+            f"{report.flags_created:,} new language flag{plural}: the row's notes use language "
+            "that blames or judges a child (see `joinedup flags language-report`)",
+            style="yellow",
+            soft_wrap=True,
         )
 
 
@@ -80,7 +121,20 @@ def resubmit(
 @click.option("--note", required=True, help="Why the row is not imported.")
 @acting("data_ingest", service_default=True)
 def dismiss(row_id: str, note: str, actor: str, purpose: str) -> None:
-    """Close a quarantined row without importing it (it is kept)."""
+    """Close a quarantined row without importing it (it is kept); the note is checked for
+    victim-blaming language (saved as written, with a warning)."""
+    from joinedup.safeguarding.entry import WHERE_QUARANTINE_DISMISS, check_entry, warning_lines
+
     with runtime().door.session(actor, purpose) as s:
-        q.dismiss(s, row_id, note)
+        row = q.dismiss(s, row_id, note)
+        language = check_entry(
+            s,
+            note,
+            where=WHERE_QUARANTINE_DISMISS,
+            subject_type="quarantine",
+            subject_id=row_id,
+            agency_id=row.agency_id,
+        )
     console.print(f"dismissed {row_id}")
+    for line in warning_lines(language):
+        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)

@@ -1,4 +1,5 @@
-"""``joinedup review``: the queue of uncertain matches; confirm or reject with a reason."""
+"""``joinedup review``: the queue of uncertain matches; confirm or reject with a reason (checked
+for victim-blaming language: saved as written, with a warning)."""
 
 from __future__ import annotations
 
@@ -53,27 +54,47 @@ def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: st
     console.print(table)
 
 
-def _decide(item_id: str, verdict: Any, reason: str, actor: str, purpose: str) -> None:
+def _decide(
+    item_id: str, verdict: Any, reason: str, as_json: bool, actor: str, purpose: str
+) -> None:
+    """Decide the item and, in the same transaction, check the reason for victim-blaming
+    language (linkage sits below safeguarding, so the check is called from here)."""
     from joinedup.linkage.review import decide
+    from joinedup.safeguarding.entry import WHERE_REVIEW, check_entry, warning_lines
 
     with door_session(actor, purpose) as session:
         item = decide(session, item_id, verdict, reason)
+        language = check_entry(
+            session,
+            item.reason,
+            where=WHERE_REVIEW[verdict],
+            subject_type="match_review",
+            subject_id=item.id,
+        )
+    if as_json:
+        out = {**item.model_dump(mode="json"), "language": [f.to_dict() for f in language]}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
     console.print(f"{item.id}: {item.status} ({item.reason}); honoured from the next link run")
+    for line in warning_lines(language):
+        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 @review.command("confirm")
 @click.argument("item_id")
 @click.option("--reason", required=True, help="Why these records are the same person.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision and any language found.")
 @acting("linkage")
-def confirm(item_id: str, reason: str, actor: str, purpose: str) -> None:
+def confirm(item_id: str, reason: str, as_json: bool, actor: str, purpose: str) -> None:
     """Confirm that the pair is one person: always merged from now on."""
-    _decide(item_id, "confirmed", reason, actor, purpose)
+    _decide(item_id, "confirmed", reason, as_json, actor, purpose)
 
 
 @review.command("reject")
 @click.argument("item_id")
 @click.option("--reason", required=True, help="Why these records are different people.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision and any language found.")
 @acting("linkage")
-def reject(item_id: str, reason: str, actor: str, purpose: str) -> None:
+def reject(item_id: str, reason: str, as_json: bool, actor: str, purpose: str) -> None:
     """Reject the pair: never merged from now on."""
-    _decide(item_id, "rejected", reason, actor, purpose)
+    _decide(item_id, "rejected", reason, as_json, actor, purpose)

@@ -3,15 +3,23 @@
 An assessment is never edited: a review or a change of mind is a new version (``version`` is
 one more than the highest the acting user can see for the child). Reads and writes go through
 the door, so a worker sees the assessments of their own agency and of agencies or cases they
-hold a grant for.
+hold a grant for. The reasons a worker types are checked for victim-blaming language on
+entry (:mod:`joinedup.safeguarding.entry`): warned and held as language flags, never refused.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from joinedup.assemble.view import Assembly
 from joinedup.model.safeguarding import RiskAssessment
+from joinedup.safeguarding.entry import (
+    WHERE_CONFIRMATION,
+    WHERE_OVERRIDE,
+    EntryFinding,
+    check_entry,
+)
 from joinedup.safeguarding.prefill import prefill
 from joinedup.safeguarding.scoring import Completed, Decision, complete
 from joinedup.safeguarding.tool import RiskTool, default_tool
@@ -32,6 +40,13 @@ _COLUMNS = (
     "created_at",
     "case_id",
 )
+
+
+@dataclass
+class Recorded(Completed):
+    """A stored assessment, and the victim-blaming language found in the worker's reasons."""
+
+    language: list[EntryFinding] = field(default_factory=list)
 
 
 def history(session: ActorSession, child_person_id: str) -> list[RiskAssessment]:
@@ -64,11 +79,12 @@ def record(
     *,
     assessed_on: date,
     tool: RiskTool | None = None,
-) -> Completed:
+) -> Recorded:
     """Complete and store a new assessment version for a child, as the acting user.
 
     The pre-fill is computed from the assembly (what the user may see); the decisions confirm
-    or override it (overrides need reasons). Returns the stored assessment.
+    or override it (overrides need reasons). Each reason is checked for victim-blaming
+    language (the child's age sharpens the wording). Returns the stored assessment.
     """
     tool = tool or default_tool()
     person = assembly.persons.get(child_person_id)
@@ -86,5 +102,20 @@ def record(
         version=(versions[-1].version + 1) if versions else 1,
         age=person.age_on(assessed_on),
     )
-    session.add(done.assessment)
-    return done
+    stored = session.add(done.assessment)
+    age = person.age_on(assessed_on)
+    language: list[EntryFinding] = []
+    for answer in stored.answers:  # in the tool's order
+        decision = decisions.get(answer.indicator)
+        if decision is None:
+            continue
+        language += check_entry(
+            session,
+            decision.reason,
+            where=WHERE_OVERRIDE if answer.indicator in done.overridden else WHERE_CONFIRMATION,
+            field=answer.indicator,
+            subject_type="risk_assessment",
+            subject_id=stored.id,
+            child_age=age if age is not None and age >= 0 else None,
+        )
+    return Recorded(stored, done.overridden, language)

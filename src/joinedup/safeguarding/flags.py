@@ -14,12 +14,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import Flag
 from joinedup.store.actor_session import ActorSession, NotFound
+
+if TYPE_CHECKING:
+    from joinedup.safeguarding.entry import EntryFinding
 
 
 def fingerprint(rule_id: str, subject_type: str, subject_id: str, key: Sequence[str]) -> str:
@@ -182,37 +185,65 @@ def sync(
 # -- people acting on flags -----------------------------------------------------------------
 
 
-def _move(session: ActorSession, flag_id: str, status: str, note: str | None) -> Flag:
+@dataclass(frozen=True)
+class Moved:
+    """A flag after a person acted on it, and the victim-blaming language in what they typed
+    (warned, never refused; each finding is also held as a language flag)."""
+
+    flag: Flag
+    language: list[EntryFinding]
+
+
+def move(
+    session: ActorSession,
+    flag_id: str,
+    status: Literal["acknowledged", "resolved"],
+    note: str | None = None,
+) -> Moved:
+    """Acknowledge (optional note) or resolve (reason required) a flag, as the acting user.
+
+    The note or reason is kept with the flag and in its history, and checked for
+    victim-blaming language on entry (:mod:`joinedup.safeguarding.entry`).
+    """
+    from joinedup.safeguarding import entry  # entry holds its flags through this module
+
+    if status == "resolved":
+        if not (note or "").strip():
+            raise ValueError("resolving a flag needs a reason")
+        note = (note or "").strip()
     flag = session.get(Flag, flag_id)
     if flag.status == "resolved":
         raise ValueError(f"flag {flag_id} is already resolved")
     if status == "acknowledged" and flag.status == "acknowledged":
         raise ValueError(f"flag {flag_id} is already acknowledged")
     evidence = dict(flag.evidence)
-    entry: dict[str, Any] = {
+    step: dict[str, Any] = {
         "status": status,
         "at": utcnow().isoformat(timespec="seconds"),
         "by": session.actor.username,
     }
     if note:
-        entry["note"] = note[:500]
-    evidence["history"] = [*evidence.get("history", []), entry]
+        step["note"] = note[:500]
+    evidence["history"] = [*evidence.get("history", []), step]
     changes: dict[str, Any] = {"status": status, "evidence": evidence}
     if status == "resolved":
         changes["resolution"] = note
-    return session.update(Flag, flag_id, **changes)
+    moved = session.update(Flag, flag_id, **changes)
+    where = entry.WHERE_RESOLUTION if status == "resolved" else entry.WHERE_ACKNOWLEDGEMENT
+    language = entry.check_entry(
+        session, note, where=where, subject_type="flag", subject_id=flag_id
+    )
+    return Moved(moved, language)
 
 
 def acknowledge(session: ActorSession, flag_id: str, note: str | None = None) -> Flag:
     """Acknowledge an open flag (its owner agency has seen it and is acting)."""
-    return _move(session, flag_id, "acknowledged", note)
+    return move(session, flag_id, "acknowledged", note).flag
 
 
 def resolve(session: ActorSession, flag_id: str, reason: str) -> Flag:
     """Resolve a flag with a reason (kept with the flag and in its history)."""
-    if not reason.strip():
-        raise ValueError("resolving a flag needs a reason")
-    return _move(session, flag_id, "resolved", reason.strip())
+    return move(session, flag_id, "resolved", reason).flag
 
 
 def list_flags(

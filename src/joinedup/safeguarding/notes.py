@@ -210,35 +210,46 @@ def check_notes(
 def language_report(session: ActorSession, *, totals: bool = True) -> Summary:
     """Flagged notes per agency and author, from the held language flags (not resolved).
 
-    With ``totals`` the notes without flags are counted too (their authors read from the
-    payload; nothing is decrypted), so each row gives notes, flagged notes and findings.
+    A note is a source record's note (checked on ingest) or a text a worker typed into the
+    platform (checked on entry, :mod:`joinedup.safeguarding.entry`: one per subject, place,
+    field and author, the author being the platform user). With ``totals`` the source notes
+    without flags are counted too (their authors read from the payload; nothing is
+    decrypted), so each row gives notes, flagged notes and findings; typed text is counted
+    only when flagged (clean text leaves no trace to count).
     """
     names = {a.id: a.name for a in session.list(Agency)}
-    flagged: dict[str, tuple[str, str, list[Finding]]] = {}
+    flagged: dict[tuple[str, ...], tuple[str, str, list[Finding]]] = {}
     for entry in default_lexicon().entries:
         rule = RULE_PREFIX + entry.id
         for chunk in session.scan(
-            Flag, ["agency_id", "evidence", "status"], where={"rule_id": rule}
+            Flag,
+            ["agency_id", "subject_type", "subject_id", "evidence", "status"],
+            where={"rule_id": rule},
         ):
-            for _id, agency_id, evidence, status in chunk:
+            for _id, agency_id, subject_type, subject_id, evidence, status in chunk:
                 if status == "resolved":
                     continue
-                record_id = evidence["records"][0]["record_id"]
-                held = flagged.setdefault(
-                    record_id,
-                    (
-                        names.get(agency_id, agency_id),
-                        str(evidence.get("author", NOT_RECORDED)),
-                        [],
-                    ),
+                author = str(evidence.get("author", NOT_RECORDED))
+                records = evidence.get("records")
+                note: tuple[str, ...] = (
+                    (records[0]["record_id"],)
+                    if records
+                    else (
+                        subject_type,
+                        subject_id,
+                        str(evidence.get("where", "")),
+                        str(evidence.get("field") or ""),
+                        author,
+                    )
                 )
+                held = flagged.setdefault(note, (names.get(agency_id, agency_id), author, []))
                 held[2].append(_finding(evidence))
     rows: list[tuple[str, str, list[Finding]]] = list(flagged.values())
     if totals:
         for src in note_sources(session):
             for chunk in session.scan(SourceRecord, ["payload"], where={"batch_id": src.batch_id}):
                 for record_id, payload in chunk:
-                    if record_id in flagged:
+                    if (record_id,) in flagged:
                         continue
                     columns = src.columns or tuple(k for k, v in payload.items() if _encrypted(v))
                     if not any(payload.get(c) for c in columns):
