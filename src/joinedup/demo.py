@@ -14,6 +14,9 @@ from pathlib import Path
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
+from joinedup.assemble.build import assemble
+from joinedup.assemble.hidden import NotEstimable, estimate_hidden
+from joinedup.assemble.lists import list_members
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
@@ -23,6 +26,8 @@ from joinedup.model.access import Grant
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
+from joinedup.network.report import problem_profile
+from joinedup.network.scope import Window
 from joinedup.runtime import Runtime
 from joinedup.safeguarding.notes import check_notes
 from joinedup.safeguarding.run import assess
@@ -34,6 +39,7 @@ ADMIN = "demo-admin"
 # a small borough needs only a small training sample (the defaults suit a whole borough)
 DEMO_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=1e6, em_max_pairs=5e5))
 SEED, SCALE = 2014, 0.02
+DEMO_ESTIMATE: dict[str, object] = {"method": "auto"}  # as `joinedup estimate --from-db`
 POLICE, SOCIAL_CARE = "Dunmere police (synthetic)", "Dunmere social care (synthetic)"
 USERS = (
     ("demo-analyst", POLICE, "analyst"),
@@ -68,6 +74,38 @@ def _ingest(rt: Runtime, borough: Path, say: Callable[[str], None]) -> None:
         say(f"   {agency}: {count:,} records")
     for message in result.unreadable:
         say(f"   [red]unreadable[/]: {message}")
+
+
+def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
+    say("[bold]6. Estimate[/] the hidden number of victims from the agencies' linked lists")
+    with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
+        members = list_members(assemble(s, rt.cipher, decrypt_text=False))
+    try:
+        out = estimate_hidden(members, dict(DEMO_ESTIMATE))
+    except NotEstimable as exc:
+        say(f"   not estimated: {exc}")
+        return
+    lists = ", ".join(out.get("lists", {}).values()) or "the agencies' lists"
+    say(
+        f"   {out['n_observed']:,} children known as victims or possible victims on {lists}; "
+        f"estimated {out['estimate']:.0f} in all (95% interval {out['ci_low']:.0f}"
+        f"-{out['ci_high']:.0f}, {out['ci_method']})"
+    )
+    for warning in out.get("warnings", [])[:2]:
+        say(f"   [yellow]{warning}[/]")
+
+
+def _profile(rt: Runtime, say: Callable[[str], None]) -> None:
+    say("[bold]7. Problem profile[/]: networks, places of concern, VOLT summary")
+    with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
+        run = problem_profile(
+            s, rt.cipher, Window(None, None, None), rt.settings.home / "demo-profile.html"
+        )
+    say(
+        f"   {run.children:,} children at risk, {run.offenders:,} suspected offenders in "
+        f"{run.groups:,} group{'' if run.groups == 1 else 's'}, {run.places:,} places of "
+        f"concern: {run.html} (and .md)"
+    )
 
 
 def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
@@ -112,11 +150,14 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     for rule, count in sorted(fired.items(), key=lambda item: -item[1])[:8]:
         say(f"   flag {rule}: {count:,}")
 
-    say("[bold]6. Administration[/]: users for police, social care and the auditor")
+    _estimate(rt, say)
+    _profile(rt, say)
+
+    say("[bold]8. Administration[/]: users for police, social care and the auditor")
     with door.session(ADMIN, "administration") as s:
         _add_users(s)
 
-    say("[bold]7. Scoped reads[/]: each worker sees only their own agency's records")
+    say("[bold]9. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session("demo-analyst", "demonstration") as s:
         police_rows = s.list(SourceRecord, where={"record_type": "persons"}, limit=5)
         say(f"   police analyst lists police persons: {[r.agency_key for r in police_rows]}")
@@ -130,7 +171,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         except NotFound as exc:
             say(f"   social worker asks for police record {target.agency_key}: [italic]{exc}[/]")
 
-    say("[bold]8. Expiring grant[/]: police share with the social worker for 7 days")
+    say("[bold]10. Expiring grant[/]: police share with the social worker for 7 days")
     with door.session(ADMIN, "administration") as s:
         worker = directory.user_by_name(s, "demo-social-worker")
         live = [g for g in s.list(Grant, where={"user_id": worker.id}) if g.revoked_at is None]
@@ -147,7 +188,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
 
-    say(f"[bold]9. Who looked at {target.agency_key}, and why[/] (auditor)")
+    say(f"[bold]11. Who looked at {target.agency_key}, and why[/] (auditor)")
     with door.session("demo-dpo", "demonstration") as s:
         for event in s.audit_trail(target.id):
             say(
@@ -155,7 +196,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
                 f"{event.operation}/{event.access} for {event.purpose}"
             )
 
-    say("[bold]10. Verify the audit chain[/]")
+    say("[bold]12. Verify the audit chain[/]")
     with door.session("demo-dpo", "demonstration") as s:
         result = s.verify_chain(door.checkpoint())
     if result.ok:

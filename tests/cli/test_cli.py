@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,10 @@ def test_demo_then_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
     assert "social worker asks for police record" in demo.stdout
     assert "0 quarantined" in demo.stdout
     assert "intact" in demo.stdout
+    assert re.search(r"estimated \d+ in all \(95% interval \d+-\d+", demo.stdout)
+    profile = Path(env["JOINEDUP_HOME"]) / "demo-profile.html"
+    assert "Problem profile" in demo.stdout and profile.is_file()
+    assert "<html" in profile.read_text(encoding="utf-8").lower()
     _run(env, "audit", "verify")
     trail = json.loads(
         _run(env, "audit", "show", "--record", "none", "--as", "demo-dpo", "--json").stdout

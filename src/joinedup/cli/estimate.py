@@ -177,34 +177,14 @@ def _from_database(
 ) -> dict[str, Any]:
     """Estimates from the agency lists of linked victims and possible victims in the store."""
     from joinedup.assemble.build import assemble
-    from joinedup.assemble.lists import capture_histories, list_members
+    from joinedup.assemble.hidden import NotEstimable, estimate_hidden
+    from joinedup.assemble.lists import list_members
     from joinedup.cli.common import runtime
-    from joinedup.estimate.table import table_from_rows
 
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
         members = list_members(assemble(session, rt.cipher, decrypt_text=False))
-    if not members:
-        raise click.ClickException("no victims or possible victims on any agency's list in scope")
-
-    def one(names: tuple[str, ...], rows: list[tuple[tuple[int, ...], int]]) -> dict[str, Any]:
-        if len(names) < 2:
-            n = sum(count for _, count in rows)
-            return {"n_observed": n, "warnings": [f"only {len(names)} list(s) hold these {n}"]}
-        try:
-            out = _estimate(table_from_rows(names, rows), options, suppress)
-        except ValueError as exc:
-            return {"n_observed": sum(c for _, c in rows), "warnings": [str(exc)]}
-        out["provenance"]["source"] = "database: linked victims and possible victims per agency"
-        return out
-
-    names, rows = capture_histories(members)["all"]
-    total = one(names, rows)
-    if "estimate" not in total:
-        raise click.ClickException(f"cannot estimate: {total['warnings'][0]}")
-    if stratify is not None:
-        total["stratified_by"] = stratify
-        total["strata"] = {
-            stratum: one(*table) for stratum, table in capture_histories(members, stratify).items()
-        }
-    return total
+    try:
+        return estimate_hidden(members, options, stratify=stratify, suppress=suppress)
+    except NotEstimable as exc:
+        raise click.ClickException(str(exc)) from None

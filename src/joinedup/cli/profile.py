@@ -41,29 +41,21 @@ def profile(
     purpose: str,
 ) -> None:
     """Write a problem profile: victims, offenders, locations, themes and trends."""
-    from joinedup.network.analysis import analyse
-    from joinedup.network.profile import build_profile, coverage, write_profile
+    from joinedup.network.report import problem_profile
     from joinedup.network.scope import Window
-    from joinedup.network.store import agencies, load_network, refreshed, risk_categories
 
     started = time.perf_counter()
     window = Window(since.date() if since else None, until.date() if until else None, area)
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
-        net, linked = load_network(session, rt.cipher, window)
-        sources = (agencies(session), refreshed(session))
-        risk = risk_categories(session)
-    if not linked:
+        run = problem_profile(session, rt.cipher, window, out)
+    if not run.linked:
         errors.print(
             "[yellow]warning:[/] no linkage results in scope: persons are not joined across "
             "agencies (run `joinedup link` first)"
         )
-    result = analyse(net)
-    groups = len(result.groups.groups())
-    html, markdown = write_profile(build_profile(result, coverage(result, *sources), risk), out)
     console.print(
-        f"{len(net.classes.children):,} children at risk, {len(net.classes.offenders):,} "
-        f"suspected offenders in {groups} group{'' if groups == 1 else 's'}, "
-        f"{len(result.hotspots):,} places of concern"
+        f"{run.children:,} children at risk, {run.offenders:,} suspected offenders in "
+        f"{run.groups} group{'' if run.groups == 1 else 's'}, {run.places:,} places of concern"
     )
-    console.print(f"wrote {html} and {markdown} in {time.perf_counter() - started:.1f} s")
+    console.print(f"wrote {run.html} and {run.markdown} in {time.perf_counter() - started:.1f} s")

@@ -1,0 +1,47 @@
+"""A problem profile of a window, end to end: the network through the door, every analysis,
+the VOLT profile written as HTML and Markdown, and the headline counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from joinedup.access.crypto import FieldCipher
+from joinedup.network.analysis import analyse
+from joinedup.network.profile import build_profile, coverage, write_profile
+from joinedup.network.scope import Window
+from joinedup.network.store import agencies, load_network, refreshed, risk_categories
+from joinedup.store.actor_session import ActorSession
+
+
+@dataclass(frozen=True)
+class ProfileRun:
+    """What :func:`problem_profile` wrote and found."""
+
+    html: Path
+    markdown: Path
+    children: int
+    offenders: int
+    groups: int
+    places: int
+    linked: bool  # whether linkage results were in scope (persons joined across agencies)
+
+
+def problem_profile(
+    session: ActorSession, cipher: FieldCipher, window: Window, out: Path
+) -> ProfileRun:
+    """Write the VOLT problem profile of what ``session``'s user may see in ``window``."""
+    net, linked = load_network(session, cipher, window)
+    sources = (agencies(session), refreshed(session))
+    risk = risk_categories(session)
+    result = analyse(net)
+    html, markdown = write_profile(build_profile(result, coverage(result, *sources), risk), out)
+    return ProfileRun(
+        html=html,
+        markdown=markdown,
+        children=len(net.classes.children),
+        offenders=len(net.classes.offenders),
+        groups=len(result.groups.groups()),
+        places=len(result.hotspots),
+        linked=linked,
+    )
