@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -62,7 +63,7 @@ def resubmit(
     An accepted row's notes are checked for victim-blaming language as on ingest, and the
     ``--note`` as typed text (saved as written, with a warning).
     """
-    from joinedup.safeguarding.entry import WHERE_QUARANTINE_RESUBMIT, check_entry, warning_lines
+    from joinedup.safeguarding.entry import WHERE_QUARANTINE_RESUBMIT
 
     corrections = {}
     for item in sets:
@@ -75,20 +76,28 @@ def resubmit(
         outcome = q.resubmit(s, rt.cipher, row_id, corrections, note)
         if isinstance(outcome, str):
             row = s.get(QuarantinedRow, row_id)
-            language = check_entry(
-                s,
-                note,
-                where=WHERE_QUARANTINE_RESUBMIT,
-                subject_type="quarantine",
-                subject_id=row_id,
-                agency_id=row.agency_id,
-            )
+            language = _check_note(s, row, note, WHERE_QUARANTINE_RESUBMIT)
     if not isinstance(outcome, str):
         raise click.ClickException(
             f"still quarantined: {outcome.code} in {outcome.field}: {outcome.message}"
         )
     console.print(f"accepted as source record {outcome}")
     _check_notes(actor, purpose, row.batch_id)
+    _warn(language)
+
+
+def _check_note(s: Any, row: QuarantinedRow, note: str | None, where: str) -> list[Any]:
+    """The typed note checked for victim-blaming language; flags go to the row's agency."""
+    from joinedup.safeguarding.entry import check_entry
+
+    return check_entry(
+        s, note, where=where, subject_type="quarantine", subject_id=row.id, agency_id=row.agency_id
+    )
+
+
+def _warn(language: list[Any]) -> None:
+    from joinedup.safeguarding.entry import warning_lines
+
     for line in warning_lines(language):
         console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
@@ -123,18 +132,10 @@ def _check_notes(actor: str, purpose: str, batch_id: str) -> None:
 def dismiss(row_id: str, note: str, actor: str, purpose: str) -> None:
     """Close a quarantined row without importing it (it is kept); the note is checked for
     victim-blaming language (saved as written, with a warning)."""
-    from joinedup.safeguarding.entry import WHERE_QUARANTINE_DISMISS, check_entry, warning_lines
+    from joinedup.safeguarding.entry import WHERE_QUARANTINE_DISMISS
 
     with runtime().door.session(actor, purpose) as s:
         row = q.dismiss(s, row_id, note)
-        language = check_entry(
-            s,
-            note,
-            where=WHERE_QUARANTINE_DISMISS,
-            subject_type="quarantine",
-            subject_id=row_id,
-            agency_id=row.agency_id,
-        )
+        language = _check_note(s, row, note, WHERE_QUARANTINE_DISMISS)
     console.print(f"dismissed {row_id}")
-    for line in warning_lines(language):
-        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+    _warn(language)
