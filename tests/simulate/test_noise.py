@@ -91,7 +91,7 @@ def test_day_month_swap_is_an_involution(d: date) -> None:
     assert s is None or (s != d and swap_day_month(s) == d)
 
 
-@given(st.integers(min_value=0, max_value=10**7))
+@given(st.integers(min_value=0, max_value=10**7 - 1))
 def test_nhs_numbers_have_valid_check_digit(serial: int) -> None:
     n = nhs_number(serial)
     total = sum(int(c) * w for c, w in zip(n[:9], range(10, 1, -1), strict=True))
