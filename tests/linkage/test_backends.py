@@ -53,3 +53,18 @@ def test_duckdb_and_spark_agree(
     )
     assert spark_p.keys() == duck_p.keys()
     assert all(abs(spark_p[k] - duck_p[k]) < 1e-6 for k in duck_p)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_PYSPARK, reason="pyspark is not installed (optional 'spark' extra)")
+def test_spark_backend_registers_a_name_again_for_a_new_linker() -> None:
+    # `joinedup link --backend spark` trains and then scores in one session: both linkers
+    # register ``records_0`` (it once failed with "Table 'records_0' already exists")
+    import pyarrow as pa
+
+    backend = get_backend("spark")
+    first = pa.table({"record_id": ["a", "b"]})
+    second = pa.table({"record_id": ["c"]})
+    backend.register(backend.db_api(), first, "records_0")
+    frame = backend.register(backend.db_api(), second, "records_0")
+    assert backend.to_arrow(frame)["record_id"].to_pylist() == ["c"]

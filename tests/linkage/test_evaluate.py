@@ -9,6 +9,7 @@ from joinedup.linkage.evaluate import (
     blocking_recall,
     evaluate_linkage,
     evidence_of,
+    name_group,
     pair_set_scores,
     pairwise_scores,
     recall_by_evidence,
@@ -102,3 +103,12 @@ def test_recall_by_evidence_counts_a_pair_under_its_weaker_record() -> None:
     }
     report = evaluate_linkage(clusters, truth, prepared=table)
     assert report.recall_by_evidence[EVIDENCE_CLASSES[0]] == (3, 0.0)
+
+
+def test_recall_by_name_group_puts_south_asian_origins_together() -> None:
+    clusters = {"a": "1", "b": "1", "c": "2", "d": "3", "e": "3", "f": "4"}
+    origins = {"a": "pakistani", "b": "pakistani", "c": "pakistani", "d": "irish", "e": "irish"}
+    report = evaluate_linkage(clusters, TRUTH, name_origin=origins)
+    assert report.recall_by_name_group == {"other": 1.0, "south_asian": pytest.approx(1 / 3)}
+    assert name_group("bangladeshi") == name_group("indian") == "south_asian"
+    assert name_group("white_british") == "other"

@@ -119,6 +119,8 @@ def test_link_stores_persons_stable_across_reruns_and_scores_well(
     assert result.blocking_recall is not None and result.blocking_recall > 0.9
     assert result.cluster_count == len(set(ids_after.values()))
     assert set(result.recall_by_name_origin) <= set(origin.values())
+    assert set(result.recall_by_name_group) <= {"south_asian", "other"}
+    assert all(0.0 <= v <= 1.0 for v in result.recall_by_name_group.values())
 
 
 def test_a_new_batch_is_linked_incrementally_and_keeps_ids(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from joinedup.linkage.train import MIN_LEVEL_WEIGHT_BITS, monotone_levels
+from joinedup.linkage.train import MIN_LEVEL_WEIGHT_BITS, MIN_PROBABILITY, monotone_levels
 
 
 def _model(else_m: float | None) -> dict[str, object]:
@@ -39,3 +39,15 @@ def test_untrained_else_level_gets_the_floor_weight() -> None:
 def test_trained_levels_keep_their_weight_above_the_floor() -> None:
     fixed = monotone_levels(_model(0.05))
     assert math.isclose(_else_weight(fixed), math.log2(0.05 / 0.91))
+
+
+def test_no_probability_is_left_below_the_minimum() -> None:
+    model = _model(0.05)
+    levels = model["comparisons"][0]["comparison_levels"]  # type: ignore[index]
+    levels[1]["u_probability"] = 1e-310  # a denormal EM or lifting could produce
+    levels[2]["m_probability"] = 2.5e-317
+    fixed = monotone_levels(model)
+    for level in fixed["comparisons"][0]["comparison_levels"]:  # type: ignore[index]
+        for key in ("m_probability", "u_probability"):
+            value = level.get(key)
+            assert value is None or value >= MIN_PROBABILITY

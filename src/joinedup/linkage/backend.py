@@ -111,7 +111,8 @@ class SparkBackend(LinkageBackend):
         """Register via a Spark DataFrame built from the pyarrow table.
 
         Floating-point columns (term frequencies) become doubles, integers longs and
-        everything else strings.
+        everything else strings. A temporary view left under ``name`` by an earlier linker
+        in the same session is replaced.
         """
         from pyspark.sql.types import (
             DataType,
@@ -129,6 +130,9 @@ class SparkBackend(LinkageBackend):
                 return LongType()
             return StringType()
 
+        # temporary views outlive a Splink API: training and scoring in one process (the
+        # CLI) would otherwise find ``records_0`` already registered
+        self.session().catalog.dropTempView(name)
         schema = StructType([StructField(f.name, spark_type(f.type), True) for f in table.schema])
         rows = [tuple(r.values()) for r in table.to_pylist()]
         frame = self.session().createDataFrame(rows, schema=schema)

@@ -112,6 +112,14 @@ def recall_by_group(
     return {group: found[group] / total[group] for group in sorted(total)}
 
 
+SOUTH_ASIAN_ORIGINS = frozenset({"pakistani", "bangladeshi", "indian"})
+
+
+def name_group(origin: str) -> str:
+    """``south_asian`` for a South Asian name origin, else ``other``."""
+    return "south_asian" if origin in SOUTH_ASIAN_ORIGINS else "other"
+
+
 #: Evidence classes of a record, weakest first (see :func:`evidence_of`).
 EVIDENCE_CLASSES: tuple[str, ...] = (
     "name only",
@@ -173,6 +181,8 @@ class LinkageEvaluation:
     f1: float
     blocking_recall: float | None
     recall_by_name_origin: dict[str, float] = field(default_factory=dict)
+    #: ``south_asian`` (Pakistani, Bangladeshi, Indian origin) and ``other``: the fairness check
+    recall_by_name_group: dict[str, float] = field(default_factory=dict)
     cluster_count: int = 0
     true_person_count: int = 0
     pairwise: dict[str, Any] = field(default_factory=dict)
@@ -206,6 +216,11 @@ def evaluate_linkage(
         f1=pairwise.f1,
         blocking_recall=recall_blocking,
         recall_by_name_origin=recall_by_group(clusters, truth, name_origin or {}),
+        recall_by_name_group=recall_by_group(
+            clusters, truth, {r: name_group(o) for r, o in (name_origin or {}).items()}
+        )
+        if name_origin
+        else {},
         cluster_count=len(set(clusters.values())),
         true_person_count=len({truth[r] for r in clusters if r in truth}),
         pairwise=pairwise.as_dict(),

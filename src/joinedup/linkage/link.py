@@ -22,7 +22,14 @@ from joinedup.linkage.corroboration import (
 )
 from joinedup.linkage.decisions import DecisionSet, ReviewDecision, resolve_decisions, review_queue
 from joinedup.linkage.predict import predict_incremental, predict_pairs
-from joinedup.linkage.prepare import RecordsInput, prepare_records
+from joinedup.linkage.prepare import (
+    BIRTH_YEAR_ESTIMATE,
+    OPTIONAL_COLUMNS,
+    OPTIONAL_DATE_COLUMNS,
+    OPTIONAL_KEY_COLUMNS,
+    RecordsInput,
+    prepare_records,
+)
 from joinedup.linkage.settings import LinkType, PersonSettingsOptions
 from joinedup.linkage.stable import StableIds, stable_person_ids
 from joinedup.linkage.train import Model, TrainingOptions, train_model
@@ -240,9 +247,11 @@ def _unprepare(row: Mapping[str, Any]) -> dict[str, Any]:
     }
     for column in ("date_of_birth", "sex", "postcode", "nhs_number", "upn", "police_id"):
         out[column] = row[column]
-    for column in ("address", "locality"):
+    for column in (*OPTIONAL_COLUMNS, *OPTIONAL_KEY_COLUMNS, *OPTIONAL_DATE_COLUMNS):
         if column in row:
             out[column] = row[column]
+    if "birth_year" in row:  # the date of birth's year comes back from the date itself
+        out[BIRTH_YEAR_ESTIMATE] = row["birth_year"]
     return out
 
 

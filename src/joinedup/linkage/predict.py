@@ -44,6 +44,10 @@ IDENTITY_COLUMNS: tuple[str, ...] = (
     "police_id",
     "address",
     "locality",
+    "phone",
+    "local_id",
+    "school",
+    "birth_year",
 )
 
 

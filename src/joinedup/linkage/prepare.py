@@ -2,8 +2,14 @@
 
 Input columns: ``record_id`` (unique), ``agency``, ``forename``, ``surname``,
 ``date_of_birth`` (``YYYY-MM-DD``), ``sex`` (``1``/``2``/``9``), ``postcode`` (``S60 1AB``),
-``nhs_number``, ``upn``, ``police_id``; optional ``address`` (house number and street) and
-``locality`` (town or suburb) are used when present.
+``nhs_number``, ``upn``, ``police_id``. Optional columns are used when present: ``address``
+(house number and street) and ``locality`` (town or suburb); ``phone`` (E.164);
+``local_id`` (an agency's own number for the person, such as a voluntary project's client
+reference or a hospital's local patient id, prefixed with its issuer so that numbers of
+different issuers never meet); ``school`` (the school's URN) with ``school_from`` and
+``school_to`` (``YYYY-MM-DD``: a pupil's enrolment, or the date a school recorded a
+concern as both; either may be open); ``birth_year_estimate`` (a
+year of birth worked out from a recorded age, for records without a date of birth).
 Missing optional columns are treated as all null.
 """
 
@@ -39,9 +45,25 @@ INPUT_COLUMNS: tuple[str, ...] = (
     "police_id",
 )
 IDENTIFIER_COLUMNS: tuple[str, ...] = ("nhs_number", "upn", "police_id")
+#: Optional free-text columns (cleaned as text).
 OPTIONAL_COLUMNS: tuple[str, ...] = ("address", "locality")
+#: Optional key columns (cleaned as identifiers: no spaces, upper case).
+OPTIONAL_KEY_COLUMNS: tuple[str, ...] = ("phone", "local_id", "school")
+#: Optional date columns (cleaned as dates): when the record's school knew the person.
+OPTIONAL_DATE_COLUMNS: tuple[str, ...] = ("school_from", "school_to")
+#: Optional input column of an estimated year of birth; prepared into ``birth_year``.
+BIRTH_YEAR_ESTIMATE = "birth_year_estimate"
+_OPTIONAL_INPUTS: tuple[str, ...] = (
+    *OPTIONAL_COLUMNS,
+    *OPTIONAL_KEY_COLUMNS,
+    *OPTIONAL_DATE_COLUMNS,
+    BIRTH_YEAR_ESTIMATE,
+)
 
-#: Columns of the prepared table, in order (``address`` only when the input had it).
+#: Columns of the prepared table, in order. Optional columns follow when the input has
+#: them: ``address``, ``locality``, ``phone``, ``local_id``, ``school``, ``school_from``,
+#: ``school_to`` and ``birth_year``
+#: (the year of the date of birth, else the estimate).
 PREPARED_COLUMNS: tuple[str, ...] = (
     "record_id",
     "agency",
@@ -70,6 +92,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
 )
 
 _ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$")
 RecordsInput: TypeAlias = "pa.Table | Sequence[Mapping[str, Any]]"
 
@@ -120,6 +143,12 @@ def clean_identifier(value: Any) -> str | None:
         return None
     text = re.sub(r"\s+", "", str(value)).upper()
     return text or None
+
+
+def clean_year(value: Any) -> str | None:
+    """A four-digit year as a string, else ``None``."""
+    text = None if value is None else str(value).strip()
+    return text if text and _YEAR.match(text) else None
 
 
 def clean_sex(value: Any) -> str | None:
@@ -192,6 +221,14 @@ def prepare_row(row: Mapping[str, Any]) -> dict[str, Any]:
     for column in OPTIONAL_COLUMNS:
         if column in row:
             out[column] = clean_text(row.get(column))
+    for column in OPTIONAL_KEY_COLUMNS:
+        if column in row:
+            out[column] = clean_identifier(row.get(column))
+    for column in OPTIONAL_DATE_COLUMNS:
+        if column in row:
+            out[column] = clean_date(row.get(column))
+    if BIRTH_YEAR_ESTIMATE in row:
+        out["birth_year"] = out["dob_year"] or clean_year(row.get(BIRTH_YEAR_ESTIMATE))
     return out
 
 
@@ -221,7 +258,7 @@ def _column(rows: Sequence[Mapping[str, Any]], name: str) -> pa.Array:
 def _input_table(records: RecordsInput | Iterable[Mapping[str, Any]]) -> pa.Table:
     """Records as a table of string columns: the input contract plus optional columns."""
     if isinstance(records, pa.Table):
-        present = [c for c in OPTIONAL_COLUMNS if c in records.column_names]
+        present = [c for c in _OPTIONAL_INPUTS if c in records.column_names]
         columns = {}
         for name in (*INPUT_COLUMNS, *present):
             if name not in records.column_names:
@@ -232,7 +269,7 @@ def _input_table(records: RecordsInput | Iterable[Mapping[str, Any]]) -> pa.Tabl
                 columns[name] = _column(records.select([name]).to_pylist(), name)
         return pa.table(columns)
     rows = records if isinstance(records, Sequence) else list(records)
-    present = [c for c in OPTIONAL_COLUMNS if any(c in row for row in rows)]
+    present = [c for c in _OPTIONAL_INPUTS if any(c in row for row in rows)]
     names = (*INPUT_COLUMNS, *present)
     try:  # fast path: every value is already a string or None
         return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
@@ -367,5 +404,14 @@ def prepare_records(records: RecordsInput | Iterable[Mapping[str, Any]]) -> pa.T
     for column in OPTIONAL_COLUMNS:
         if column in raw.column_names:
             out[column] = _map_unique(raw[column].combine_chunks(), clean_text)
+    for column in OPTIONAL_KEY_COLUMNS:
+        if column in raw.column_names:
+            out[column] = _map_unique(raw[column].combine_chunks(), clean_identifier)
+    for column in OPTIONAL_DATE_COLUMNS:
+        if column in raw.column_names:
+            out[column] = _map_unique(raw[column].combine_chunks(), clean_date)
+    if BIRTH_YEAR_ESTIMATE in raw.column_names:
+        estimate = _map_unique(raw[BIRTH_YEAR_ESTIMATE].combine_chunks(), clean_year)
+        out["birth_year"] = pc.coalesce(out["dob_year"], estimate)
     schema = pa.schema([(name, pa.string()) for name in out])
     return pa.table(out, schema=schema)

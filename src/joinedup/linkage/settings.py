@@ -46,6 +46,8 @@ PREDICTION_BLOCKING_KEYS: tuple[BlockingKey, ...] = (
     ("nhs_number",),
     ("upn",),
     ("police_id",),
+    ("phone",),  # optional key columns, when the sources have them
+    ("local_id",),
 )
 
 #: EM training sessions: together they leave every comparison free in at least one.
@@ -78,6 +80,10 @@ class PersonSettingsOptions:
     use_sex: bool = True
     use_address: bool = False
     use_locality: bool = False
+    use_phone: bool = False
+    use_local_id: bool = False
+    use_school: bool = False
+    use_birth_year: bool = False
     blocking_keys: tuple[BlockingKey, ...] = PREDICTION_BLOCKING_KEYS
     extra_retained: tuple[str, ...] = field(default_factory=tuple)
 
@@ -96,6 +102,10 @@ def options_for(table: pa.Table, link_type: LinkType = "dedupe_only") -> PersonS
         use_sex="sex" in filled,
         use_address="address" in filled,
         use_locality="locality" in filled,
+        use_phone="phone" in filled,
+        use_local_id="local_id" in filled,
+        use_school="school" in filled,
+        use_birth_year="birth_year" in filled,
         blocking_keys=tuple(k for k in PREDICTION_BLOCKING_KEYS if set(k) <= filled),
     )
 
@@ -212,6 +222,60 @@ def _exact_comparison(column: str) -> cl.CustomComparison:
     )
 
 
+def _local_id_comparison() -> cl.CustomComparison:
+    # no null level: ids of different issuers never agree, so "else" holds every pair that
+    # does not share one, and only a shared id is evidence
+    return cl.CustomComparison(
+        output_column_name="local_id",
+        comparison_description="local id: the same agency's own number for the person",
+        comparison_levels=[
+            cll.ExactMatchLevel("local_id").configure(
+                label_for_charts="Same agency number (client reference, local patient id)"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _school_comparison() -> cl.CustomComparison:
+    # enrolment periods (a concern's date as a period of one day) overlap; open ends allowed
+    overlap = (
+        "coalesce(school_from_l, '0000-00-00') <= coalesce(school_to_r, '9999-99-99') AND "
+        "coalesce(school_from_r, '0000-00-00') <= coalesce(school_to_l, '9999-99-99')"
+    )
+    return cl.CustomComparison(
+        output_column_name="school",
+        comparison_description="school: the same school at the same time, the same school",
+        comparison_levels=[
+            cll.NullLevel("school"),
+            cll.CustomLevel(
+                f"school_l = school_r AND {overlap}",
+                label_for_charts="Same school at the same time",
+            ),
+            cll.ExactMatchLevel("school"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth_year_comparison() -> cl.CustomComparison:
+    # only for pairs where a side has no date of birth (the date comparison has the rest)
+    both_dated = "date_of_birth_l IS NOT NULL AND date_of_birth_r IS NOT NULL"
+    gap = "abs(CAST(birth_year_l AS INTEGER) - CAST(birth_year_r AS INTEGER))"
+    return cl.CustomComparison(
+        output_column_name="birth_year",
+        comparison_description="estimated year of birth (from a recorded age), within a year",
+        comparison_levels=[
+            cll.CustomLevel(
+                f"birth_year_l IS NULL OR birth_year_r IS NULL OR ({both_dated})",
+                label_for_charts="Null, or both have a date of birth",
+            ).configure(is_null_level=True),
+            cll.CustomLevel(f"{gap} <= 1", label_for_charts="Within a year"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def person_comparisons(options: PersonSettingsOptions) -> list[cl.CustomComparison]:
     """The comparisons of the person model, in output order."""
     comparisons = [
@@ -226,6 +290,14 @@ def person_comparisons(options: PersonSettingsOptions) -> list[cl.CustomComparis
         comparisons.append(_text_comparison("address", (0.9, 0.8)))
     if options.use_locality:
         comparisons.append(_text_comparison("locality", (0.9,)))
+    if options.use_phone:
+        comparisons.append(_exact_comparison("phone"))
+    if options.use_local_id:
+        comparisons.append(_local_id_comparison())
+    if options.use_school:
+        comparisons.append(_school_comparison())
+    if options.use_birth_year:
+        comparisons.append(_birth_year_comparison())
     comparisons.extend(_exact_comparison(column) for column in options.identifiers)
     return comparisons
 

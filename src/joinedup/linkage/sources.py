@@ -1,31 +1,30 @@
 """Person records for linkage, read from the store through the door.
 
 Every source record whose normalised fields identify a person (a name or a date of birth) is
-a person record; its canonical fields become the linkage input contract. Records that only
+a person record; its canonical fields become the linkage input contract, with what the
+agency's other columns and tables add (:mod:`joinedup.linkage.enrich`). Records that only
 carry an identifier (an attendance row with a UPN) are attached deterministically elsewhere,
 not fed to the probabilistic model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from joinedup.linkage.enrich import SourceRow, linkage_rows
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import SourceRecord
 from joinedup.store.actor_session import ActorSession
 
-IDENTITY_FIELDS = ("forename", "surname", "date_of_birth")
-# linkage input column -> canonical field of the normalised record
-CONTRACT = {
-    "forename": "forename",
-    "surname": "surname",
-    "date_of_birth": "date_of_birth",
-    "sex": "sex",
-    "postcode": "postcode",
-    "nhs_number": "nhs_number",
-    "upn": "upn",
-    "police_id": "pnc_id",
-}
+
+def _source_rows(session: ActorSession) -> Iterator[SourceRow]:
+    columns = ["agency_id", "record_type", "agency_key", "payload", "normalised"]
+    for chunk in session.scan(SourceRecord, columns):
+        for record_id, agency_id, record_type, agency_key, payload, normalised in chunk:
+            yield SourceRow(
+                record_id, agency_id, record_type, agency_key, payload or {}, normalised or {}
+            )
 
 
 def person_records(session: ActorSession) -> list[dict[str, Any]]:
@@ -34,20 +33,7 @@ def person_records(session: ActorSession) -> list[dict[str, Any]]:
     Each row also carries ``agency_id`` (the holding agency, which owns its membership row).
     """
     kinds = {a.id: a.kind for a in session.list(Agency)}
-    out: list[dict[str, Any]] = []
-    for chunk in session.scan(SourceRecord, ["agency_id", "normalised"]):
-        for record_id, agency_id, normalised in chunk:
-            if not any(normalised.get(f) for f in IDENTITY_FIELDS):
-                continue
-            row: dict[str, Any] = {
-                "record_id": record_id,
-                "agency": kinds.get(agency_id, ""),
-                "agency_id": agency_id,
-            }
-            for column, field in CONTRACT.items():
-                row[column] = normalised.get(field)
-            out.append(row)
-    return out
+    return linkage_rows(_source_rows(session), kinds)
 
 
 def record_keys(session: ActorSession) -> dict[str, tuple[str, str, str]]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 
 from joinedup.linkage.backend import LinkageBackend, get_backend
@@ -36,6 +38,10 @@ MONOTONE_MARGIN_BITS = 0.5
 #: No single disagreement may count for less than this (a mistyped identifier or a
 #: data-entry slip must not veto a match on its own).
 MIN_LEVEL_WEIGHT_BITS = -10.0
+#: No m or u probability below this: lifting levels over a very strong level (or EM on a
+#: small borough) can otherwise drive one towards zero, which Splink refuses (below 1e-300)
+#: and which no amount of evidence justifies (it caps a level near 50 bits).
+MIN_PROBABILITY = 1e-15
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,41 @@ def train_model(
             estimate_without_term_frequencies=True,
         )
     model: Model = linker.misc.save_model_to_json()
+    model = exact_u_from_counts(model, combined)
     return monotone_levels(model) if training.monotone else model
+
+
+_EXACT_SQL = re.compile(r'^"?(\w+)_l"? = "?(\w+)_r"?$')
+
+
+def exact_u_from_counts(model: Model, table: pa.Table) -> Model:
+    """Fill the *u* of exact-match levels that random sampling never saw, from value counts.
+
+    A sparse identifier (a phone number, a police id) held by a few thousand of a few
+    hundred thousand records rarely appears on both sides of a sampled pair, so sampling
+    leaves its exact level without a *u*. The chance that two records holding a value hold
+    the same one is known exactly from the table: the sum of ``c * (c - 1)`` over the
+    values' counts ``c``, over ``n * (n - 1)`` for ``n`` records with a value (at least one
+    such pair, so an all-distinct column does not get zero). Returns a new dict.
+    """
+    out: Model = json.loads(json.dumps(model))
+    for comparison in out["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level.get("u_probability") is not None:
+                continue
+            match = _EXACT_SQL.match(str(level.get("sql_condition", "")).strip())
+            if match is None or match.group(1) != match.group(2):
+                continue
+            column = match.group(1)
+            if column not in table.column_names:
+                continue
+            counts = pc.value_counts(table[column].drop_null()).field("counts")
+            n = float(pc.sum(counts).as_py() or 0)
+            if n < 2:
+                continue
+            repeats = float(pc.sum(pc.multiply(counts, pc.subtract(counts, 1))).as_py() or 0)
+            level["u_probability"] = max(repeats, 1.0) / (n * (n - 1))
+    return out
 
 
 _COPIED_LEVEL_KEYS = ("m_probability", "u_probability", "tf_adjustment_weight")
@@ -117,6 +157,10 @@ def options_from_model(model: Model) -> PersonSettingsOptions:
         use_sex="sex" in names,
         use_address="address" in names,
         use_locality="locality" in names,
+        use_phone="phone" in names,
+        use_local_id="local_id" in names,
+        use_school="school" in names,
+        use_birth_year="birth_year" in names,
         blocking_keys=blocking_keys_from_model(model),
     )
 
@@ -156,7 +200,7 @@ def monotone_levels(model: Model) -> Model:
     level left without a trained ``m`` (EM found no matches there, typically "all other
     comparisons" of the date of birth) weighs exactly that: without this Splink would treat
     it as no evidence at all, and people sharing a common name would be merged whatever
-    their dates of birth.
+    their dates of birth. No probability is left below :data:`MIN_PROBABILITY`.
     Returns a new dict.
     """
     out: Model = json.loads(json.dumps(model))
@@ -196,6 +240,11 @@ def monotone_levels(model: Model) -> Model:
                 # untrained or zero m (EM saw no matches here): the strongest evidence
                 # against a match the floor allows, never a silent "no evidence"
                 level["m_probability"] = float(u) * 2.0**MIN_LEVEL_WEIGHT_BITS
+        for level in levels:
+            for key in ("m_probability", "u_probability"):
+                value = level.get(key)
+                if value is not None and float(value) < MIN_PROBABILITY:
+                    level[key] = MIN_PROBABILITY
     return out
 
 

@@ -9,22 +9,28 @@ VRM_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"  # no I, Q in the random part
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+NHS_SERIAL_LIMIT = 10_000_000  # serials below this get distinct NHS numbers
+
+
 def nhs_number(serial: int) -> str:
-    """A 10-digit NHS number with a valid modulus-11 check digit, derived from ``serial``.
+    """A 10-digit NHS number with a valid modulus-11 check digit, distinct for each ``serial``.
 
     Numbers start with 9 and so lie in a range that the NHS never issued to real patients
     in England (the 999 test range is avoided too), keeping them recognisably synthetic.
+    The body is a permutation of ``serial``; when its check digit would be 10 (such a body
+    is never issued) or it falls in the 999 range, the next try is ``serial`` plus a
+    multiple of ``NHS_SERIAL_LIMIT``, which no other serial below the limit can reach, so
+    distinct serials never share a number.
     """
-    n = serial
-    while True:
-        body = f"9{(n * 7919) % 100_000_000:08d}"
+    if not 0 <= serial < NHS_SERIAL_LIMIT:
+        raise ValueError(f"NHS number serial out of range: {serial}")
+    for k in range(100_000_000 // NHS_SERIAL_LIMIT):
+        body = f"9{((serial + k * NHS_SERIAL_LIMIT) * 7919) % 100_000_000:08d}"
         total = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True))
-        check = 11 - total % 11
-        if check == 11:
-            check = 0
+        check = (11 - total % 11) % 11
         if check != 10 and not body.startswith("999"):
             return body + str(check)
-        n += 1
+    raise ValueError(f"no valid NHS number for serial {serial}")  # pragma: no cover
 
 
 def upn(la_code: str, school: int, year: int, serial: int) -> str:
