@@ -218,15 +218,15 @@ def prepare_row(row: Mapping[str, Any]) -> dict[str, Any]:
     }
     for column in IDENTIFIER_COLUMNS:
         out[column] = clean_identifier(row.get(column))
-    for column in OPTIONAL_COLUMNS:
-        if column in row:
-            out[column] = clean_text(row.get(column))
-    for column in OPTIONAL_KEY_COLUMNS:
-        if column in row:
-            out[column] = clean_identifier(row.get(column))
-    for column in OPTIONAL_DATE_COLUMNS:
-        if column in row:
-            out[column] = clean_date(row.get(column))
+    optional: tuple[tuple[tuple[str, ...], Callable[[Any], Any]], ...] = (
+        (OPTIONAL_COLUMNS, clean_text),
+        (OPTIONAL_KEY_COLUMNS, clean_identifier),
+        (OPTIONAL_DATE_COLUMNS, clean_date),
+    )
+    for columns, clean in optional:
+        for column in columns:
+            if column in row:
+                out[column] = clean(row.get(column))
     if BIRTH_YEAR_ESTIMATE in row:
         out["birth_year"] = out["dob_year"] or clean_year(row.get(BIRTH_YEAR_ESTIMATE))
     return out
