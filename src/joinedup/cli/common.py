@@ -6,6 +6,8 @@ import functools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -86,6 +88,55 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
             return func(*args, actor=name, purpose=purpose, **kwargs)
 
         return friendly_errors(wrapper)  # type: ignore[return-value]
+
+    return decorate
+
+
+def window_options(
+    area_help: str = "A town, or a postcode area, district or sector.",
+) -> Callable[[F], F]:
+    """Add ``--from``, ``--to`` and ``--area``; the command receives ``window`` (a
+    :class:`joinedup.network.scope.Window`)."""
+
+    def decorate(func: F) -> F:
+        day = click.DateTime(["%Y-%m-%d"])
+
+        @click.option("--from", "since", type=day, default=None, help="First day (YYYY-MM-DD).")
+        @click.option("--to", "until", type=day, default=None, help="Last day (YYYY-MM-DD).")
+        @click.option("--area", default=None, help=area_help)
+        @functools.wraps(func)
+        def wrapper(
+            *args: Any,
+            since: datetime | None,
+            until: datetime | None,
+            area: str | None,
+            **kwargs: Any,
+        ) -> Any:
+            from joinedup.network.scope import Window
+
+            window = Window(since.date() if since else None, until.date() if until else None, area)
+            return func(*args, window=window, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def truth_options(truth_help: str = "A simulator's truth/ folder.") -> Callable[[F], F]:
+    """Add ``--truth DIR`` (the command receives ``truth_dir``) and ``--json`` (``as_json``)."""
+
+    def decorate(func: F) -> F:
+        truth = click.option(
+            "--truth",
+            "truth_dir",
+            required=True,
+            type=click.Path(path_type=Path, file_okay=False, exists=True),
+            help=truth_help,
+        )
+        as_json = click.option(
+            "--json", "as_json", is_flag=True, help="Print the evaluation as JSON."
+        )
+        return truth(as_json(func))
 
     return decorate
 

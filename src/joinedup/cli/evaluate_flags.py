@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session
+from joinedup.cli.common import acting, console, door_session, truth_options
 
 
 def _fmt(value: float | None) -> str:
@@ -16,14 +16,7 @@ def _fmt(value: float | None) -> str:
 
 
 @click.command("flags")
-@click.option(
-    "--truth",
-    "truth_dir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="A simulator's truth/ folder (or the borough folder holding it).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@truth_options("A simulator's truth/ folder (or the borough folder holding it).")
 @acting("analysis", service_default=True)
 def flags(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     """Victim recall and precision of the rules' flags, and per-rule precision and recall."""

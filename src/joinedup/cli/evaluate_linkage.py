@@ -8,18 +8,11 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session
+from joinedup.cli.common import acting, console, door_session, truth_options
 
 
 @click.command("linkage")
-@click.option(
-    "--truth",
-    "truth_dir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="A simulator's truth/ folder.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@truth_options()
 @acting("analysis", service_default=True)
 def linkage(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     """Pairwise precision, recall and F1, blocking recall and recall by name origin."""

@@ -8,18 +8,11 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, runtime
+from joinedup.cli.common import acting, console, runtime, truth_options
 
 
 @click.command("network")
-@click.option(
-    "--truth",
-    "truth_dir",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="A simulator's truth/ folder.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@truth_options()
 @acting("analysis", service_default=True)
 def network(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     """Adjusted Rand index of the offender groups and hotspot hits in the top ten."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from joinedup.cli.common import acting, console, runtime
+from joinedup.cli.common import acting, console, runtime, window_options
+
+if TYPE_CHECKING:
+    from joinedup.network.scope import Window
 
 
 @click.group("export")
@@ -29,17 +32,7 @@ def export() -> None:
     type=click.Path(path_type=Path),
     help="The .graphml file, or the folder for the i2 files.",
 )
-@click.option(
-    "--from",
-    "since",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="First day (YYYY-MM-DD).",
-)
-@click.option(
-    "--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD)."
-)
-@click.option("--area", default=None, help="A town, or a postcode area, district or sector.")
+@window_options()
 @click.option(
     "--scope",
     "extent",
@@ -60,9 +53,7 @@ def export() -> None:
 def graph(
     fmt: str,
     out: Path,
-    since: datetime | None,
-    until: datetime | None,
-    area: str | None,
+    window: Window,
     extent: str,
     pseudonymise: bool,
     recipient: str | None,
@@ -73,10 +64,8 @@ def graph(
     from joinedup.model.records import SourceRecord
     from joinedup.network.communities import offender_groups, victim_clusters
     from joinedup.network.export import export_tables, write_graphml, write_i2
-    from joinedup.network.scope import Window
     from joinedup.network.store import load_network
 
-    window = Window(since.date() if since else None, until.date() if until else None, area)
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
         session.require("disclosure", "case")

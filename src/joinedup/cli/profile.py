@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from joinedup.cli.common import acting, console, errors, runtime
+from joinedup.cli.common import acting, console, errors, runtime, window_options
+
+if TYPE_CHECKING:
+    from joinedup.network.scope import Window
 
 
 @click.command("profile")
-@click.option(
-    "--from",
-    "since",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="First day (YYYY-MM-DD).",
-)
-@click.option(
-    "--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD)."
-)
-@click.option(
-    "--area", default=None, help="A town, or a postcode area, district or sector (DM, DM1, DM1 2)."
-)
+@window_options("A town, or a postcode area, district or sector (DM, DM1, DM1 2).")
 @click.option(
     "--out",
     required=True,
@@ -33,19 +24,15 @@ from joinedup.cli.common import acting, console, errors, runtime
 )
 @acting("analysis", service_default=True)
 def profile(
-    since: datetime | None,
-    until: datetime | None,
-    area: str | None,
+    window: Window,
     out: Path,
     actor: str,
     purpose: str,
 ) -> None:
     """Write a problem profile: victims, offenders, locations, themes and trends."""
     from joinedup.network.report import problem_profile
-    from joinedup.network.scope import Window
 
     started = time.perf_counter()
-    window = Window(since.date() if since else None, until.date() if until else None, area)
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
         run = problem_profile(session, rt.cipher, window, out)
