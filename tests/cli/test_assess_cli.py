@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli.helpers import cli_env, run_cli
+
 
 def _run(env: dict[str, str], *args: str, ok: bool = True) -> Any:
-    proc = subprocess.run(
-        [sys.executable, "-m", "joinedup", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run_cli(env, *args, ok=False)
     if not ok:
         assert proc.returncode == 1, f"{args} should fail:\n{proc.stdout}\n{proc.stderr}"
         return proc.stderr
@@ -32,12 +25,7 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], P
     """A small simulated borough, ingested, linked and assessed once, with a social worker of
     its children's social care."""
     tmp = tmp_path_factory.mktemp("assess")
-    env = {
-        **os.environ,
-        "JOINEDUP_DATABASE_URL": f"sqlite:///{tmp / 'j.db'}",
-        "JOINEDUP_HOME": str(tmp / "home"),
-        "COLUMNS": "200",
-    }
+    env = cli_env(f"sqlite:///{tmp / 'j.db'}", tmp / "home")
     _run(env, "init", "--admin", "root-admin")
     _run(env, "simulate", "--scale", "0.01", "--seed", "4", "--out", str(tmp / "b"))
     _run(env, "ingest", str(tmp / "b"), "--json")

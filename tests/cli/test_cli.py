@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,29 +12,16 @@ from sqlalchemy import text
 
 from joinedup.store import immutability
 from joinedup.store.engine import make_engine
+from tests.cli.helpers import cli_env, run_cli
 
 
 def _run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "joinedup", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=400,
-    )
-    if ok and proc.returncode != 0:
-        raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run_cli(env, *args, ok=ok, timeout=400)
 
 
 @pytest.fixture
 def env(db_url: str, tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "JOINEDUP_DATABASE_URL": db_url,
-        "JOINEDUP_HOME": str(tmp_path / "home"),
-        "COLUMNS": "200",
-    }
+    return cli_env(db_url, tmp_path / "home")
 
 
 def test_administration_round_trip_and_verify(env: dict[str, str], tmp_path: Path) -> None:

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from tests.cli.helpers import cli_env, run_cli
+
 
 def _run(env: dict[str, str], *args: str) -> Any:
-    proc = subprocess.run(
-        [sys.executable, "-m", "joinedup", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, f"{args} failed:\n{proc.stdout}\n{proc.stderr}"
+    proc = run_cli(env, *args)
     return json.loads(proc.stdout) if "--json" in args else proc.stdout
 
 
 def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "JOINEDUP_DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}",
-        "JOINEDUP_HOME": str(tmp_path / "home"),
-        "COLUMNS": "200",
-    }
+    env = cli_env(f"sqlite:///{tmp_path / 'j.db'}", tmp_path / "home")
     borough = tmp_path / "borough"
     _run(env, "init")
     _run(env, "simulate", "--scale", "0.01", "--seed", "4", "--out", str(borough))

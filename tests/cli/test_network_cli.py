@@ -5,41 +5,27 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from tests.cli.helpers import cli_env, run_cli
+
 pytestmark = pytest.mark.slow
 
 
 def _run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "joinedup", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if ok and proc.returncode != 0:
-        raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run_cli(env, *args, ok=ok)
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("network-cli")
-    env = {
-        **os.environ,
-        "JOINEDUP_DATABASE_URL": f"sqlite:///{root / 'store.db'}",
-        "JOINEDUP_HOME": str(root / "home"),
-        "COLUMNS": "200",
-    }
+    env = cli_env(f"sqlite:///{root / 'store.db'}", root / "home")
     env.pop("JOINEDUP_USER", None)
     borough = root / "borough"
     _run(env, "init", "--admin", "root-admin")
