@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -28,6 +27,7 @@ from joinedup.ingest.formats import FormatError, get_format
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import SourceRecord
 from joinedup.model.safeguarding import Flag
+from joinedup.safeguarding.documents import packaged_text
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.safeguarding.language import Finding, Summary, check, default_lexicon, summarise
 from joinedup.safeguarding.language.prescreen import prescreen
@@ -39,8 +39,7 @@ RULE_PREFIX = "language."
 
 @cache
 def _authors() -> dict[str, dict[str, str]]:
-    path = resources.files("joinedup.safeguarding").joinpath("data", "note_authors.yml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(packaged_text("note_authors.yml"))
     return {fmt: dict(tables) for fmt, tables in (data.get("authors") or {}).items()}
 
 

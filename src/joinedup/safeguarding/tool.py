@@ -8,13 +8,12 @@ per category. Loaded and validated once; a malformed file fails naming the probl
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 from joinedup.safeguarding.evidence import EvidenceSpec
 
 Category = Literal["none", "category_1", "category_2", "category_3"]
@@ -130,23 +129,19 @@ class RiskTool(BaseModel):
 
 def parse_tool(text: str, *, where: str) -> RiskTool:
     """Parse and validate a risk tool document."""
-    try:
-        return RiskTool.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ToolError(f"{where}: invalid risk tool: {exc}") from exc
+    return parse_document(RiskTool, text, where=where, what="risk tool", error=ToolError)
 
 
 def load_tool(path: Path | str) -> RiskTool:
     """A risk tool from a file (a partnership's own version)."""
-    p = Path(path)
-    return parse_tool(p.read_text(encoding="utf-8"), where=p.name)
+    text, name = file_text(path)
+    return parse_tool(text, where=name)
 
 
 @cache
 def default_tool() -> RiskTool:
     """The shipped risk tool (cached)."""
-    path = resources.files("joinedup.safeguarding").joinpath("data", "risk_tool.yml")
-    return parse_tool(path.read_text(encoding="utf-8"), where="risk_tool.yml")
+    return parse_tool(packaged_text("risk_tool.yml"), where="risk_tool.yml")
 
 
 def rank(category: str) -> int:

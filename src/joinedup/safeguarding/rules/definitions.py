@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from joinedup.model.vocab import VocabularyError, vocabulary
+from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 
 if TYPE_CHECKING:
     from joinedup.safeguarding.rules.context import Finding, RuleContext
@@ -125,20 +124,16 @@ class RuleSet(BaseModel):
 
 def parse_rules(text: str, *, where: str) -> RuleSet:
     """Parse and validate a rules document."""
-    try:
-        return RuleSet.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise RuleError(f"{where}: invalid rules: {exc}") from exc
+    return parse_document(RuleSet, text, where=where, what="rules", error=RuleError)
 
 
 def load_rules(path: Path | str) -> RuleSet:
     """Rules from a file (a partnership's own set)."""
-    p = Path(path)
-    return parse_rules(p.read_text(encoding="utf-8"), where=p.name)
+    text, name = file_text(path)
+    return parse_rules(text, where=name)
 
 
 @cache
 def default_rules() -> RuleSet:
     """The shipped rules (cached)."""
-    path = resources.files("joinedup.safeguarding").joinpath("data", "rules.yml")
-    return parse_rules(path.read_text(encoding="utf-8"), where="rules.yml")
+    return parse_rules(packaged_text("rules.yml"), where="rules.yml")
