@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
+from joinedup.assemble.view import EventView
 from joinedup.model.vocab import vocabulary
 from joinedup.network.graph import Network
 from joinedup.network.profile import suppress
@@ -37,24 +38,10 @@ def period_of(first: date, last: date) -> tuple[list[str], Callable[[date], str]
     return labels, lambda d: f"{d.year} Q{(d.month - 1) // 3 + 1}"
 
 
-def first_concern(net: Network) -> dict[str, date]:
-    """The date of each child at risk's first event of concern in the window."""
-    children = set(net.classes.children) - set(net.classes.offenders)
+def _first_dates(net: Network, events: Iterable[EventView], people: set[str]) -> dict[str, date]:
+    """The date of each of ``people``'s first event among ``events``."""
     first: dict[str, date] = {}
-    for event in net.concern:
-        day = event.start or event.end
-        if day is None:
-            continue
-        for person in children.intersection(net.people_in(event)):
-            if person not in first or day < first[person]:
-                first[person] = day
-    return first
-
-
-def first_seen(net: Network, people: set[str]) -> dict[str, date]:
-    """The date of each person's first event in the window."""
-    first: dict[str, date] = {}
-    for event in net.events:
+    for event in events:
         day = event.start or event.end
         if day is None:
             continue
@@ -62,6 +49,17 @@ def first_seen(net: Network, people: set[str]) -> dict[str, date]:
             if person not in first or day < first[person]:
                 first[person] = day
     return first
+
+
+def first_concern(net: Network) -> dict[str, date]:
+    """The date of each child at risk's first event of concern in the window."""
+    children = set(net.classes.children) - set(net.classes.offenders)
+    return _first_dates(net, net.concern, children)
+
+
+def first_seen(net: Network, people: set[str]) -> dict[str, date]:
+    """The date of each person's first event in the window."""
+    return _first_dates(net, net.events, people)
 
 
 def sex_label(code: str | None) -> str:
