@@ -11,7 +11,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, runtime
+from joinedup.cli.common import (
+    acting,
+    console,
+    door_session,
+    echo_with_language,
+    runtime,
+    show_language,
+)
 
 
 @click.group(invoke_without_command=True)
@@ -189,7 +196,6 @@ def record(
     """
     from joinedup.assemble.build import assemble
     from joinedup.safeguarding import assessments
-    from joinedup.safeguarding.entry import warning_lines
 
     decisions = dict(_parse_override(s) for s in sets)
     day = on.date() if on else date.today()
@@ -198,13 +204,11 @@ def record(
         done = assessments.record(session, assembly, person_id, decisions, assessed_on=day)
     a = done.assessment
     if as_json:
-        out = {**a.model_dump(mode="json"), "language": [f.to_dict() for f in done.language]}
-        click.echo(json.dumps(out, indent=2))
+        echo_with_language(a, done.language)
         return
     due = a.next_review_due.isoformat() if a.next_review_due else "none"
     console.print(
         f"Assessment version {a.version} recorded: {a.category} (score {a.score:g}); "
         f"next review {due}; overridden: {', '.join(done.overridden) or 'none'}"
     )
-    for line in warning_lines(done.language):
-        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+    show_language(done.language)

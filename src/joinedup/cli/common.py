@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -139,6 +139,21 @@ def truth_options(truth_help: str = "A simulator's truth/ folder.") -> Callable[
         return truth(as_json(func))
 
     return decorate
+
+
+def show_language(found: Sequence[Any]) -> None:
+    """After saving typed text: the victim-blaming language found in it, with reasons and
+    suggested wording (:func:`joinedup.safeguarding.entry.warning_lines`)."""
+    from joinedup.safeguarding.entry import warning_lines
+
+    for line in warning_lines(list(found)):
+        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+
+
+def echo_with_language(saved: BaseModel, found: Sequence[Any]) -> None:
+    """Print what was saved as JSON, with a ``language`` list of what was found in its text."""
+    out = {**saved.model_dump(mode="json"), "language": [f.to_dict() for f in found]}
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session
+from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
 
 STATUSES = ["open", "acknowledged", "resolved"]
 
@@ -93,21 +93,15 @@ def resolve(flag_id: str, reason: str, as_json: bool, actor: str, purpose: str) 
 def _move(
     flag_id: str, status: Any, note: str | None, as_json: bool, actor: str, purpose: str
 ) -> None:
-    from joinedup.safeguarding.entry import warning_lines
     from joinedup.safeguarding.flags import move
 
     with door_session(actor, purpose) as session:
         moved = move(session, flag_id, status, note)
     if as_json:
-        out = {
-            **moved.flag.model_dump(mode="json"),
-            "language": [f.to_dict() for f in moved.language],
-        }
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        echo_with_language(moved.flag, moved.language)
         return
     console.print(f"{status} {flag_id}")
-    for line in warning_lines(moved.language):
-        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+    show_language(moved.language)
 
 
 @flags.command("language-report")

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from joinedup.cli.common import acting, console, errors, print_rows, runtime
+from joinedup.cli.common import acting, console, errors, print_rows, runtime, show_language
 from joinedup.ingest import quarantine as q
 from joinedup.model.records import QuarantinedRow
 
@@ -83,7 +83,7 @@ def resubmit(
         )
     console.print(f"accepted as source record {outcome}")
     _check_notes(actor, purpose, row.batch_id)
-    _warn(language)
+    show_language(language)
 
 
 def _check_note(s: Any, row: QuarantinedRow, note: str | None, where: str) -> list[Any]:
@@ -93,13 +93,6 @@ def _check_note(s: Any, row: QuarantinedRow, note: str | None, where: str) -> li
     return check_entry(
         s, note, where=where, subject_type="quarantine", subject_id=row.id, agency_id=row.agency_id
     )
-
-
-def _warn(language: list[Any]) -> None:
-    from joinedup.safeguarding.entry import warning_lines
-
-    for line in warning_lines(language):
-        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 def _check_notes(actor: str, purpose: str, batch_id: str) -> None:
@@ -138,4 +131,4 @@ def dismiss(row_id: str, note: str, actor: str, purpose: str) -> None:
         row = q.dismiss(s, row_id, note)
         language = _check_note(s, row, note, WHERE_QUARANTINE_DISMISS)
     console.print(f"dismissed {row_id}")
-    _warn(language)
+    show_language(language)

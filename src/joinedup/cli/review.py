@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session
+from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
 
 FIELDS = ("agency", "forename", "surname", "date_of_birth", "sex", "postcode")
 
@@ -60,7 +60,7 @@ def _decide(
     """Decide the item and, in the same transaction, check the reason for victim-blaming
     language (linkage sits below safeguarding, so the check is called from here)."""
     from joinedup.linkage.review import decide
-    from joinedup.safeguarding.entry import WHERE_REVIEW, check_entry, warning_lines
+    from joinedup.safeguarding.entry import WHERE_REVIEW, check_entry
 
     with door_session(actor, purpose) as session:
         item = decide(session, item_id, verdict, reason)
@@ -72,12 +72,10 @@ def _decide(
             subject_id=item.id,
         )
     if as_json:
-        out = {**item.model_dump(mode="json"), "language": [f.to_dict() for f in language]}
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        echo_with_language(item, language)
         return
     console.print(f"{item.id}: {item.status} ({item.reason}); honoured from the next link run")
-    for line in warning_lines(language):
-        console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+    show_language(language)
 
 
 @review.command("confirm")
