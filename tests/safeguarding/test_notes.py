@@ -112,6 +112,19 @@ def test_only_the_given_batches_are_checked(noted: Store) -> None:
     assert (report.notes, report.flagged_notes) == (2, 1)
 
 
+def test_one_record_of_a_batch_can_be_checked_alone(noted: Store) -> None:
+    with noted.door.session("joinedup-service", "analysis") as s:
+        (batch,) = [b.id for b in s.list(Batch) if b.record_type == "events"]
+        good = next(r for r in s.list(SourceRecord) if r.agency_key == "events-1")
+        clean = check_notes(s, CIPHER, batch_ids=[batch], record_id=good.id)
+        blaming = next(r for r in s.list(SourceRecord) if r.agency_key == "events-0")
+        flagged = check_notes(s, CIPHER, batch_ids=[batch], record_id=blaming.id)
+        held = flags.list_flags(s)
+    assert (clean.notes, clean.flagged_notes) == (1, 0)
+    assert (flagged.notes, flagged.flagged_notes, flagged.flags_created) == (1, 1, 2)
+    assert {f.subject_id for f in held} == {blaming.id}
+
+
 def test_report_of_flagged_notes_per_agency_and_author(noted: Store) -> None:
     with noted.door.session("joinedup-service", "analysis") as s:
         check_notes(s, CIPHER)

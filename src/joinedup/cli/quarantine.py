@@ -82,7 +82,7 @@ def resubmit(
             f"still quarantined: {outcome.code} in {outcome.field}: {outcome.message}"
         )
     console.print(f"accepted as source record {outcome}")
-    _check_notes(actor, purpose, row.batch_id)
+    _check_notes(actor, purpose, row.batch_id, outcome)
     show_language(language)
 
 
@@ -95,16 +95,16 @@ def _check_note(s: Any, row: QuarantinedRow, note: str | None, where: str) -> li
     )
 
 
-def _check_notes(actor: str, purpose: str, batch_id: str) -> None:
-    """Check the notes of the row's batch as ingest does (its other notes were checked on
-    ingest and raise nothing new), in a transaction of its own: the row stays accepted."""
+def _check_notes(actor: str, purpose: str, batch_id: str, record_id: str) -> None:
+    """Check the new record's notes as ingest checks a batch's, in a transaction of its own:
+    the row stays accepted."""
     from joinedup.safeguarding.notes import check_notes
     from joinedup.store.actor_session import Forbidden
 
     rt = runtime()
     try:
         with rt.door.session(actor, purpose) as s:
-            report = check_notes(s, rt.cipher, batch_ids=[batch_id])
+            report = check_notes(s, rt.cipher, batch_ids=[batch_id], record_id=record_id)
     except Forbidden as exc:
         errors.print(f"[yellow]notes not checked for language[/]: {exc}")
         return

@@ -92,13 +92,17 @@ class Note:
 
 
 def notes(
-    session: ActorSession, cipher: FieldCipher, sources: list[NoteSource], failures: list[str]
+    session: ActorSession,
+    cipher: FieldCipher,
+    sources: list[NoteSource],
+    failures: list[str],
+    only_record: str | None = None,
 ) -> Iterator[Note]:
-    """Every non-empty note of the sources (undecryptable ones are named in ``failures``)."""
+    """Every non-empty note of the sources, or of one record of them (undecryptable ones are
+    named in ``failures``)."""
     for src in sources:
-        for chunk in session.scan(
-            SourceRecord, ["agency_key", "payload"], where={"batch_id": src.batch_id}
-        ):
+        where = {"batch_id": src.batch_id, **({"id": only_record} if only_record else {})}
+        for chunk in session.scan(SourceRecord, ["agency_key", "payload"], where=where):
             for record_id, agency_key, payload in chunk:
                 author = (
                     str(payload.get(src.author) or NOT_RECORDED) if src.author else NOT_RECORDED
@@ -175,9 +179,14 @@ def _raised(note: Note, finding: Finding) -> Raised:
 
 
 def check_notes(
-    session: ActorSession, cipher: FieldCipher, *, batch_ids: Iterable[str] | None = None
+    session: ActorSession,
+    cipher: FieldCipher,
+    *,
+    batch_ids: Iterable[str] | None = None,
+    record_id: str | None = None,
 ) -> NotesReport:
-    """Check the notes of the given batches (default: every batch in scope); hold the flags."""
+    """Check the notes of the given batches (default: every batch in scope), or of one record
+    of them (a row accepted from quarantine); hold the flags."""
     started = time.perf_counter()
     report = NotesReport()
     lexicon = default_lexicon()
@@ -185,7 +194,7 @@ def check_notes(
     failures: list[str] = []
     raised: list[Raised] = []
     by_entry: dict[str, int] = defaultdict(int)
-    for note in notes(session, cipher, note_sources(session, batch_ids), failures):
+    for note in notes(session, cipher, note_sources(session, batch_ids), failures, record_id):
         report.notes += 1
         if not screen.may_flag(note.text):
             report.screened_out += 1
