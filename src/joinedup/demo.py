@@ -97,10 +97,8 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
 
 def _profile(rt: Runtime, say: Callable[[str], None]) -> None:
     say("[bold]7. Problem profile[/]: networks, places of concern, VOLT summary")
-    with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
-        run = problem_profile(
-            s, rt.cipher, Window(None, None, None), rt.settings.home / "demo-profile.html"
-        )
+    out = rt.settings.home / "demo-profile.html"
+    run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", rt.cipher, Window(), out)
     say(
         f"   {run.children:,} children at risk, {run.offenders:,} suspected offenders in "
         f"{run.groups:,} group{'' if run.groups == 1 else 's'}, {run.places:,} places of "

@@ -11,7 +11,7 @@ from joinedup.network.analysis import analyse
 from joinedup.network.profile import build_profile, coverage, write_profile
 from joinedup.network.scope import Window
 from joinedup.network.store import agencies, load_network, refreshed, risk_categories
-from joinedup.store.actor_session import ActorSession
+from joinedup.store.door import Door
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,17 @@ class ProfileRun:
 
 
 def problem_profile(
-    session: ActorSession, cipher: FieldCipher, window: Window, out: Path
+    door: Door, actor: str, purpose: str, cipher: FieldCipher, window: Window, out: Path
 ) -> ProfileRun:
-    """Write the VOLT problem profile of what ``session``'s user may see in ``window``."""
-    net, linked = load_network(session, cipher, window)
-    sources = (agencies(session), refreshed(session))
-    risk = risk_categories(session)
+    """Write the VOLT problem profile of what ``actor`` may see in ``window``.
+
+    The records are read in one session; the analysis and the writing run after it closes
+    (on SQLite a session holds the write lock).
+    """
+    with door.session(actor, purpose) as session:
+        net, linked = load_network(session, cipher, window)
+        sources = (agencies(session), refreshed(session))
+        risk = risk_categories(session)
     result = analyse(net)
     html, markdown = write_profile(build_profile(result, coverage(result, *sources), risk), out)
     return ProfileRun(
