@@ -72,12 +72,46 @@ class Flag(CaseLinked):
     resolution: ShortText | None = None
 
 
-class IntelligenceSubmission(CaseLinked):
-    """A concern or piece of intelligence from any agency, routed to recipients."""
+Urgency = Literal["routine", "urgent", "immediate"]
 
-    summary: str = Field(min_length=1, max_length=20_000)
+
+class IntelligenceSubmission(CaseLinked):
+    """A concern or piece of intelligence from any agency, routed to recipients.
+
+    ``summary`` holds the AES-256-GCM token of the submitter's text (never plain text);
+    ``subject_person_ids`` and ``vrms`` say who and which vehicles it is about. The
+    acknowledgement fields record the first recipient's acknowledgement, so the submitter sees
+    that it was read; each recipient's own copy is an :class:`IntelligenceRoute`.
+    """
+
+    summary: str = Field(min_length=1, max_length=40_000)
+    urgency: Urgency = "routine"
+    subject_person_ids: list[Id] = Field(default_factory=list)
+    vrms: list[str] = Field(default_factory=list)
     recipient_agency_ids: list[Id] = Field(default_factory=list)
     acknowledge_by: datetime | None = None
     acknowledged_at: datetime | None = None
     acknowledged_by: Id | None = None
+    escalated_at: datetime | None = None
+
+
+class IntelligenceRoute(CaseLinked):
+    """A submission routed to one recipient agency (held by that agency, ``agency_id``).
+
+    The route carries its own encrypted copy of the summary (routing is a disclosure to the
+    recipient), the reason it was routed there, the deadline to acknowledge, and escalation.
+    ``submitted_by`` is the referrer, who may see the route's status but nothing else's.
+    """
+
+    submission_id: Id
+    from_agency_id: Id
+    submitted_by: Id
+    summary: str = Field(min_length=1, max_length=40_000)
+    urgency: Urgency = "routine"
+    reason: ShortText
+    acknowledge_by: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: Id | None = None
+    note: ShortText | None = None
+    escalation_level: int = Field(ge=0, default=0)
     escalated_at: datetime | None = None

@@ -111,6 +111,12 @@ _ALL = (
     _case("risk_assessment", safeguarding.RiskAssessment, t_cases.RiskAssessmentRow),
     _case("flag", safeguarding.Flag, t_cases.FlagRow, search_columns=("rule_id",)),
     _case("intelligence_submission", safeguarding.IntelligenceSubmission, t_cases.SubmissionRow),
+    _case(
+        "intelligence_route",
+        safeguarding.IntelligenceRoute,
+        t_cases.RouteRow,
+        creator_column="submitted_by",
+    ),
     _panel("panel_meeting", panel.PanelMeeting, t_panel.MeetingRow),
     _panel("agenda_item", panel.AgendaItem, t_panel.AgendaItemRow, search_columns=("title",)),
     _panel("decision", panel.Decision, t_panel.DecisionRow),

@@ -59,8 +59,27 @@ class FlagRow(Base, CaseMixin):
 class SubmissionRow(Base, CaseMixin):
     __tablename__ = "intelligence_submission"
     summary: Mapped[str] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(16))
+    subject_person_ids: Mapped[list[str]] = mapped_column(JSON)
+    vrms: Mapped[list[str]] = mapped_column(JSON)
     recipient_agency_ids: Mapped[list[str]] = mapped_column(JSON)
     acknowledge_by: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(ID)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RouteRow(Base, CaseMixin):
+    __tablename__ = "intelligence_route"
+    submission_id: Mapped[str] = mapped_column(ID, index=True)
+    from_agency_id: Mapped[str] = mapped_column(ID)
+    submitted_by: Mapped[str] = mapped_column(ID, index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(500))
+    acknowledge_by: Mapped[datetime] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(ID)
+    note: Mapped[str | None] = mapped_column(String(500))
+    escalation_level: Mapped[int] = mapped_column(Integer)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import JSON, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from joinedup.store.tables.base import ID, Base, CaseMixin
+from joinedup.store.tables.base import ID, Base, CaseMixin, UTCDateTime
 
 
 class MeetingRow(Base, CaseMixin):
@@ -15,6 +16,9 @@ class MeetingRow(Base, CaseMixin):
     panel_id: Mapped[str] = mapped_column(ID, index=True)
     held_on: Mapped[date] = mapped_column(Date)
     chair_id: Mapped[str | None] = mapped_column(ID)
+    status: Mapped[str] = mapped_column(String(16))
+    agenda_generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AgendaItemRow(Base, CaseMixin):
@@ -23,6 +27,11 @@ class AgendaItemRow(Base, CaseMixin):
     meeting_id: Mapped[str] = mapped_column(ID, index=True)
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500))
+    section: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[str | None] = mapped_column(ID, index=True)
+    briefing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    origin: Mapped[str] = mapped_column(String(16))
 
 
 class DecisionRow(Base, CaseMixin):
@@ -36,8 +45,14 @@ class DecisionRow(Base, CaseMixin):
 class ActionRow(Base, CaseMixin):
     __tablename__ = "action"
     panel_id: Mapped[str | None] = mapped_column(ID, index=True)
+    meeting_id: Mapped[str | None] = mapped_column(ID)
     decision_id: Mapped[str | None] = mapped_column(ID)
     description: Mapped[str] = mapped_column(Text)
-    owner_user_id: Mapped[str | None] = mapped_column(ID)
+    owner_user_id: Mapped[str | None] = mapped_column(ID, index=True)
+    owner_agency_id: Mapped[str | None] = mapped_column(ID)
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
+    escalation_level: Mapped[int] = mapped_column(Integer)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completion_note: Mapped[str | None] = mapped_column(String(500))
