@@ -20,6 +20,7 @@ from joinedup.store.bulk import bulk_insert
 from joinedup.store.checkpoint import CheckpointFile
 from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import scope_clause
+from joinedup.store.staff import StaffDirectory
 from joinedup.store.tables.admin import ErasureRow
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,7 +35,7 @@ class Forbidden(PermissionError):
     """The actor may not perform this write (or act for this purpose)."""
 
 
-class ActorSession:
+class ActorSession(StaffDirectory):
     """Scoped, audited access for one actor and purpose inside one transaction."""
 
     def __init__(
