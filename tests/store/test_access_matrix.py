@@ -60,7 +60,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "auditor": {op: NONE for op in OPERATIONS},
     "admin": {op: NONE for op in OPERATIONS},  # no implicit read of case data
-    "pipeline": {"get": ALL, "list": ALL, "search": ALL, "export": NONE, "add": ALL, "update": ALL},
+    # the service account discloses briefings to panels (logged with the panel as recipient)
+    "pipeline": {"get": ALL, "list": ALL, "search": ALL, "export": ALL, "add": ALL, "update": ALL},
 }
 AGENCY_OF_SCOPE = {
     "own_agency": "Own",

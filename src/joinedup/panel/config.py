@@ -77,7 +77,7 @@ class AgendaSection(_Strict):
     source: Literal["intelligence", "actions", "children", "subjects"]
     rules: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-    min_agencies: int = Field(ge=1, default=1)
+    min_agencies: int = Field(ge=0, default=0)
     limit: int = Field(ge=1, le=500)
 
 
