@@ -1,0 +1,94 @@
+"""The minutes of a panel meeting as Markdown: who, when, each agenda item with its reasons,
+the decisions against it and the actions that follow, then the general decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from joinedup.model.access import Actor
+from joinedup.model.panel import Action, AgendaItem
+from joinedup.panel.briefing import CATEGORY_LABEL
+from joinedup.panel.meetings import Minutes, minutes
+from joinedup.store.actor_session import ActorSession
+
+MARKING = "OFFICIAL-SENSITIVE: for the members of the panel; do not forward."
+
+
+def _who(names: dict[str, Actor], user_id: str | None) -> str:
+    found = names.get(user_id or "")
+    return found.username if found else "unassigned"
+
+
+def _action_lines(actions: list[Action], names: dict[str, Actor]) -> list[str]:
+    lines = []
+    for a in actions:
+        state = a.status if a.escalation_level == 0 else f"{a.status}, level {a.escalation_level}"
+        lines.append(
+            f"    - Action ({_who(names, a.owner_user_id)}, due {a.due_on}, {state}): "
+            f"{a.description}"
+        )
+    return lines
+
+
+def _reasons(item: AgendaItem) -> list[str]:
+    b = item.briefing
+    lines = []
+    if b.get("withdrawn"):
+        lines.append(f"  - Withdrawn: {b['withdrawn']}")
+    if b.get("category"):
+        basis = f" ({b['category_basis']})" if b.get("category_basis") else ""
+        lines.append(f"  - Risk: {CATEGORY_LABEL.get(b['category'], b['category'])}{basis}")
+    if b.get("agencies"):
+        lines.append(f"  - Agencies: {', '.join(a.replace('_', ' ') for a in b['agencies'])}")
+    for key in ("agency_keys",):
+        for agency, keys in (b.get(key) or {}).items():
+            lines.append(f"  - {agency.replace('_', ' ')} records: {', '.join(keys)}")
+    for flag in b.get("flags", []):
+        lines.append(f"  - Flag {flag['rule']} ({flag['status']}): {flag.get('summary') or ''}")
+    return lines
+
+
+def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: date) -> str:
+    """Render gathered minutes."""
+    m = record.meeting
+    out = [
+        f"# {panel_name}: meeting of {m.held_on}",
+        "",
+        f"*{MARKING}*",
+        "",
+        f"- Chair: {_who(names, m.chair_id)}",
+        f"- Status: {m.status}"
+        + (f" (closed {m.closed_at:%Y-%m-%d %H:%M})" if m.closed_at else ""),
+        f"- Minutes produced: {today}",
+        "",
+        "## Agenda, decisions and actions",
+        "",
+    ]
+    if not record.items:
+        out.append("No agenda items.")
+    for item in record.items:
+        out.append(f"{item.position}. **{item.title}** ({item.section})")
+        out.extend(_reasons(item))
+        for d in record.decisions_for(item.id):
+            out.append(f"  - **Decision**: {d.text}")
+            out.extend(_action_lines(record.actions_for([d.id]), names))
+    general = record.decisions_for(None)
+    if general:
+        out += ["", "## Other decisions", ""]
+        for d in general:
+            out.append(f"- **Decision**: {d.text}")
+            out.extend(_action_lines(record.actions_for([d.id]), names))
+    loose = [a for a in record.actions if a.decision_id is None]
+    if loose:
+        out += ["", "## Other actions", ""]
+        out.extend(line.strip() for line in _action_lines(loose, names))
+    return "\n".join(out) + "\n"
+
+
+def render_minutes(session: ActorSession, meeting_id: str, *, today: date) -> str:
+    """The minutes of ``meeting_id`` as Markdown (a member of its panel may read them)."""
+    record = minutes(session, meeting_id)
+    panels = {p.id: p.name for p in session.my_panels()}
+    users = [record.meeting.chair_id, *(a.owner_user_id for a in record.actions)]
+    names = session.colleagues(u for u in users if u)
+    return markdown(record, names, panels.get(record.meeting.panel_id, "Panel"), today)

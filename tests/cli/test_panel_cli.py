@@ -1,0 +1,54 @@
+"""``joinedup panel`` as a chair uses it: generate the agenda, open, decide, close, minutes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.helpers import cli_env, run_cli
+from tests.conftest import Store
+from tests.panel.world import build
+
+
+def test_a_meeting_from_agenda_to_minutes(store: Store, tmp_path: Path) -> None:
+    w = build(store)
+    env = cli_env(store.url, store.home)
+    env["JOINEDUP_AUDIT_KEY"] = store.key.hex()
+    shown = json.loads(
+        run_cli(
+            env, "panel", "agenda", w.meeting_id, "--generate", "--as", "chair", "--json"
+        ).stdout
+    )
+    assert shown["report"]["created"] == 5
+    items = shown["items"]
+    assert [i["subject_id"] for i in items][:2] == ["amy", "eve"]
+    run_cli(env, "panel", "open", w.meeting_id, "--as", "chair")
+    decided = json.loads(
+        run_cli(
+            env,
+            "panel",
+            "decide",
+            w.meeting_id,
+            "--item",
+            items[0]["id"],
+            "--text",
+            "Strategy meeting within 2 days; Amy is promiscuous",
+            "--as",
+            "chair",
+            "--json",
+        ).stdout
+    )
+    assert [f["entry_id"] for f in decided["language"]] == ["promiscuous"]
+    run_cli(env, "panel", "close", w.meeting_id, "--as", "chair")
+    late = run_cli(env, "panel", "decide", w.meeting_id, "--text", "x", "--as", "chair", ok=False)
+    assert late.returncode != 0 and "closed" in (late.stdout + late.stderr)
+    out = tmp_path / "minutes.md"
+    run_cli(env, "panel", "minutes", w.meeting_id, "--out", str(out), "--as", "sw")
+    text = out.read_text(encoding="utf-8")
+    assert "# Dunmere MASE: meeting of 2013-03-04" in text
+    assert "**Decision**: Strategy meeting within 2 days" in text
+    assert "Risk: Category 3 (habitual exploitation) (pre-fill)" in text
+    listed = json.loads(run_cli(env, "panel", "list", "--as", "sw", "--json").stdout)
+    assert [m["status"] for m in listed] == ["closed"]
+    outsider = run_cli(env, "panel", "minutes", w.meeting_id, "--as", "outsider", ok=False)
+    assert outsider.returncode != 0  # not a member: the meeting does not exist for them
