@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Write a VOLT problem profile (HTML and Markdown).",
     ),
     "export": ("joinedup.cli.export:export", "Export the network (GraphML, i2 entity/link CSV)."),
+    "actions": (
+        "joinedup.cli.actions:actions",
+        "Panel actions: add, list, done, reassign, chase.",
+    ),
     "panel": (
         "joinedup.cli.panel:panel",
         "Panel meetings: schedule, generated agenda, decisions, minutes.",
