@@ -83,9 +83,9 @@ def test_regeneration_updates_withdraws_and_never_duplicates(store: Store) -> No
     assert (again.created, again.updated, again.withdrawn) == (0, 4, 1)
     items = _items(store, w.meeting_id)
     assert len(items) == 6
-    withdrawn = [i.subject_id for i in items if i.briefing.get("withdrawn")]
-    assert withdrawn == ["cat"]
-    assert items[-1].origin == "added" and items[-1].position == 5
+    assert [i.position for i in items] == [1, 2, 3, 4, 5, 6]
+    assert items[4].origin == "added"  # people's items after the generated ones
+    assert items[5].subject_id == "cat" and items[5].briefing["withdrawn"]  # withdrawn last
 
 
 def test_section_limits_count_what_was_left_off(store: Store) -> None:

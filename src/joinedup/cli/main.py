@@ -51,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "joinedup.cli.actions:actions",
         "Panel actions: add, list, done, reassign, chase.",
     ),
+    "intel": (
+        "joinedup.cli.intel:intel",
+        "Intelligence and concerns: submit, route, acknowledge, escalate.",
+    ),
     "panel": (
         "joinedup.cli.panel:panel",
         "Panel meetings: schedule, generated agenda, decisions, minutes.",

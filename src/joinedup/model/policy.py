@@ -17,9 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from joinedup.model.audit import Operation
 from joinedup.model.vocab import VocabularyError, vocabulary
 
-Category = Literal["case", "panel", "admin", "directory", "audit", "audit_chain"]
+Category = Literal["case", "intelligence", "panel", "admin", "directory", "audit", "audit_chain"]
 Reach = Literal["own_agency", "grant", "panel", "own_submissions", "partnership"]
-CATEGORIES: tuple[Category, ...] = ("case", "panel", "admin", "directory", "audit", "audit_chain")
+CATEGORIES: tuple[Category, ...] = (
+    "case",
+    "intelligence",
+    "panel",
+    "admin",
+    "directory",
+    "audit",
+    "audit_chain",
+)
 REACHES: tuple[Reach, ...] = ("own_agency", "grant", "panel", "own_submissions", "partnership")
 
 

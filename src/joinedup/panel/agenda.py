@@ -28,6 +28,7 @@ from joinedup.model.safeguarding import (
 )
 from joinedup.panel.briefing import SubjectSummary, describe, select, summarise
 from joinedup.panel.config import AgendaConfig, AgendaSection, agenda_config
+from joinedup.panel.intelligence import escalated_routes
 from joinedup.store.actor_session import ActorSession, NotFound
 
 Key = tuple[str, str, str]  # section, subject type, subject id
@@ -78,14 +79,8 @@ class AgendaReport:
 
 
 def _routes(session: ActorSession, agencies: dict[str, Agency]) -> list[Planned]:
-    routes = [
-        r
-        for r in session.list(IntelligenceRoute, where={"acknowledged_at": None})
-        if r.escalation_level >= 1
-    ]
-    routes.sort(key=lambda r: (-r.escalation_level, r.acknowledge_by, r.id))
     out = []
-    for r in routes:
+    for r in escalated_routes(session):
         sender = agencies.get(r.from_agency_id)
         recipient = agencies.get(r.agency_id)
         out.append(
@@ -320,14 +315,17 @@ def generate_agenda(
                 AgendaItem, old.id, position=position, title=p.title[:500], briefing=p.briefing
             )
             report.updated += 1
-    for old in held.values():
-        if not old.briefing.get("withdrawn"):
-            reason = f"no longer met the agenda rules on {now:%Y-%m-%d}"
-            session.update(AgendaItem, old.id, briefing={**old.briefing, "withdrawn": reason})
-            report.withdrawn += 1
-    for added in (i for i in existing if i.origin == "added"):
+    for added in sorted((i for i in existing if i.origin == "added"), key=lambda i: i.position):
         position += 1
         session.update(AgendaItem, added.id, position=position)
+    for old in sorted(held.values(), key=lambda i: (i.position, i.id)):  # withdrawn go last
+        position += 1
+        briefing = old.briefing
+        if not briefing.get("withdrawn"):
+            reason = f"no longer met the agenda rules on {now:%Y-%m-%d}"
+            briefing = {**briefing, "withdrawn": reason}
+            report.withdrawn += 1
+        session.update(AgendaItem, old.id, position=position, briefing=briefing)
     session.update(PanelMeeting, meeting_id, agenda_generated_at=now)
     _disclose(session, items, shown, f"panel {meeting.panel_id}")
     return report

@@ -111,10 +111,12 @@ _ALL = (
     _case("risk_assessment", safeguarding.RiskAssessment, t_cases.RiskAssessmentRow),
     _case("flag", safeguarding.Flag, t_cases.FlagRow, search_columns=("rule_id",)),
     _case("intelligence_submission", safeguarding.IntelligenceSubmission, t_cases.SubmissionRow),
-    _case(
+    Kind(  # its own category: every role of the recipient agency must see and acknowledge it
         "intelligence_route",
         safeguarding.IntelligenceRoute,
         t_cases.RouteRow,
+        "intelligence",
+        case_column="case_id",
         creator_column="submitted_by",
     ),
     _panel("panel_meeting", panel.PanelMeeting, t_panel.MeetingRow),

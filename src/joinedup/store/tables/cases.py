@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.store.tables.base import ID, Base, CaseMixin, UTCDateTime
@@ -71,6 +71,7 @@ class SubmissionRow(Base, CaseMixin):
 
 class RouteRow(Base, CaseMixin):
     __tablename__ = "intelligence_route"
+    __table_args__ = (UniqueConstraint("submission_id", "agency_id"),)
     submission_id: Mapped[str] = mapped_column(ID, index=True)
     from_agency_id: Mapped[str] = mapped_column(ID)
     submitted_by: Mapped[str] = mapped_column(ID, index=True)

@@ -81,6 +81,9 @@ def upgrade() -> None:
             ["agency_id"], ["agency.id"], name=op.f("fk_intelligence_route_agency_id_agency")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intelligence_route")),
+        sa.UniqueConstraint(
+            "submission_id", "agency_id", name=op.f("uq_intelligence_route_submission_id")
+        ),
     )
     for name in ("agency_id", "case_id", "submission_id", "submitted_by"):
         op.create_index(
