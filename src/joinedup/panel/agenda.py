@@ -138,19 +138,24 @@ def _actions(session: ActorSession, panel_id: str) -> list[Planned]:
 
 
 def _name(session: ActorSession, summary: SubjectSummary, shown: list[str]) -> str | None:
-    """The subject's name and date of birth from its first named source record."""
+    """The subject's name (first named source record) and date of birth (first record that
+    has one), from the records that make up the subject."""
+    name = born = None
     for record_id in summary.subject_records():
         try:
-            record = session.get(SourceRecord, record_id)
+            n = session.get(SourceRecord, record_id).normalised
         except NotFound:
             continue
-        n = record.normalised
-        name = " ".join(str(n[k]) for k in ("forename", "surname") if n.get(k))
-        if name:
+        found = " ".join(str(n[k]) for k in ("forename", "surname") if n.get(k))
+        if (found and not name) or (n.get("date_of_birth") and not born):
             shown.append(record_id)
-            born = n.get("date_of_birth")
-            return f"{name} (born {born})" if born else name
-    return None
+        name = name or found or None
+        born = born or n.get("date_of_birth")
+        if name and born:
+            break
+    if name is None:
+        return None
+    return f"{name} (born {born})" if born else name
 
 
 def _holder(summary: SubjectSummary) -> str:

@@ -75,16 +75,16 @@ class SubjectSummary:
         return sorted({c for f in self.flags for c in f.evidence.get("children", [])})
 
     def priority(self) -> tuple[int, ...]:
-        """Sort key, highest first: current, category, agencies, high flags, children, flags."""
+        """Sort key, highest first. A child: current, category (a disclosure above all),
+        agencies, high flags, flags. An adult or vehicle: current, children seen with, high
+        flags, agencies, flags (agencies come after children: a cluster that wrongly merged
+        two people gathers agencies, not children at risk)."""
         high = sum(1 for f in self.flags if f.evidence.get("severity") == "high")
-        return (
-            int(self.current),
-            CATEGORY_RANK.get(self.category, 0) + (3 if self.disclosed else 0),
-            len(self.agencies),
-            high,
-            len(self.children),
-            len(self.flags),
-        )
+        if self.subject_type == "child":
+            rank = CATEGORY_RANK.get(self.category, 0) + (3 if self.disclosed else 0)
+            return (int(self.current), rank, len(self.agencies), high, len(self.flags))
+        agencies, children = len(self.agencies), len(self.children)
+        return (int(self.current), children, high, agencies, len(self.flags))
 
     def agency_keys(self, limit: int = 10) -> dict[str, list[str]]:
         """Each agency's own record keys in the evidence, so it can find the subject at home."""
@@ -222,7 +222,10 @@ def select(
 
 def describe(summary: SubjectSummary, name: str | None) -> str:
     """The agenda item's title for a subject."""
-    who = name or f"{summary.subject_type} {summary.subject_id[:8]}"
+    if summary.subject_type == "vehicle":
+        who = f"Vehicle {summary.subject_id.removeprefix('vehicle:')}"
+    else:
+        who = name or f"{summary.subject_type} {summary.subject_id[:8]}"
     agencies = ", ".join(a.replace("_", " ") for a in summary.agencies) or "no agency"
     if summary.subject_type == "child":
         basis = f" ({summary.category_basis})" if summary.category_basis else ""
