@@ -12,6 +12,7 @@ from joinedup.model.safeguarding import Flag, RiskAssessment, SafeguardingCase
 from joinedup.panel import meetings
 from joinedup.panel.agenda import AgendaClosed, generate_agenda
 from joinedup.panel.config import AgendaConfig, AgendaSection, agenda_config
+from joinedup.safeguarding.flags import Raised, sync
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import NotFound
 from tests.conftest import Store
@@ -124,3 +125,24 @@ def test_an_opened_meeting_keeps_its_agenda(store: Store) -> None:
         meetings.open_meeting(s, w.meeting_id)
     with store.door.session(SERVICE_ACCOUNT, "panel") as s, pytest.raises(AgendaClosed):
         generate_agenda(s, w.meeting_id, now=NOW)
+
+
+def test_new_flags_about_a_child_on_an_agenda_are_filed_under_the_case(store: Store) -> None:
+    w = build(store)
+    with store.door.session(SERVICE_ACCOUNT, "panel") as s:
+        generate_agenda(s, w.meeting_id, now=NOW)
+    later = Raised(
+        "missing-no-return-interview",
+        "child",
+        "amy",
+        ("amy", "episode-2"),
+        w.agencies["police"],
+        {"rule": "missing-no-return-interview", "severity": "medium", "by_agency": {}},
+    )
+    with store.door.session(SERVICE_ACCOUNT, "analysis") as s:
+        sync(s, [later])
+        (case,) = s.list(SafeguardingCase, where={"child_person_id": "amy"})
+        (flag,) = s.list(Flag, where={"rule_id": "missing-no-return-interview"})
+    assert flag.case_id == case.id
+    with store.door.session("sw", "panel") as s:  # social care member reads police's flag
+        assert s.get(Flag, flag.id).subject_id == "amy"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
-from joinedup.model.safeguarding import Flag
+from joinedup.model.safeguarding import Flag, SafeguardingCase
 from joinedup.store.actor_session import ActorSession, NotFound
 
 if TYPE_CHECKING:
@@ -177,9 +177,28 @@ def sync(
     for fp, flag in existing.items():
         if fp not in seen and flag.status != "resolved":
             report.not_found_again[flag.rule_id] += 1
+    new = _filed_under_open_cases(session, new)
     for start in range(0, len(new), 5000):
         session.add_all(new[start : start + 5000])
     return report
+
+
+def _filed_under_open_cases(session: ActorSession, new: list[Flag]) -> list[Flag]:
+    """New flags about a child with an open safeguarding case are filed under it, so that the
+    members of a panel already discussing the child see them (the ``panel`` reach)."""
+    if not any(f.subject_type == "child" for f in new):
+        return new
+    cases = {
+        c.child_person_id: c.id for c in session.list(SafeguardingCase, where={"status": "open"})
+    }
+    if not cases:
+        return new
+    return [
+        f.model_copy(update={"case_id": cases[f.subject_id]})
+        if f.subject_type == "child" and f.subject_id in cases
+        else f
+        for f in new
+    ]
 
 
 # -- people acting on flags -----------------------------------------------------------------
