@@ -17,6 +17,7 @@ from joinedup.access.bootstrap import initialise
 from joinedup.assemble.build import assemble
 from joinedup.assemble.hidden import NotEstimable, estimate_hidden
 from joinedup.assemble.lists import list_members
+from joinedup.demo_panel import run_panel
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
@@ -41,6 +42,7 @@ DEMO_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=1e6, em_max_pairs
 SEED, SCALE = 2014, 0.02
 DEMO_ESTIMATE: dict[str, object] = {"method": "auto"}  # as `joinedup estimate --from-db`
 POLICE, SOCIAL_CARE = "Dunmere police (synthetic)", "Dunmere social care (synthetic)"
+SCHOOL = "Dunmere education (synthetic)"
 USERS = (
     ("demo-analyst", POLICE, "analyst"),
     ("demo-social-worker", SOCIAL_CARE, "social_worker"),
@@ -155,7 +157,10 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     with door.session(ADMIN, "administration") as s:
         _add_users(s)
 
-    say("[bold]9. Scoped reads[/]: each worker sees only their own agency's records")
+    say("[bold]9. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
+    run_panel(rt, say, ADMIN, POLICE, SCHOOL)
+
+    say("[bold]10. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session("demo-analyst", "demonstration") as s:
         police_rows = s.list(SourceRecord, where={"record_type": "persons"}, limit=5)
         say(f"   police analyst lists police persons: {[r.agency_key for r in police_rows]}")
@@ -169,7 +174,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         except NotFound as exc:
             say(f"   social worker asks for police record {target.agency_key}: [italic]{exc}[/]")
 
-    say("[bold]10. Expiring grant[/]: police share with the social worker for 7 days")
+    say("[bold]11. Expiring grant[/]: police share with the social worker for 7 days")
     with door.session(ADMIN, "administration") as s:
         worker = directory.user_by_name(s, "demo-social-worker")
         live = [g for g in s.list(Grant, where={"user_id": worker.id}) if g.revoked_at is None]
@@ -186,7 +191,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
 
-    say(f"[bold]11. Who looked at {target.agency_key}, and why[/] (auditor)")
+    say(f"[bold]12. Who looked at {target.agency_key}, and why[/] (auditor)")
     with door.session("demo-dpo", "demonstration") as s:
         for event in s.audit_trail(target.id):
             say(
@@ -194,7 +199,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
                 f"{event.operation}/{event.access} for {event.purpose}"
             )
 
-    say("[bold]12. Verify the audit chain[/]")
+    say("[bold]13. Verify the audit chain[/]")
     with door.session("demo-dpo", "demonstration") as s:
         result = s.verify_chain(door.checkpoint())
     if result.ok:

@@ -96,6 +96,11 @@ def test_demo_then_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
     profile = Path(env["JOINEDUP_HOME"]) / "demo-profile.html"
     assert "Problem profile" in demo.stdout and profile.is_file()
     assert "<html" in profile.read_text(encoding="utf-8").lower()
+    assert "routed to 3 agencies" in demo.stdout
+    assert "the escalation sweep raises 2 routes" in demo.stdout
+    minutes = (Path(env["JOINEDUP_HOME"]) / "demo-minutes.md").read_text(encoding="utf-8")
+    assert "not acknowledged since" in minutes and "**Decision**: Strategy discussion" in minutes
+    assert "Action (demo-social-worker, due" in minutes
     _run(env, "audit", "verify")
     trail = json.loads(
         _run(env, "audit", "show", "--record", "none", "--as", "demo-dpo", "--json").stdout

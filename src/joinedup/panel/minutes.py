@@ -43,6 +43,11 @@ def _reasons(item: AgendaItem) -> list[str]:
     for key in ("agency_keys",):
         for agency, keys in (b.get(key) or {}).items():
             lines.append(f"  - {agency.replace('_', ' ')} records: {', '.join(keys)}")
+    if b.get("route_id"):
+        lines.append(f"  - Routed because: {b.get('reason', '')}")
+        lines.append(f"  - To be acknowledged by: {b.get('acknowledge_by', '')}")
+    if b.get("action_id"):
+        lines.append(f"  - Owner: {b.get('owner') or 'unassigned'}; due {b.get('due_on')}")
     for flag in b.get("flags", []):
         lines.append(f"  - Flag {flag['rule']} ({flag['status']}): {flag.get('summary') or ''}")
     return lines
