@@ -60,8 +60,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "auditor": {op: NONE for op in OPERATIONS},
     "admin": {op: NONE for op in OPERATIONS},  # no implicit read of case data
-    # the service account discloses briefings to panels (logged with the panel as recipient)
-    "pipeline": {"get": ALL, "list": ALL, "search": ALL, "export": ALL, "add": ALL, "update": ALL},
+    # the service account discloses only agenda briefings to panels: no export to a person
+    "pipeline": {"get": ALL, "list": ALL, "search": ALL, "export": NONE, "add": ALL, "update": ALL},
 }
 AGENCY_OF_SCOPE = {
     "own_agency": "Own",

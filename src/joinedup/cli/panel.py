@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
 from joinedup.settings import SERVICE_ACCOUNT
+
+if TYPE_CHECKING:
+    from joinedup.panel.meetings import Recorded
 
 
 @click.group()
@@ -109,6 +113,41 @@ def agenda(
     console.print(table)
 
 
+@panel.command("item")
+@click.argument("item_id")
+@acting("panel")
+def item(item_id: str, actor: str, purpose: str) -> None:
+    """One agenda item with its briefing: risk, agencies and their record keys, flags."""
+    from joinedup.model.panel import AgendaItem
+    from joinedup.panel.minutes import reasons
+
+    with door_session(actor, purpose) as s:
+        found = s.get(AgendaItem, item_id)
+    console.print(f"[bold]{found.position}. {found.title}[/] ({found.section})", highlight=False)
+    for line in reasons(found):
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+@panel.command("members")
+@click.argument("panel_name")
+@acting("panel")
+def members(panel_name: str, actor: str, purpose: str) -> None:
+    """Who sits on a panel you sit on (username, role, agency)."""
+    from joinedup.model.organisation import Agency
+    from joinedup.panel.meetings import find_panel
+
+    with door_session(actor, purpose) as s:
+        found = find_panel(s, panel_name)
+        seated = s.panel_members(found.id)
+        agencies = {a.id: a.name for a in s.list(Agency)}
+    table = Table(title=f"Members of {found.name}")
+    for column in ("username", "role", "agency"):
+        table.add_column(column)
+    for m in seated:
+        table.add_row(m.username, m.role, agencies.get(m.agency_id, m.agency_id))
+    console.print(table)
+
+
 @panel.command("open")
 @click.argument("meeting_id")
 @acting("panel")
@@ -135,10 +174,15 @@ def add_item(
 
     with door_session(actor, purpose) as s:
         done = added(s, meeting_id, title, case_id=case_id)
+    _saved(done, as_json, "item {} added")
+
+
+def _saved(done: Recorded, as_json: bool, message: str) -> None:
+    """Print what was saved (the id in ``message``) and any victim-blaming language found."""
     if as_json:
         echo_with_language(done.saved, done.language)
         return
-    console.print(f"item {done.saved.id} added")
+    console.print(message.format(done.saved.id))
     show_language(done.language)
 
 
@@ -156,11 +200,7 @@ def decide(
 
     with door_session(actor, purpose) as s:
         done = decided(s, meeting_id, text, item_id=item_id)
-    if as_json:
-        echo_with_language(done.saved, done.language)
-        return
-    console.print(f"decision {done.saved.id} recorded")
-    show_language(done.language)
+    _saved(done, as_json, "decision {} recorded")
 
 
 @panel.command("close")

@@ -39,6 +39,9 @@ class RolePolicy(BaseModel):
     description: str = Field(min_length=1)
     purposes: tuple[str, ...] = Field(min_length=1)
     permissions: dict[Operation, dict[Category, tuple[Reach, ...]]]
+    # the kinds of recipient this role may disclose to (the recipient's first word, e.g.
+    # "panel"); empty: any recipient
+    disclose_to: tuple[str, ...] = ()
 
     @field_validator("purposes")
     @classmethod
@@ -70,6 +73,14 @@ class Policy(BaseModel):
         if policy is None:
             return ()
         return policy.permissions.get(operation, {}).get(category, ())
+
+    def allows_recipient(self, role: str, recipient: str) -> bool:
+        """True when ``role`` may disclose to ``recipient`` (see ``disclose_to``)."""
+        policy = self.roles.get(role)
+        if policy is None:
+            return False
+        kinds = policy.disclose_to
+        return not kinds or recipient.strip().split(" ", 1)[0] in kinds
 
     def allows_purpose(self, role: str, purpose: str) -> bool:
         """True when ``role`` may act for ``purpose``."""

@@ -30,7 +30,8 @@ def _action_lines(actions: list[Action], names: dict[str, Actor]) -> list[str]:
     return lines
 
 
-def _reasons(item: AgendaItem) -> list[str]:
+def reasons(item: AgendaItem) -> list[str]:
+    """The item's briefing as indented Markdown list lines."""
     b = item.briefing
     lines = []
     if b.get("withdrawn"):
@@ -73,7 +74,7 @@ def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: d
         out.append("No agenda items.")
     for item in record.items:
         out.append(f"{item.position}. **{item.title}** ({item.section})")
-        out.extend(_reasons(item))
+        out.extend(reasons(item))
         for d in record.decisions_for(item.id):
             out.append(f"  - **Decision**: {d.text}")
             out.extend(_action_lines(record.actions_for([d.id]), names))

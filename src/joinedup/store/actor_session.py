@@ -145,9 +145,19 @@ class ActorSession(StaffDirectory):
         )
 
     def require(self, operation: Operation, category: Category) -> None:
-        """Raise :class:`Forbidden` unless the role has any reach for this operation."""
-        if not policy().reaches(self.actor.role, operation, category):
+        """Raise :class:`Forbidden` unless the role has any reach for this operation (for a
+        disclosure: to any recipient; a role limited to some recipients is refused here)."""
+        rules = policy()
+        if not rules.reaches(self.actor.role, operation, category) or (
+            operation == "disclosure" and rules.role(self.actor.role).disclose_to
+        ):
             raise Forbidden(f"role {self.actor.role!r} may not perform {operation} on {category}")
+
+    def _require_recipient(self, recipient: str) -> None:
+        if not recipient.strip():
+            raise ValueError("an export needs a recipient")
+        if not policy().allows_recipient(self.actor.role, recipient):
+            raise Forbidden(f"role {self.actor.role!r} may not perform disclosure to {recipient!r}")
 
     # -- collection and alteration ---------------------------------------------------------
 
@@ -261,8 +271,7 @@ class ActorSession(StaffDirectory):
         self, model: type[M], recipient: str, where: Mapping[str, Any] | None = None
     ) -> builtins.list[M]:
         """Objects in scope for disclosure to ``recipient`` (logged with the recipient)."""
-        if not recipient.strip():
-            raise ValueError("an export needs a recipient")
+        self._require_recipient(recipient)
         return self._read(model, "disclosure", "export", where, None, None, 0, recipient)
 
     def disclosable(self, model: type[BaseModel], ids: Iterable[str]) -> builtins.set[str]:
@@ -284,8 +293,7 @@ class ActorSession(StaffDirectory):
     def disclose(self, model: type[BaseModel], ids: Iterable[str], recipient: str) -> None:
         """Record that objects already read went to ``recipient`` (a file built from them,
         such as a network export); every id must be in disclosure scope."""
-        if not recipient.strip():
-            raise ValueError("an export needs a recipient")
+        self._require_recipient(recipient)
         kind = kind_of(model)
         id_list = sorted(set(ids))
         if self._count_in_scope(kind, id_list, "disclosure") != len(id_list):
