@@ -120,3 +120,12 @@ def test_submit_from_a_file_warns_about_language_and_refuses_bad_input(
     long = jd.run(intel, "submit", "--summary", "x" * 20_001, user="teacher", code=1)
     assert "the limit is 20,000" in long.output
     assert "--as" in jd.run(intel, "list", code=2).output  # no user named
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Seen at the caf\xe9 by the school.".encode("latin-1"))
+    wrong = jd.run(intel, "submit", "--summary-file", str(latin), user="teacher", code=2)
+    assert "latin1.txt is not UTF-8 text (byte 15" in wrong.output
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"x" * 80_001)
+    assert "larger than 80,000 bytes" in (
+        jd.run(intel, "submit", "--summary-file", str(huge), user="teacher", code=2).output
+    )

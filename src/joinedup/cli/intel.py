@@ -14,10 +14,12 @@ from rich.table import Table
 from joinedup.cli.common import acting, console, runtime, show_language
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import IntelligenceRoute
+from joinedup.panel.intelligence import MAX_SUMMARY_CHARS
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import ActorSession
 
 URGENCIES = ["routine", "urgent", "immediate"]
+MAX_FILE_BYTES = 4 * 20_000  # a summary is at most 20,000 characters of up to 4 bytes
 _HIDDEN = {"summary"}  # tokens: the text is shown decrypted by `show`, never as a token
 
 
@@ -50,17 +52,35 @@ def _route_json(route: IntelligenceRoute, names: dict[str, str]) -> dict[str, An
     }
 
 
-def _summary_text(summary: str | None, summary_file: IO[str] | None) -> str:
+def _summary_text(summary: str | None, summary_file: IO[bytes] | None) -> str:
     if (summary is None) == (summary_file is None):
         raise click.UsageError("give the concern with --summary TEXT or --summary-file PATH")
-    return summary if summary is not None else summary_file.read()  # type: ignore[union-attr]
+    if summary is not None:
+        return summary
+    assert summary_file is not None
+    name = getattr(summary_file, "name", "the summary file")
+    data = summary_file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise click.BadParameter(
+            f"{name} is larger than {MAX_FILE_BYTES:,} bytes: a summary is at most "
+            f"{MAX_SUMMARY_CHARS:,} characters",
+            param_hint="--summary-file",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(
+            f"{name} is not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
+            "save it as UTF-8 and submit again",
+            param_hint="--summary-file",
+        ) from None
 
 
 @intel.command("submit")
 @click.option("--summary", default=None, help="What was seen, or the concern, in your words.")
 @click.option(
     "--summary-file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     default=None,
     help="Read the summary from a file ('-' for standard input).",
 )
@@ -71,7 +91,7 @@ def _summary_text(summary: str | None, summary_file: IO[str] | None) -> str:
 @acting("safeguarding")
 def submit_cmd(
     summary: str | None,
-    summary_file: IO[str] | None,
+    summary_file: IO[bytes] | None,
     urgency: str,
     about: Sequence[str],
     vrms: Sequence[str],
