@@ -14,6 +14,8 @@ def test_a_meeting_from_agenda_to_minutes(store: Store, tmp_path: Path) -> None:
     w = build(store)
     env = cli_env(store.url, store.home)
     env["JOINEDUP_AUDIT_KEY"] = store.key.hex()
+    member = run_cli(env, "panel", "agenda", w.meeting_id, "--generate", "--as", "sw", ok=False)
+    assert member.returncode == 1 and "only the chair" in member.stderr
     shown = json.loads(
         run_cli(
             env, "panel", "agenda", w.meeting_id, "--generate", "--as", "chair", "--json"

@@ -9,7 +9,7 @@ from joinedup.model.panel import Decision
 from joinedup.model.safeguarding import Flag
 from joinedup.panel import meetings
 from joinedup.panel.meetings import MeetingStateError
-from joinedup.store.actor_session import NotFound
+from joinedup.store.actor_session import Forbidden, NotFound
 from tests.conftest import Store
 from tests.panel.world import MEETING_DAY, PANEL, build
 
@@ -29,6 +29,8 @@ def test_only_members_schedule_and_one_meeting_a_day(store: Store) -> None:
 
 def test_decisions_are_recorded_checked_and_frozen_on_close(store: Store) -> None:
     w = build(store)
+    with store.door.session("sw", "panel") as s, pytest.raises(Forbidden):
+        meetings.open_meeting(s, w.meeting_id)  # a member, not the chair
     with store.door.session("chair", "panel") as s:
         item = meetings.add_item(s, w.meeting_id, "Children seen at the Station Hotel").saved
         with pytest.raises(MeetingStateError):  # not opened yet

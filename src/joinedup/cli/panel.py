@@ -85,6 +85,10 @@ def agenda(
 
     report = None
     if generate:
+        from joinedup.panel.meetings import require_chair
+
+        with door_session(actor, purpose) as s:  # the chair asks; the service account reads
+            require_chair(s, meeting_id)
         with door_session(SERVICE_ACCOUNT, "panel") as s:
             report = generate_agenda(s, meeting_id, config=agenda_config(config_path))
     with door_session(actor, purpose) as s:

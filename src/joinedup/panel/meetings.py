@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime
 
 from joinedup.model.panel import Action, AgendaItem, Decision, Panel, PanelMeeting
 from joinedup.safeguarding.entry import EntryFinding, check_entry
-from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
 
 WHERE_DECISION = "panel decision"
 WHERE_ITEM = "panel agenda item"
+CHAIR_ROLE = "panel_chair"
 
 
 class MeetingStateError(ValueError):
@@ -68,8 +69,18 @@ def _meeting(session: ActorSession, meeting_id: str, *allowed: str) -> PanelMeet
     return meeting
 
 
+def require_chair(session: ActorSession, meeting_id: str) -> PanelMeeting:
+    """The meeting, when the acting user chairs it or is a panel chair who may reach it;
+    :class:`Forbidden` for other members (out-of-scope meetings are :class:`NotFound`)."""
+    meeting = session.get(PanelMeeting, meeting_id)
+    if session.actor.role != CHAIR_ROLE and session.actor.user_id != meeting.chair_id:
+        raise Forbidden(f"only the chair runs meeting {meeting_id}: open, close, its agenda")
+    return meeting
+
+
 def open_meeting(session: ActorSession, meeting_id: str) -> PanelMeeting:
     """The chair opens a scheduled meeting: the generated agenda is now fixed."""
+    require_chair(session, meeting_id)
     _meeting(session, meeting_id, "scheduled")
     return session.update(PanelMeeting, meeting_id, status="held")
 
@@ -77,7 +88,8 @@ def open_meeting(session: ActorSession, meeting_id: str) -> PanelMeeting:
 def close_meeting(
     session: ActorSession, meeting_id: str, *, now: datetime | None = None
 ) -> PanelMeeting:
-    """Close a held meeting: no more items or decisions are recorded against it."""
+    """Close a held meeting (the chair): no more items or decisions are recorded against it."""
+    require_chair(session, meeting_id)
     _meeting(session, meeting_id, "held")
     return session.update(
         PanelMeeting, meeting_id, status="closed", closed_at=now or datetime.now(UTC)
