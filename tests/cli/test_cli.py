@@ -87,7 +87,7 @@ def test_admin_cannot_read_the_audit_trail(env: dict[str, str]) -> None:
     assert denied.returncode == 1 and "may not" in denied.stderr
 
 
-def test_demo_then_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
+def test_demo_then_who_looked_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
     demo = _run(env, "demo")
     assert "social worker asks for police record" in demo.stdout
     assert "0 quarantined" in demo.stdout
@@ -106,6 +106,7 @@ def test_demo_then_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
         _run(env, "audit", "show", "--record", "none", "--as", "demo-dpo", "--json").stdout
     )
     assert trail == []
+    _who_looked(env, db_url)
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
@@ -119,8 +120,8 @@ def test_demo_then_verify_then_tamper(env: dict[str, str], db_url: str) -> None:
     assert "row 7" in broken.stderr
 
 
-def test_audit_show_answers_who_looked(env: dict[str, str], db_url: str) -> None:
-    _run(env, "demo")
+def _who_looked(env: dict[str, str], db_url: str) -> None:
+    """The auditor asks who processed a police person record after the demo, and why."""
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
