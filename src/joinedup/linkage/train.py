@@ -7,7 +7,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,12 @@ MIN_LEVEL_WEIGHT_BITS = -10.0
 #: small borough) can otherwise drive one towards zero, which Splink refuses (below 1e-300)
 #: and which no amount of evidence justifies (it caps a level near 50 bits).
 MIN_PROBABILITY = 1e-15
+#: EM can still drive an m probability to exactly 0.0 on a small or sparse sample (Splink
+#: issue 2333), which Splink 5 refuses as it is set ("... below the minimum allowed value");
+#: the u sample is random, so training is run again with the next seed, up to this many times.
+TRAINING_ATTEMPTS = 3
+_UNDERFLOW = "below the minimum allowed"
+_logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,13 +88,39 @@ def train_model(
     """Train the person model on prepared tables and return it as a JSON-ready dict.
 
     ``tables`` are outputs of :func:`joinedup.linkage.prepare.prepare_records`; settings
-    default to :func:`joinedup.linkage.settings.options_for` the data.
+    default to :func:`joinedup.linkage.settings.options_for` the data. When EM drives a
+    probability to exactly zero (Splink refuses it), training runs again with the next
+    u-sampling seed, up to :data:`TRAINING_ATTEMPTS` times.
     """
     table_list = [tables] if isinstance(tables, pa.Table) else list(tables)
     training = training or TrainingOptions()
     backend = backend or get_backend("duckdb")
     combined = pa.concat_tables(table_list)
     options = settings_options or options_for(combined, link_type)
+    for attempt in range(TRAINING_ATTEMPTS):
+        seeded = replace(training, seed=training.seed + attempt)
+        try:
+            model = _train_once(table_list, combined, options, seeded, backend)
+        except ValueError as exc:
+            if _UNDERFLOW not in str(exc) or attempt == TRAINING_ATTEMPTS - 1:
+                raise
+            _logger.warning(
+                "training stopped (%s); training again with u-sampling seed %d",
+                exc,
+                seeded.seed + 1,
+            )
+            continue
+        return model
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _train_once(
+    table_list: list[pa.Table],
+    combined: pa.Table,
+    options: PersonSettingsOptions,
+    training: TrainingOptions,
+    backend: LinkageBackend,
+) -> Model:
     linker, _ = make_linker(backend, table_list, person_settings(options))
     filled = populated_columns(combined)
     rules = [blocking_rule(k) for k in DETERMINISTIC_KEYS if set(k) <= filled]
