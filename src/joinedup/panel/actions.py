@@ -19,6 +19,7 @@ from joinedup.model.access import Actor
 from joinedup.model.base import utcnow
 from joinedup.model.panel import Action, ActionStatus, Decision, PanelMeeting
 from joinedup.panel.config import ActionPolicy, action_policy
+from joinedup.panel.meetings import CHAIR
 from joinedup.safeguarding.entry import EntryFinding, check_entry
 from joinedup.store.actor_session import ActorSession, Forbidden
 
@@ -26,7 +27,6 @@ WHERE_DESCRIPTION = "panel action description"
 WHERE_COMPLETION = "panel action completion note"
 WHERE_REASSIGNMENT = "panel action reassignment reason"
 
-CHAIR = "panel_chair"
 CHASERS = frozenset({"pipeline", CHAIR})
 STATUSES: tuple[str, ...] = get_args(ActionStatus)
 NOT_DONE = ("open", "overdue", "escalated")

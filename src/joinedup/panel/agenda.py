@@ -18,7 +18,7 @@ from typing import Any
 
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
-from joinedup.model.panel import Action, AgendaItem, PanelMeeting
+from joinedup.model.panel import AgendaItem, PanelMeeting
 from joinedup.model.records import SourceRecord
 from joinedup.model.safeguarding import (
     Flag,
@@ -26,6 +26,7 @@ from joinedup.model.safeguarding import (
     RiskAssessment,
     SafeguardingCase,
 )
+from joinedup.panel.actions import actions_needing_attention
 from joinedup.panel.briefing import SubjectSummary, describe, select, summarise
 from joinedup.panel.config import AgendaConfig, AgendaSection, agenda_config
 from joinedup.panel.intelligence import escalated_routes
@@ -107,13 +108,8 @@ def _routes(session: ActorSession, agencies: dict[str, Agency]) -> list[Planned]
 
 
 def _actions(session: ActorSession, panel_id: str) -> list[Planned]:
-    late = [
-        a
-        for a in session.list(Action, where={"panel_id": panel_id})
-        if a.status in ("overdue", "escalated")
-    ]
+    late = actions_needing_attention(session, panel_id)
     names = session.colleagues(a.owner_user_id for a in late if a.owner_user_id)
-    late.sort(key=lambda a: (-a.escalation_level, a.due_on or datetime.max.date(), a.id))
     out = []
     for a in late:
         owner = names.get(a.owner_user_id or "")

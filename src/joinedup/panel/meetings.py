@@ -19,7 +19,7 @@ from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
 
 WHERE_DECISION = "panel decision"
 WHERE_ITEM = "panel agenda item"
-CHAIR_ROLE = "panel_chair"
+CHAIR = "panel_chair"  # the role that runs meetings and records actions
 
 
 class MeetingStateError(ValueError):
@@ -73,7 +73,7 @@ def require_chair(session: ActorSession, meeting_id: str) -> PanelMeeting:
     """The meeting, when the acting user chairs it or is a panel chair who may reach it;
     :class:`Forbidden` for other members (out-of-scope meetings are :class:`NotFound`)."""
     meeting = session.get(PanelMeeting, meeting_id)
-    if session.actor.role != CHAIR_ROLE and session.actor.user_id != meeting.chair_id:
+    if session.actor.role != CHAIR and session.actor.user_id != meeting.chair_id:
         raise Forbidden(f"only the chair runs meeting {meeting_id}: open, close, its agenda")
     return meeting
 

@@ -41,9 +41,8 @@ def reasons(item: AgendaItem) -> list[str]:
         lines.append(f"  - Risk: {CATEGORY_LABEL.get(b['category'], b['category'])}{basis}")
     if b.get("agencies"):
         lines.append(f"  - Agencies: {', '.join(a.replace('_', ' ') for a in b['agencies'])}")
-    for key in ("agency_keys",):
-        for agency, keys in (b.get(key) or {}).items():
-            lines.append(f"  - {agency.replace('_', ' ')} records: {', '.join(keys)}")
+    for agency, keys in (b.get("agency_keys") or {}).items():
+        lines.append(f"  - {agency.replace('_', ' ')} records: {', '.join(keys)}")
     if b.get("route_id"):
         lines.append(f"  - Routed because: {b.get('reason', '')}")
         lines.append(f"  - To be acknowledged by: {b.get('acknowledge_by', '')}")
