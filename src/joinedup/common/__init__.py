@@ -1,0 +1,6 @@
+"""What every package shares: value normalisers, agency formats, one YAML document loader,
+safe writing of files the platform produces.
+
+Sits below the feature packages (ingest, linkage, assemble, safeguarding, network, panel,
+simulate) and above ``access``, ``store`` and ``model``.
+"""
