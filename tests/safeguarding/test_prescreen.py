@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from joinedup.safeguarding.language import default_lexicon
+from joinedup.safeguarding.language.lexicon import expand
 from joinedup.safeguarding.language.matcher import find
 from joinedup.safeguarding.language.prescreen import pattern_needs, prescreen
 
@@ -24,13 +25,19 @@ def _same(text: str) -> None:
 
 def test_requirements_of_simple_patterns() -> None:
     assert pattern_needs(r"put(?:s|ting)?\s+herself\s+at\s+risk") == [
-        frozenset({"put", "puts", "puttin"}),  # keys are at most 6 characters
-        frozenset({"hersel"}),
+        frozenset({"put", "puts", "putting"}),
+        frozenset({"herself"}),
         frozenset({"at"}),
         frozenset({"risk"}),
     ]
     assert pattern_needs(r"(?:a|b)\w+") == [frozenset({"a", "b"})]
-    assert pattern_needs("put(?:s|ting)? herself") == [frozenset({"put he", "puts h", "puttin"})]
+    assert pattern_needs("put(?:s|ting)? herself") == [
+        frozenset({"put herself", "puts herself", "putting herself"})
+    ]
+    # keys are at most 16 characters; a lexicon space (or , ; :) is one plain space
+    assert pattern_needs(expand("the consenting  adults, here")) == [
+        frozenset({"the consenting a"})
+    ]
     assert pattern_needs(r"\w+") is None
     assert pattern_needs("(") is None  # unparseable: always run
 

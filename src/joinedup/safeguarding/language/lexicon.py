@@ -46,7 +46,7 @@ MACROS: dict[str, str] = {
     "apos": r"['’]",
     "adult_age": r"(?:1[89]|[2-9]\d)",
 }
-_SPACE = r"(?:\s*[,;:]\s*|\s+)"  # a space in a pattern: white space or a comma, colon...
+SPACE = r"(?:\s*[,;:]\s*|\s+)"  # a space in a pattern: white space or a comma, colon...
 _MACRO = re.compile(r"\{([a-z_0-9]+)\}")
 _REQUIRED = ("id", "category", "patterns", "examples", "reason", "suggestion", "source")
 _OPTIONAL = ("unless_after", "unless_before", "age_rules", "lookalikes", "negation", "agent")
@@ -123,7 +123,7 @@ def _substitute(pattern: str, macros: Mapping[str, str]) -> str:
 
 def expand(pattern: str, macros: Mapping[str, str] = MACROS) -> str:
     """Expand ``{macro}`` names; each space matches white space or a comma, colon, semicolon."""
-    return _substitute(pattern, macros).replace(" ", _SPACE)
+    return _substitute(pattern, macros).replace(" ", SPACE)
 
 
 def _macros(raw: Any) -> dict[str, str]:
