@@ -120,6 +120,7 @@ class Match:
     start: int
     end: int
     negated: bool
+    dropped: bool = False  # out of scope (a correction, an adult's act): hides overlaps too
 
 
 def _excluded(entry: Entry, before: str, after: str) -> bool:
@@ -146,10 +147,16 @@ def _out_of_scope(
 
 
 def entry_matches(
-    entry: Entry, text: str, quotes: list[tuple[int, int]], scope: Scope | None = None
+    entry: Entry,
+    text: str,
+    quotes: list[tuple[int, int]],
+    scope: Scope | None = None,
+    *,
+    with_dropped: bool = False,
 ) -> list[Match]:
     """Matches of ``entry`` in ``text`` outside ``quotes``, not excluded as look-alikes and
-    (with a ``scope``) neither corrections nor acts of an adult."""
+    (with a ``scope``) neither corrections nor acts of an adult; ``with_dropped`` keeps the
+    latter too, marked ``dropped``."""
     found: dict[tuple[int, int], Match] = {}
     for pattern in entry.compiled:
         for m in pattern.finditer(text):
@@ -166,6 +173,8 @@ def entry_matches(
             else:
                 dropped, is_negated = _out_of_scope(scope, entry, text, (start, end), (left, right))
                 if dropped:
+                    if with_dropped:
+                        found[(start, end)] = Match(entry, start, end, is_negated, dropped=True)
                     continue
             found[(start, end)] = Match(entry, start, end, is_negated)
     return list(found.values())
@@ -185,7 +194,9 @@ def find(lexicon: Lexicon, text: str, *, screen: bool = True) -> list[Match]:
     """All non-overlapping lexicon matches in ``text``, in order of position.
 
     Entries whose required words (:mod:`.prescreen`) are absent from the text are skipped
-    (``screen=False`` runs every entry: the same result, slower).
+    (``screen=False`` runs every entry: the same result, slower). A match out of scope (a
+    correction, an adult's act) still takes part in resolving overlaps, so that a shorter
+    match inside it ("prostitute" in "no such thing as a child prostitute") is not flagged.
     """
     wanted = prescreen(lexicon).candidates(text) if screen else {e.id for e in lexicon.entries}
     if not wanted:
@@ -194,6 +205,6 @@ def find(lexicon: Lexicon, text: str, *, screen: bool = True) -> list[Match]:
     matches: list[Match] = []
     for entry in lexicon.entries:
         if entry.id in wanted:
-            matches.extend(entry_matches(entry, text, quotes, lexicon.scope))
+            matches.extend(entry_matches(entry, text, quotes, lexicon.scope, with_dropped=True))
     order = {entry.id: i for i, entry in enumerate(lexicon.entries)}
-    return _resolve(matches, order)
+    return [m for m in _resolve(matches, order) if not m.dropped]
