@@ -88,6 +88,8 @@ def test_load_reads_a_file(tmp_path: Path) -> None:
         ({"unless_after": ["(unclosed"]}, "bad pattern"),
         ({"age_rules": [{"under": 40, "reason": "r", "suggestion": "s"}]}, "'under'"),
         ({"colour": "red"}, "unknown field(s) colour"),
+        ({"negation": "maybe"}, "'negation' must be one of ['flag', 'correct']"),
+        ({"agent": "adult"}, "'agent' must be one of ['any', 'child']"),
     ],
 )
 def test_malformed_entry_fails_naming_it(overrides: dict[str, Any], message: str) -> None:
@@ -116,3 +118,37 @@ def test_unreadable_or_invalid_yaml_fails(tmp_path: Path) -> None:
     bad.write_text("entries: [unclosed", encoding="utf-8")
     with pytest.raises(LexiconError, match="cannot be read"):
         load(bad)
+
+
+def test_agent_needs_a_scope_and_macros_and_scope_are_checked() -> None:
+    with pytest.raises(LexiconError, match="need a 'scope' section"):
+        parse({"version": 1, "entries": [_entry(agent="child")]})
+    with pytest.raises(LexiconError, match="macro 'Bad'"):
+        parse({"version": 1, "macros": {"Bad": "x"}, "entries": [_entry()]})
+    with pytest.raises(LexiconError, match=r"macro 'two': unknown macro \{one\}"):
+        parse({"version": 1, "macros": {"two": "{one} x"}, "entries": [_entry()]})
+    with pytest.raises(LexiconError, match="macro 'bad': bad pattern"):
+        parse({"version": 1, "macros": {"bad": "(x"}, "entries": [_entry()]})
+    with pytest.raises(LexiconError, match="scope: unknown"):
+        parse({"version": 1, "scope": {"child": ["she"]}, "entries": [_entry()]})
+    with pytest.raises(LexiconError, match="unknown section"):
+        parse({"version": 1, "extra": 1, "entries": [_entry()]})
+
+
+def test_a_lexicon_macro_is_used_by_a_pattern() -> None:
+    lexicon = parse(
+        {
+            "version": 1,
+            "macros": {"colour": "(?:red|blue)", "thing": "{colour} car"},
+            "entries": [_entry(patterns=["a {thing}"], examples=["a red car"])],
+        }
+    )
+    assert [f.entry_id for f in check("It was a blue car.", lexicon=lexicon)] == ["test-entry"]
+    assert check("It was a green car.", lexicon=lexicon) == []
+
+
+def test_packaged_scope_and_policies() -> None:
+    assert LEXICON.scope is not None
+    assert LEXICON.entry("to-blame").negation == "correct"
+    assert LEXICON.entry("promiscuous").negation == "flag"
+    assert LEXICON.entry("child-instigates").agent == "child"

@@ -6,6 +6,7 @@ A malformed lexicon fails loudly with a :class:`LexiconError` that names the ent
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -14,10 +15,17 @@ from typing import Any
 
 import yaml
 
+from joinedup.safeguarding.language.scope import Scope, parse_scope
+
 CATEGORIES = frozenset(
     {
         "responsibility",
         "consent",
+        "complicity",
+        "transaction",
+        "participation",
+        "behaviour",
+        "relationship",
         "minimising",
         "commercial",
         "sexualising",
@@ -38,10 +46,12 @@ MACROS: dict[str, str] = {
     "apos": r"['’]",
     "adult_age": r"(?:1[89]|[2-9]\d)",
 }
-_SPACE = r"(?:\s*[,;:]\s*|\s+)"  # a space in a pattern: white space or a comma, colon...
+SPACE = r"(?:\s*[,;:]\s*|\s+)"  # a space in a pattern: white space or a comma, colon...
 _MACRO = re.compile(r"\{([a-z_0-9]+)\}")
 _REQUIRED = ("id", "category", "patterns", "examples", "reason", "suggestion", "source")
-_OPTIONAL = ("unless_after", "unless_before", "age_rules", "lookalikes")
+_OPTIONAL = ("unless_after", "unless_before", "age_rules", "lookalikes", "negation", "agent")
+NEGATION_POLICIES = ("flag", "correct")
+AGENTS = ("any", "child")
 
 
 class LexiconError(ValueError):
@@ -73,6 +83,8 @@ class Entry:
     unless_after: tuple[re.Pattern[str], ...] = ()
     unless_before: tuple[re.Pattern[str], ...] = ()
     age_rules: tuple[AgeRule, ...] = ()
+    negation: str = "flag"  # "correct": a negated mention rejects the framing (not flagged)
+    agent: str = "any"  # "child": not flagged when an adult is the agent (see scope.py)
 
     def wording(self, child_age: int | None) -> tuple[str, str]:
         """The (reason, suggestion) for a child of ``child_age`` (None: age unknown)."""
@@ -89,6 +101,7 @@ class Lexicon:
 
     version: int
     entries: tuple[Entry, ...]
+    scope: Scope | None = None
 
     def entry(self, entry_id: str) -> Entry:
         """The entry called ``entry_id`` (KeyError if absent)."""
@@ -98,16 +111,45 @@ class Lexicon:
         raise KeyError(entry_id)
 
 
-def expand(pattern: str) -> str:
-    """Expand ``{macro}`` names; each space matches white space or a comma, colon, semicolon."""
-
+def _substitute(pattern: str, macros: Mapping[str, str]) -> str:
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in MACROS:
+        if name not in macros:
             raise KeyError(name)
-        return MACROS[name]
+        return macros[name]
 
-    return _MACRO.sub(sub, pattern).replace(" ", _SPACE)
+    return _MACRO.sub(sub, pattern)
+
+
+def expand(pattern: str, macros: Mapping[str, str] = MACROS) -> str:
+    """Expand ``{macro}`` names; each space matches white space or a comma, colon, semicolon."""
+    return _substitute(pattern, macros).replace(" ", SPACE)
+
+
+def _macros(raw: Any) -> dict[str, str]:
+    """The built-in macros and the lexicon's own (``macros:``; each may use earlier ones)."""
+    macros = dict(MACROS)
+    if raw is None:
+        return macros
+    if not isinstance(raw, dict):
+        raise LexiconError("lexicon: 'macros' must be a mapping of name to pattern")
+    for name, body in raw.items():
+        where = f"macro {name!r}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z_0-9]+", name):
+            raise LexiconError(f"{where}: a name is lower-case letters, digits and _")
+        if name in macros:
+            raise LexiconError(f"{where}: defined twice")
+        if not isinstance(body, str) or not body.strip():
+            raise LexiconError(f"{where}: must be a non-empty pattern")
+        try:
+            macros[name] = "(?:" + _substitute(body, macros) + ")"
+        except KeyError as exc:
+            raise LexiconError(f"{where}: unknown macro {{{exc.args[0]}}}") from exc
+        try:
+            re.compile(expand(macros[name], macros))
+        except re.error as exc:
+            raise LexiconError(f"{where}: bad pattern: {exc}") from exc
+    return macros
 
 
 def _text(raw: dict[str, Any], key: str, where: str) -> str:
@@ -117,9 +159,11 @@ def _text(raw: dict[str, Any], key: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def _compile(source: str, where: str, *, wrap: str) -> re.Pattern[str]:
+def _compile(
+    source: str, where: str, *, wrap: str, macros: Mapping[str, str] = MACROS
+) -> re.Pattern[str]:
     try:
-        body = expand(source)
+        body = expand(source, macros)
     except KeyError as exc:
         raise LexiconError(f"{where}: unknown macro {{{exc.args[0]}}} in {source!r}") from exc
     try:
@@ -129,12 +173,19 @@ def _compile(source: str, where: str, *, wrap: str) -> re.Pattern[str]:
 
 
 def _patterns(
-    raw: dict[str, Any], key: str, where: str, *, wrap: str
+    raw: dict[str, Any], key: str, where: str, *, wrap: str, macros: Mapping[str, str] = MACROS
 ) -> tuple[re.Pattern[str], ...]:
     values = raw.get(key, [])
     if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
         raise LexiconError(f"{where}: '{key}' must be a list of non-empty strings")
-    return tuple(_compile(v, f"{where} {key}", wrap=wrap) for v in values)
+    return tuple(_compile(v, f"{where} {key}", wrap=wrap, macros=macros) for v in values)
+
+
+def _choice(raw: dict[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str:
+    value = raw.get(key, allowed[0])
+    if value not in allowed:
+        raise LexiconError(f"{where}: '{key}' must be one of {list(allowed)}, got {value!r}")
+    return str(value)
 
 
 def _strings(raw: dict[str, Any], key: str, where: str, *, required: bool) -> tuple[str, ...]:
@@ -164,7 +215,7 @@ def _age_rules(raw: dict[str, Any], where: str) -> tuple[AgeRule, ...]:
     return tuple(rules)
 
 
-def parse_entry(raw: Any, index: int) -> Entry:
+def parse_entry(raw: Any, index: int, macros: Mapping[str, str] = MACROS) -> Entry:
     """Validate and compile one raw entry (``index`` is used in messages)."""
     if not isinstance(raw, dict):
         raise LexiconError(f"entry #{index}: must be a mapping")
@@ -181,7 +232,7 @@ def parse_entry(raw: Any, index: int) -> Entry:
     patterns = raw.get("patterns")
     if not isinstance(patterns, list) or not patterns:
         raise LexiconError(f"{where}: 'patterns' must be a non-empty list")
-    compiled = _patterns(raw, "patterns", where, wrap=r"(?<![\w-])(?:{})(?![\w])")
+    compiled = _patterns(raw, "patterns", where, wrap=r"(?<![\w-])(?:{})(?![\w])", macros=macros)
     for pattern, source in zip(compiled, patterns, strict=True):
         if pattern.search(""):
             raise LexiconError(f"{where}: pattern {source!r} matches empty text")
@@ -195,9 +246,13 @@ def parse_entry(raw: Any, index: int) -> Entry:
         compiled=compiled,
         examples=_strings(raw, "examples", where, required=True),
         lookalikes=_strings(raw, "lookalikes", where, required=False),
-        unless_after=_patterns(raw, "unless_after", where, wrap="(?:{})"),
-        unless_before=_patterns(raw, "unless_before", where, wrap=r"(?<![\w])(?:{})\W*$"),
+        unless_after=_patterns(raw, "unless_after", where, wrap="(?:{})", macros=macros),
+        unless_before=_patterns(
+            raw, "unless_before", where, wrap=r"(?<![\w])(?:{})\W*$", macros=macros
+        ),
         age_rules=_age_rules(raw, where),
+        negation=_choice(raw, "negation", where, NEGATION_POLICIES),
+        agent=_choice(raw, "agent", where, AGENTS),
     )
 
 
@@ -208,15 +263,29 @@ def parse(raw: Any) -> Lexicon:
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise LexiconError("lexicon: 'version' must be a positive integer")
-    entries = tuple(parse_entry(item, i) for i, item in enumerate(raw["entries"], start=1))
+    unknown = set(raw) - {"version", "entries", "macros", "scope"}
+    if unknown:
+        raise LexiconError(f"lexicon: unknown section(s) {', '.join(sorted(map(str, unknown)))}")
+    macros = _macros(raw.get("macros"))
+    entries = tuple(parse_entry(item, i, macros) for i, item in enumerate(raw["entries"], start=1))
     if not entries:
         raise LexiconError("lexicon: no entries")
+    scope: Scope | None = None
+    if "scope" in raw:
+        try:
+            scope = parse_scope(
+                raw["scope"], lambda src, where: _compile(src, where, wrap="{}", macros=macros)
+            )
+        except ValueError as exc:
+            raise LexiconError(str(exc)) from exc
+    elif any(e.agent != "any" for e in entries):
+        raise LexiconError("lexicon: entries with 'agent' need a 'scope' section")
     seen: set[str] = set()
     for item in entries:
         if item.id in seen:
             raise LexiconError(f"entry {item.id!r}: duplicate id")
         seen.add(item.id)
-    return Lexicon(version, entries)
+    return Lexicon(version, entries, scope)
 
 
 def load(path: Path | str | None = None) -> Lexicon:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from joinedup.safeguarding.language.lexicon import Entry, Lexicon
 from joinedup.safeguarding.language.prescreen import prescreen
+from joinedup.safeguarding.language.scope import Scope, adult_agent, corrected
 
 # opening mark -> closing marks that end it
 _PAIRS: dict[str, str] = {'"': '"', "“": '”"', "„": "“”", "«": "»", "‘": "’'", "'": "'’"}
@@ -20,6 +21,7 @@ _SINGLE = frozenset("'‘’")
 _WINDOW = 80  # characters of context looked at before and after a match
 _MAX_QUOTE = 400  # a quotation longer than this (or unclosed) is not treated as one
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
+_FULL_STOP = re.compile(r"[.!?]+(?=\s|$)|\n")
 _NEGATION = re.compile(
     r"(?<![\w])(?:not|no longer|never|no|nor|neither|without|hardly|cannot|"
     r"isn['’]t|wasn['’]t|aren['’]t|weren['’]t|don['’]t|doesn['’]t|didn['’]t|won['’]t|"
@@ -92,12 +94,15 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The (start, end) of the sentence holding ``text[start:end]``."""
+def sentence_bounds(
+    text: str, start: int, end: int, ends: re.Pattern[str] = _SENTENCE_END
+) -> tuple[int, int]:
+    """The (start, end) of the sentence holding ``text[start:end]`` (a semicolon ends one
+    unless ``ends`` says otherwise)."""
     left = 0
-    for boundary in _SENTENCE_END.finditer(text, 0, start):
+    for boundary in ends.finditer(text, 0, start):
         left = boundary.end()
-    after = _SENTENCE_END.search(text, end)
+    after = ends.search(text, end)
     right = after.start() if after else len(text)
     return left, right
 
@@ -115,6 +120,7 @@ class Match:
     start: int
     end: int
     negated: bool
+    dropped: bool = False  # out of scope (a correction, an adult's act): hides overlaps too
 
 
 def _excluded(entry: Entry, before: str, after: str) -> bool:
@@ -123,20 +129,54 @@ def _excluded(entry: Entry, before: str, after: str) -> bool:
     return any(p.search(before) for p in entry.unless_before)
 
 
-def entry_matches(entry: Entry, text: str, quotes: list[tuple[int, int]]) -> list[Match]:
-    """Matches of ``entry`` in ``text`` outside ``quotes`` and not excluded as look-alikes."""
+def _out_of_scope(
+    scope: Scope, entry: Entry, text: str, span: tuple[int, int], clause: tuple[int, int]
+) -> tuple[bool, bool]:
+    """(dropped, negated) for a match at ``span`` in a sentence ``clause`` (see scope.py)."""
+    start, end = span
+    left, right = clause
+    is_negated = negated(text[max(left, start - _WINDOW) : start])
+    full_left, full_right = sentence_bounds(text, start, end, _FULL_STOP)
+    if corrected(scope, text[full_left:start], text[end:full_right], is_negated):
+        return True, is_negated
+    if is_negated and entry.negation == "correct":
+        return True, is_negated
+    if entry.agent == "child" and adult_agent(scope, text, start, end, left, right):
+        return True, is_negated
+    return False, is_negated
+
+
+def entry_matches(
+    entry: Entry,
+    text: str,
+    quotes: list[tuple[int, int]],
+    scope: Scope | None = None,
+    *,
+    with_dropped: bool = False,
+) -> list[Match]:
+    """Matches of ``entry`` in ``text`` outside ``quotes``, not excluded as look-alikes and
+    (with a ``scope``) neither corrections nor acts of an adult; ``with_dropped`` keeps the
+    latter too, marked ``dropped``."""
     found: dict[tuple[int, int], Match] = {}
     for pattern in entry.compiled:
         for m in pattern.finditer(text):
             start, end = m.span()
-            if inside(quotes, start, end):
+            if (start, end) in found or inside(quotes, start, end):
                 continue
             left, right = sentence_bounds(text, start, end)
             before = text[max(left, start - _WINDOW) : start]
             after = text[end : min(right, end + _WINDOW)]
             if _excluded(entry, before, after):
                 continue
-            found.setdefault((start, end), Match(entry, start, end, negated(before)))
+            if scope is None:
+                is_negated = negated(before)
+            else:
+                dropped, is_negated = _out_of_scope(scope, entry, text, (start, end), (left, right))
+                if dropped:
+                    if with_dropped:
+                        found[(start, end)] = Match(entry, start, end, is_negated, dropped=True)
+                    continue
+            found[(start, end)] = Match(entry, start, end, is_negated)
     return list(found.values())
 
 
@@ -154,7 +194,9 @@ def find(lexicon: Lexicon, text: str, *, screen: bool = True) -> list[Match]:
     """All non-overlapping lexicon matches in ``text``, in order of position.
 
     Entries whose required words (:mod:`.prescreen`) are absent from the text are skipped
-    (``screen=False`` runs every entry: the same result, slower).
+    (``screen=False`` runs every entry: the same result, slower). A match out of scope (a
+    correction, an adult's act) still takes part in resolving overlaps, so that a shorter
+    match inside it ("prostitute" in "no such thing as a child prostitute") is not flagged.
     """
     wanted = prescreen(lexicon).candidates(text) if screen else {e.id for e in lexicon.entries}
     if not wanted:
@@ -163,6 +205,6 @@ def find(lexicon: Lexicon, text: str, *, screen: bool = True) -> list[Match]:
     matches: list[Match] = []
     for entry in lexicon.entries:
         if entry.id in wanted:
-            matches.extend(entry_matches(entry, text, quotes))
+            matches.extend(entry_matches(entry, text, quotes, lexicon.scope, with_dropped=True))
     order = {entry.id: i for i, entry in enumerate(lexicon.entries)}
-    return _resolve(matches, order)
+    return [m for m in _resolve(matches, order) if not m.dropped]

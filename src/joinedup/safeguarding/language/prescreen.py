@@ -12,10 +12,13 @@ derived is always run. Text is compared case-folded (patterns are case-insensiti
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from joinedup.safeguarding.language.lexicon import Lexicon
+import ahocorasick
+
+from joinedup.safeguarding.language.lexicon import SPACE, Lexicon
 
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -25,8 +28,19 @@ Need = frozenset[str] | None  # any one of these strings must occur; None: no re
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 
 
+_SEPARATORS = re.compile(r"[\s,;:]+")
+_PLACEHOLDER = "\x00"  # stands for a lexicon space (SPACE) while a pattern is parsed
+
+
+def normal(text: str) -> str:
+    """Text as the screen compares it: case-folded, each run of white space, commas, colons
+    and semicolons one space (so a lexicon space is one plain space in a key)."""
+    return _SEPARATORS.sub(" ", text.casefold())
+
+
 def _fold(code: int) -> str:
-    return chr(code).casefold()
+    char = chr(code)
+    return " " if char == _PLACEHOLDER or _SEPARATORS.fullmatch(char) else char.casefold()
 
 
 _MAX_VARIANTS = 64
@@ -126,18 +140,18 @@ def pattern_needs(pattern: str, flags: int = 0) -> list[frozenset[str]] | None:
     """Every requirement a regular expression makes of any text it matches: the text must hold
     a string of each set (None: nothing known, always run the pattern)."""
     try:
-        needs = _candidates(_parser.parse(pattern, flags))
+        needs = _candidates(_parser.parse(pattern.replace(SPACE, _PLACEHOLDER), flags))
     except Exception:  # an unparseable pattern is simply never pre-screened
         return None
     return [frozenset(_key(w) for w in need) for need in needs] or None
 
 
-_KEY_LENGTH = 6
+_KEY_LENGTH = 16
 
 
 def _key(word: str) -> str:
     """A word shortened to its first characters: fewer distinct keys, each still required."""
-    return word[:_KEY_LENGTH]
+    return _SEPARATORS.sub(" ", word)[:_KEY_LENGTH]
 
 
 _MIN_KEY = 3  # a requirement met by one- or two-character strings is not worth testing
@@ -152,18 +166,17 @@ class PatternScreen:
     rest: tuple[frozenset[str], ...]
 
     def rest_holds(self, folded: str) -> bool:
-        """Whether the requirements after the first hold in the case-folded text."""
+        """Whether the requirements after the first hold in the :func:`normal` text."""
         return all(any(k in folded for k in need) for need in self.rest)
 
 
 class Prescreen:
     """Per-pattern requirements of a lexicon, indexed for speed.
 
-    The keys' first three letters found in a note select the first-stage keys worth testing
-    (one substring test per distinct trigram, in C, is faster than taking the note's
-    trigrams apart in Python); a key found selects the
-    patterns it opens; only those patterns' other requirements are tested. Entries with a
-    pattern whose requirements are unknown are always candidates.
+    The first-stage keys of every pattern are held in one Aho-Corasick automaton
+    (``pyahocorasick``, in C), so a note is scanned once for all of them; a key found selects
+    the patterns it opens, and only those patterns' other requirements are tested. Entries
+    with a pattern whose requirements are unknown are always candidates.
     """
 
     def __init__(self, patterns: list[PatternScreen], always: set[str]) -> None:
@@ -174,22 +187,21 @@ class Prescreen:
             for key in p.first:
                 by_key.setdefault(key, []).append(i)
         self.by_key = {k: tuple(v) for k, v in by_key.items()}
-        by_gram: dict[str, list[str]] = {}
-        for key in self.by_key:
-            by_gram.setdefault(key[:_MIN_KEY], []).append(key)
-        self.by_gram = {g: tuple(v) for g, v in by_gram.items()}
-        self.grams = tuple(sorted(self.by_gram))
+        self.automaton: Any = ahocorasick.Automaton()
+        for key, indices in self.by_key.items():
+            self.automaton.add_word(key, indices)
+        if self.by_key:
+            self.automaton.make_automaton()
 
     def candidates(self, text: str) -> set[str]:
         """Ids of the entries that could match ``text``."""
-        folded = text.casefold()
-        grams = [g for g in self.grams if g in folded]
         found = set(self.always)
-        if not grams:
+        if not self.by_key:
             return found
-        opened = {
-            i for g in grams for key in self.by_gram[g] if key in folded for i in self.by_key[key]
-        }
+        folded = normal(text)
+        opened: set[int] = set()
+        for _end, indices in self.automaton.iter(folded):
+            opened.update(indices)
         for i in opened:
             pattern = self.patterns[i]
             if pattern.entry_id not in found and pattern.rest_holds(folded):
