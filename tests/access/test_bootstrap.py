@@ -141,3 +141,29 @@ def test_verify_reports_a_disabled_or_rewritten_trigger(store: Store) -> None:
     with store.engine.connect() as conn:
         assert immutability.problems(conn) == []
         assert audit.verify(conn, store.key, store.door.checkpoint()).ok
+
+
+def test_without_an_anchor_another_databases_checkpoint_still_refuses(store: Store) -> None:
+    fill(store)
+    old = store.door.database_id
+    store.door.anchor().path.unlink()  # deleting the anchor does not open the way either
+    _recreate_empty(store)
+    with pytest.raises(InitRefused, match=f"holds the audit checkpoint of database {old}"):
+        _init(store)
+    _init(store, adopt_reason="fresh test database, the old one was retired")
+    with store.engine.connect() as conn:
+        detail = conn.execute(
+            text("SELECT detail FROM audit_event WHERE access = 'anchor'")
+        ).scalar_one()
+    assert json.loads(detail)["previous_database_id"] == old
+    assert verify(store).ok
+
+
+def test_a_home_from_before_anchors_is_anchored_by_init(store: Store) -> None:
+    fill(store)
+    store.door.anchor().path.unlink()  # as a home written before the anchor existed
+    assert not verify(store).ok
+    done = _init(store)
+    assert "anchor" in done.created and done.warnings == ()
+    result = verify(store)
+    assert result.ok, result.problem

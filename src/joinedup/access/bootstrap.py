@@ -6,8 +6,9 @@ back append-only triggers that were dropped or altered; and anchors ``JOINEDUP_H
 database (:mod:`joinedup.store.checkpoint`). Each of these is written to the audit chain by
 the ``system`` actor.
 
-``init`` refuses to run over a home anchored to another database (a database recreated
-empty, or one whose id was changed, looks exactly like that) unless told to adopt it, with a
+``init`` refuses to run over a home anchored to another database, or (without an anchor)
+holding another database's checkpoint: a database recreated empty, or one whose id was
+changed, looks exactly like that. It goes ahead only when told to adopt the database, with a
 reason that goes into the new database's chain. It writes a checkpoint only for a database
 whose chain it started (or one adopted); a checkpoint missing beside an existing chain stays
 missing until an auditor acknowledges it.
@@ -29,7 +30,15 @@ from joinedup.model.audit import Access, Operation
 from joinedup.model.base import new_id, utcnow
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store import audit, immutability, migrate
-from joinedup.store.checkpoint import Anchor, AnchorFile, CheckpointFile, Sink, url_fingerprint
+from joinedup.store.checkpoint import (
+    CHECKPOINT_GLOB,
+    CHECKPOINT_PREFIX,
+    Anchor,
+    AnchorFile,
+    CheckpointFile,
+    Sink,
+    url_fingerprint,
+)
 from joinedup.store.tables.admin import AgencyRow, Meta, UserRow
 from joinedup.store.tables.audit import AuditEventRow, AuditHeadRow
 
@@ -79,15 +88,28 @@ def _existing_database_id(engine: Engine) -> str | None:
         return meta.value if meta else None
 
 
-def _refusal(anchor: Anchor, anchors: AnchorFile, existing: str | None) -> str:
+def _claimed(anchor: Anchor | None, folder: Path, existing: str | None) -> str | None:
+    """The database this home vouches for: its anchor's, or (a home from before anchors, or
+    one whose anchor was deleted) the first database with a checkpoint file here."""
+    if anchor is not None:
+        return anchor.database_id
+    ids = sorted(p.stem.removeprefix(CHECKPOINT_PREFIX) for p in folder.glob(CHECKPOINT_GLOB))
+    return None if not ids or existing in ids else ids[0]
+
+
+def _refusal(anchor: Anchor | None, anchors: AnchorFile, claimed: str, existing: str | None) -> str:
     found = f"a database with id {existing}" if existing else "a new, empty database"
+    held = (
+        f"{anchors.path} anchors database {claimed} (URL fingerprint {anchor.url_fingerprint}, "
+        f"{anchor.seq} audit rows when anchored)"
+        if anchor is not None
+        else f"{anchors.path.parent} holds the audit checkpoint of database {claimed}"
+    )
     return (
-        f"{anchors.path} anchors database {anchor.database_id} (URL fingerprint "
-        f"{anchor.url_fingerprint}, {anchor.seq} audit rows when anchored), but this is "
-        f"{found}. If the database was recreated or its id changed, that is what the anchor "
-        "is there to catch: run `joinedup audit verify`. To use this home with this database "
-        "on purpose, run `joinedup init --adopt-database --reason TEXT` (logged); otherwise "
-        "point JOINEDUP_HOME at this database's own folder."
+        f"{held}, but this is {found}. If the database was recreated or its id changed, that "
+        "is what the anchor is there to catch: run `joinedup audit verify`. To use this home "
+        "with this database on purpose, run `joinedup init --adopt-database --reason TEXT` "
+        "(logged); otherwise point JOINEDUP_HOME at this database's own folder."
     )
 
 
@@ -108,10 +130,11 @@ def initialise(
     anchors = AnchorFile(checkpoint_dir, audit_key, sink)
     anchor = anchors.read()
     existing = _existing_database_id(engine)
-    adopting = anchor is not None and anchor.database_id != existing
-    if adopting and anchor is not None:
+    claimed = _claimed(anchor, checkpoint_dir, existing)
+    adopting = claimed is not None and claimed != existing
+    if claimed is not None and adopting:
         if adopt_reason is None:
-            raise InitRefused(_refusal(anchor, anchors, existing))
+            raise InitRefused(_refusal(anchor, anchors, claimed, existing))
         if not adopt_reason.strip():
             raise ValueError("--reason must say why this database is adopted")
     migrate.upgrade(engine)
@@ -136,8 +159,8 @@ def initialise(
         created.extend(_accounts(orm, audit_key, admin))
         if anchor is None or adopting:
             detail: dict[str, Any] = {"url_fingerprint": fingerprint, "os_user": _os_user()}
-            if adopting and anchor is not None:
-                detail |= {"reason": adopt_reason, "previous_database_id": anchor.database_id}
+            if adopting:
+                detail |= {"reason": adopt_reason, "previous_database_id": claimed}
             entry = _system_entry("audit_anchor", [database_id], access="anchor", detail=detail)
             _append(orm, audit_key, entry)
         head = orm.get(AuditHeadRow, 1)
@@ -145,7 +168,7 @@ def initialise(
         seq, mac = head.last_seq, head.last_mac
     checkpoint = CheckpointFile(checkpoint_dir, database_id, audit_key, sink)
     if anchor is None or adopting:
-        if adopting and anchor is not None:
+        if anchor is not None and adopting:
             kept = anchors.retire(anchor.database_id).name
             created.append(f"anchor (the one of database {anchor.database_id} kept as {kept})")
         else:

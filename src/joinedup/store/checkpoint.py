@@ -34,6 +34,8 @@ from sqlalchemy.engine import URL
 from joinedup.common.files import FILE_MODE, private_dir, write_private
 
 Advance = Literal["advanced", "current", "missing", "diverged"]
+CHECKPOINT_PREFIX = "audit-checkpoint-"
+CHECKPOINT_GLOB = f"{CHECKPOINT_PREFIX}*.json"
 
 
 class CheckpointError(RuntimeError):
@@ -119,7 +121,7 @@ class CheckpointFile:
     def __init__(
         self, folder: Path, database_id: str, key: bytes, sink: Sink | None = None
     ) -> None:
-        self.path = folder / f"audit-checkpoint-{database_id}.json"
+        self.path = folder / f"{CHECKPOINT_PREFIX}{database_id}.json"
         self.anchor = AnchorFile(folder, key, sink)
         self.database_id = database_id
         self._key = key
