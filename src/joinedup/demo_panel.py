@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from joinedup.access import directory
+from joinedup.common.files import write_private
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel
@@ -132,5 +133,5 @@ def run_panel(
         say(f"   today's meeting was held on an earlier run ({status})")
     out = rt.settings.home / "demo-minutes.md"
     with rt.door.session(WORKER, "panel") as s:
-        out.write_text(render_minutes(s, meeting_id, today=date.today()), encoding="utf-8")
+        write_private(out, render_minutes(s, meeting_id, today=date.today()))
     say(f"   minutes (read by the social worker, a member): {out}")

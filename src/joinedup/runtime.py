@@ -12,6 +12,7 @@ from joinedup.access.keys import load_audit_key, load_keyring
 from joinedup.settings import Settings
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.sink import sink_from
 
 
 @dataclass
@@ -42,4 +43,9 @@ class Runtime:
     @cached_property
     def door(self) -> Door:
         """The one door onto the store."""
-        return Door(self.engine, self.audit_key, self.settings.home / "checkpoints")
+        return Door(
+            self.engine,
+            self.audit_key,
+            self.settings.home / "checkpoints",
+            sink=sink_from(self.settings.audit_syslog),
+        )

@@ -6,6 +6,8 @@
 - ``JOINEDUP_ENV``: ``dev`` (default) creates missing keys; ``production`` refuses to.
 - ``JOINEDUP_AUDIT_KEY``: hex HMAC key of the audit chain (instead of the key file).
 - ``JOINEDUP_FIELD_KEYS``: JSON keyring for field encryption (instead of the key file).
+- ``JOINEDUP_AUDIT_SYSLOG``: syslog address that receives a copy of every audit checkpoint and
+  anchor (``udp://host:port``, ``tcp://host:port``, ``unix:/dev/log``); off when unset.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Settings:
     home: Path
     user: str | None
     environment: str
+    audit_syslog: str | None = None
 
     @property
     def dev_mode(self) -> bool:
@@ -44,4 +47,5 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         home=Path(env.get("JOINEDUP_HOME", "").strip() or ".joinedup"),
         user=env.get("JOINEDUP_USER", "").strip() or None,
         environment=environment,
+        audit_syslog=env.get("JOINEDUP_AUDIT_SYSLOG", "").strip() or None,
     )

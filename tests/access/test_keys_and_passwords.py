@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from joinedup.access.keys import (
     KeyMaterialError,
     Keyring,
     audit_key_path,
+    field_keyring_path,
     load_audit_key,
     load_keyring,
 )
@@ -55,3 +57,41 @@ def test_passwords_are_argon2id_and_verified() -> None:
     assert not verify_password("not a hash", "x")
     with pytest.raises(WeakPasswordError):
         hash_password("short")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_key_files_and_their_folders_are_created_private_whatever_the_umask(
+    tmp_path: Path,
+) -> None:
+    old = os.umask(0o022)
+    try:
+        home = tmp_path / "home"
+        load_audit_key(home, create=True, env={})
+        load_keyring(home, create=True, env={})
+    finally:
+        os.umask(old)
+    assert _mode(home / "keys") == 0o700 and _mode(home) == 0o700
+    assert _mode(audit_key_path(home)) == 0o600
+    assert _mode(field_keyring_path(home)) == 0o600
+
+
+@pytest.mark.parametrize("which", ["audit", "field"])
+def test_production_refuses_a_key_file_others_can_read(tmp_path: Path, which: str) -> None:
+    load_audit_key(tmp_path, create=True, env={})
+    load_keyring(tmp_path, create=True, env={})
+    path = audit_key_path(tmp_path) if which == "audit" else field_keyring_path(tmp_path)
+    path.chmod(0o644)
+    production = {"JOINEDUP_ENV": "production"}
+    load = load_audit_key if which == "audit" else load_keyring
+    with pytest.raises(KeyMaterialError, match=r"mode 0644.*chmod 600"):
+        load(tmp_path, create=False, env=production)
+    load(tmp_path, create=False, env={})  # dev keeps working
+    path.chmod(0o600)
+    (tmp_path / "keys").chmod(0o755)
+    with pytest.raises(KeyMaterialError, match="keys has mode 0755"):
+        load(tmp_path, create=False, env=production)
+    (tmp_path / "keys").chmod(0o700)
+    load(tmp_path, create=False, env=production)

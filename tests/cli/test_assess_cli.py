@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from joinedup.store.engine import make_engine
 from tests.cli.helpers import cli_env, run_cli
 
 
@@ -105,3 +107,47 @@ def test_a_social_worker_acts_on_flags_and_records_an_assessment(
     report = _run(sw, "flags", "language-report", "--json")
     assert report["total"]["notes"] > 0
     assert all(r["agency"] == "Dunmere social care (synthetic)" for r in report["by_author"])
+
+
+def _audit_after(env: dict[str, str], seq: int) -> list[dict[str, Any]]:
+    """Audit rows after ``seq`` (with -1: the newest row only)."""
+    engine = make_engine(env["JOINEDUP_DATABASE_URL"])
+    query = "SELECT * FROM audit_event WHERE seq > :s ORDER BY seq"
+    if seq < 0:
+        query = "SELECT * FROM audit_event WHERE seq = (SELECT last_seq FROM audit_head)"
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(query), {"s": seq})
+            return [dict(r) for r in rows.mappings()]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_assess_show_logs_the_child_shown_not_every_record_scanned(
+    borough: tuple[dict[str, str], Path, Any],
+) -> None:
+    env, _, _ = borough
+    sw = {**env, "JOINEDUP_USER": "sw"}
+    flag = _run(sw, "flags", "list", "--rule", "cse-indicators-no-assessment", "--json")[0]
+    child = flag["subject_id"]
+    before = _audit_after(env, -1)[-1]["seq"]
+    pre = _run(sw, "assess", "show", child, "--json")
+    json.loads(_run(sw, "flags", "show", flag["id"]))
+    logged = [r for r in _audit_after(env, before) if r["actor_name"] == "sw"]
+    evidence = {i for s in pre["suggestions"] for i in s["evidence"]}
+    consulted = {
+        i
+        for r in logged
+        if r["object_type"] == "source_record" and r["access"] != "scan"
+        for i in json.loads(r["object_ids"])
+    }
+    flag_records = {r["record_id"] for r in flag["evidence"].get("records", [])}
+    assert consulted and consulted <= evidence | flag_records
+    scans = [r for r in logged if r["access"] == "scan" and r["object_type"] == "source_record"]
+    assert scans and all(r["object_ids"] == "[]" for r in scans)
+    assert sum(json.loads(r["detail"])["rows"] for r in scans) > len(consulted)
+    shown_children = [
+        r for r in logged if r["access"] == "show" and json.loads(r["object_ids"]) == [child]
+    ]
+    assert len(shown_children) == 2  # once by assess show, once by flags show

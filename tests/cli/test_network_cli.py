@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -127,6 +128,8 @@ def test_export_graph_as_graphml_and_i2_is_a_logged_disclosure(
         "--as",
         "ana",
     )
+    for written in (graphml, tmp_path / "i2" / "links.csv", tmp_path / "i2" / "entities.csv"):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
     with (tmp_path / "i2" / "links.csv").open(encoding="utf-8-sig") as handle:
         links = list(csv.DictReader(handle))
     record = links[0]["Source Records"].split(";")[0]
@@ -136,3 +139,13 @@ def test_export_graph_as_graphml_and_i2_is_a_logged_disclosure(
     assert any(
         e["operation"] == "disclosure" and e["recipient"] == "Operation Test" for e in trail
     ), trail
+
+
+def test_a_blank_recipient_fails_before_any_file_is_written(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "i2"
+    args = ("export", "graph", "--format", "i2", "--out", str(out), "--recipient", "   ")
+    refused = _run(env, *args, "--as", "ana", ok=False)
+    assert refused.returncode == 1 and "recipient is blank" in refused.stderr
+    assert not out.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 from tests.cli.helpers import cli_env, run_cli
@@ -50,6 +51,7 @@ def test_a_meeting_from_agenda_to_minutes(store: Store, tmp_path: Path) -> None:
     assert late.returncode != 0 and "closed" in (late.stdout + late.stderr)
     out = tmp_path / "minutes.md"
     run_cli(env, "panel", "minutes", w.meeting_id, "--out", str(out), "--as", "sw")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # issue 13, point 11
     text = out.read_text(encoding="utf-8")
     assert "# Dunmere MASE: meeting of 2013-03-04" in text
     assert "**Decision**: Strategy meeting within 2 days" in text

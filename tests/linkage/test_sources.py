@@ -72,8 +72,12 @@ def test_scan_writes_one_consultation_row_per_chunk(store: Store) -> None:
     assert [len(c) for c in chunks] == [2, 2, 1]
     with store.engine.connect() as conn:
         logged = conn.execute(
-            text("SELECT operation, object_ids FROM audit_event WHERE seq > :s ORDER BY seq"),
+            text(
+                "SELECT operation, access, object_ids, detail FROM audit_event WHERE seq > :s "
+                "ORDER BY seq"
+            ),
             {"s": before},
         ).all()
-    assert [op for op, _ in logged] == ["consultation"] * 3
-    assert sum(len(json.loads(ids)) for _, ids in logged) == 5
+    assert [(op, access) for op, access, _, _ in logged] == [("consultation", "scan")] * 3
+    assert {ids for _, _, ids, _ in logged} == {"[]"}  # counted, not listed (issue 13)
+    assert sum(json.loads(detail)["rows"] for _, _, _, detail in logged) == 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from pathlib import Path
@@ -111,6 +112,8 @@ def test_chart_bars_match_the_shown_values_and_hide_small_ones() -> None:
 def test_writes_html_and_markdown(profile: Profile, tmp_path: Path) -> None:
     html, markdown = write_profile(profile, tmp_path / "out" / "profile")
     assert html.name == "profile.html" and markdown.name == "profile.md"
+    for written in (html, markdown):  # readable by their owner only (issue 13, point 11)
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
     text = markdown.read_text()
     assert text.startswith("**OFFICIAL-SENSITIVE**")
     for title in ("## Victims", "## Offenders", "## Locations", "## Themes and trends"):

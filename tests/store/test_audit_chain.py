@@ -11,58 +11,18 @@ from sqlalchemy.exc import DBAPIError
 from joinedup.model.records import SourceRecord
 from joinedup.store import immutability
 from tests.conftest import Store
-
-
-def _fill(store: Store, n: int = 6) -> list[SourceRecord]:
-    agency = store.agency("Police")
-    records = []
-    with store.door.session("joinedup-service", "data_ingest") as s:
-        for i in range(n):
-            records.append(
-                s.add(
-                    SourceRecord(
-                        agency_id=agency,
-                        record_type="person",
-                        agency_key=f"P{i}",
-                        payload={"name": f"Secret Name {i}"},
-                    )
-                )
-            )
-    return records
-
-
-def _verify(store: Store):  # type: ignore[no-untyped-def]
-    with store.engine.connect() as conn:
-        from joinedup.store import audit
-
-        return audit.verify(conn, store.key, store.door.checkpoint())
-
-
-def _attack(store: Store, *statements: str) -> None:
-    """Run SQL as an attacker with DDL rights: drop the triggers first."""
-    dialect = store.engine.dialect.name
-    with store.engine.begin() as conn:
-        for table in immutability.APPEND_ONLY_TABLES:
-            for sql in immutability.drop_statements(dialect, table):
-                conn.execute(text(sql))
-        for sql in statements:
-            conn.execute(text(sql))
-
-
-def _rows(store: Store) -> int:
-    with store.engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one())
+from tests.store.chain import attack, fill, rows, verify
 
 
 def test_intact_chain_verifies(store: Store) -> None:
-    _fill(store)
-    result = _verify(store)
-    assert result.ok and result.rows_checked == _rows(store) and result.first_bad_seq is None
+    fill(store)
+    result = verify(store)
+    assert result.ok and result.rows_checked == rows(store) and result.first_bad_seq is None
 
 
 @pytest.mark.parametrize("table", immutability.APPEND_ONLY_TABLES)
 def test_triggers_refuse_update_and_delete(store: Store, table: str) -> None:
-    _fill(store, 2)
+    fill(store, 2)
     column = "agency_key" if table == "source_record" else "purpose"
     for sql in (f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}"):
         with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
@@ -70,55 +30,55 @@ def test_triggers_refuse_update_and_delete(store: Store, table: str) -> None:
     if store.engine.dialect.name == "postgresql":
         with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {table} CASCADE"))
-    assert _verify(store).ok
+    assert verify(store).ok
 
 
 def test_edit_is_detected_and_named(store: Store) -> None:
-    _fill(store)
-    _attack(store, "UPDATE audit_event SET purpose = 'analysis' WHERE seq = 4")
-    result = _verify(store)
+    fill(store)
+    attack(store, "UPDATE audit_event SET purpose = 'analysis' WHERE seq = 4")
+    result = verify(store)
     assert not result.ok and result.first_bad_seq == 4
     assert "row 4" in (result.problem or "") and "altered" in (result.problem or "")
 
 
 def test_edit_of_ids_is_detected(store: Store) -> None:
-    _fill(store)
-    _attack(store, "UPDATE audit_event SET object_ids = '[]' WHERE seq = 5")
-    assert _verify(store).first_bad_seq == 5
+    fill(store)
+    attack(store, "UPDATE audit_event SET object_ids = '[]' WHERE seq = 5")
+    assert verify(store).first_bad_seq == 5
 
 
 def test_deletion_is_detected_and_named(store: Store) -> None:
-    _fill(store)
-    _attack(store, "DELETE FROM audit_event WHERE seq = 3")
-    result = _verify(store)
+    fill(store)
+    attack(store, "DELETE FROM audit_event WHERE seq = 3")
+    result = verify(store)
     assert not result.ok and result.first_bad_seq == 3 and "missing" in (result.problem or "")
 
 
 def test_reordering_is_detected_and_named(store: Store) -> None:
-    _fill(store)
-    _attack(
+    fill(store)
+    attack(
         store,
         "UPDATE audit_event SET seq = -1 WHERE seq = 3",
         "UPDATE audit_event SET seq = 3 WHERE seq = 4",
         "UPDATE audit_event SET seq = 4 WHERE seq = -1",
     )
-    result = _verify(store)
+    result = verify(store)
     assert not result.ok and result.first_bad_seq == 3
 
 
 def test_truncation_is_detected_by_the_checkpoint(store: Store) -> None:
-    _fill(store)
-    total = _rows(store)
-    _attack(store, f"DELETE FROM audit_event WHERE seq > {total - 2}")
-    result = _verify(store)
+    fill(store)
+    total = rows(store)
+    attack(store, f"DELETE FROM audit_event WHERE seq > {total - 2}")
+    result = verify(store)
     assert not result.ok and result.first_bad_seq == total - 1
     assert "truncated" in (result.problem or "")
 
 
 def test_truncate_then_append_is_still_detected(store: Store) -> None:
-    records = _fill(store)
-    total = _rows(store)
-    _attack(
+    records = fill(store)
+    total = rows(store)
+    attack(
         store,
         f"DELETE FROM audit_event WHERE seq > {total - 2}",
         f"UPDATE audit_head SET last_seq = {total - 2}, "
@@ -126,29 +86,29 @@ def test_truncate_then_append_is_still_detected(store: Store) -> None:
     )
     with store.door.session("joinedup-service", "data_ingest") as s:
         s.get(SourceRecord, records[0].id)  # appends rows total-1 .. with fresh MACs
-    result = _verify(store)
+    result = verify(store)
     assert not result.ok
 
 
 def test_forged_checkpoint_is_refused(store: Store) -> None:
-    _fill(store)
+    fill(store)
     path = store.door.checkpoint().path
     body = json.loads(path.read_text())
     body["seq"] = 1
     path.write_text(json.dumps(body))
-    result = _verify(store)
+    result = verify(store)
     assert not result.ok and "signature" in (result.problem or "")
 
 
 def test_missing_checkpoint_is_reported(store: Store) -> None:
-    _fill(store)
+    fill(store)
     store.door.checkpoint().path.unlink()
-    result = _verify(store)
+    result = verify(store)
     assert not result.ok and "checkpoint" in (result.problem or "")
 
 
 def test_wrong_key_fails_at_the_first_row(store: Store) -> None:
-    _fill(store)
+    fill(store)
     with store.engine.connect() as conn:
         from joinedup.store import audit
 
@@ -157,7 +117,7 @@ def test_wrong_key_fails_at_the_first_row(store: Store) -> None:
 
 
 def test_audit_rows_hold_no_case_content(store: Store) -> None:
-    _fill(store)
+    fill(store)
     with store.engine.connect() as conn:
         dump = json.dumps(
             [list(r) for r in conn.execute(text("SELECT * FROM audit_event"))], default=str

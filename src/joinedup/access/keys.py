@@ -1,8 +1,10 @@
 """Keys held outside the database: the audit HMAC key and the field-encryption keyring.
 
 Keys come from the environment (``JOINEDUP_AUDIT_KEY``, ``JOINEDUP_FIELD_KEYS``) or from files
-under ``JOINEDUP_HOME/keys`` (mode 0600). In dev mode missing key files are generated; in
-production a missing key is an error, so the platform never runs on a default secret.
+under ``JOINEDUP_HOME/keys`` (files 0600, folder 0700). In dev mode missing key files are
+generated; in production (``JOINEDUP_ENV=production``) a missing key is an error, so the
+platform never runs on a default secret, and a key file or folder that other users could read
+or replace is refused.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from joinedup.common.files import DIR_MODE, LooseModeError, require_private, write_private
 
 AUDIT_KEY_BYTES = 32
 FIELD_KEY_BYTES = 32  # AES-256
@@ -65,12 +69,22 @@ class Keyring:
 
 
 def _write_secret(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_private(path, text)
+
+
+def _production(env: dict[str, str]) -> bool:
+    return env.get("JOINEDUP_ENV", "").strip().lower() == "production"
+
+
+def _read_key_file(path: Path, env: dict[str, str]) -> str:
+    """A key file's text; in production only if no other user can read or replace it."""
+    if _production(env):
+        try:
+            require_private(path.parent, DIR_MODE)
+            require_private(path)
+        except LooseModeError as exc:
+            raise KeyMaterialError(f"refusing a key that is not private: {exc}") from exc
+    return path.read_text(encoding="utf-8")
 
 
 def audit_key_path(home: Path) -> Path:
@@ -96,7 +110,7 @@ def load_audit_key(home: Path, *, create: bool, env: dict[str, str] | None = Non
                 "(joinedup init does so in dev mode)"
             )
         _write_secret(path, secrets.token_hex(AUDIT_KEY_BYTES) + "\n")
-    return _parse_audit_key(path.read_text(encoding="utf-8"), where=str(path))
+    return _parse_audit_key(_read_key_file(path, env), where=str(path))
 
 
 def _parse_audit_key(text: str, *, where: str) -> bytes:
@@ -123,7 +137,7 @@ def load_keyring(home: Path, *, create: bool, env: dict[str, str] | None = None)
         key_id = f"k1-{secrets.token_hex(2)}"
         ring = Keyring(active=key_id, keys={key_id: secrets.token_bytes(FIELD_KEY_BYTES)})
         _write_secret(path, ring.to_json())
-    return Keyring.from_json(path.read_text(encoding="utf-8"), where=str(path))
+    return Keyring.from_json(_read_key_file(path, env), where=str(path))
 
 
 def save_keyring(home: Path, ring: Keyring) -> Path:

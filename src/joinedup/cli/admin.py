@@ -35,9 +35,20 @@ def _read_password(password_file: Path | None, password_stdin: bool) -> str | No
 @click.option(
     "--admin-password-file", type=click.Path(path_type=Path, dir_okay=False), default=None
 )
+@click.option(
+    "--adopt-database",
+    "adopt",
+    is_flag=True,
+    help="Anchor JOINEDUP_HOME to this database although it is anchored to another (logged).",
+)
+@click.option("--reason", default=None, help="Why the database is adopted (with --adopt-database).")
 @friendly_errors
-def init(admin_name: str | None, admin_password_file: Path | None) -> None:
+def init(
+    admin_name: str | None, admin_password_file: Path | None, adopt: bool, reason: str | None
+) -> None:
     """Create or migrate the database; create keys (dev mode) and system accounts."""
+    if adopt and not reason:
+        raise click.UsageError("--adopt-database needs --reason")
     rt = runtime(create_keys=True)
     password = _read_password(admin_password_file, False)
     result = initialise(
@@ -45,11 +56,15 @@ def init(admin_name: str | None, admin_password_file: Path | None) -> None:
         rt.audit_key,
         rt.settings.home / "checkpoints",
         admin=(admin_name, password) if admin_name else None,
+        adopt_reason=reason if adopt else None,
+        sink=rt.door.sink,
     )
     rt.cipher  # noqa: B018 - creates the field keyring in dev mode
     console.print(f"database {redacted(rt.settings.database_url)} at schema {result.revision}")
     for item in result.created or ("nothing new: already initialised",):
         console.print(f"  created {item}" if result.created else f"  {item}")
+    for warning in result.warnings:
+        console.print(f"  warning: {warning}", style="yellow", markup=False, highlight=False)
     console.print(f"keys and audit checkpoint in {rt.settings.home}")
 
 

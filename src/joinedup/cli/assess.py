@@ -131,6 +131,11 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
             raise NotFound(f"no person with id {person_id}")
         pre = prefill(assembly, person)
         versions = assessments.history(session, person_id)
+        # the assembly was a scan; what this screen shows is the child and the evidence
+        session.record_shown("person", [person_id])
+        session.record_shown(
+            "source_record", [r.record_id for s in pre.suggestions for r in s.evidence]
+        )
     graded = pre.graded
     data = {
         "person_id": person_id,

@@ -1,4 +1,4 @@
-"""``joinedup audit verify`` and ``joinedup audit show``."""
+"""``joinedup audit verify``, ``audit acknowledge-checkpoint`` and ``audit show``."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def audit() -> None:
 def verify(as_json: bool, actor: str, purpose: str) -> None:
     """Verify the audit chain; exit 1 naming the first bad row if it was tampered with."""
     rt = runtime()
+    checkpoint = rt.door.checkpoint()
     with rt.door.session(actor, purpose) as s:
-        result = s.verify_chain(rt.door.checkpoint())
+        result = s.verify_chain(checkpoint)
     if as_json:
         click.echo(
             json.dumps(
@@ -31,15 +32,38 @@ def verify(as_json: bool, actor: str, purpose: str) -> None:
                     "rows_checked": result.rows_checked,
                     "first_bad_row": result.first_bad_seq,
                     "problem": result.problem,
+                    "findings": [
+                        {"kind": f.kind, "row": f.seq, "problem": f.message}
+                        for f in result.findings
+                    ],
+                    "acknowledgements": result.acknowledgements,
                 }
             )
         )
     elif result.ok:
         console.print(f"audit chain intact: {result.rows_checked} rows verified")
+        if result.acknowledgements:
+            console.print(
+                f"  {result.acknowledgements} acknowledgement(s) by an auditor on record: "
+                f"`joinedup audit show --record {checkpoint.database_id}`"
+            )
     else:
-        errors.print(f"AUDIT CHAIN BROKEN: {result.problem}")
+        for finding in result.findings:
+            errors.print(f"AUDIT CHAIN BROKEN: {finding.message}", markup=False, highlight=False)
     if not result.ok:
         raise SystemExit(1)
+
+
+@audit.command("acknowledge-checkpoint")
+@click.option("--reason", required=True, help="What was looked into, and what was found.")
+@acting("audit")
+def acknowledge_checkpoint(reason: str, actor: str, purpose: str) -> None:
+    """An auditor accepts a missing, forged or cut-off checkpoint or anchor (logged with the
+    reason) and re-anchors at the current head."""
+    result = runtime().door.acknowledge_checkpoint(actor, reason, purpose)
+    console.print("acknowledged, logged with your reason, and re-anchored at the current head:")
+    for finding in result.findings:
+        console.print(f"  {finding.message}", markup=False, highlight=False)
 
 
 @audit.command("show")
@@ -67,6 +91,7 @@ def show(record_id: str, as_json: bool, actor: str, purpose: str) -> None:
         "how",
         "purpose",
         "recipient",
+        "detail",
     ):
         table.add_column(column)
     for e in events:
@@ -80,6 +105,7 @@ def show(record_id: str, as_json: bool, actor: str, purpose: str) -> None:
             e.access,
             e.purpose,
             e.recipient or "",
+            json.dumps(e.detail, ensure_ascii=False) if e.detail else "",
         )
     console.print(table)
     if not events:

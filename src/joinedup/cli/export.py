@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -51,42 +51,23 @@ def export() -> None:
 )
 @acting("analysis")
 def graph(
-    fmt: str,
+    fmt: Literal["graphml", "i2"],
     out: Path,
     window: Window,
-    extent: str,
+    extent: Literal["cse", "all"],
     pseudonymise: bool,
     recipient: str | None,
     actor: str,
     purpose: str,
 ) -> None:
-    """Write the network of the window as GraphML or as i2 entity and link files."""
-    from joinedup.model.records import SourceRecord
-    from joinedup.network.communities import offender_groups, victim_clusters
-    from joinedup.network.export import export_tables, write_graphml, write_i2
-    from joinedup.network.store import load_network
+    """Write the network of the window as GraphML or as i2 entity and link files (the
+    disclosure is logged before any file is written)."""
+    from joinedup.network.disclose import GraphExport, export_graph
 
     rt = runtime()
-    with rt.door.session(actor, purpose) as session:
-        session.require("disclosure", "case")
-        net, _ = load_network(session, rt.cipher, window)
-        groups, clusters = offender_groups(net), victim_clusters(net)
-        entities = net.cse_entities() if extent == "cse" else set(net.kind_of)
-        tables = export_tables(
-            net,
-            entities,
-            groups,
-            clusters,
-            pseudonymise,
-            disclosable=lambda ids: session.disclosable(SourceRecord, ids),
-        )
-        if fmt == "graphml":
-            write_graphml(tables, out)
-            written = str(out)
-        else:
-            entities_csv, links_csv = write_i2(tables, out)
-            written = f"{entities_csv} and {links_csv}"
-        session.disclose(SourceRecord, tables.records, recipient or f"{actor}: {out.name}")
+    request = GraphExport(fmt, out, window, extent, pseudonymise, recipient)
+    done = export_graph(rt.door, actor, purpose, rt.cipher, request)
     console.print(
-        f"wrote {len(tables.nodes):,} entities and {len(tables.edges):,} ties to {written}"
+        f"wrote {done.entities:,} entities and {done.ties:,} ties to "
+        f"{' and '.join(str(f) for f in done.files)} (disclosure to {done.recipient!r} logged)"
     )

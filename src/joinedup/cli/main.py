@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
@@ -90,5 +91,7 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point of the ``joinedup`` console script."""
+    """Entry point of the ``joinedup`` console script (everything it creates is private to
+    its user: umask 077)."""
+    os.umask(0o077)
     cli()

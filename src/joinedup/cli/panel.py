@@ -232,5 +232,7 @@ def minutes(meeting_id: str, out: Path | None, actor: str, purpose: str) -> None
     if out is None:
         click.echo(text)
         return
-    out.write_text(text, encoding="utf-8")
+    from joinedup.common.files import write_private
+
+    write_private(out, text)
     console.print(f"minutes written to {out}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,8 +17,26 @@ OPERATIONS: tuple[Operation, ...] = (
     "combination",
     "erasure",
 )
-# how the operation was reached through the door (no case content)
-Access = Literal["add", "update", "get", "list", "search", "export", "combine", "erase", "verify"]
+# how the operation was reached through the door (no case content). A consultation by get,
+# list, search or show names what was shown to the person; by scan, it counts what was read to
+# compute something (the ids are not listed). acknowledge, anchor and restore are the audit
+# chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back).
+Access = Literal[
+    "add",
+    "update",
+    "get",
+    "list",
+    "search",
+    "show",
+    "scan",
+    "export",
+    "combine",
+    "erase",
+    "verify",
+    "acknowledge",
+    "anchor",
+    "restore",
+]
 
 
 class AuditEvent(BaseModel):
@@ -38,5 +56,8 @@ class AuditEvent(BaseModel):
     object_ids: list[str]
     purpose: str
     recipient: str | None = None
+    # metadata about the operation, never case content: rows scanned, a failed transaction's
+    # outcome, the reason an auditor gave (None on rows that have none)
+    detail: dict[str, Any] | None = None
     prev_mac: str
     mac: str

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from joinedup.common.files import open_private, private_dir
 from joinedup.network.communities import Communities
 from joinedup.network.graph import Network
 
@@ -210,8 +211,8 @@ def write_graphml(tables: ExportTables, path: Path) -> None:
             if edge.get(name) is not None:
                 ET.SubElement(element, "data", key=f"e_{name}").text = str(edge[name])
     ET.indent(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    with open_private(path, "wb") as handle:
+        ET.ElementTree(root).write(handle, encoding="utf-8", xml_declaration=True)
 
 
 EVENT_KINDS = ("co_event", "in_event", "at_event")
@@ -231,10 +232,10 @@ def _uk(day: str | None) -> str:
 
 def write_i2(tables: ExportTables, folder: Path) -> tuple[Path, Path]:
     """Write ``entities.csv`` and ``links.csv`` in the documented i2 import layout."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     kinds = {node["id"]: node["kind"] for node in tables.nodes}
     entities, links = folder / "entities.csv", folder / "links.csv"
-    with entities.open("w", newline="", encoding="utf-8-sig") as handle:
+    with open_private(entities, "w", newline="", encoding="utf-8-sig") as handle:
         out = csv.writer(handle)
         out.writerow(I2_ENTITY_COLUMNS)
         for n in tables.nodes:
@@ -256,7 +257,7 @@ def write_i2(tables: ExportTables, folder: Path) -> tuple[Path, Path]:
                     n.get("records") or 0,
                 ]
             )
-    with links.open("w", newline="", encoding="utf-8-sig") as handle:
+    with open_private(links, "w", newline="", encoding="utf-8-sig") as handle:
         out = csv.writer(handle)
         out.writerow(I2_LINK_COLUMNS)
         for i, e in enumerate(tables.edges, start=1):

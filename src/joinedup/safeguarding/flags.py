@@ -283,11 +283,15 @@ def list_flags(
 
 
 def get_flag(session: ActorSession, flag_id: str) -> Flag:
-    """One flag (``NotFound`` when missing or out of scope)."""
+    """One flag (``NotFound`` when missing or out of scope), to be shown: its subject (the
+    child) and the records cited as its evidence are logged as shown too."""
     try:
-        return session.get(Flag, flag_id)
+        flag = session.get(Flag, flag_id)
     except NotFound:
         raise NotFound(f"no flag with id {flag_id}") from None
+    session.record_shown(flag.subject_type, [flag.subject_id])
+    session.record_shown("source_record", _records(flag.evidence))
+    return flag
 
 
 def flag_summary(session: ActorSession) -> dict[str, dict[str, int]]:

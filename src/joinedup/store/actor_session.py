@@ -52,6 +52,10 @@ class ActorSession(StaffDirectory):
         self._key = audit_key
         self._clock = clock
         self.audit_head: tuple[int, str] | None = None
+        # consultations and disclosures logged so far: facts once data has left the store,
+        # which the door records again if this transaction rolls back
+        self.facts: builtins.list[tuple[audit.Entry, datetime]] = []
+        self.reanchor = False  # set by an auditor's acknowledgement of the checkpoint
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -62,6 +66,7 @@ class ActorSession(StaffDirectory):
         object_type: str,
         ids: Sequence[str],
         recipient: str | None = None,
+        detail: Mapping[str, Any] | None = None,
     ) -> None:
         entry = audit.Entry(
             actor_id=self.actor.user_id,
@@ -74,8 +79,20 @@ class ActorSession(StaffDirectory):
             object_ids=ids,
             purpose=self.purpose,
             recipient=recipient,
+            detail=detail,
         )
-        self.audit_head = audit.append(self._orm, self._key, entry, self._clock())
+        when = self._clock()
+        self.audit_head = audit.append(self._orm, self._key, entry, when)
+        if operation in ("consultation", "disclosure"):
+            self.facts.append((entry, when))
+
+    def record_shown(self, object_type: str, ids: Iterable[str]) -> None:
+        """Log that objects already read (by a scan, for instance) were shown to the person:
+        a consultation by ``show`` naming them, such as the child an assessment is about and
+        the records cited as its evidence. The caller names only what it displays."""
+        id_list = sorted({str(i) for i in ids if i})
+        if id_list:
+            self._log("consultation", "show", object_type, id_list)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -339,8 +356,11 @@ class ActorSession(StaffDirectory):
     ) -> Iterator[builtins.list[tuple[Any, ...]]]:
         """Stream ``columns`` (plus ``id`` first) of every row in scope, in chunks.
 
-        For the pipeline's large reads (linkage, analysis): plain tuples rather than domain
-        objects, and one consultation audit row per chunk naming its ids.
+        For the pipeline's large reads (linkage, analysis, the assembly behind a screen):
+        plain tuples rather than domain objects. Each chunk writes one consultation row by
+        ``scan`` that counts the rows and names the filter, not every id: what was read to
+        compute something is not what was shown to anyone (:meth:`record_shown` logs that).
+        Filter values are logged, so filter on ids and codes, never on case content.
         """
         kind = kind_of(model)
         for name in columns:
@@ -354,9 +374,12 @@ class ActorSession(StaffDirectory):
             where,
         ).order_by(table.id)  # type: ignore[attr-defined]
         result = self._orm.execute(stmt.execution_options(yield_per=chunk))
+        detail: dict[str, Any] = (
+            {"where": {k: str(v)[:64] for k, v in where.items()}} if where else {}
+        )
         for partition in result.partitions(chunk):
             rows = [tuple(r) for r in partition]
-            self._log("consultation", "list", kind.name, [str(r[0]) for r in rows])
+            self._log("consultation", "scan", kind.name, [], detail={**detail, "rows": len(rows)})
             yield rows
 
     # -- combination and audit -------------------------------------------------------------
@@ -381,4 +404,29 @@ class ActorSession(StaffDirectory):
         self.require("consultation", "audit_chain")
         result = audit.verify(self._orm.connection(), self._key, checkpoint)
         self._log("consultation", "verify", "audit_chain", [])
+        return result
+
+    def acknowledge_checkpoint(self, checkpoint: CheckpointFile, reason: str) -> audit.Verification:
+        """An auditor accepts that the signed heads outside the database (checkpoint, anchor)
+        no longer match the chain, after looking into why: logged with the reason and what
+        verification found; the door then re-anchors at this row. Rows of the chain that
+        fail stay reported; a changed database id needs ``init --adopt-database``."""
+        self.require("consultation", "audit")
+        if not reason.strip():
+            raise ValueError("an acknowledgement needs a reason: say what was looked into")
+        result = self.verify_chain(checkpoint)
+        if any(f.kind == "database_id" for f in result.findings):
+            raise Forbidden(
+                "the database's id differs from the anchor's: adopt a database deliberately "
+                "with `joinedup init --adopt-database --reason TEXT`, not by acknowledgement"
+            )
+        settled = [f.message for f in result.findings if f.kind in audit.ACKNOWLEDGEABLE]
+        if not settled:
+            raise ValueError(
+                "nothing to acknowledge: the checkpoint and the anchor agree with the chain"
+            )
+        detail = {"reason": reason.strip()[:500], "findings": settled}
+        ids = [checkpoint.database_id]  # `audit show --record <database id>` lists them
+        self._log("alteration", "acknowledge", "audit_checkpoint", ids, detail=detail)
+        self.reanchor = True
         return result

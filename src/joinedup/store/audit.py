@@ -1,9 +1,12 @@
 """The s.62 audit chain: append in the caller's transaction, verify, and query.
 
-Each row's MAC is HMAC-SHA256 over its canonical fields and the previous row's MAC, keyed
-with a key held outside the database. ``verify`` walks the chain and names the first bad row:
-an edited row fails its MAC, a deleted or reordered row breaks the sequence or the link, and a
-truncated tail falls short of the signed checkpoint.
+Each row's MAC is HMAC-SHA256 over its canonical fields (and its detail, when it has one) and
+the previous row's MAC, keyed with a key held outside the database. ``verify`` walks the chain
+and names the first bad row: an edited row fails its MAC, a deleted or reordered row breaks
+the sequence or the link; it then holds the chain against what is kept outside the database
+(:mod:`joinedup.store.checkpoint`): a truncated, emptied or regrown chain disagrees with the
+checkpoint or the anchor, a changed database id with the anchor; and it reads the catalogue
+for the append-only triggers (:mod:`joinedup.store.immutability`).
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from joinedup.model.audit import Access, AuditEvent, Operation
-from joinedup.store.checkpoint import Checkpoint, CheckpointError, CheckpointFile
+from joinedup.store import immutability
+from joinedup.store.checkpoint import Anchor, Checkpoint, CheckpointError, CheckpointFile
+from joinedup.store.tables.admin import Meta
 from joinedup.store.tables.audit import AuditEventRow, AuditHeadRow
 
 GENESIS_MAC = "0" * 64
@@ -54,11 +60,23 @@ class Entry:
     object_ids: Sequence[str]
     purpose: str
     recipient: str | None = None
+    detail: Mapping[str, Any] | None = None
+
+
+def detail_text(detail: Mapping[str, Any] | None) -> str | None:
+    """The canonical JSON of a row's detail (None when it has none)."""
+    if not detail:
+        return None
+    return json.dumps(dict(detail), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def compute_mac(key: bytes, values: dict[str, object]) -> str:
-    """HMAC-SHA256 of a row's canonical form (fields in a fixed order, JSON-encoded)."""
-    message = json.dumps([values[f] for f in _FIELDS], separators=(",", ":"), ensure_ascii=True)
+    """HMAC-SHA256 of a row's canonical form (fields in a fixed order, JSON-encoded; the
+    detail is appended only when present, so rows written before it existed still verify)."""
+    parts = [values[f] for f in _FIELDS]
+    if values.get("detail") is not None:
+        parts.append(values["detail"])
+    message = json.dumps(parts, separators=(",", ":"), ensure_ascii=True)
     return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()
 
 
@@ -85,6 +103,7 @@ def append(session: Session, key: bytes, entry: Entry, when: datetime) -> tuple[
         "purpose": entry.purpose,
         "recipient": entry.recipient,
         "prev_mac": head.last_mac,
+        "detail": detail_text(entry.detail),
     }
     mac = compute_mac(key, values)
     session.add(AuditEventRow(**values, mac=mac))
@@ -99,14 +118,42 @@ def append(session: Session, key: bytes, entry: Entry, when: datetime) -> tuple[
     return seq, mac
 
 
+Kind = Literal["chain", "checkpoint", "anchor", "database_id", "triggers"]
+# what an auditor's acknowledgement can settle: the signed heads outside the database, not
+# a row of the chain (a bad row stays reported for ever) nor a changed database id
+ACKNOWLEDGEABLE: frozenset[Kind] = frozenset({"checkpoint", "anchor"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong, with the row it concerns when there is one."""
+
+    kind: Kind
+    message: str
+    seq: int | None = None
+
+
 @dataclass(frozen=True)
 class Verification:
-    """Outcome of :func:`verify`."""
+    """Outcome of :func:`verify`: ``problem`` and ``first_bad_seq`` come from the first
+    finding; ``findings`` lists them all."""
 
     ok: bool
     rows_checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    findings: tuple[Finding, ...] = ()
+    acknowledgements: int = 0
+
+
+@dataclass
+class _Walk:
+    rows: int = 0
+    verified: int = 0
+    last_seq: int = 0
+    acknowledgements: int = 0
+    broken: Finding | None = None
+    macs: dict[int, str] = field(default_factory=dict)
 
 
 def _rows(connection: Connection, chunk: int = 5000) -> Iterator[AuditEventRow]:
@@ -129,60 +176,123 @@ def _rows(connection: Connection, chunk: int = 5000) -> Iterator[AuditEventRow]:
         last = batch[-1].seq
 
 
-def verify(connection: Connection, key: bytes, checkpoint: CheckpointFile) -> Verification:
-    """Walk the chain from the first row; stop at the first bad one and name it."""
-    expected_seq, prev_mac, count = 1, GENESIS_MAC, 0
-    macs_at: dict[int, str] = {}
-    try:
-        point: Checkpoint | None = checkpoint.read()
-    except CheckpointError as exc:
-        return Verification(False, 0, None, str(exc))
+def _walk(connection: Connection, key: bytes, wanted: set[int]) -> _Walk:
+    """Every row: the first broken one, the MACs at ``wanted`` sequence numbers."""
+    walk, expected_seq, prev_mac = _Walk(), 1, GENESIS_MAC
     for row in _rows(connection):
-        values = {f: getattr(row, f) for f in _FIELDS}
-        if row.seq != expected_seq:
-            return Verification(
-                False,
-                count,
-                expected_seq,
-                f"row {expected_seq} is missing (the next row is {row.seq}): rows were deleted",
-            )
-        if row.prev_mac != prev_mac:
-            return Verification(
-                False,
-                count,
-                row.seq,
-                f"row {row.seq} does not follow row {row.seq - 1}: rows were removed, "
-                "inserted or reordered",
-            )
-        if not hmac.compare_digest(compute_mac(key, values), row.mac):
-            return Verification(
-                False, count, row.seq, f"row {row.seq} was altered: its MAC does not match"
-            )
-        if point is not None and row.seq == point.seq:
-            macs_at[row.seq] = row.mac
-        prev_mac, expected_seq, count = row.mac, expected_seq + 1, count + 1
-    if point is None:
-        if count:
-            return Verification(
-                False,
-                count,
-                None,
-                f"checkpoint {checkpoint.path} is missing: truncation cannot be ruled out",
-            )
-        return Verification(True, 0)
-    if point.seq > count:
-        return Verification(
-            False,
-            count,
-            count + 1,
-            f"row {count + 1} is missing: the chain ends at row {count} but the checkpoint "
-            f"records row {point.seq} (the chain was truncated)",
+        walk.rows, walk.last_seq = walk.rows + 1, row.seq
+        if row.seq in wanted:
+            walk.macs[row.seq] = row.mac
+        walk.acknowledgements += row.access == "acknowledge"
+        if walk.broken is None:
+            walk.broken = _check_row(key, row, expected_seq, prev_mac)
+            walk.verified += walk.broken is None
+        expected_seq, prev_mac = row.seq + 1, row.mac
+    return walk
+
+
+def _check_row(key: bytes, row: AuditEventRow, expected_seq: int, prev_mac: str) -> Finding | None:
+    if row.seq != expected_seq:
+        return Finding(
+            "chain",
+            f"row {expected_seq} is missing (the next row is {row.seq}): rows were deleted",
+            expected_seq,
         )
-    if point.seq and macs_at.get(point.seq) != point.mac:
-        return Verification(
-            False, count, point.seq, f"row {point.seq} differs from the signed checkpoint"
+    if row.prev_mac != prev_mac:
+        return Finding(
+            "chain",
+            f"row {row.seq} does not follow row {row.seq - 1}: rows were removed, inserted "
+            "or reordered",
+            row.seq,
         )
-    return Verification(True, count)
+    values = {f: getattr(row, f) for f in (*_FIELDS, "detail")}
+    if not hmac.compare_digest(compute_mac(key, values), row.mac):
+        return Finding("chain", f"row {row.seq} was altered: its MAC does not match", row.seq)
+    return None
+
+
+def _head(kind: Kind, what: str, seq: int, mac: str, walk: _Walk) -> Finding | None:
+    """Whether the chain still runs through the row a signed head recorded."""
+    if seq > walk.last_seq:
+        return Finding(
+            kind,
+            f"row {walk.last_seq + 1} is missing: the chain ends at row {walk.last_seq} but "
+            f"the {what} records row {seq} (the chain was truncated or emptied)",
+            walk.last_seq + 1,
+        )
+    if seq and walk.macs.get(seq) != mac:
+        return Finding(
+            kind,
+            f"row {seq} differs from the signed {what}: the chain was cut and regrown",
+            seq,
+        )
+    return None
+
+
+def _read_witnesses(
+    checkpoint: CheckpointFile, findings: list[Finding]
+) -> tuple[Anchor | None, Checkpoint | None]:
+    anchor: Anchor | None = None
+    point: Checkpoint | None = None
+    try:
+        anchor = checkpoint.anchor.read()
+        if anchor is None:
+            findings.append(
+                Finding(
+                    "anchor",
+                    f"anchor {checkpoint.anchor.path} is missing: nothing outside the "
+                    "database says which database and how long a chain to expect",
+                )
+            )
+    except CheckpointError as exc:
+        findings.append(Finding("anchor", str(exc)))
+    try:
+        point = checkpoint.read()
+        if point is None:
+            findings.append(
+                Finding(
+                    "checkpoint",
+                    f"checkpoint {checkpoint.path} is missing: truncation cannot be ruled out "
+                    "(an auditor must acknowledge it: joinedup audit acknowledge-checkpoint)",
+                )
+            )
+    except CheckpointError as exc:
+        findings.append(Finding("checkpoint", str(exc)))
+    return anchor, point
+
+
+def verify(connection: Connection, key: bytes, checkpoint: CheckpointFile) -> Verification:
+    """Walk the whole chain, then hold it against the checkpoint, the anchor and the
+    catalogue; the first finding names the first bad row when there is one."""
+    outside: list[Finding] = []
+    anchor, point = _read_witnesses(checkpoint, outside)
+    meta = Session(bind=connection).get(Meta, "database_id")
+    actual = meta.value if meta else "missing"
+    if anchor is not None and actual != anchor.database_id:
+        outside.append(
+            Finding(
+                "database_id",
+                f"the database's id is {actual} but {checkpoint.anchor.path} anchors database "
+                f"{anchor.database_id}: the id was changed or this is another database",
+            )
+        )
+    wanted = {p.seq for p in (anchor, point) if p is not None}
+    walk = _walk(connection, key, wanted)
+    heads = [
+        _head("checkpoint", "checkpoint", point.seq, point.mac, walk) if point else None,
+        _head("anchor", "anchor", anchor.seq, anchor.mac, walk) if anchor else None,
+    ]
+    triggers = [Finding("triggers", p) for p in immutability.problems(connection)]
+    findings = [f for f in (walk.broken, *heads) if f is not None] + outside + triggers
+    first = findings[0] if findings else None
+    return Verification(
+        ok=not findings,
+        rows_checked=walk.verified,
+        first_bad_seq=next((f.seq for f in findings if f.seq is not None), None),
+        problem=first.message if first else None,
+        findings=tuple(findings),
+        acknowledgements=walk.acknowledgements,
+    )
 
 
 def events_for_record(session: Session, record_id: str) -> list[AuditEvent]:
@@ -199,4 +309,5 @@ def events_for_record(session: Session, record_id: str) -> list[AuditEvent]:
 def _to_event(row: AuditEventRow) -> AuditEvent:
     data = {f: getattr(row, f) for f in _FIELDS}
     data["object_ids"] = json.loads(row.object_ids)
+    data["detail"] = json.loads(row.detail) if row.detail else None
     return AuditEvent.model_validate({**data, "mac": row.mac})

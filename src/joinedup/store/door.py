@@ -3,11 +3,15 @@
 A :class:`Door` opens :class:`ActorSession` objects. Each session is one transaction; each
 operation in it applies the scope predicate of :mod:`joinedup.store.scope` and writes one audit
 row (:mod:`joinedup.store.audit`) in the same transaction. After commit the signed checkpoint
-outside the database is advanced.
+outside the database is advanced (:mod:`joinedup.store.checkpoint`). If the transaction rolls
+back, what it had read or disclosed is logged again in a transaction of its own, marked as
+failed: data that left the store is a fact whatever became of the transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,11 +25,20 @@ from joinedup.model.access import Actor
 from joinedup.model.base import utcnow
 from joinedup.model.policy import policy
 from joinedup.model.vocab import vocabulary
+from joinedup.store import audit
 from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
-from joinedup.store.checkpoint import CheckpointFile
+from joinedup.store.checkpoint import (
+    AnchorFile,
+    CheckpointError,
+    CheckpointFile,
+    Sink,
+    url_fingerprint,
+)
 from joinedup.store.tables.admin import Meta, UserRow
+from joinedup.store.tables.audit import AuditEventRow
 
 __all__ = ["Door", "Forbidden", "NotFound", "UnknownActor"]
+log = logging.getLogger("joinedup.audit")
 
 
 class UnknownActor(PermissionError):
@@ -41,33 +54,41 @@ class Door:
         audit_key: bytes,
         checkpoint_dir: Path,
         clock: Callable[[], datetime] = utcnow,
+        sink: Sink | None = None,
     ) -> None:
         self.engine = engine
+        self.sink = sink
         self._key = audit_key
         self._checkpoint_dir = checkpoint_dir
         self._clock = clock
-        self._database_id: str | None = None
 
     @property
     def database_id(self) -> str:
-        """The random id ``init`` gave this database (names its checkpoint file)."""
-        if self._database_id is None:
-            with Session(self.engine) as orm:
-                value = orm.get(Meta, "database_id")
-                if value is None:
-                    raise RuntimeError("database is not initialised: run `joinedup init`")
-                self._database_id = value.value
-        return self._database_id
+        """The random id ``init`` gave this database (read afresh: it is not trusted)."""
+        with Session(self.engine) as orm:
+            value = orm.get(Meta, "database_id")
+        if value is None:
+            raise RuntimeError("database is not initialised: run `joinedup init`")
+        return value.value
+
+    def anchor(self) -> AnchorFile:
+        """The anchor of this ``JOINEDUP_HOME``."""
+        return AnchorFile(self._checkpoint_dir, self._key, self.sink)
 
     def checkpoint(self) -> CheckpointFile:
-        """The checkpoint file of this database."""
-        return CheckpointFile(self._checkpoint_dir, self.database_id, self._key)
+        """The checkpoint of the database this home is anchored to (of the database itself
+        when there is no readable anchor)."""
+        try:
+            anchor = self.anchor().read()
+        except CheckpointError:
+            anchor = None
+        database_id = anchor.database_id if anchor else self.database_id
+        return CheckpointFile(self._checkpoint_dir, database_id, self._key, self.sink)
 
     @contextmanager
     def session(self, username: str, purpose: str) -> Iterator[ActorSession]:
         """A transaction acting as ``username`` for ``purpose``; commits on success."""
         vocabulary("purposes").check(purpose)
-        checkpoint = self.checkpoint()
         with Session(self.engine, expire_on_commit=False) as orm:
             user = orm.execute(
                 select(UserRow).where(UserRow.username == username, UserRow.active.is_(True))
@@ -83,11 +104,85 @@ class Door:
             try:
                 yield session
                 orm.commit()
-            except BaseException:
+            except BaseException as exc:
                 orm.rollback()
+                self._record_failed(session.facts, exc)
                 raise
-        if session.audit_head is not None:
-            checkpoint.advance(*session.audit_head)
+        if session.audit_head is None:
+            return
+        if session.reanchor:
+            self.reanchor(*session.audit_head)
+        else:
+            self.advance(*session.audit_head)
+
+    def _record_failed(self, facts: list[tuple[audit.Entry, datetime]], exc: BaseException) -> None:
+        """Log again, in a transaction of their own, the consultations and disclosures of a
+        transaction that rolled back, each marked with the outcome and the error's type."""
+        if not facts:
+            return
+        outcome = {"outcome": "rolled back", "error": type(exc).__name__}
+        try:
+            with Session(self.engine) as orm, orm.begin():
+                head: tuple[int, str] | None = None
+                for entry, when in facts:
+                    detail = {**(entry.detail or {}), **outcome}
+                    again = dataclasses.replace(entry, detail=detail)
+                    head = audit.append(orm, self._key, again, when)
+        except Exception:
+            log.exception("could not log the %d reads of a failed transaction", len(facts))
+            return
+        if head is not None:
+            self.advance(*head)
+
+    def _mac_at(self, seq: int) -> str | None:
+        with Session(self.engine) as orm:
+            return orm.execute(
+                select(AuditEventRow.mac).where(AuditEventRow.seq == seq)
+            ).scalar_one_or_none()
+
+    def advance(self, seq: int, mac: str) -> None:
+        """Move this database's checkpoint to (seq, mac) if the home is anchored to it and
+        the chain still runs through the row the checkpoint recorded; otherwise leave the
+        files as they are (so verification keeps failing) and warn."""
+        try:
+            anchor = self.anchor().read()
+        except CheckpointError as exc:
+            log.warning("audit checkpoint not advanced: %s", exc)
+            return
+        database_id = self.database_id
+        if anchor is None or anchor.database_id != database_id:
+            log.warning(
+                "audit checkpoint not advanced: %s does not anchor database %s "
+                "(run `joinedup audit verify`)",
+                self.anchor().path,
+                database_id,
+            )
+            return
+        checkpoint = CheckpointFile(self._checkpoint_dir, database_id, self._key, self.sink)
+        status = checkpoint.advance(seq, mac, self._mac_at)
+        if status in ("missing", "diverged"):
+            log.warning(
+                "audit checkpoint %s is %s and was not advanced: run `joinedup audit verify`; "
+                "an auditor must look into it and acknowledge it",
+                checkpoint.path,
+                "missing" if status == "missing" else "no longer on the chain",
+            )
+
+    def reanchor(self, seq: int, mac: str) -> None:
+        """Anchor this home and reset the checkpoint at (seq, mac): after an auditor's
+        logged acknowledgement only."""
+        database_id = self.database_id
+        self.anchor().write(database_id, url_fingerprint(self.engine.url), seq, mac)
+        CheckpointFile(self._checkpoint_dir, database_id, self._key, self.sink).reset(seq, mac)
+
+    def acknowledge_checkpoint(
+        self, username: str, reason: str, purpose: str = "audit"
+    ) -> audit.Verification:
+        """An auditor's logged acknowledgement that the checkpoint or anchor no longer match
+        the chain (missing, forged, cut): re-anchors at the acknowledgement's own row.
+        Returns what verification found before it."""
+        with self.session(username, purpose) as session:
+            return session.acknowledge_checkpoint(self.checkpoint(), reason)
 
 
 def model_fields(model: type[BaseModel]) -> tuple[str, ...]:

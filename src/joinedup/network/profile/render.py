@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from joinedup.common.files import write_private
 from joinedup.network.profile.model import Profile
 
 
@@ -52,7 +53,6 @@ def write_profile(profile: Profile, out: Path) -> tuple[Path, Path]:
     """Write ``out`` as HTML and the same name with ``.md`` as Markdown; returns both paths."""
     html = out if out.suffix.lower() in (".html", ".htm") else out.with_suffix(".html")
     markdown = html.with_suffix(".md")
-    html.parent.mkdir(parents=True, exist_ok=True)
-    html.write_text(render_html(profile), encoding="utf-8")
-    markdown.write_text(render_markdown(profile), encoding="utf-8")
+    write_private(html, render_html(profile))
+    write_private(markdown, render_markdown(profile))
     return html, markdown

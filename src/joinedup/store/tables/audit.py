@@ -26,6 +26,8 @@ class AuditEventRow(Base):
     object_ids: Mapped[str] = mapped_column(Text)  # JSON array, part of the MAC input
     purpose: Mapped[str] = mapped_column(String(32))
     recipient: Mapped[str | None] = mapped_column(String(200))
+    # JSON object of metadata (rows scanned, outcome, reason); part of the MAC when not null
+    detail: Mapped[str | None] = mapped_column(Text)
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
 
