@@ -129,37 +129,65 @@ class _Sampler:
 
     def sweep(self, update_alpha: bool = True) -> None:
         """One Gibbs sweep in R's order: classes of the observed, lambda, weights, n0, classes
-        of the unobserved, alpha."""
+        of the unobserved, alpha. Written for few numpy calls: their fixed cost dominates."""
         rng, s, x = self.rng, self.s, self.x
+        chains, k = s.chains, s.K
         log_unseen = self.log_nu + self.log_lam0.sum(axis=1)  # (C, K)
         logits = log_unseen[:, None, :] + x @ (self.log_lam1 - self.log_lam0)  # (C, M, K)
-        logits -= logits.max(axis=2, keepdims=True)
-        probs = np.exp(logits)
+        probs = np.exp(logits - logits.max(axis=2, keepdims=True))
         probs /= probs.sum(axis=2, keepdims=True)
-        counts = rng.multinomial(self.freq, probs).astype(np.float64)  # (C, M, K)
+        counts = rng.multinomial(self.freq, probs)  # (C, M, K)
         seen1 = x.T @ counts  # (C, J, K): class members on each list
         totals = counts.sum(axis=1) + self.count0  # (C, K): class sizes, unobserved included
-        self.log_lam1, self.log_lam0 = _log_beta_pair(
-            rng, 1.0 + seen1, 1.0 + (totals[:, None, :] - seen1)
+        jk = seen1[0].size
+        # one gamma call for lambda's Beta(1 + in, 1 + out) and the sticks' Beta(1 + n_k,
+        # alpha + n_>k); stick shapes may be tiny: G(a) = G(a + 1) U^(1/a), in logs
+        stick_a = 1.0 + totals[:, :-1]
+        stick_b = self.alpha[:, None] + (self.n0 + self.n)[:, None] - np.cumsum(totals, 1)[:, :-1]
+        shapes = np.concatenate(
+            [
+                (1.0 + seen1).reshape(chains, jk),
+                (1.0 + totals[:, None, :] - seen1).reshape(chains, jk),
+                stick_a + 1.0,
+                stick_b + 1.0,
+            ],
+            axis=1,
         )
-        if s.K > 1:
-            after = (self.n0 + self.n)[:, None] - np.cumsum(totals, axis=1)[:, :-1]
-            self.log_nu = _stick_weights(
-                *_log_beta_pair(rng, 1.0 + totals[:, :-1], self.alpha[:, None] + after)
-            )
-        log_unseen = self.log_nu + self.log_lam0.sum(axis=1)
-        unseen = np.exp(log_unseen)
+        g = rng.standard_gamma(shapes)
+        g_in, g_out = g[:, :jk], g[:, jk : 2 * jk]
+        total_g = g_in + g_out
+        self.log_lam1 = np.log(g_in / total_g).reshape(seen1.shape)
+        self.log_lam0 = np.log(g_out / total_g).reshape(seen1.shape)
+        if k > 1:
+            sticks = shapes[:, 2 * jk :] - 1.0
+            log_g = np.log(g[:, 2 * jk :]) + np.log(rng.random(sticks.shape)) / sticks
+            la, lb = log_g[:, : k - 1], log_g[:, k - 1 :]
+            top = np.maximum(la, lb)
+            log_sum = top + np.log(np.exp(la - top) + np.exp(lb - top))
+            self.log_nu = _stick_weights(la - log_sum, lb - log_sum)
+        unseen = np.exp(self.log_nu + self.log_lam0.sum(axis=1))
         p0 = np.minimum(unseen.sum(axis=1), 1.0 - 1e-15)
-        n0 = rng.negative_binomial(self.n, 1.0 - p0).astype(np.float64)
-        while (too_many := n0 > 20 * self.n).any():
-            n0[too_many] = rng.negative_binomial(self.n[too_many], 1.0 - p0[too_many])
-        self.n0 = n0
+        if chains == 1:  # numpy's scalar samplers skip the array machinery (100x cheaper)
+            n, q = float(self.n[0]), 1.0 - float(p0[0])
+            draw = int(rng.negative_binomial(n, q))
+            while draw > 20 * n:
+                draw = int(rng.negative_binomial(n, q))
+            self.n0[0] = draw
+            self.count0[0] = rng.multinomial(draw, unseen[0] / unseen[0].sum())
+            if update_alpha and k > 1:
+                rate = s.b_alpha - float(self.log_nu[0, -1])
+                self.alpha[0] = rng.gamma(s.a_alpha + k - 1.0, 1.0 / rate)
+            return
+        n0_all = rng.negative_binomial(self.n, 1.0 - p0).astype(np.float64)
+        while (too_many := n0_all > 20 * self.n).any():
+            n0_all[too_many] = rng.negative_binomial(self.n[too_many], 1.0 - p0[too_many])
+        self.n0 = n0_all
         self.count0 = rng.multinomial(
-            n0.astype(np.int64), unseen / unseen.sum(axis=1)[:, None]
+            n0_all.astype(np.int64), unseen / unseen.sum(axis=1)[:, None]
         ).astype(np.float64)
-        if update_alpha and s.K > 1:
-            rate = s.b_alpha - self.log_nu[:, -1]
-            self.alpha = rng.gamma(s.a_alpha + s.K - 1.0, 1.0 / rate)
+        if update_alpha and k > 1:
+            rates = s.b_alpha - self.log_nu[:, -1]
+            self.alpha = rng.gamma(s.a_alpha + k - 1.0, 1.0 / rates)
 
     def order_classes(self) -> None:
         """Relabel classes by decreasing weight (after the warm-up, as R does)."""
