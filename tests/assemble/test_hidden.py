@@ -6,8 +6,11 @@ import random
 
 import pytest
 
-from joinedup.assemble.hidden import QUICK_LCMCR, SOURCE, NotEstimable, estimate_hidden
+from joinedup.assemble.hidden import SOURCE, NotEstimable, estimate_hidden
 from joinedup.assemble.lists import ListMember
+from joinedup.estimate.lcmcr import LcmcrSettings
+
+SHORT = LcmcrSettings(burnin=500, samples=300, thinning=2)
 
 
 def _members(n: int, seed: int = 3) -> list[ListMember]:
@@ -26,7 +29,7 @@ def _members(n: int, seed: int = 3) -> list[ListMember]:
 def test_estimate_exceeds_the_observed_and_names_its_source() -> None:
     members = _members(400)
     independent = {"method": "fixed", "model": "[1,2,3]"}  # how _members draws the lists
-    out = estimate_hidden(members, independent, latent_class=QUICK_LCMCR)
+    out = estimate_hidden(members, independent, latent_class=SHORT)
     assert out["n_observed"] == len(members)
     assert out["ci_low"] <= out["estimate"] <= out["ci_high"]
     assert len(members) < out["estimate"] < 2 * 400  # some hidden victims, not absurdly many
@@ -51,7 +54,7 @@ def test_models_that_disagree_make_the_headline_a_range_with_reasons() -> None:
         if lists:
             out_members.append(ListMember(f"p{i}", lists, None, "x", "x", "x", "x"))
     out = estimate_hidden(
-        out_members, {"method": "fixed", "model": "[1,2,3,4]"}, latent_class=QUICK_LCMCR
+        out_members, {"method": "fixed", "model": "[1,2,3,4]"}, latent_class=SHORT
     )
     assert out["headline"] == "range" and out["reasons"]
     low, high = out["range"]
@@ -69,7 +72,7 @@ def test_false_positive_range_lowers_the_estimate_when_precision_is_doubted() ->
     out = estimate_hidden(
         members,
         {"method": "auto"},
-        latent_class=QUICK_LCMCR,
+        latent_class=SHORT,
         precision={"police": 0.7, "social_care": 1.0, "health": 1.0},
     )
     fp = out["false_positives"]
@@ -82,9 +85,7 @@ def test_linkage_imputations_feed_one_chain_each() -> None:
     members = _members(400)
     merged = [ListMember("p0", frozenset({"police", "health"}), None, "x", "x", "x", "x")]
     imputations = [members, members[2:] + merged]
-    out = estimate_hidden(
-        members, {"method": "auto"}, latent_class=QUICK_LCMCR, linkage=imputations
-    )
+    out = estimate_hidden(members, {"method": "auto"}, latent_class=SHORT, linkage=imputations)
     latent = out["models"][0]
     assert latent["settings"]["chains"] == 2 and "2 imputations" in latent["ci_method"]
 

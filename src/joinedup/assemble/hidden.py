@@ -211,8 +211,13 @@ def estimate_hidden(
     return total
 
 
-def point_estimate(members: list[ListMember], options: dict[str, Any]) -> dict[str, Any]:
-    """Quick point estimates (log-linear and a short LCMCR run) for comparisons."""
+def point_estimate(
+    members: list[ListMember],
+    options: dict[str, Any],
+    latent_class: LcmcrSettings | None = QUICK_LCMCR,
+) -> dict[str, Any]:
+    """Point estimates (log-linear, and LCMCR unless ``latent_class`` is None) for comparisons;
+    ``estimate`` is LCMCR's posterior median when it runs."""
     if not members:
         return {"estimate": None, "note": "nobody listed"}
     names, rows = capture_histories(members)["all"]
@@ -220,10 +225,12 @@ def point_estimate(members: list[ListMember], options: dict[str, Any]) -> dict[s
         return {"estimate": None, "note": f"only {len(names)} list(s)"}
     table = table_from_rows(names, rows)
     loglin = api.estimate(table, sensitivity=False, **options)
-    latent = lcmcr(table, QUICK_LCMCR).summary
-    return {
-        "estimate": latent["median"],
-        "interval": [latent["low"], latent["high"]],
+    out: dict[str, Any] = {
+        "estimate": loglin.estimate,
         "loglinear_estimate": loglin.estimate,
         "loglinear_model": loglin.model,
     }
+    if latent_class is not None:
+        latent = lcmcr(table, latent_class).summary
+        out.update(estimate=latent["median"], interval=[latent["low"], latent["high"]])
+    return out

@@ -21,7 +21,12 @@ from typing import Any
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.build import assemble
-from joinedup.assemble.hidden import estimate_hidden, point_estimate
+from joinedup.assemble.hidden import (
+    DEFAULT_LCMCR,
+    QUICK_LCMCR,
+    estimate_hidden,
+    point_estimate,
+)
 from joinedup.assemble.hidden_store import members_and_imputations
 from joinedup.assemble.lists import (
     ListDefinition,
@@ -31,6 +36,7 @@ from joinedup.assemble.lists import (
     reselect,
 )
 from joinedup.assemble.view import Assembly
+from joinedup.estimate.lcmcr import LcmcrSettings
 from joinedup.store.actor_session import ActorSession
 
 
@@ -196,6 +202,13 @@ def decomposition(
     return rows
 
 
+def _shorter(settings: LcmcrSettings | None) -> LcmcrSettings | None:
+    """The decomposition's LCMCR runs: at most the quick run length."""
+    if settings is None or settings.burnin <= QUICK_LCMCR.burnin:
+        return settings
+    return QUICK_LCMCR
+
+
 def evaluate_estimate(
     assembly: Assembly,
     truth_of_record: Mapping[str, str],
@@ -204,17 +217,21 @@ def evaluate_estimate(
     selection: str = "specific",
     with_decomposition: bool = True,
     linkage: list[list[ListMember]] | None = None,
+    latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
 ) -> dict[str, Any]:
     """The estimate for the lists in ``assembly`` beside the truth (see the module docstring).
 
-    ``options`` go to :func:`joinedup.assemble.hidden.estimate_hidden`, ``linkage`` too.
+    ``options`` go to :func:`joinedup.assemble.hidden.estimate_hidden`, as do ``linkage``
+    and ``latent_class``.
     """
     truth = load_victim_truth(truth_dir)
     definitions = list_definitions()
     broad = list_members(assembly, "broad", definitions)
     members = reselect(broad, selection, definitions)
     who = truth_persons(assembly, broad, truth_of_record)
-    out = estimate_hidden(members, options, selection=selection, linkage=linkage)
+    out = estimate_hidden(
+        members, options, selection=selection, linkage=linkage, latent_class=latent_class
+    )
     true_n = len(truth.victims)
     low, high, est = out.get("ci_low"), out.get("ci_high"), out["estimate"]
     listed = {who[m.person_id][0] for m in members}
@@ -241,7 +258,11 @@ def evaluate_estimate(
     if with_decomposition:
         point = {k: v for k, v in options.items() if k not in ("n_bootstrap", "linkage")}
         result["decomposition"] = decomposition(
-            broad, selection, who, truth, lambda ms: point_estimate(ms, point)
+            broad,
+            selection,
+            who,
+            truth,
+            lambda ms: point_estimate(ms, point, _shorter(latent_class)),
         )
     result["estimate_output"] = out
     return result
