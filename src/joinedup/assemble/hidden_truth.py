@@ -283,6 +283,7 @@ def evaluate_stored_estimate(
     root = Path(truth_dir)
     if (root / "truth").is_dir():
         root = root / "truth"
+    load_victim_truth(root)  # fail before the long assembly when this is no truth folder
     assembly = assemble(session, cipher, decrypt_text=False)
     truth_of_record = true_person_of_records(session, root)
     _, imputed, n_links = members_and_imputations(

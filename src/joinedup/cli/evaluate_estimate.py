@@ -39,16 +39,19 @@ def estimate(
 
     rt = runtime()
     options = {"method": "auto", "n_bootstrap": n_bootstrap}
-    with rt.door.session(actor, purpose) as session:
-        result = evaluate_stored_estimate(
-            session,
-            rt.cipher,
-            truth_dir,
-            options,
-            definitions,
-            linkage_imputations,
-            not no_decomposition,
-        )
+    try:
+        with rt.door.session(actor, purpose) as session:
+            result = evaluate_stored_estimate(
+                session,
+                rt.cipher,
+                truth_dir,
+                options,
+                definitions,
+                linkage_imputations,
+                not no_decomposition,
+            )
+    except ValueError as exc:  # no truth there, or nothing to estimate
+        raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result, indent=2, allow_nan=False, default=str))
         return
