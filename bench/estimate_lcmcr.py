@@ -48,7 +48,7 @@ for (seed in {seeds}) {{
   s <- lcmCR(captures = x, tabular = TRUE, in_list_label = "1", not_in_list_label = "0",
              K = 10, a_alpha = 0.25, b_alpha = 0.25, seed = seed, buffer_size = 10000,
              thinning = 10, verbose = FALSE)
-  N <- lcmCR_PostSampl(s, burnin = 10000, samples = 1000, thinning = 10, output = FALSE)
+  N <- lcmCR_PostSampl(s, burnin = 10000, samples = {samples}, thinning = 10, output = FALSE)
   el <- proc.time() - t0
   q <- quantile(N, c(0.025, 0.5, 0.975))
   cat(seed, mean(N), q[2], q[1], q[3], el[1] + el[2], "\\n")
@@ -56,10 +56,11 @@ for (seed in {seeds}) {{
 """
 
 
-def r_runs(lib: str, csv: Path, seeds: list[int]) -> list[dict[str, float]]:
+def r_runs(lib: str, csv: Path, seeds: list[int], samples: int = 1000) -> list[dict[str, float]]:
     """One line per seed from R: posterior summaries and CPU seconds."""
+    seed_list = f"c({','.join(map(str, seeds))})"
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as handle:
-        handle.write(R_SCRIPT.format(lib=lib, csv=csv, seeds=f"c({','.join(map(str, seeds))})"))
+        handle.write(R_SCRIPT.format(lib=lib, csv=csv, seeds=seed_list, samples=samples))
     out = subprocess.run(
         ["Rscript", handle.name], capture_output=True, text=True, check=True
     ).stdout
@@ -90,7 +91,7 @@ def our_runs(table: CaptureTable, seeds: list[int]) -> list[dict[str, float]]:
 
 
 def compare(r: list[dict[str, float]], ours: list[dict[str, float]]) -> dict[str, object]:
-    out: dict[str, object] = {}
+    out: dict[str, object] = {"seeds": len(r)}
     for stat in STATS:
         a, b = [x[stat] for x in r], [x[stat] for x in ours]
         se = (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5
@@ -108,7 +109,8 @@ def compare(r: list[dict[str, float]], ours: list[dict[str, float]]) -> dict[str
 
 
 def imputation_speed(lib: str, table: CaptureTable, csv: Path) -> dict[str, float]:
-    """Ten tables (one chain each, 100 kept samples per chain) against ten R runs."""
+    """Ten tables (one chain each, 100 kept samples per chain) against ten R runs of 100
+    samples each: the same number of samples, burn-in and thinning per chain."""
     start = time.process_time()
     lcmcr(
         table,
@@ -116,7 +118,7 @@ def imputation_speed(lib: str, table: CaptureTable, csv: Path) -> dict[str, floa
         chain_counts=np.repeat(table.counts[None, :], 10, axis=0),
     )
     ours = time.process_time() - start
-    r = r_runs(lib, csv, list(range(1, 11)))
+    r = r_runs(lib, csv, list(range(1, 11)), samples=100)
     return {
         "ours_10_chains_cpu": round(ours, 2),
         "r_10_runs_cpu": round(sum(x["cpu"] for x in r), 2),
@@ -128,18 +130,23 @@ def main() -> None:
     parser.add_argument("--r-lib", required=True, help="R library holding LCMCR")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--all", action="store_true", help="also New Orleans (8 lists)")
+    parser.add_argument("--tables", default=None, help="comma-separated names, e.g. diabetes")
+    parser.add_argument("--no-imputations", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     seeds = list(range(1, args.seeds + 1))
     tables = dict(TABLES, **(EXTRA if args.all else {}))
+    if args.tables:
+        tables = {n: tables[n] for n in args.tables.split(",")}
     results: dict[str, object] = {}
     for name, stem in tables.items():
         csv = REF / f"{stem}.csv"
         table = read_table(csv)
         results[name] = compare(r_runs(args.r_lib, csv, seeds), our_runs(table, seeds))
         print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
-    kosovo = REF / f"{TABLES['kosovo']}.csv"
-    results["imputations"] = imputation_speed(args.r_lib, read_table(kosovo), kosovo)
+    if not args.no_imputations:
+        kosovo = REF / f"{TABLES['kosovo']}.csv"
+        results["imputations"] = imputation_speed(args.r_lib, read_table(kosovo), kosovo)
     print(json.dumps(results, indent=None if args.json else 2))
 
 
