@@ -38,6 +38,10 @@ SOURCE = "database: linked victims and possible victims per agency"
 QUICK_LCMCR = LcmcrSettings(burnin=2_000, samples=500, thinning=5)
 DEFAULT_LCMCR = LcmcrSettings()
 GOOD_FIT_P = 0.05
+POPULATION = (
+    "children who had some chance of being on at least one of these lists; children no "
+    "agency could have recorded at all are outside any multiple systems estimate"
+)
 MAX_R_HAT = 1.1
 
 
@@ -199,6 +203,7 @@ def estimate_hidden(
         total["ci_low"], total["ci_high"] = verdict["range"]
         total["ci_method"] = "range over the credible models' intervals (see reasons)"
     total["list_definitions"] = selection
+    total["population"] = POPULATION
     total["false_positives"] = _false_positives(
         table, precision if precision is not None else precision_floor(selection), options
     )
