@@ -90,3 +90,10 @@ def test_kosovo_agrees_with_r_lcmcr(kosovo: CaptureTable) -> None:
     median 10,343 on average, seed-to-seed standard deviation about 310."""
     s = lcmcr(kosovo, LcmcrSettings()).summary
     assert abs(s["median"] - 10_343) < 4 * 310
+
+
+def test_diabetes_agrees_with_r_lcmcr(diabetes: CaptureTable) -> None:
+    """R's LCMCR 0.4.14 (seeds 1-30): posterior median 2,457 on average, seed-to-seed
+    standard deviation about 150."""
+    s = lcmcr(diabetes, LcmcrSettings()).summary
+    assert abs(s["median"] - 2_457) < 4 * 150

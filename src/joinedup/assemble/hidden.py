@@ -86,7 +86,7 @@ def _loglinear_summary(out: dict[str, Any]) -> ModelSummary:
     return ModelSummary(
         f"log-linear {out['model']} ({out['method']})",
         out["estimate"],
-        out["ci_low"] if out["ci_low"] is not None else math.inf,
+        out["ci_low"] if out["ci_low"] is not None else float(out["n_observed"]),
         out["ci_high"] if out["ci_high"] is not None else math.inf,
         fits,
         note,
