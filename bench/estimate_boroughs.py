@@ -80,7 +80,12 @@ def evaluate(folder: Path) -> dict[str, Any]:
         truth_of = true_person_of_records(session, truth_dir)
         _, imputed, n_links = members_and_imputations(session, assembly, "specific", 10)
     new = evaluate_estimate(
-        assembly, truth_of, truth_dir, {"method": "auto", "n_bootstrap": 200}, linkage=imputed
+        assembly,
+        truth_of,
+        truth_dir,
+        {"method": "auto", "n_bootstrap": 200},
+        with_decomposition=False,
+        linkage=imputed,
     )
     truth = load_victim_truth(truth_dir)
     broad = list_members(assembly, "broad")
