@@ -71,6 +71,11 @@ def _loglinear(
     return out
 
 
+def _finite(value: float | None) -> float | None:
+    """JSON has no infinity: unbounded or undefined figures are None."""
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
 def _loglinear_summary(out: dict[str, Any]) -> ModelSummary:
     gof = out.get("diagnostics", {}).get("goodness_of_fit") or {}
     p = gof.get("p_value")
@@ -155,7 +160,7 @@ def _false_positives(
     return {
         "precision": floor,
         "n_observed": adjusted.n_observed,
-        "loglinear_estimate": loglin.estimate,
+        "loglinear_estimate": _finite(loglin.estimate),
         "lcmcr_estimate": latent["median"],
         "lcmcr_interval": [latent["low"], latent["high"]],
         "note": "the estimate if each list held as many non-victims as its assumed precision "
@@ -196,8 +201,8 @@ def estimate_hidden(
     total["loglinear"] = {k: total[k] for k in ("estimate", "ci_low", "ci_high", "ci_method")}
     total["models"] = [m.as_dict() for m in models]
     total.update(verdict)
-    total["estimate"] = preferred.estimate
-    total["ci_low"], total["ci_high"] = preferred.low, preferred.high
+    total["estimate"] = _finite(preferred.estimate)
+    total["ci_low"], total["ci_high"] = _finite(preferred.low), _finite(preferred.high)
     total["ci_method"] = str(preferred.details.get("ci_method", ""))
     if verdict["headline"] == "range":
         total["ci_low"], total["ci_high"] = verdict["range"]
@@ -231,8 +236,8 @@ def point_estimate(
     table = table_from_rows(names, rows)
     loglin = api.estimate(table, sensitivity=False, **options)
     out: dict[str, Any] = {
-        "estimate": loglin.estimate,
-        "loglinear_estimate": loglin.estimate,
+        "estimate": _finite(loglin.estimate),
+        "loglinear_estimate": _finite(loglin.estimate),
         "loglinear_model": loglin.model,
     }
     if latent_class is not None:

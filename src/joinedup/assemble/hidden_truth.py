@@ -243,7 +243,7 @@ def evaluate_estimate(
         "ci_low": low,
         "ci_high": high,
         "covered": low is not None and low <= true_n and (high is None or true_n <= high),
-        "relative_error": round(est / true_n - 1.0, 4) if true_n else None,
+        "relative_error": round(est / true_n - 1.0, 4) if true_n and est is not None else None,
         "list_definitions": selection,
         "listed_true_victims": len(listed & truth.victims),
         "known_victims_not_listed": len(truth.known - listed),
