@@ -78,7 +78,7 @@ def test_false_positive_range_lowers_the_estimate_when_precision_is_doubted() ->
     fp = out["false_positives"]
     assert fp["precision"] == {"police": 0.7}
     assert fp["n_observed"] < out["n_observed"]
-    assert fp["loglinear_estimate"] < out["loglinear"]["estimate"]
+    assert fp["lcmcr_estimate"] < out["models"][0]["estimate"]
 
 
 def test_linkage_imputations_feed_one_chain_each() -> None:

@@ -148,19 +148,18 @@ def _table(members: Sequence[ListMember], names: tuple[str, ...]) -> CaptureTabl
 
 
 def _false_positives(
-    table: CaptureTable, precision: dict[str, float], options: dict[str, Any]
+    table: CaptureTable, precision: dict[str, float], settings: LcmcrSettings | None
 ) -> dict[str, Any]:
+    """LCMCR on the table with the expected non-victims out (the log-linear search is not
+    repeated: it is the slow part, and the figure is a sensitivity, not the estimate)."""
     floor = {n: p for n, p in precision.items() if n in table.list_names and p < 1.0}
     if not floor:
         return {"precision": {}, "note": "every list's definitions are assumed exact"}
     adjusted = remove_false_positives(table, floor)
-    point = {k: v for k, v in options.items() if k != "n_bootstrap"}
-    loglin = api.estimate(adjusted, sensitivity=False, **point)
-    latent = lcmcr(adjusted, QUICK_LCMCR).summary
+    latent = lcmcr(adjusted, settings or QUICK_LCMCR).summary
     return {
         "precision": floor,
         "n_observed": adjusted.n_observed,
-        "loglinear_estimate": _finite(loglin.estimate),
         "lcmcr_estimate": latent["median"],
         "lcmcr_interval": [latent["low"], latent["high"]],
         "note": "the estimate if each list held as many non-victims as its assumed precision "
@@ -209,8 +208,9 @@ def estimate_hidden(
         total["ci_method"] = "range over the credible models' intervals (see reasons)"
     total["list_definitions"] = selection
     total["population"] = POPULATION
+    quick = latent_class if latent_class and latent_class.burnin < QUICK_LCMCR.burnin else None
     total["false_positives"] = _false_positives(
-        table, precision if precision is not None else precision_floor(selection), options
+        table, precision if precision is not None else precision_floor(selection), quick
     )
     if stratify is not None:
         total["stratified_by"] = stratify

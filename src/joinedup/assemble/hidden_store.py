@@ -23,9 +23,10 @@ import numpy as np
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.build import assemble
-from joinedup.assemble.hidden import NotEstimable, estimate_hidden
+from joinedup.assemble.hidden import DEFAULT_LCMCR, NotEstimable, estimate_hidden
 from joinedup.assemble.lists import ListMember, list_members
 from joinedup.assemble.view import Assembly
+from joinedup.estimate.lcmcr import LcmcrSettings
 from joinedup.model.linkage import MatchReview
 from joinedup.store.actor_session import ActorSession
 
@@ -123,8 +124,10 @@ def estimate_stored(
     suppress: bool = False,
     selection: str = "specific",
     imputations: int = 10,
+    latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
 ) -> dict[str, Any]:
-    """The estimate from the agency lists in the store (what ``session`` may see)."""
+    """The estimate from the agency lists in the store (what ``session`` may see);
+    ``latent_class`` sets LCMCR's run (None leaves it out)."""
     assembly = assemble(session, cipher, decrypt_text=False)
     members, imputed, n_links = members_and_imputations(
         session, assembly, selection, imputations, int(options.get("seed", 1234))
@@ -132,7 +135,13 @@ def estimate_stored(
     if not members:
         raise NotEstimable("no victims or possible victims on any agency's list in scope")
     out = estimate_hidden(
-        members, options, stratify=stratify, suppress=suppress, selection=selection, linkage=imputed
+        members,
+        options,
+        stratify=stratify,
+        suppress=suppress,
+        selection=selection,
+        linkage=imputed,
+        latent_class=latent_class,
     )
     out["linkage_imputation"] = {
         "imputations": len(imputed) if imputed else 0,
