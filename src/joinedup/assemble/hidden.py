@@ -31,6 +31,7 @@ import numpy as np
 from joinedup.assemble.lists import ListMember, capture_histories, precision_floor
 from joinedup.estimate import api
 from joinedup.estimate.credible import ModelSummary, headline, remove_false_positives
+from joinedup.estimate.diagnostics import suppress_count
 from joinedup.estimate.lcmcr import LcmcrSettings, lcmcr
 from joinedup.estimate.table import CaptureTable, table_from_rows
 
@@ -212,6 +213,9 @@ def estimate_hidden(
     total["false_positives"] = _false_positives(
         table, precision if precision is not None else precision_floor(selection), quick
     )
+    if suppress and "n_observed" in total["false_positives"]:
+        fp = total["false_positives"]
+        fp["n_observed"] = suppress_count(fp["n_observed"])
     if stratify is not None:
         total["stratified_by"] = stratify
         total["strata"] = {
