@@ -14,9 +14,8 @@ from pathlib import Path
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
-from joinedup.assemble.build import assemble
-from joinedup.assemble.hidden import NotEstimable, estimate_hidden
-from joinedup.assemble.lists import list_members
+from joinedup.assemble.hidden import QUICK_LCMCR, NotEstimable
+from joinedup.assemble.hidden_store import estimate_stored
 from joinedup.demo_panel import run_panel
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
@@ -80,19 +79,28 @@ def _ingest(rt: Runtime, borough: Path, say: Callable[[str], None]) -> None:
 
 def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
     say("[bold]6. Estimate[/] the hidden number of victims from the agencies' linked lists")
-    with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
-        members = list_members(assemble(s, rt.cipher, decrypt_text=False))
     try:
-        out = estimate_hidden(members, dict(DEMO_ESTIMATE))
+        with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
+            # a shorter LCMCR run than the command's default: the demonstration is timed
+            out = estimate_stored(s, rt.cipher, dict(DEMO_ESTIMATE), latent_class=QUICK_LCMCR)
     except NotEstimable as exc:
         say(f"   not estimated: {exc}")
         return
     lists = ", ".join(out.get("lists", {}).values()) or "the agencies' lists"
     say(
-        f"   {out['n_observed']:,} children known as victims or possible victims on {lists}; "
-        f"estimated {out['estimate']:.0f} in all (95% interval {out['ci_low']:.0f}"
-        f"-{out['ci_high']:.0f}, {out['ci_method']})"
+        f"   {out['n_observed']:,} children known as victims or possible victims on {lists} "
+        f"({out['list_definitions']} list definitions)"
     )
+    if out["headline"] == "range":  # the same rule as `joinedup estimate`: say less
+        low, high = out["range"]
+        say(f"   the data support a range, not one number: {low:.0f}-{high:.0f}")
+        for reason in out["reasons"][:2]:
+            say(f"   because {reason}")
+    else:
+        say(
+            f"   estimated {out['estimate']:.0f} in all (95% interval {out['ci_low']:.0f}"
+            f"-{out['ci_high']:.0f}, {out['ci_method']})"
+        )
     for warning in out.get("warnings", [])[:2]:
         say(f"   [yellow]{warning}[/]")
 

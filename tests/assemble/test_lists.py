@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from joinedup.assemble.lists import capture_histories, list_members
+from joinedup.assemble.lists import (
+    ListDefinitionError,
+    capture_histories,
+    list_definitions,
+    list_members,
+    parse_definitions,
+    precision_floor,
+    reselect,
+    selected,
+)
 from joinedup.assemble.view import Assembly, EventView, Participant, PersonView, RecordRef
 
 
@@ -15,15 +24,22 @@ def _ref(kind: str, key: str) -> RecordRef:
 
 
 def _event(
-    key: str, kind: str, when: date, *people: tuple[str, str], cse: bool = True
+    key: str,
+    kind: str,
+    when: date,
+    *people: tuple[str, str],
+    cse: bool = True,
+    event_type: str = "intelligence_report",
+    **attributes: object,
 ) -> EventView:
     return EventView(
         id=key,
-        event_type="intelligence_report",
+        event_type=event_type,
         source=_ref(kind, key),
         start=when,
         participants=[Participant(p, "person", role) for p, role in people],
         cse_concern=cse,
+        attributes=dict(attributes),
     )
 
 
@@ -36,8 +52,18 @@ def _assembly() -> Assembly:
     }
     events = [
         _event("e1", "police", date(2014, 6, 1), ("amy", "victim"), ("cal", "suspect")),
-        _event("e2", "social_care", date(2014, 7, 1), ("amy", "subject")),
+        _event("e2", "social_care", date(2014, 7, 1), ("amy", "subject"), team="CSE"),
         _event("e3", "health", date(2013, 1, 1), ("bea", "subject")),
+        # 11A noted at an assessment by another team: on social care's broad list only
+        _event(
+            "e7",
+            "social_care",
+            date(2013, 2, 1),
+            ("dee", "subject"),
+            event_type="assessment",
+            team="ASSESS",
+            factors=["10A", "11A"],
+        ),
         _event("e4", "police", date(2015, 1, 1), ("bea", "possible_victim")),
         # amy is an adult by 2019: a concern then does not put her on voluntary's list
         _event("e5", "voluntary", date(2019, 1, 1), ("amy", "subject")),
@@ -55,6 +81,63 @@ def test_children_in_cse_concerns_are_on_the_recording_agencies_lists() -> None:
     assert members["bea"].first_concern == date(2013, 1, 1)
     assert members["bea"].age_band == "under 13" and members["amy"].age_band == "13-15"
     assert members["amy"].sex == "female" and members["bea"].ethnicity == "A"
+
+
+def test_broad_definitions_add_the_level_two_records_and_say_which_matched() -> None:
+    specific = {m.person_id for m in list_members(_assembly())}
+    broad = {m.person_id: m for m in list_members(_assembly(), "broad")}
+    assert "dee" not in specific and broad["dee"].lists == {"social_care"}
+    assert broad["dee"].definitions == {"social_care.factor_11a"}
+    assert broad["amy"].definitions >= {"police.victim", "social_care.cse_team"}
+    # reselecting the broad members gives the specific lists again
+    again = {m.person_id: m.lists for m in reselect(broad.values(), "specific")}
+    assert again == {m.person_id: m.lists for m in list_members(_assembly())}
+    with pytest.raises(ValueError, match="specific, broad"):
+        selected("widest")
+
+
+def test_every_shipped_definition_has_a_basis_and_its_agency_prefix() -> None:
+    definitions = list_definitions()
+    assert {d.agency for d in definitions} >= {"police", "social_care", "health"}
+    assert all(d.id.startswith(d.agency + ".") and len(d.basis) > 10 for d in definitions)
+    assert {d.level for d in definitions} == {1, 2}
+    assert precision_floor("broad")["social_care"] < precision_floor("specific")["social_care"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("definitions: []", "at least 1"),
+        (
+            "definitions:\n  - {id: police.x, agency: police, level: 3, basis: long enough basis}",
+            "level",
+        ),
+        (
+            "definitions:\n  - {id: police.x, agency: polis, level: 1, basis: long enough basis}",
+            "polis",
+        ),
+        (
+            "definitions:\n  - {id: health.x, agency: police, level: 1, basis: long enough basis}",
+            "agency",
+        ),
+        (
+            "definitions:\n  - {id: police.x, agency: police, level: 1, basis: long enough,"
+            " colour: 1}",
+            "colour",
+        ),
+        ("definitions: [", "my.yml"),
+    ],
+)
+def test_bad_definitions_are_refused_naming_the_file_and_problem(text: str, problem: str) -> None:
+    with pytest.raises(ListDefinitionError, match=r"my\.yml") as err:
+        parse_definitions(text, "my.yml")
+    assert problem in str(err.value)
+
+
+def test_duplicate_definition_ids_are_refused() -> None:
+    one = "  - {id: police.x, agency: police, level: 1, basis: long enough basis}\n"
+    with pytest.raises(ListDefinitionError, match="given twice"):
+        parse_definitions("definitions:\n" + one + one, "my.yml")
 
 
 def test_capture_histories_count_patterns_per_stratum() -> None:

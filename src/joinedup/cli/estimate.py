@@ -26,6 +26,13 @@ def _print_table(out: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console()
+    if out.get("headline") == "range":
+        low, high = out["range"]
+        console.print(
+            f"[bold]The data support a range, not one number: {_fmt(low)} – {_fmt(high)}[/bold]"
+        )
+        for reason in out.get("reasons", []):
+            console.print(f"  because {reason}")
     summary = Table(title="Multiple systems estimate", show_header=False)
     summary.add_row("Observed", _fmt(out["n_observed"]))
     summary.add_row("Estimate", _fmt(out["estimate"]))
@@ -36,7 +43,15 @@ def _print_table(out: dict[str, Any]) -> None:
     summary.add_row("Method", out["method"])
     lists = ", ".join(f"{k}={v}" for k, v in out["lists"].items())
     summary.add_row("Lists", lists)
+    if "list_definitions" in out:
+        summary.add_row("List definitions", out["list_definitions"])
     console.print(summary)
+    for model in out.get("models", []):
+        console.print(
+            f"  {model['name']}: {_fmt(model['estimate'])} "
+            f"({_fmt(model['ci_low'])} – {_fmt(model['ci_high'])})"
+            + ("" if model["credible"] else f", set aside: {model['note']}")
+        )
     top = out.get("search", {}).get("top_models") or []
     if top:
         models = Table(title="Top models")
@@ -74,6 +89,20 @@ def _print_table(out: dict[str, Any]) -> None:
     type=click.Choice(["age_band", "sex", "ethnicity", "period"]),
     default=None,
     help="With --from-db: one estimate per stratum (plus the total).",
+)
+@click.option(
+    "--definitions",
+    type=click.Choice(["specific", "broad"]),
+    default="specific",
+    show_default=True,
+    help="With --from-db: which list definitions (docs/estimation.md).",
+)
+@click.option(
+    "--linkage-imputations",
+    type=click.IntRange(0, 100),
+    default=10,
+    show_default=True,
+    help="With --from-db: imputations of the uncertain links carried into the interval.",
 )
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="auto", show_default=True)
 @click.option("--model", default=None, help='Model for --method fixed, e.g. "[12,3]".')
@@ -114,6 +143,8 @@ def estimate(
     table_path: str | None,
     from_db: bool,
     stratify: str | None,
+    definitions: str,
+    linkage_imputations: int,
     method: str,
     model: str | None,
     max_order: int | None,
@@ -152,7 +183,9 @@ def estimate(
         except ValueError as exc:
             raise click.ClickException(f"{table_path}: {exc}") from None
     else:
-        out = _from_database(actor, purpose, stratify, options, suppress)
+        out = _from_database(
+            actor, purpose, stratify, options, suppress, definitions, linkage_imputations
+        )
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
         return
@@ -173,18 +206,30 @@ def _estimate(table: Any, options: dict[str, Any], suppress: bool) -> dict[str, 
 
 
 def _from_database(
-    actor: str, purpose: str, stratify: str | None, options: dict[str, Any], suppress: bool
+    actor: str,
+    purpose: str,
+    stratify: str | None,
+    options: dict[str, Any],
+    suppress: bool,
+    definitions: str = "specific",
+    imputations: int = 10,
 ) -> dict[str, Any]:
     """Estimates from the agency lists of linked victims and possible victims in the store."""
-    from joinedup.assemble.build import assemble
-    from joinedup.assemble.hidden import NotEstimable, estimate_hidden
-    from joinedup.assemble.lists import list_members
+    from joinedup.assemble.hidden import NotEstimable
+    from joinedup.assemble.hidden_store import estimate_stored
     from joinedup.cli.common import runtime
 
     rt = runtime()
-    with rt.door.session(actor, purpose) as session:
-        members = list_members(assemble(session, rt.cipher, decrypt_text=False))
     try:
-        return estimate_hidden(members, options, stratify=stratify, suppress=suppress)
+        with rt.door.session(actor, purpose) as session:
+            return estimate_stored(
+                session,
+                rt.cipher,
+                options,
+                stratify=stratify,
+                suppress=suppress,
+                selection=definitions,
+                imputations=imputations,
+            )
     except NotEstimable as exc:
         raise click.ClickException(str(exc)) from None

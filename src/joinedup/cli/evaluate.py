@@ -15,6 +15,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "joinedup.cli.evaluate_linkage:linkage",
         "Pairwise precision/recall of person linkage against truth.",
     ),
+    "estimate": (
+        "joinedup.cli.evaluate_estimate:estimate",
+        "The hidden-number estimate and its interval against the true number of victims.",
+    ),
     "flags": (
         "joinedup.cli.evaluate_flags:flags",
         "Victim recall and precision of the rules and risk prompts against truth.",

@@ -87,7 +87,9 @@ def _method(a: Analysis) -> Section:
         "resolved persons.",
         "Children at risk and suspected offenders are categories from what agencies recorded, "
         "not findings. Children known to no agency are not here: see the prevalence estimate "
-        "(multiple systems estimation) for the hidden number.",
+        "(multiple systems estimation) for the hidden number, which is given as a range with "
+        "its reasons when its models disagree or fit poorly, and which cannot count children "
+        "no agency could ever have recorded.",
         f"Counts from 1 to {below - 1} are shown as <{below}; where a table has a total and "
         f"only one cell was suppressed, one more is withheld and shown as {suppress.SECONDARY}. "
         "Shares of withheld counts are withheld.",

@@ -1,0 +1,74 @@
+"""``joinedup evaluate estimate``: the hidden-number estimate beside a simulator's truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from joinedup.cli.common import acting, console, runtime, truth_options
+
+
+@click.command("estimate")
+@truth_options("A simulator's truth/ folder (or the borough folder holding it).")
+@click.option(
+    "--definitions",
+    type=click.Choice(["specific", "broad"]),
+    default="specific",
+    show_default=True,
+    help="Which list definitions (docs/estimation.md).",
+)
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(0, 10_000), default=0)
+@click.option("--linkage-imputations", type=click.IntRange(0, 100), default=10, show_default=True)
+@click.option("--no-decomposition", is_flag=True, help="Skip the re-estimates per error source.")
+@acting("analysis", service_default=True)
+def estimate(
+    truth_dir: Path,
+    as_json: bool,
+    definitions: str,
+    n_bootstrap: int,
+    linkage_imputations: int,
+    no_decomposition: bool,
+    actor: str,
+    purpose: str,
+) -> None:
+    """The estimate and its interval against the true number of victims, per list."""
+    from joinedup.assemble.hidden_truth import evaluate_stored_estimate
+
+    rt = runtime()
+    options = {"method": "auto", "n_bootstrap": n_bootstrap}
+    try:
+        with rt.door.session(actor, purpose) as session:
+            result = evaluate_stored_estimate(
+                session,
+                rt.cipher,
+                truth_dir,
+                options,
+                definitions,
+                linkage_imputations,
+                not no_decomposition,
+            )
+    except ValueError as exc:  # no truth there, or nothing to estimate
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, indent=2, allow_nan=False, default=str))
+        return
+    console.print(
+        f"true victims {result['true_victims']:,} (known to an agency "
+        f"{result['known_victims']:,}); observed {result['n_observed']:,}; estimate "
+        f"{result['estimate']:,.0f} [{result['ci_low']:,.0f}, {result['ci_high']:,.0f}] "
+        f"covered {result['covered']}, relative error {result['relative_error']:+.1%}"
+    )
+    table = Table(title=f"Lists ({definitions} definitions) against truth")
+    columns = ("members", "true_victims", "non_victims", "split", "merged")
+    table.add_column("list")
+    for column in columns:
+        table.add_column(column)
+    for name, row in result["lists"].items():
+        table.add_row(name, *(f"{row[c]:,}" for c in columns))
+    console.print(table)
+    for row in result.get("decomposition", []):
+        est = row.get("estimate")
+        console.print(f"{row['lists']}: n {row['n_observed']:,}, estimate {est or 'n/a'}")

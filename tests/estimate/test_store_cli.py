@@ -1,0 +1,67 @@
+"""``joinedup estimate --from-db`` and ``joinedup evaluate estimate`` on a small borough."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.helpers import cli_env, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def borough(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+    tmp = tmp_path_factory.mktemp("estimate-store")
+    env = cli_env(f"sqlite:///{tmp / 'j.db'}", tmp / "home")
+    env.pop("JOINEDUP_USER", None)
+    run_cli(env, "init", "--admin", "root-admin")
+    run_cli(env, "simulate", "--scale", "0.03", "--seed", "11", "--out", str(tmp / "b"))
+    run_cli(env, "ingest", str(tmp / "b"), "--no-language-check", "--json")
+    run_cli(env, "link", "--json")
+    return env, tmp / "b"
+
+
+def _json(env: dict[str, str], *args: str) -> Any:
+    return json.loads(run_cli(env, *args).stdout)
+
+
+def test_estimate_from_the_store_puts_the_models_side_by_side(
+    borough: tuple[dict[str, str], Path],
+) -> None:
+    env, _ = borough
+    out = _json(env, "estimate", "--from-db", "--json", "--linkage-imputations", "3")
+    assert out["list_definitions"] == "specific"
+    assert {m["name"].split()[0] for m in out["models"]} == {"latent-class", "log-linear"}
+    assert out["headline"] in ("estimate", "range")
+    assert out["ci_low"] <= out["ci_high"] and out["n_observed"] > 0
+    assert out["linkage_imputation"]["imputations"] in (0, 3)
+    broad = _json(env, "estimate", "--from-db", "--json", "--definitions", "broad")
+    assert broad["list_definitions"] == "broad" and broad["n_observed"] >= out["n_observed"]
+    text = run_cli(env, "estimate", "--from-db", "--linkage-imputations", "0").stdout
+    assert "latent-class LCMCR" in text and "List definitions" in text
+
+
+def test_evaluate_estimate_reports_the_estimate_beside_the_truth(
+    borough: tuple[dict[str, str], Path],
+) -> None:
+    env, folder = borough
+    out = _json(env, "evaluate", "estimate", "--truth", str(folder / "truth"), "--json")
+    truth = folder / "truth" / "persons.csv"
+    victims = sum(1 for line in truth.read_text(encoding="utf-8").splitlines() if ",1," in line)
+    assert out["true_victims"] > 0 and out["known_victims"] <= out["true_victims"] <= victims
+    assert out["covered"] == (out["ci_low"] <= out["true_victims"] <= out["ci_high"])
+    for row in out["lists"].values():
+        assert row["true_victims"] + row["non_victims"] + row["unmatched"] == row["members"]
+    assert {r["lists"].split(",")[0] for r in out["decomposition"]} >= {
+        "broad definitions",
+        "specific definitions",
+    }
+    assert set(out["definitions"]) >= {"police.victim", "social_care.cse_team"}
+    empty = folder.parent / "empty"
+    empty.mkdir(exist_ok=True)
+    bad = run_cli(env, "evaluate", "estimate", "--truth", str(empty), "--json", ok=False)
+    assert bad.returncode == 1 and "not found" in bad.stderr and "Traceback" not in bad.stderr
