@@ -14,9 +14,10 @@ import os
 import stat
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from joinedup.ingest.files import FileRefused, PlanError, inside, open_regular, shown
+from joinedup.model.vocab import vocabulary
 
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 1024 * 1024
@@ -54,6 +55,11 @@ class Manifest(BaseModel):
     seed: int | None = None
     scale: float | None = None
     files: list[ManifestFile]
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str | None) -> str | None:
+        return None if kind is None else vocabulary("agency_kinds").check(kind)
 
     @property
     def agency_name(self) -> str | None:
