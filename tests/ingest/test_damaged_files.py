@@ -232,3 +232,19 @@ def test_utf8_rows_in_a_declared_cp1252_file_are_quarantined(
 )
 def test_sniffing_chooses_the_encoding_most_rows_are_in(content: bytes, expected: str) -> None:
     assert sniff_encoding(content[: 64 * 1024], None) == expected
+
+
+def test_a_utf16_file_cut_mid_character_quarantines_the_bytes_left_over(
+    ing: IngestStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "u16.csv"
+    lone_surrogate = (
+        "R3,Amber,Lowe,03/04/2005,,x".encode("utf-16-le") + b"\x00\xd8A\x00\r\x00\n\x00"
+    )
+    path.write_bytes((HEADER + _good(2)).encode("utf-16") + lone_surrogate + b"\n")
+    report = _run(ing, path, UNDECLARED)
+    assert report.encoding == "utf-16" and report.accepted == 2
+    assert report.quarantined == 2 and set(report.quarantine_reasons) <= {"encoding", "field_count"}
+    with ing.store.door.session("joinedup-service", "data_ingest") as s:
+        shown = [show(s, ing.cipher, q.id).raw for q in s.list(QuarantinedRow)]
+    assert any("\\x00\\xd8" in raw for raw in shown) and any("\\x0a" in raw for raw in shown)

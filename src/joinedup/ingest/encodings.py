@@ -15,6 +15,12 @@ import codecs
 import re
 from functools import cache
 
+ESCAPE = "joinedup-escape"
+"""The decoding error handler: each undecodable byte ``b`` becomes ``chr(0xDC00 + b)``.
+
+Like ``surrogateescape``, but for every byte: a UTF-16 file cut in the middle of a character
+ends in an undecodable byte below 0x80, which ``surrogateescape`` refuses to escape.
+"""
 BINARY_SHARE = 0.05  # a file whose first 64 KiB are over 5% control bytes is binary
 C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 """The C0 control bytes other than tab, line feed and carriage return."""
@@ -23,6 +29,16 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def _escape(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(chr(0xDC00 + b) for b in bad), exc.end
+
+
+codecs.register_error(ESCAPE, _escape)
 
 
 def sniff_encoding(sample: bytes, declared: str | None) -> str:

@@ -13,7 +13,8 @@ Records come one at a time (:class:`Record`) or in batches of cell lists (:class
 the fast ingest path's unit). The csv reader takes its lines from :class:`LineWindow`, which
 reads the file in large blocks and keeps the lines of the current batch, so a record's
 verbatim text is cut out only when it is needed. A batch is screened for the problems of
-:func:`check_values` in one pass; only a batch that might hold one is checked record by record.
+:func:`joinedup.ingest.checks.check_values` in one pass; only a batch that might hold one is
+checked record by record.
 """
 
 from __future__ import annotations
@@ -21,45 +22,48 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from joinedup.ingest.checks import (
+    CONTROL,
+    FORMULA_FIELD,
+    MAX_FIELD_CHARS,
+    Problem,
+    bad_chars,
+    check_values,
+    storable,
+)
 from joinedup.ingest.encodings import (
     C0_BYTES,
+    ESCAPE,
     looks_binary,
     single_byte,
     sniff_encoding,
-    utf8_in,
     utf8_pairs,
 )
 from joinedup.ingest.files import FileUnreadable, open_regular
-from joinedup.ingest.values.text import FORMULA_PATTERN, looks_like_formula
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 MAX_FILE_BYTES = 4 * 1024**3
-MAX_FIELD_CHARS = 1_000_000
 _SAMPLE = 64 * 1024
 BATCH_ROWS = 5000
 _BLOCK_CHARS = 1 << 20
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _END_CHECK = "\x1etruncation check\x1e"
 
-__all__ = ["FileUnreadable", "sniff_encoding"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a record cannot be accepted: a stable code, the field (if one), a message."""
-
-    code: str
-    message: str
-    field: str | None = None
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "FileUnreadable",
+    "Problem",
+    "check_values",
+    "sniff_encoding",
+    "storable",
+]
 
 
 @dataclass
@@ -86,64 +90,6 @@ class FileInfo:
 
 Opener = Callable[[Path, Any], tuple[FileInfo, Iterator[Record]]]
 """Opens a file for a layout: (what was learnt, its records)."""
-
-
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
-_FORMULA_ANYWHERE = re.compile("(?:^|\x1f)" + FORMULA_PATTERN)
-# a formula at the start of any field of "\x1f" + a batch's fields joined by "\x1f" (the
-# leading literal lets the regex engine jump from field to field)
-_FORMULA_FIELD = re.compile("\x1f" + FORMULA_PATTERN)
-
-
-def _bad_chars(value: str) -> bool:
-    return _ESCAPED_BYTES.search(value) is not None
-
-
-def storable(raw: str) -> str:
-    """``raw`` with any undecodable bytes shown as ``\\xNN`` escapes (so it can be stored)."""
-    if _ESCAPED_BYTES.search(raw) is None:
-        return raw
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _controls(text: str, separators: int) -> bool:
-    """Whether ``text`` holds a C0 control character (tab, CR, LF aside) other than its
-    ``separators`` field separators (``"\\x1f"``)."""
-    data = text.encode("ascii") if text.isascii() else text.encode("utf-8", "surrogatepass")
-    return len(data) - len(data.translate(None, C0_BYTES)) != separators
-
-
-def check_values(values: dict[str, str], single: str | None = None) -> Problem | None:
-    """The first field too large, undecodable, with a control character or formula-like,
-    as a problem (else None). ``single`` is the file's single-byte encoding, if it has one:
-    a field that is really UTF-8 text is then an encoding problem too."""
-    joined = "\x1f".join(values.values())
-    if (
-        len(joined) <= MAX_FIELD_CHARS
-        and _ESCAPED_BYTES.search(joined) is None
-        and not _controls(joined, max(len(values) - 1, 0))
-        and _FORMULA_ANYWHERE.search(joined) is None
-        and (single is None or utf8_pairs(single).search(joined) is None)
-    ):
-        return None  # the common case, decided in one pass
-    for name, value in values.items():
-        if len(value) > MAX_FIELD_CHARS:
-            return Problem("field_too_large", f"field is over {MAX_FIELD_CHARS:,} characters", name)
-        if _bad_chars(value):
-            return Problem("encoding", "bytes that are not valid in the file's encoding", name)
-        if single is not None and utf8_in(value, single):
-            return Problem(
-                "encoding", f"UTF-8 text in a file read as {single} (mixed encodings)", name
-            )
-        if _CONTROL.search(value):
-            return Problem(
-                "control_character", "a control character (NUL or another C0 byte)", name
-            )
-        if looks_like_formula(value):
-            return Problem(
-                "formula", "value starts like a spreadsheet formula (injection risk)", name
-            )
-    return None
 
 
 class LineWindow:
@@ -234,7 +180,7 @@ def _screen(batch: RowBatch, single: str | None) -> None:
         suspect = (
             max(map(len, parts)) > MAX_FIELD_CHARS
             or len(data) - len(data.translate(None, C0_BYTES)) != sum(map(len, rows))
-            or (any(c in whole for c in "=@+-") and bool(_FORMULA_FIELD.search(whole)))
+            or (any(c in whole for c in "=@+-") and bool(FORMULA_FIELD.search(whole)))
             or (single is not None and bool(utf8_pairs(single).search(whole)))
         )
     except UnicodeEncodeError:
@@ -421,15 +367,15 @@ def read_delimited(
         except csv.Error:
             delimiter = ","
     csv.field_size_limit(max(MAX_FIELD_CHARS * 64, 2**26))
-    handle = io.TextIOWrapper(binary, encoding=chosen, errors="surrogateescape", newline="")
+    handle = io.TextIOWrapper(binary, encoding=chosen, errors=ESCAPE, newline="")
     window = LineWindow(handle)
     reader = csv.reader(window.feed(), delimiter=delimiter)
     info = FileInfo(encoding=chosen, delimiter=delimiter, header=[])
     info.header = _read_header(reader, info)
-    if any(_bad_chars(name) for name in info.header):
+    if any(bad_chars(name) for name in info.header):
         window.close()
         raise FileUnreadable(f"{path}: the header has bytes that are not valid {chosen}")
-    if any(_CONTROL.search(name) for name in info.header):
+    if any(CONTROL.search(name) for name in info.header):
         window.close()
         raise FileUnreadable(f"{path}: the header has control characters")
     return info, DelimitedRecords(reader, window, info)
