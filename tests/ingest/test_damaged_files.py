@@ -248,3 +248,14 @@ def test_a_utf16_file_cut_mid_character_quarantines_the_bytes_left_over(
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
         shown = [show(s, ing.cipher, q.id).raw for q in s.list(QuarantinedRow)]
     assert any("\\x00\\xd8" in raw for raw in shown) and any("\\x0a" in raw for raw in shown)
+
+
+@pytest.mark.parametrize("declared", ["base64", "rot13", "idna", "undefined", "utf-16", "zlib"])
+def test_an_encoding_that_cannot_read_the_file_is_refused(
+    ing: IngestStore, tmp_path: Path, declared: str
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(HEADER + _good(2), encoding="utf-8")
+    with pytest.raises(FileUnreadable, match="cannot be read as"):
+        _run(ing, path, Layout(**{**LAYOUT.__dict__, "encoding": declared}))
+    assert _stored(ing) == ([], [])

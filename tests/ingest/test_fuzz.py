@@ -135,7 +135,7 @@ def drop_folders(draw: st.DrawFn) -> dict[str, Any]:
         }
         for name, good, bad in (
             ("rows", [None, None, None, 3], [-1, "3"]),
-            ("encoding", [None, "utf-8", "cp1252"], ["no-such-encoding"]),
+            ("encoding", [None, "utf-8", "cp1252"], ["no-such", "utf-16", "base64", "idna"]),
             ("delimiter", [None, ",", ";"], [";;"]),
             ("date_format", [None, "%d/%m/%Y"], ["%Q"]),
         ):

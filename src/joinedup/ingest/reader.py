@@ -314,16 +314,22 @@ class DelimitedRecords(Iterator[Record]):
     """A delimited file's records after the header, read once: one at a time by iterating,
     or in batches with :meth:`batches` (the same records); the file closes at the end."""
 
-    def __init__(self, reader: CsvReader, window: LineWindow, info: FileInfo) -> None:
+    def __init__(self, reader: CsvReader, window: LineWindow, info: FileInfo, path: Path) -> None:
         self._reader = reader
         self._window = window
         self._info = info
+        self._path = path
         self._records: Iterator[Record] | None = None
 
     def batches(self, size: int = BATCH_ROWS) -> Iterator[RowBatch]:
-        """The records, ``size`` at a time."""
+        """The records, ``size`` at a time (:class:`FileUnreadable` if the file's encoding
+        turns out not to read it after all)."""
         try:
             yield from batches(self._reader, self._window, self._info, size)
+        except (UnicodeError, LookupError) as exc:
+            raise FileUnreadable(
+                f"{self._path}: cannot be read as {self._info.encoding} ({exc})"
+            ) from exc
         finally:
             self._window.close()
 
@@ -355,6 +361,10 @@ def read_delimited(
             chosen = sniff_encoding(sample, encoding)
         except LookupError as exc:
             raise FileUnreadable(f"{path}: unknown encoding {encoding!r}") from exc
+        try:
+            sample.decode(chosen, ESCAPE)  # a codec that cannot read text (base64, idna ...)
+        except (UnicodeError, LookupError) as exc:
+            raise FileUnreadable(f"{path}: cannot be read as {chosen} ({exc})") from exc
         if looks_binary(sample, chosen):
             raise FileUnreadable(f"{path}: binary content, not a delimited text file")
     except BaseException:
@@ -371,14 +381,18 @@ def read_delimited(
     window = LineWindow(handle)
     reader = csv.reader(window.feed(), delimiter=delimiter)
     info = FileInfo(encoding=chosen, delimiter=delimiter, header=[])
-    info.header = _read_header(reader, info)
+    try:
+        info.header = _read_header(reader, info)
+    except (UnicodeError, LookupError) as exc:
+        window.close()
+        raise FileUnreadable(f"{path}: cannot be read as {chosen} ({exc})") from exc
     if any(bad_chars(name) for name in info.header):
         window.close()
         raise FileUnreadable(f"{path}: the header has bytes that are not valid {chosen}")
     if any(CONTROL.search(name) for name in info.header):
         window.close()
         raise FileUnreadable(f"{path}: the header has control characters")
-    return info, DelimitedRecords(reader, window, info)
+    return info, DelimitedRecords(reader, window, info, path)
 
 
 def _read_header(reader: Iterator[list[str]], info: FileInfo) -> list[str]:
