@@ -144,3 +144,33 @@ def test_kill_during_import_leaves_no_partial_batch(db_url: str, tmp_path: Path)
     assert _count(db_url, "SELECT count(*) FROM import_batch") == 1
     assert _count(db_url, "SELECT count(*) FROM source_record") == 200_000
     assert _run(env, "audit", "verify").returncode == 0
+
+
+def test_a_hostile_manifest_reads_nothing_and_a_cut_file_imports_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    env = _env(db_url, home)
+    assert _run(env, "init").returncode == 0
+    key = (home / "keys" / "audit.key").read_bytes()
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "supervision.csv").write_text("crn,surname\nX1,Lowe\nX2,Dunn\n", encoding="utf-8")
+    files = [{"path": "supervision.csv", "format": "probation", "table": "supervision"}]
+    stolen = {"path": str(home / "keys" / "audit.key"), "format": "probation", "table": "x"}
+    manifest = {"name": "Dunmere police", "kind": "police", "files": [*files, stolen]}
+    (drop / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    proc = _run(env, "ingest", str(drop), "--json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "files[1]" in proc.stderr and "an absolute path" in proc.stderr
+    assert key.hex() not in proc.stdout + proc.stderr
+    assert key.decode("latin-1") not in proc.stdout + proc.stderr
+    manifest["files"] = [{**files[0], "rows": 4}]
+    (drop / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    bound = _run(env, "ingest", str(drop), "--agency", "Dunmere health")
+    assert bound.returncode == 1 and "bound to agency 'Dunmere health'" in bound.stderr
+    cut = _run(env, "ingest", str(drop), "--agency", "Dunmere police")
+    assert cut.returncode == 2 and "not imported" in cut.stderr
+    assert "says 4 rows but the file holds 2" in " ".join(cut.stderr.split())
+    assert _count(db_url, "SELECT count(*) FROM import_batch") == 0
+    assert _run(env, "audit", "verify").returncode == 0

@@ -88,6 +88,11 @@ ODD = [
     "{bad",
     "\u2028",
     "x" * 120,
+    "Am\x00ber",
+    "a\x0bb",
+    "\x1f",
+    "caf\u00e9 \u00a35",
+    "ZoÃ«",
 ]
 
 
@@ -148,7 +153,8 @@ def _same_both_ways(path: Path, layout: Layout) -> dict[str, Any]:
 
 @st.composite
 def messy_files(draw: st.DrawFn) -> bytes:
-    """CSV files with bad values, hostile content, ragged and repeated rows, blank lines."""
+    """CSV files with bad values, hostile content, ragged and repeated rows, blank lines,
+    control characters, a quoted field left open at the end, rows in UTF-8 and cp1252."""
     header = list(GOOD)
     if draw(st.booleans()):
         header = draw(st.permutations(header))
@@ -180,7 +186,13 @@ def messy_files(draw: st.DrawFn) -> bytes:
     text = out.getvalue()
     if draw(st.integers(0, 4)) == 0:
         text = text[: draw(st.integers(0, len(text)))]  # cut short
-    data = text.encode("utf-8")
+    if draw(st.integers(0, 5)) == 0:
+        text += 'R999,"left open'
+    encodings = draw(st.sampled_from([("utf-8",), ("cp1252",), ("utf-8", "cp1252")]))
+    data = b"".join(
+        line.encode(draw(st.sampled_from(encodings)), "replace")
+        for line in text.splitlines(keepends=True)
+    )
     if draw(st.integers(0, 4)) == 0:
         at = draw(st.integers(0, len(data)))
         data = data[:at] + b"\xff" + data[at:]  # a byte that is not UTF-8
@@ -188,14 +200,20 @@ def messy_files(draw: st.DrawFn) -> bytes:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(content=messy_files(), batch_rows=st.sampled_from([1, 3, 5000]))
-def test_fast_path_matches_record_by_record(content: bytes, batch_rows: int) -> None:
+@given(
+    content=messy_files(),
+    batch_rows=st.sampled_from([1, 3, 5000]),
+    declared=st.sampled_from(["utf-8", "cp1252", None]),
+)
+def test_fast_path_matches_record_by_record(
+    content: bytes, batch_rows: int, declared: str | None
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "messy.csv"
         path.write_bytes(content)
         previous, prepare.CHUNK = prepare.CHUNK, batch_rows
         try:
-            _same_both_ways(path, LAYOUT)
+            _same_both_ways(path, Layout(**{**LAYOUT.__dict__, "encoding": declared}))
         finally:
             prepare.CHUNK = previous
 

@@ -20,17 +20,23 @@ from joinedup.ingest.reader import Problem, Record, check_values, read_delimited
 
 
 def _reference(path: Path, delimiter: str) -> tuple[list[str], list[Record], int]:
-    """Header, records and blank lines, reading one line at a time."""
+    """Header, records and blank lines, reading one line at a time.
+
+    A record the csv reader could finish only by running out of lines ended inside a quoted
+    field: the file was cut off in it (``truncated_row``).
+    """
     taken: list[str] = []
     count = 0
+    exhausted = False
     with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as handle:
 
         def lines() -> Iterator[str]:
-            nonlocal count
+            nonlocal count, exhausted
             while line := handle.readline():
                 count += 1
                 taken.append(line)
                 yield line
+            exhausted = True
 
         rows = csv.reader(lines(), delimiter=delimiter)
         header: list[str] = []
@@ -61,7 +67,11 @@ def _reference(path: Path, delimiter: str) -> tuple[list[str], list[Record], int
                 continue
             values = dict(zip(header, row, strict=False))
             found: Problem | None = None
-            if len(row) != len(header):
+            if exhausted:
+                found = Problem(
+                    "truncated_row", "the file ends inside a quoted field: the row was cut off"
+                )
+            elif len(row) != len(header):
                 found = Problem(
                     "field_count",
                     f"row has {len(row)} fields; the header has {len(header)}"

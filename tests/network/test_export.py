@@ -107,3 +107,44 @@ def test_i2_files_match_the_documented_layout(tables: ExportTables, tmp_path: Pa
     assert controlling and all(
         re.fullmatch(r"\d\d/\d\d/\d{4}", t["Date First"]) for t in controlling
     )
+
+
+HOSTILE = {
+    "forename": "-2+3+cmd|' /C calc'!A0",
+    "surname": '\n=HYPERLINK("http://example.invalid")',
+    "town": "+1+cmd|' /C calc'!A0",
+    "postcode": "@SUM(A1)",
+}
+
+
+def _hostile_tables() -> ExportTables:
+    b = two_groups()
+    person = b.assembly.persons["a1"]
+    person.forename, person.surname = HOSTILE["forename"], HOSTILE["surname"]
+    place = b.assembly.places["place:a-flat"]
+    place.name, place.town, place.postcode = "=1+1", HOSTILE["town"], HOSTILE["postcode"]
+    net = build_network(b.done())
+    return export_tables(net, net.cse_entities())
+
+
+def test_i2_cells_that_start_like_formulas_are_neutralised(tmp_path: Path) -> None:
+    entities, _ = write_i2(_hostile_tables(), tmp_path / "i2")
+    with entities.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "\n")]
+    person = next(r for r in rows if r[0] == "a1")
+    assert person[2] == "'" + HOSTILE["forename"] + " " + HOSTILE["surname"]
+    place = next(r for r in rows if r[0] == "place:a-flat")
+    assert place[8:10] == ["'" + HOSTILE["town"], "'" + HOSTILE["postcode"]]
+
+
+def test_control_characters_do_not_break_the_graphml(tmp_path: Path) -> None:
+    b = two_groups()
+    b.assembly.persons["a1"].forename = "Am\x0bir\x01"
+    b.assembly.persons["a1"].surname = "O\x00Neil\ufffe"
+    net = build_network(b.done())
+    path = tmp_path / "net.graphml"
+    write_graphml(export_tables(net, net.cse_entities()), path)
+    graph = nx.read_graphml(path)  # parses: nothing XML 1.0 forbids was written
+    assert graph.nodes["a1"]["label"] == "Am\ufffdir\ufffd O\ufffdNeil\ufffd"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -54,7 +55,12 @@ def _summary(reports: list[BatchReport]) -> Table:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--agency", default=None, help="Agency that sent a single file (or override).")
+@click.option(
+    "--agency",
+    default=None,
+    help="Agency that sent a single file; for folders, the agency they are bound to (a "
+    "manifest naming another agency is refused).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -119,7 +125,7 @@ def ingest(
             for warning in report.warnings:
                 console.print(f"[yellow]{Path(report.file).name}: {warning}[/]")
     for message in result.unreadable:
-        errors.print(f"[red]cannot read[/] {message}")
+        errors.print(f"[red]not imported[/] {escape(message)}", highlight=False)
     if result.unreadable:
         raise SystemExit(2)
 

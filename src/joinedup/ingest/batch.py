@@ -5,7 +5,9 @@ source record, every quarantined row and the audit rows commit together or not a
 killed import leaves no partial batch. A file whose SHA-256 was already imported completely
 by the same agency is not imported again. Large files are read and converted in a worker
 process while this one inserts (:mod:`joinedup.ingest.worker`); a run of several files
-starts preparing the next file while the current one is finished and committed.
+starts preparing the next file while the current one is finished and committed. A file whose
+row count differs from the one its manifest gives is refused whole (:class:`RowCountMismatch`):
+a file cut short imports nothing, and sending the whole file again creates no duplicates.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import agency_by_name
+from joinedup.ingest.files import RowCountMismatch, open_regular
 from joinedup.ingest.layout import Layout
 from joinedup.ingest.prepare import Target
 from joinedup.ingest.reader import FileInfo, Opener, Record, read_delimited
@@ -59,13 +62,15 @@ class BatchReport:
         return asdict(self)
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, streamed."""
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 of a file's bytes, streamed, and their number."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    size = 0
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            size += len(block)
+    return digest.hexdigest(), size
 
 
 def open_delimited(path: Path, layout: Layout) -> tuple[FileInfo, Iterator[Record]]:
@@ -113,7 +118,7 @@ def start_preparation(
     """Start preparing ``path``: in a worker process when it is over ``threshold`` bytes and
     the machine has more than one core, else here as it is read."""
     try:
-        size = path.stat().st_size
+        size = path.lstat().st_size
     except OSError:
         size = 0  # opening it will report the problem
     parallel = size > threshold and (os.cpu_count() or 1) > 1
@@ -130,16 +135,30 @@ def ingest_file(
     opener: Opener = open_delimited,
     ahead: Preparation | None = None,
     when_read: Callable[[], None] | None = None,
+    expected_rows: int | None = None,
 ) -> BatchReport:
     """Import ``path`` for ``agency`` with ``layout`` inside ``session``'s transaction.
 
     ``ahead`` is the file's preparation if it was started already (it is closed either way);
     ``when_read`` is called once the file has been read to its end, before the batch is
-    completed (a run starts preparing its next file then). Raises
-    :class:`joinedup.ingest.reader.FileUnreadable` when the file is not readable at all.
+    completed (a run starts preparing its next file then); ``expected_rows`` is the row count
+    the file's manifest gives. Raises :class:`joinedup.ingest.files.FileUnreadable` when the
+    file is not readable at all and :class:`joinedup.ingest.files.RowCountMismatch` when its
+    row count differs (the transaction then rolls back: nothing of the file is stored).
     """
     try:
-        return _ingest(session, path, agency, layout, cipher, progress, opener, ahead, when_read)
+        return _ingest(
+            session,
+            path,
+            agency,
+            layout,
+            cipher,
+            progress,
+            opener,
+            ahead,
+            when_read,
+            expected_rows,
+        )
     finally:
         if ahead is not None:
             ahead.close()
@@ -155,11 +174,12 @@ def _ingest(
     opener: Opener,
     ahead: Preparation | None,
     when_read: Callable[[], None] | None,
+    expected_rows: int | None,
 ) -> BatchReport:
     started = perf_counter()
     report = BatchReport(str(path), agency, layout.format, layout.record_type)
     owner = agency_by_name(session, agency)
-    sha = file_sha256(path)
+    sha, size = file_digest(path)
     if _already_imported(session, report, owner.id, sha, layout):
         return report
     target = Target(owner.id, new_id(), session.actor.user_id, utcnow(), path.name)
@@ -175,7 +195,7 @@ def _ingest(
                 file_sha256=sha,
                 format=layout.format,
                 record_type=layout.record_type,
-                file_size=path.stat().st_size,
+                file_size=size,
             )
         )
         reasons: Counter[str] = Counter()
@@ -194,6 +214,11 @@ def _ingest(
         preparation.close()
     if when_read is not None:
         when_read()
+    if expected_rows is not None and report.rows_read != expected_rows:
+        raise RowCountMismatch(
+            f"{path}: refused: its manifest says {expected_rows:,} rows but the file holds "
+            f"{report.rows_read:,} (cut short, or sent in part?); nothing of it was imported"
+        )
     report.quarantined = sum(reasons.values())
     report.quarantine_reasons = dict(sorted(reasons.items()))
     report.blank_lines = info.blank_lines

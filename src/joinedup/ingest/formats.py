@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import PurePosixPath
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from joinedup.ingest.canonical import CLEANERS
 from joinedup.ingest.layout import Column, ColumnType, Layout
+from joinedup.ingest.manifest import ManifestFile
 from joinedup.model.vocab import vocabulary
 
 DEFAULT_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
@@ -143,17 +144,17 @@ def to_layout(
     )
 
 
-def layout_for_manifest_entry(entry: dict[str, Any]) -> Layout:
+def layout_for_manifest_entry(format_name: str, entry: ManifestFile) -> Layout:
     """The layout for one file listed in an agency's ``manifest.json``."""
-    fmt = get_format(str(entry.get("format", "")))
-    spec = fmt.file(str(entry.get("table") or entry.get("path")))
+    fmt = get_format(format_name)
+    spec = fmt.file(entry.table or PurePosixPath(entry.path).name)
     return to_layout(
         fmt,
         spec,
-        entry.get("date_format"),
-        entry.get("datetime_format"),
-        entry.get("encoding"),
-        entry.get("delimiter") or ",",
+        entry.date_format,
+        entry.datetime_format,
+        entry.encoding,
+        entry.delimiter or ",",
     )
 
 

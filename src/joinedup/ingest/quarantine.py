@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from joinedup.access.crypto import FieldCipher
+from joinedup.ingest.encodings import single_byte
 from joinedup.ingest.layout import Converted, Layout, convert
 from joinedup.ingest.prepare import Target, record_row
 from joinedup.ingest.reader import Problem, Record, check_values
@@ -68,7 +69,8 @@ def resubmit(
     layout = Layout.from_dict(batch.report["layout"])
     values = {**shown.values, **corrections}
     record = Record(shown.row.row_number, shown.row.line, values, shown.raw)
-    outcome: Converted | Problem = check_values(values) or convert(layout, record)
+    single = single_byte(str(batch.report.get("encoding") or "") or None)
+    outcome: Converted | Problem = check_values(values, single) or convert(layout, record)
     if isinstance(outcome, Problem):
         session.update(
             QuarantinedRow,

@@ -3,55 +3,67 @@
 :func:`read_delimited` gives every record of a file with the verbatim text it came from and,
 where the record cannot be trusted, a :class:`Problem`. It never drops a record: blank lines
 are counted, over-long fields, stray bytes and ragged rows become problems on that record.
-A file that is not delimited text at all (binary content, too large) raises
-:class:`FileUnreadable` before any record is read.
+A file that is not delimited text at all (mostly binary content, too large) raises
+:class:`FileUnreadable` before any record is read. A row with a control character, or with
+text not valid in the file's encoding (:mod:`joinedup.ingest.encodings`), is a problem on that
+row; a file that ends inside a quoted field has its last row marked ``truncated_row``. Files
+are opened only through :func:`joinedup.ingest.files.open_regular`.
 
 Records come one at a time (:class:`Record`) or in batches of cell lists (:class:`RowBatch`,
 the fast ingest path's unit). The csv reader takes its lines from :class:`LineWindow`, which
 reads the file in large blocks and keeps the lines of the current batch, so a record's
 verbatim text is cut out only when it is needed. A batch is screened for the problems of
-:func:`check_values` in one pass; only a batch that might hold one is checked record by record.
+:func:`joinedup.ingest.checks.check_values` in one pass; only a batch that might hold one is
+checked record by record.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import re
+import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from joinedup.ingest.values.text import FORMULA_PATTERN, looks_like_formula
+from joinedup.ingest.checks import (
+    CONTROL,
+    FORMULA_FIELD,
+    MAX_FIELD_CHARS,
+    Problem,
+    bad_chars,
+    check_values,
+    storable,
+)
+from joinedup.ingest.encodings import (
+    C0_BYTES,
+    ESCAPE,
+    looks_binary,
+    single_byte,
+    sniff_encoding,
+    utf8_pairs,
+)
+from joinedup.ingest.files import FileUnreadable, open_regular
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 MAX_FILE_BYTES = 4 * 1024**3
-MAX_FIELD_CHARS = 1_000_000
 _SAMPLE = 64 * 1024
 BATCH_ROWS = 5000
 _BLOCK_CHARS = 1 << 20
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
+_END_CHECK = "\x1etruncation check\x1e"
 
-
-class FileUnreadable(ValueError):
-    """The file cannot be read as delimited text at all."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a record cannot be accepted: a stable code, the field (if one), a message."""
-
-    code: str
-    message: str
-    field: str | None = None
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "FileUnreadable",
+    "Problem",
+    "check_values",
+    "sniff_encoding",
+    "storable",
+]
 
 
 @dataclass
@@ -80,74 +92,6 @@ Opener = Callable[[Path, Any], tuple[FileInfo, Iterator[Record]]]
 """Opens a file for a layout: (what was learnt, its records)."""
 
 
-def sniff_encoding(sample: bytes, declared: str | None) -> str:
-    """The encoding to read with: a BOM wins, then the declared one, then detection."""
-    for bom, name in _BOMS:
-        if sample.startswith(bom):
-            return name
-    if declared and declared.lower() not in ("auto", ""):
-        codecs.lookup(declared)  # raises LookupError for an unknown encoding
-        return declared
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(sample) - 4:  # a multi-byte character cut by the sample's end
-            return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    return best.encoding if best is not None else "cp1252"
-
-
-def _looks_binary(sample: bytes, encoding: str) -> bool:
-    if encoding.startswith("utf-16"):
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return len(sample) > 0 and controls / len(sample) > 0.05
-
-
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
-_FORMULA_ANYWHERE = re.compile("(?:^|\x1f)" + FORMULA_PATTERN)
-# a formula at the start of any field of "\x1f" + a batch's fields joined by "\x1f" (the
-# leading literal lets the regex engine jump from field to field)
-_FORMULA_FIELD = re.compile("\x1f" + FORMULA_PATTERN)
-
-
-def _bad_chars(value: str) -> bool:
-    return _ESCAPED_BYTES.search(value) is not None
-
-
-def storable(raw: str) -> str:
-    """``raw`` with any undecodable bytes shown as ``\\xNN`` escapes (so it can be stored)."""
-    if _ESCAPED_BYTES.search(raw) is None:
-        return raw
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def check_values(values: dict[str, str]) -> Problem | None:
-    """The first field too large, undecodable or formula-like, as a problem (else None)."""
-    joined = "\x1f".join(values.values())
-    if (
-        len(joined) <= MAX_FIELD_CHARS
-        and _ESCAPED_BYTES.search(joined) is None
-        and _FORMULA_ANYWHERE.search(joined) is None
-    ):
-        return None  # the common case, decided in one pass
-    for name, value in values.items():
-        if len(value) > MAX_FIELD_CHARS:
-            return Problem("field_too_large", f"field is over {MAX_FIELD_CHARS:,} characters", name)
-        if _bad_chars(value):
-            return Problem("encoding", "bytes that are not valid in the file's encoding", name)
-        if looks_like_formula(value):
-            return Problem(
-                "formula", "value starts like a spreadsheet formula (injection risk)", name
-            )
-    return None
-
-
 class LineWindow:
     """Feeds a csv reader the lines of a text file, keeping those not yet released."""
 
@@ -156,6 +100,7 @@ class LineWindow:
         self._lines: list[str] = []
         self._first = 0  # number of lines released before self._lines[0]
         self.chars = 0  # characters read so far
+        self.ended = False  # whether the csv reader has asked for a line past the end
 
     def feed(self) -> Iterator[str]:
         """Every line of the file, in order (give this to ``csv.reader``)."""
@@ -165,6 +110,7 @@ class LineWindow:
         while True:
             block = self._handle.readlines(_BLOCK_CHARS)
             if not block:
+                self.ended = True
                 return
             self._lines.extend(block)
             self.chars += sum(map(len, block))
@@ -220,7 +166,7 @@ class RowBatch:
         )
 
 
-def _screen(batch: RowBatch) -> None:
+def _screen(batch: RowBatch, single: str | None) -> None:
     """Add the value problems of :func:`check_values` to ``batch`` (one pass if none)."""
     clean = [i for i in range(len(batch.rows)) if i not in batch.problems]
     if not clean:
@@ -229,19 +175,37 @@ def _screen(batch: RowBatch) -> None:
     parts = list(map("\x1f".join, rows))
     whole = "\x1f" + "\x1f".join(parts)
     try:
-        if not whole.isascii():
-            whole.encode("utf-8")  # undecodable bytes are lone surrogates: encoding fails
-        suspect = max(map(len, parts)) > MAX_FIELD_CHARS or (
-            any(c in whole for c in "=@+-") and bool(_FORMULA_FIELD.search(whole))
+        # undecodable bytes are lone surrogates: encoding them fails
+        data = whole.encode("ascii") if whole.isascii() else whole.encode("utf-8")
+        suspect = (
+            max(map(len, parts)) > MAX_FIELD_CHARS
+            or len(data) - len(data.translate(None, C0_BYTES)) != sum(map(len, rows))
+            or (any(c in whole for c in "=@+-") and bool(FORMULA_FIELD.search(whole)))
+            or (single is not None and bool(utf8_pairs(single).search(whole)))
         )
     except UnicodeEncodeError:
         suspect = True
     if not suspect:
         return
     for i in clean:
-        problem = check_values(dict(zip(batch.header, batch.rows[i], strict=True)))
+        problem = check_values(dict(zip(batch.header, batch.rows[i], strict=True)), single)
         if problem is not None:
             batch.problems[i] = problem
+
+
+def _mark_cut(batch: RowBatch, dialect: Any) -> None:
+    """Mark the batch's last record ``truncated_row`` when the file ends inside one of its
+    quoted fields (the csv reader then ran to the end of the file to finish it)."""
+    last = len(batch.rows) - 1
+    lines = batch.window.lines(batch.starts[last], batch.ends[last])
+    try:
+        rows = list(csv.reader([*lines, _END_CHECK + "\n"], dialect))
+    except csv.Error:
+        return
+    if not rows or rows[-1] != [_END_CHECK]:  # the check line became part of a field
+        batch.problems[last] = Problem(
+            "truncated_row", "the file ends inside a quoted field: the row was cut off"
+        )
 
 
 def batches(
@@ -255,6 +219,7 @@ def batches(
     starts afresh, so it finds the same records, now with their lines.
     """
     duplicated = len(set(info.header)) != len(info.header)
+    single = single_byte(info.encoding)
     number = 0
     while True:
         position = reader.line_num
@@ -274,7 +239,9 @@ def batches(
         if batch.rows:
             number += len(batch.rows)
             batch.chars = window.chars
-            _screen(batch)
+            _screen(batch, single)
+            if window.ended:
+                _mark_cut(batch, reader.dialect)
             yield batch
 
 
@@ -347,16 +314,22 @@ class DelimitedRecords(Iterator[Record]):
     """A delimited file's records after the header, read once: one at a time by iterating,
     or in batches with :meth:`batches` (the same records); the file closes at the end."""
 
-    def __init__(self, reader: CsvReader, window: LineWindow, info: FileInfo) -> None:
+    def __init__(self, reader: CsvReader, window: LineWindow, info: FileInfo, path: Path) -> None:
         self._reader = reader
         self._window = window
         self._info = info
+        self._path = path
         self._records: Iterator[Record] | None = None
 
     def batches(self, size: int = BATCH_ROWS) -> Iterator[RowBatch]:
-        """The records, ``size`` at a time."""
+        """The records, ``size`` at a time (:class:`FileUnreadable` if the file's encoding
+        turns out not to read it after all)."""
         try:
             yield from batches(self._reader, self._window, self._info, size)
+        except (UnicodeError, LookupError) as exc:
+            raise FileUnreadable(
+                f"{self._path}: cannot be read as {self._info.encoding} ({exc})"
+            ) from exc
         finally:
             self._window.close()
 
@@ -375,20 +348,28 @@ def read_delimited(
     path: Path, encoding: str | None = None, delimiter: str | None = None
 ) -> tuple[FileInfo, DelimitedRecords]:
     """Open ``path``: what was learnt, and its records (see :class:`DelimitedRecords`)."""
+    binary = open_regular(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as binary:
-            sample = binary.read(_SAMPLE)
-    except OSError as exc:
-        raise FileUnreadable(f"{path}: cannot be opened ({exc.strerror})") from exc
-    if size > MAX_FILE_BYTES:
-        raise FileUnreadable(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit")
-    try:
-        chosen = sniff_encoding(sample, encoding)
-    except LookupError as exc:
-        raise FileUnreadable(f"{path}: unknown encoding {encoding!r}") from exc
-    if _looks_binary(sample, chosen):
-        raise FileUnreadable(f"{path}: binary content, not a delimited text file")
+        size = os.fstat(binary.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise FileUnreadable(
+                f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"
+            )
+        sample = binary.read(_SAMPLE)
+        binary.seek(0)
+        try:
+            chosen = sniff_encoding(sample, encoding)
+        except LookupError as exc:
+            raise FileUnreadable(f"{path}: unknown encoding {encoding!r}") from exc
+        try:
+            sample.decode(chosen, ESCAPE)  # a codec that cannot read text (base64, idna ...)
+        except (UnicodeError, LookupError) as exc:
+            raise FileUnreadable(f"{path}: cannot be read as {chosen} ({exc})") from exc
+        if looks_binary(sample, chosen):
+            raise FileUnreadable(f"{path}: binary content, not a delimited text file")
+    except BaseException:
+        binary.close()
+        raise
     text_sample = sample.decode(chosen, errors="replace")
     if delimiter is None:
         try:
@@ -396,15 +377,22 @@ def read_delimited(
         except csv.Error:
             delimiter = ","
     csv.field_size_limit(max(MAX_FIELD_CHARS * 64, 2**26))
-    handle = path.open("r", encoding=chosen, errors="surrogateescape", newline="")
+    handle = io.TextIOWrapper(binary, encoding=chosen, errors=ESCAPE, newline="")
     window = LineWindow(handle)
     reader = csv.reader(window.feed(), delimiter=delimiter)
     info = FileInfo(encoding=chosen, delimiter=delimiter, header=[])
-    info.header = _read_header(reader, info)
-    if any(_bad_chars(name) for name in info.header):
+    try:
+        info.header = _read_header(reader, info)
+    except (UnicodeError, LookupError) as exc:
+        window.close()
+        raise FileUnreadable(f"{path}: cannot be read as {chosen} ({exc})") from exc
+    if any(bad_chars(name) for name in info.header):
         window.close()
         raise FileUnreadable(f"{path}: the header has bytes that are not valid {chosen}")
-    return info, DelimitedRecords(reader, window, info)
+    if any(CONTROL.search(name) for name in info.header):
+        window.close()
+        raise FileUnreadable(f"{path}: the header has control characters")
+    return info, DelimitedRecords(reader, window, info, path)
 
 
 def _read_header(reader: Iterator[list[str]], info: FileInfo) -> list[str]:

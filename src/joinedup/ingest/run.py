@@ -14,8 +14,8 @@ from functools import partial
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import add_agency, agency_by_name
 from joinedup.ingest.batch import BatchReport, Progress, ingest_file, start_preparation
+from joinedup.ingest.files import FileRefused
 from joinedup.ingest.plan import Job
-from joinedup.ingest.reader import FileUnreadable
 from joinedup.ingest.worker import Preparation
 from joinedup.store.actor_session import NotFound
 from joinedup.store.door import Door
@@ -23,7 +23,8 @@ from joinedup.store.door import Door
 
 @dataclass
 class RunResult:
-    """Reports of the files imported and messages for those that could not be read."""
+    """Reports of the files imported, and messages for those refused (unreadable, or not
+    what their manifest says): nothing of a refused file is stored."""
 
     reports: list[BatchReport] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
@@ -50,7 +51,7 @@ def run_jobs(
     cipher: FieldCipher,
     progress_for: Callable[[Job], Progress | None] = lambda job: None,
 ) -> RunResult:
-    """Import every job in its own transaction; an unreadable file does not stop the run.
+    """Import every job in its own transaction; a refused file does not stop the run.
 
     Agencies named by a manifest (with its kind) are registered if the directory lacks them.
     """
@@ -79,8 +80,9 @@ def run_jobs(
                         job.opener,
                         ahead=pending.pop(index, None),
                         when_read=partial(start, index + 1),
+                        expected_rows=job.rows,
                     )
-            except FileUnreadable as exc:
+            except FileRefused as exc:
                 result.unreadable.append(str(exc))
                 continue
             result.reports.append(report)

@@ -7,6 +7,8 @@ not depend on the batch they will belong to, the next file of a run can be start
 current one is still being inserted and committed (:func:`joinedup.ingest.run.run_jobs`).
 The child stops by itself if the importing process is gone; :meth:`Preparation.close` stops it
 when its work is not wanted (the file turned out to be imported already, or the run failed).
+A child that dies without a word (killed, or crashed in a C library) refuses its file
+(:class:`joinedup.ingest.files.FileUnreadable`) instead of leaving the import waiting forever.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.access.crypto import FieldCipher
+from joinedup.ingest.files import FileUnreadable
 from joinedup.ingest.layout import Layout
 from joinedup.ingest.prepare import Chunk, prepare
 from joinedup.ingest.reader import FileInfo, Opener
@@ -52,9 +55,24 @@ def _from_worker(args: tuple[Any, ...]) -> tuple[Iterator[FileInfo | Chunk], Any
     process = context.Process(target=_produce, args=(channel, os.getpid(), args), daemon=True)
     process.start()
 
+    def receive() -> Any:
+        while True:
+            try:
+                return channel.get(timeout=1.0)
+            except queue.Empty:
+                if process.is_alive():
+                    continue
+            try:  # what it sent before it ended may still be on its way
+                return channel.get(timeout=1.0)
+            except queue.Empty:
+                raise FileUnreadable(
+                    f"{args[0]}: the process preparing it stopped unexpectedly (exit code "
+                    f"{process.exitcode}); nothing of it was imported"
+                ) from None
+
     def items() -> Iterator[FileInfo | Chunk]:
         while True:
-            item = channel.get()
+            item = receive()
             if isinstance(item, BaseException):
                 raise item
             if item == _DONE:

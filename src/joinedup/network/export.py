@@ -4,11 +4,16 @@ documents every column.
 
 An export is a disclosure: the command line logs it with its recipient and exports only the
 entities and ties resting on records the analyst may disclose.
+
+Labels come from what agencies sent, so both writers defend the program that opens the file:
+the i2 CSV goes through :func:`joinedup.common.spreadsheet.write_csv` (no cell can run as a
+formula) and GraphML text has every character XML 1.0 forbids (C0 controls but tab, LF and
+CR; lone surrogates; U+FFFE, U+FFFF) replaced by U+FFFD, so the file always parses.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,7 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from joinedup.common.files import open_private, private_dir
+from joinedup.common.files import open_private
+from joinedup.common.spreadsheet import write_csv
 from joinedup.network.communities import Communities
 from joinedup.network.graph import Network
 
@@ -76,6 +82,14 @@ I2_LINK_COLUMNS = (
     "Evidence Count",
     "Source Records",
 )
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: object) -> str:
+    """``value`` as text XML 1.0 allows: each forbidden character becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 @dataclass
@@ -199,17 +213,21 @@ def write_graphml(tables: ExportTables, path: Path) -> None:
         )
     graph = ET.SubElement(root, "graph", id="joinedup", edgedefault="undirected")
     for node in tables.nodes:
-        element = ET.SubElement(graph, "node", id=node["id"])
+        element = ET.SubElement(graph, "node", id=xml_text(node["id"]))
         for name in NODE_FIELDS:
             if node.get(name) is not None:
-                ET.SubElement(element, "data", key=f"n_{name}").text = str(node[name])
+                ET.SubElement(element, "data", key=f"n_{name}").text = xml_text(node[name])
     for i, edge in enumerate(tables.edges):
         element = ET.SubElement(
-            graph, "edge", id=f"e{i}", source=edge["source"], target=edge["target"]
+            graph,
+            "edge",
+            id=f"e{i}",
+            source=xml_text(edge["source"]),
+            target=xml_text(edge["target"]),
         )
         for name in EDGE_FIELDS:
             if edge.get(name) is not None:
-                ET.SubElement(element, "data", key=f"e_{name}").text = str(edge[name])
+                ET.SubElement(element, "data", key=f"e_{name}").text = xml_text(edge[name])
     ET.indent(root)
     with open_private(path, "wb") as handle:
         ET.ElementTree(root).write(handle, encoding="utf-8", xml_declaration=True)
@@ -231,51 +249,52 @@ def _uk(day: str | None) -> str:
 
 
 def write_i2(tables: ExportTables, folder: Path) -> tuple[Path, Path]:
-    """Write ``entities.csv`` and ``links.csv`` in the documented i2 import layout."""
-    private_dir(folder)
+    """Write ``entities.csv`` and ``links.csv`` in the documented i2 import layout (every
+    cell neutralised against formula injection)."""
     kinds = {node["id"]: node["kind"] for node in tables.nodes}
-    entities, links = folder / "entities.csv", folder / "links.csv"
-    with open_private(entities, "w", newline="", encoding="utf-8-sig") as handle:
-        out = csv.writer(handle)
-        out.writerow(I2_ENTITY_COLUMNS)
-        for n in tables.nodes:
-            out.writerow(
-                [
-                    n["id"],
-                    I2_TYPES.get(n["kind"], "Entity"),
-                    n.get("label") or n["id"],
-                    n.get("category") or "",
-                    n.get("group") or "",
-                    n.get("cluster") or "",
-                    _uk(n.get("date_of_birth")),
-                    n.get("sex") or "",
-                    n.get("town") or "",
-                    n.get("postcode") or "",
-                    n.get("place_type") or "",
-                    n.get("licence_type") or "",
-                    n.get("agencies") or "",
-                    n.get("records") or 0,
-                ]
-            )
-    with open_private(links, "w", newline="", encoding="utf-8-sig") as handle:
-        out = csv.writer(handle)
-        out.writerow(I2_LINK_COLUMNS)
-        for i, e in enumerate(tables.edges, start=1):
-            out.writerow(
-                [
-                    f"L{i:06d}",
-                    e["source"],
-                    I2_TYPES.get(kinds.get(e["source"], ""), "Entity"),
-                    e["target"],
-                    I2_TYPES.get(kinds.get(e["target"], ""), "Entity"),
-                    _main_kind(e["kind_counts"]),
-                    "; ".join(f"{k} x{n}" if n > 1 else k for k, n in e["kind_counts"].items()),
-                    "Confirmed" if e["basis"] == "fact" else "Unconfirmed",
-                    0,
-                    _uk(e["first"]),
-                    _uk(e["last"]),
-                    e["weight"],
-                    ";".join(e["record_ids"]),
-                ]
-            )
+    entities = write_csv(
+        folder / "entities.csv",
+        I2_ENTITY_COLUMNS,
+        (
+            [
+                n["id"],
+                I2_TYPES.get(n["kind"], "Entity"),
+                n.get("label") or n["id"],
+                n.get("category") or "",
+                n.get("group") or "",
+                n.get("cluster") or "",
+                _uk(n.get("date_of_birth")),
+                n.get("sex") or "",
+                n.get("town") or "",
+                n.get("postcode") or "",
+                n.get("place_type") or "",
+                n.get("licence_type") or "",
+                n.get("agencies") or "",
+                n.get("records") or 0,
+            ]
+            for n in tables.nodes
+        ),
+    )
+    links = write_csv(
+        folder / "links.csv",
+        I2_LINK_COLUMNS,
+        (
+            [
+                f"L{i:06d}",
+                e["source"],
+                I2_TYPES.get(kinds.get(e["source"], ""), "Entity"),
+                e["target"],
+                I2_TYPES.get(kinds.get(e["target"], ""), "Entity"),
+                _main_kind(e["kind_counts"]),
+                "; ".join(f"{k} x{n}" if n > 1 else k for k, n in e["kind_counts"].items()),
+                "Confirmed" if e["basis"] == "fact" else "Unconfirmed",
+                0,
+                _uk(e["first"]),
+                _uk(e["last"]),
+                e["weight"],
+                ";".join(e["record_ids"]),
+            ]
+            for i, e in enumerate(tables.edges, start=1)
+        ),
+    )
     return entities, links

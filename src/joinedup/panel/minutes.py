@@ -1,8 +1,15 @@
 """The minutes of a panel meeting as Markdown: who, when, each agenda item with its reasons,
-the decisions against it and the actions that follow, then the general decisions."""
+the decisions against it and the actions that follow, then the general decisions.
+
+Everything typed or derived from agencies' records (titles, decision and action text, reasons,
+flag summaries, record keys, names) is escaped by :func:`md`, so it reads as the text it is
+and cannot add structure to the minutes: no heading, list, link, image, HTML tag, table or
+emphasis of its own.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from joinedup.model.access import Actor
@@ -12,11 +19,23 @@ from joinedup.panel.meetings import Minutes, minutes
 from joinedup.store.actor_session import ActorSession
 
 MARKING = "OFFICIAL-SENSITIVE: for the members of the panel; do not forward."
+_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def md(value: object) -> str:
+    """``value`` as Markdown text that renders as itself, placed after the start of a line.
+
+    Line breaks and other control characters become one space (so no new block, heading or
+    list can start); the characters that open inline structure (emphasis, code, links and
+    images, HTML tags and entities, table cells, strikethrough) are backslash-escaped.
+    """
+    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(value)))
 
 
 def _who(names: dict[str, Actor], user_id: str | None) -> str:
     found = names.get(user_id or "")
-    return found.username if found else "unassigned"
+    return md(found.username) if found else "unassigned"
 
 
 def _action_lines(actions: list[Action], names: dict[str, Actor]) -> list[str]:
@@ -24,32 +43,38 @@ def _action_lines(actions: list[Action], names: dict[str, Actor]) -> list[str]:
     for a in actions:
         state = a.status if a.escalation_level == 0 else f"{a.status}, level {a.escalation_level}"
         lines.append(
-            f"    - Action ({_who(names, a.owner_user_id)}, due {a.due_on}, {state}): "
-            f"{a.description}"
+            f"    - Action ({_who(names, a.owner_user_id)}, due {a.due_on}, {md(state)}): "
+            f"{md(a.description)}"
         )
     return lines
 
 
 def reasons(item: AgendaItem) -> list[str]:
-    """The item's briefing as indented Markdown list lines."""
+    """The item's briefing as indented Markdown list lines (its text escaped)."""
     b = item.briefing
     lines = []
     if b.get("withdrawn"):
-        lines.append(f"  - Withdrawn: {b['withdrawn']}")
+        lines.append(f"  - Withdrawn: {md(b['withdrawn'])}")
     if b.get("category"):
-        basis = f" ({b['category_basis']})" if b.get("category_basis") else ""
-        lines.append(f"  - Risk: {CATEGORY_LABEL.get(b['category'], b['category'])}{basis}")
+        basis = f" ({md(b['category_basis'])})" if b.get("category_basis") else ""
+        label = CATEGORY_LABEL.get(b["category"]) or md(b["category"])
+        lines.append(f"  - Risk: {label}{basis}")
     if b.get("agencies"):
-        lines.append(f"  - Agencies: {', '.join(a.replace('_', ' ') for a in b['agencies'])}")
+        agencies = ", ".join(md(a.replace("_", " ")) for a in b["agencies"])
+        lines.append(f"  - Agencies: {agencies}")
     for agency, keys in (b.get("agency_keys") or {}).items():
-        lines.append(f"  - {agency.replace('_', ' ')} records: {', '.join(keys)}")
+        shown = ", ".join(md(k) for k in keys)
+        lines.append(f"  - {md(agency.replace('_', ' '))} records: {shown}")
     if b.get("route_id"):
-        lines.append(f"  - Routed because: {b.get('reason', '')}")
-        lines.append(f"  - To be acknowledged by: {b.get('acknowledge_by', '')}")
+        lines.append(f"  - Routed because: {md(b.get('reason', ''))}")
+        lines.append(f"  - To be acknowledged by: {md(b.get('acknowledge_by', ''))}")
     if b.get("action_id"):
-        lines.append(f"  - Owner: {b.get('owner') or 'unassigned'}; due {b.get('due_on')}")
+        owner = md(b.get("owner") or "unassigned")
+        lines.append(f"  - Owner: {owner}; due {md(b.get('due_on'))}")
     for flag in b.get("flags", []):
-        lines.append(f"  - Flag {flag['rule']} ({flag['status']}): {flag.get('summary') or ''}")
+        lines.append(
+            f"  - Flag {md(flag['rule'])} ({md(flag['status'])}): {md(flag.get('summary') or '')}"
+        )
     return lines
 
 
@@ -57,12 +82,12 @@ def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: d
     """Render gathered minutes."""
     m = record.meeting
     out = [
-        f"# {panel_name}: meeting of {m.held_on}",
+        f"# {md(panel_name)}: meeting of {m.held_on}",
         "",
         f"*{MARKING}*",
         "",
         f"- Chair: {_who(names, m.chair_id)}",
-        f"- Status: {m.status}"
+        f"- Status: {md(m.status)}"
         + (f" (closed {m.closed_at:%Y-%m-%d %H:%M})" if m.closed_at else ""),
         f"- Minutes produced: {today}",
         "",
@@ -72,16 +97,16 @@ def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: d
     if not record.items:
         out.append("No agenda items.")
     for item in record.items:
-        out.append(f"{item.position}. **{item.title}** ({item.section})")
+        out.append(f"{item.position}. **{md(item.title)}** ({md(item.section)})")
         out.extend(reasons(item))
         for d in record.decisions_for(item.id):
-            out.append(f"  - **Decision**: {d.text}")
+            out.append(f"  - **Decision**: {md(d.text)}")
             out.extend(_action_lines(record.actions_for([d.id]), names))
     general = record.decisions_for(None)
     if general:
         out += ["", "## Other decisions", ""]
         for d in general:
-            out.append(f"- **Decision**: {d.text}")
+            out.append(f"- **Decision**: {md(d.text)}")
             out.extend(_action_lines(record.actions_for([d.id]), names))
     loose = [a for a in record.actions if a.decision_id is None]
     if loose:
