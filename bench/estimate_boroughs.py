@@ -69,7 +69,7 @@ def evaluate(folder: Path) -> dict[str, Any]:
     from joinedup.assemble.hidden_truth import evaluate_estimate, load_victim_truth
     from joinedup.assemble.lists import list_members
     from joinedup.linkage.truth import true_person_of_records
-    from joinedup.runtime import Runtime
+    from joinedup.app.runtime import Runtime
     from joinedup.settings import SERVICE_ACCOUNT, from_environment
 
     rt = Runtime(from_environment())

@@ -17,8 +17,9 @@ from rich.table import Table
 
 from joinedup.access.keys import KeyMaterialError
 from joinedup.access.passwords import WeakPasswordError
+from joinedup.app.results import Saved
+from joinedup.app.runtime import Runtime
 from joinedup.model.vocab import VocabularyError
-from joinedup.runtime import Runtime
 from joinedup.settings import SERVICE_ACCOUNT, from_environment
 from joinedup.store.actor_session import ActorSession
 from joinedup.store.door import Forbidden, NotFound, UnknownActor
@@ -143,8 +144,8 @@ def truth_options(truth_help: str = "A simulator's truth/ folder.") -> Callable[
 
 def show_language(found: Sequence[Any]) -> None:
     """After saving typed text: the victim-blaming language found in it, with reasons and
-    suggested wording (:func:`joinedup.safeguarding.entry.warning_lines`)."""
-    from joinedup.safeguarding.entry import warning_lines
+    suggested wording."""
+    from joinedup.app.results import warning_lines
 
     for line in warning_lines(list(found)):
         console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
@@ -156,6 +157,11 @@ def echo_with_language(saved: BaseModel, found: Sequence[Any]) -> None:
     click.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
+def echo_saved(saved: Saved[Any], exclude: set[str] | None = None) -> None:
+    """Print what was saved as JSON, with a ``language`` list of what was found in its text."""
+    click.echo(json.dumps(saved.as_dict(exclude), indent=2, ensure_ascii=False))
+
+
 @contextmanager
 def door_session(actor: str, purpose: str) -> Iterator[ActorSession]:
     """An actor session on the configured store."""
@@ -163,7 +169,7 @@ def door_session(actor: str, purpose: str) -> Iterator[ActorSession]:
         yield session
 
 
-def print_rows(rows: list[BaseModel], columns: list[str], as_json: bool, title: str) -> None:
+def print_rows(rows: Sequence[BaseModel], columns: list[str], as_json: bool, title: str) -> None:
     """Print rows as a table, or as a JSON array with ``--json``."""
     if as_json:
         click.echo(

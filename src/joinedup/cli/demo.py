@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from joinedup.app.demo import run_demo
 from joinedup.cli.common import console, friendly_errors, runtime
-from joinedup.demo import run_demo
 from joinedup.store.engine import redacted
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from joinedup.access import directory
+from joinedup.app.runtime import Runtime
 from joinedup.common.files import write_private
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
@@ -20,7 +21,6 @@ from joinedup.panel import actions, intelligence, meetings
 from joinedup.panel.agenda import generate_agenda
 from joinedup.panel.minutes import render_minutes
 from joinedup.panel.routing import route
-from joinedup.runtime import Runtime
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import ActorSession, NotFound
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
+from joinedup.app.demo_panel import run_panel
+from joinedup.app.runtime import Runtime
 from joinedup.assemble.hidden import QUICK_LCMCR, NotEstimable
 from joinedup.assemble.hidden_store import estimate_stored
-from joinedup.demo_panel import run_panel
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
@@ -28,7 +29,6 @@ from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
 from joinedup.network.report import problem_profile
 from joinedup.network.scope import Window
-from joinedup.runtime import Runtime
 from joinedup.safeguarding.notes import check_notes
 from joinedup.safeguarding.run import assess
 from joinedup.settings import SERVICE_ACCOUNT
