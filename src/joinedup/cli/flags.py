@@ -9,7 +9,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
+from joinedup.app import safeguarding as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, echo_saved, show_language
 
 STATUSES = ["open", "acknowledged", "resolved"]
 
@@ -36,10 +38,9 @@ def list_flags(
     purpose: str,
 ) -> None:
     """Flags you may see (your agency's, and those you hold a grant for)."""
-    from joinedup.safeguarding.flags import list_flags as listed
-
-    with door_session(actor, purpose) as session:
-        rows = listed(session, rule_id=rule_id, status=status, subject_id=subject_id, limit=limit)
+    rows = uc.flags(
+        Caller(actor, purpose), rule_id=rule_id, status=status, subject_id=subject_id, limit=limit
+    )
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
@@ -63,10 +64,7 @@ def list_flags(
 @acting("safeguarding")
 def show(flag_id: str, actor: str, purpose: str) -> None:
     """One flag with its evidence, by agency, and its history."""
-    from joinedup.safeguarding.flags import get_flag
-
-    with door_session(actor, purpose) as session:
-        flag = get_flag(session, flag_id)
+    flag = uc.flag(Caller(actor, purpose), flag_id)
     click.echo(json.dumps(flag.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
@@ -93,12 +91,9 @@ def resolve(flag_id: str, reason: str, as_json: bool, actor: str, purpose: str) 
 def _move(
     flag_id: str, status: Any, note: str | None, as_json: bool, actor: str, purpose: str
 ) -> None:
-    from joinedup.safeguarding.flags import move
-
-    with door_session(actor, purpose) as session:
-        moved = move(session, flag_id, status, note)
+    moved = uc.move_flag(Caller(actor, purpose), flag_id, status, note)
     if as_json:
-        echo_with_language(moved.flag, moved.language)
+        echo_saved(moved)
         return
     console.print(f"{status} {flag_id}")
     show_language(moved.language)
@@ -112,10 +107,7 @@ def _move(
 @acting("safeguarding")
 def language_report(no_totals: bool, as_json: bool, actor: str, purpose: str) -> None:
     """Notes with victim-blaming language, per agency and author (from the held flags)."""
-    from joinedup.safeguarding.notes import language_report as report
-
-    with door_session(actor, purpose) as session:
-        summary = report(session, totals=not no_totals).to_dict()
+    summary = uc.flagged_language(Caller(actor, purpose), totals=not no_totals)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return
