@@ -7,7 +7,9 @@ import json
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, errors, runtime
+from joinedup.app import audit as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, errors
 
 
 @click.group()
@@ -20,10 +22,8 @@ def audit() -> None:
 @acting("audit", service_default=True)
 def verify(as_json: bool, actor: str, purpose: str) -> None:
     """Verify the audit chain; exit 1 naming the first bad row if it was tampered with."""
-    rt = runtime()
-    checkpoint = rt.door.checkpoint()
-    with rt.door.session(actor, purpose) as s:
-        result = s.verify_chain(checkpoint)
+    checked = uc.verify_chain(Caller(actor, purpose))
+    result = checked.verification
     if as_json:
         click.echo(
             json.dumps(
@@ -45,7 +45,7 @@ def verify(as_json: bool, actor: str, purpose: str) -> None:
         if result.acknowledgements:
             console.print(
                 f"  {result.acknowledgements} acknowledgement(s) by an auditor on record: "
-                f"`joinedup audit show --record {checkpoint.database_id}`"
+                f"`joinedup audit show --record {checked.database_id}`"
             )
     else:
         for finding in result.findings:
@@ -60,7 +60,7 @@ def verify(as_json: bool, actor: str, purpose: str) -> None:
 def acknowledge_checkpoint(reason: str, actor: str, purpose: str) -> None:
     """An auditor accepts a missing, forged or cut-off checkpoint or anchor (logged with the
     reason) and re-anchors at the current head."""
-    result = runtime().door.acknowledge_checkpoint(actor, reason, purpose)
+    result = uc.acknowledge_checkpoint(Caller(actor, purpose), reason)
     console.print("acknowledged, logged with your reason, and re-anchored at the current head:")
     for finding in result.findings:
         console.print(f"  {finding.message}", markup=False, highlight=False)
@@ -72,9 +72,7 @@ def acknowledge_checkpoint(reason: str, actor: str, purpose: str) -> None:
 @acting("audit")
 def show(record_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """Who processed a record, when, how and for what purpose."""
-    rt = runtime()
-    with rt.door.session(actor, purpose) as s:
-        events = s.audit_trail(record_id)
+    events = uc.processing_of(Caller(actor, purpose), record_id)
     if as_json:
         click.echo(
             json.dumps([e.model_dump(exclude={"mac", "prev_mac"}) for e in events], indent=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -169,18 +169,17 @@ def door_session(actor: str, purpose: str) -> Iterator[ActorSession]:
         yield session
 
 
-def print_rows(rows: Sequence[BaseModel], columns: list[str], as_json: bool, title: str) -> None:
-    """Print rows as a table, or as a JSON array with ``--json``."""
+def print_rows(
+    rows: Sequence[BaseModel | Mapping[str, Any]], columns: list[str], as_json: bool, title: str
+) -> None:
+    """Print rows (models or mappings) as a table, or as a JSON array with ``--json``."""
+    data = [r.model_dump(mode="json") if isinstance(r, BaseModel) else dict(r) for r in rows]
     if as_json:
-        click.echo(
-            json.dumps([r.model_dump(mode="json", include=set(columns)) for r in rows], indent=2)
-        )
+        click.echo(json.dumps([{c: d.get(c) for c in columns} for d in data], indent=2))
         return
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
-    for row in rows:
-        table.add_row(
-            *(str(getattr(row, c) if getattr(row, c) is not None else "") for c in columns)
-        )
+    for d in data:
+        table.add_row(*(str(d[c]) if d.get(c) is not None else "" for c in columns))
     console.print(table)
