@@ -97,7 +97,7 @@ def window_options(
     area_help: str = "A town, or a postcode area, district or sector.",
 ) -> Callable[[F], F]:
     """Add ``--from``, ``--to`` and ``--area``; the command receives ``window`` (a
-    :class:`joinedup.network.scope.Window`)."""
+    :class:`joinedup.app.analysis.Window`)."""
 
     def decorate(func: F) -> F:
         day = click.DateTime(["%Y-%m-%d"])
@@ -113,7 +113,7 @@ def window_options(
             area: str | None,
             **kwargs: Any,
         ) -> Any:
-            from joinedup.network.scope import Window
+            from joinedup.app.analysis import Window
 
             window = Window(since.date() if since else None, until.date() if until else None, area)
             return func(*args, window=window, **kwargs)
