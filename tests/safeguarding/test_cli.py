@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from joinedup.access import directory
-from joinedup.cli.common import runtime
+from joinedup.app.context import runtime
 from joinedup.cli.language import language
 from joinedup.cli.main import cli
 from joinedup.model.linkage import MatchReview

@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
+from joinedup.app.context import pipeline, runtime
 from joinedup.app.demo_panel import run_panel
+from joinedup.app.ingest import Imported
+from joinedup.app.pipeline import process
 from joinedup.app.runtime import Runtime
 from joinedup.assemble.hidden import QUICK_LCMCR, NotEstimable
 from joinedup.assemble.hidden_store import estimate_stored
-from joinedup.ingest.plan import plan
-from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
-from joinedup.linkage.persist import run_linkage
 from joinedup.linkage.train import TrainingOptions
 from joinedup.model.access import Grant
 from joinedup.model.base import utcnow
@@ -29,11 +28,10 @@ from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
 from joinedup.network.report import problem_profile
 from joinedup.network.scope import Window
-from joinedup.safeguarding.notes import check_notes
-from joinedup.safeguarding.run import assess
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
 from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.engine import redacted
 
 ADMIN = "demo-admin"
 # a small borough needs only a small training sample (the defaults suit a whole borough)
@@ -57,28 +55,26 @@ def _add_users(s: ActorSession) -> None:
             directory.add_user(s, username, agency, role, display_name=f"Demo {role}")
 
 
-def _ingest(rt: Runtime, borough: Path, say: Callable[[str], None]) -> None:
-    jobs = plan([borough], None, None, None)
-    result = run_jobs(rt.door, SERVICE_ACCOUNT, "demonstration", jobs, rt.cipher)
+def _say_imported(imported: Imported, say: Callable[[str], None]) -> None:
     by_agency: Counter[str] = Counter()
     read = accepted = quarantined = 0
-    for report in result.reports:
+    for report in imported.reports:
         by_agency[report.agency] += report.accepted
         read, accepted = read + report.rows_read, accepted + report.accepted
         quarantined += report.quarantined
-    statuses = Counter(r.status for r in result.reports)
+    statuses = Counter(r.status for r in imported.reports)
     say(
-        f"   {len(result.reports)} files ({dict(statuses)}): {read:,} rows read = "
+        f"   {len(imported.reports)} files ({dict(statuses)}): {read:,} rows read = "
         f"{accepted:,} accepted + {quarantined:,} quarantined"
     )
     for agency, count in sorted(by_agency.items()):
         say(f"   {agency}: {count:,} records")
-    for message in result.unreadable:
+    for message in imported.unreadable:
         say(f"   [red]unreadable[/]: {message}")
 
 
 def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
-    say("[bold]6. Estimate[/] the hidden number of victims from the agencies' linked lists")
+    say("[bold]4. Estimate[/] the hidden number of victims from the agencies' linked lists")
     try:
         with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
             # a shorter LCMCR run than the command's default: the demonstration is timed
@@ -106,7 +102,7 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
 
 
 def _profile(rt: Runtime, say: Callable[[str], None]) -> None:
-    say("[bold]7. Problem profile[/]: networks, places of concern, VOLT summary")
+    say("[bold]5. Problem profile[/]: networks, places of concern, VOLT summary")
     out = rt.settings.home / "demo-profile.html"
     run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", rt.cipher, Window(), out)
     say(
@@ -130,22 +126,19 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         f"{sim.person_rows:,} person-bearing records across seven agencies"
     )
 
-    say("[bold]3. Ingest[/] every agency's export through the door (as the pipeline)")
-    _ingest(rt, borough, say)
-
-    say("[bold]4. Link[/] person records across agencies into resolved persons")
-    with door.session(SERVICE_ACCOUNT, "demonstration") as s:
-        linked = run_linkage(s, DEMO_LINKAGE)
+    say(
+        "[bold]3. The pipeline[/], as the service account: [bold]ingest[/] every agency's "
+        "export, [bold]link[/] records into persons, [bold]check case notes[/] for "
+        "victim-blaming language, [bold]assess[/]"
+    )
+    done = process(pipeline("demonstration"), [borough], link_config=DEMO_LINKAGE)
+    _say_imported(done.imported, say)
+    linked, notes, report = done.linked, done.notes, done.assessed
     say(
         f"   {linked.records:,} person records -> {linked.persons:,} persons "
         f"({'incremental' if linked.incremental else 'full'} run, "
         f"{linked.changed:,} memberships changed); {linked.review_items:,} pairs for review"
     )
-
-    say("[bold]5. Check case notes[/] for victim-blaming language, and [bold]assess[/]")
-    with door.session(SERVICE_ACCOUNT, "demonstration") as s:
-        notes = check_notes(s, rt.cipher)
-        report = assess(s, rt.cipher)
     say(
         f"   {notes.notes:,} notes checked: {notes.flagged_notes:,} use language that blames "
         f"or judges the child (each flagged with the reason and a better wording)"
@@ -161,14 +154,14 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     _estimate(rt, say)
     _profile(rt, say)
 
-    say("[bold]8. Administration[/]: users for police, social care and the auditor")
+    say("[bold]6. Administration[/]: users for police, social care and the auditor")
     with door.session(ADMIN, "administration") as s:
         _add_users(s)
 
-    say("[bold]9. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
+    say("[bold]7. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
     run_panel(rt, say, ADMIN, POLICE, SCHOOL)
 
-    say("[bold]10. Scoped reads[/]: each worker sees only their own agency's records")
+    say("[bold]8. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session("demo-analyst", "demonstration") as s:
         police_rows = s.list(SourceRecord, where={"record_type": "persons"}, limit=5)
         say(f"   police analyst lists police persons: {[r.agency_key for r in police_rows]}")
@@ -182,7 +175,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         except NotFound as exc:
             say(f"   social worker asks for police record {target.agency_key}: [italic]{exc}[/]")
 
-    say("[bold]11. Expiring grant[/]: police share with the social worker for 7 days")
+    say("[bold]9. Expiring grant[/]: police share with the social worker for 7 days")
     with door.session(ADMIN, "administration") as s:
         worker = directory.user_by_name(s, "demo-social-worker")
         live = [g for g in s.list(Grant, where={"user_id": worker.id}) if g.revoked_at is None]
@@ -199,7 +192,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
 
-    say(f"[bold]12. Who looked at {target.agency_key}, and why[/] (auditor)")
+    say(f"[bold]10. Who looked at {target.agency_key}, and why[/] (auditor)")
     with door.session("demo-dpo", "demonstration") as s:
         for event in s.audit_trail(target.id):
             say(
@@ -207,7 +200,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
                 f"{event.operation}/{event.access} for {event.purpose}"
             )
 
-    say("[bold]13. Verify the audit chain[/]")
+    say("[bold]11. Verify the audit chain[/]")
     with door.session("demo-dpo", "demonstration") as s:
         result = s.verify_chain(door.checkpoint())
     if result.ok:
@@ -215,3 +208,16 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     else:
         say(f"   [red]BROKEN[/]: {result.problem}")
     return result.ok
+
+
+def demonstrate(say: Callable[[str], None]) -> tuple[bool, str]:
+    """Run the demonstration on the configured store (keys are created in dev mode).
+
+    Returns whether the audit chain verified at the end, and the database it ran on."""
+    rt = runtime(create_keys=True)
+    return run_demo(rt, say), redacted(rt.settings.database_url)
+
+
+def database_label() -> str:
+    """The configured database, with any password hidden."""
+    return redacted(runtime().settings.database_url)

@@ -22,7 +22,9 @@ __all__ = [
 ]
 
 
-def estimate_from_table(path: Path | str, options: dict[str, Any], suppress: bool) -> dict[str, Any]:
+def estimate_from_table(
+    path: Path | str, options: dict[str, Any], suppress: bool
+) -> dict[str, Any]:
     """Multiple systems estimation from a pattern -> count table in a file."""
     table = read_table(path)
     try:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,14 +14,17 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.access.keys import KeyMaterialError
-from joinedup.access.passwords import WeakPasswordError
+from joinedup.app.context import caller
+from joinedup.app.errors import (
+    Forbidden,
+    KeyMaterialError,
+    NoActor,
+    NotFound,
+    UnknownActor,
+    VocabularyError,
+    WeakPasswordError,
+)
 from joinedup.app.results import Saved
-from joinedup.app.runtime import Runtime
-from joinedup.model.vocab import VocabularyError
-from joinedup.settings import SERVICE_ACCOUNT, from_environment
-from joinedup.store.actor_session import ActorSession
-from joinedup.store.door import Forbidden, NotFound, UnknownActor
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -38,14 +40,6 @@ _EXPECTED = (
     ValueError,
     RuntimeError,
 )
-
-
-def runtime(create_keys: bool = False) -> Runtime:
-    """The runtime for this command, from the environment."""
-    try:
-        return Runtime(from_environment(), create_keys=create_keys)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def friendly_errors(func: F) -> F:
@@ -81,12 +75,11 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
         )
         @functools.wraps(func)
         def wrapper(*args: Any, actor: str | None, purpose: str, **kwargs: Any) -> Any:
-            name = (
-                actor or from_environment().user or (SERVICE_ACCOUNT if service_default else None)
-            )
-            if name is None:
-                raise click.UsageError("name the user to act as with --as or JOINEDUP_USER")
-            return func(*args, actor=name, purpose=purpose, **kwargs)
+            try:
+                who = caller(actor, purpose, service_default=service_default)
+            except NoActor as exc:
+                raise click.UsageError(str(exc)) from None
+            return func(*args, actor=who.username, purpose=who.purpose, **kwargs)
 
         return friendly_errors(wrapper)  # type: ignore[return-value]
 
@@ -151,22 +144,9 @@ def show_language(found: Sequence[Any]) -> None:
         console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
-def echo_with_language(saved: BaseModel, found: Sequence[Any]) -> None:
-    """Print what was saved as JSON, with a ``language`` list of what was found in its text."""
-    out = {**saved.model_dump(mode="json"), "language": [f.to_dict() for f in found]}
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
-
-
 def echo_saved(saved: Saved[Any], exclude: set[str] | None = None) -> None:
     """Print what was saved as JSON, with a ``language`` list of what was found in its text."""
     click.echo(json.dumps(saved.as_dict(exclude), indent=2, ensure_ascii=False))
-
-
-@contextmanager
-def door_session(actor: str, purpose: str) -> Iterator[ActorSession]:
-    """An actor session on the configured store."""
-    with runtime().door.session(actor, purpose) as session:
-        yield session
 
 
 def print_rows(
