@@ -116,6 +116,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     """Run the demonstration; returns True when the audit chain verifies at the end."""
     say("[bold]1. Initialise[/] the store, keys and system accounts")
     initialise(rt.engine, rt.audit_key, rt.settings.home / "checkpoints", admin=(ADMIN, None))
+    rt.cipher  # noqa: B018 - creates the field keyring in dev mode before the pipeline runs
     door = rt.door
 
     borough = rt.settings.home / "demo-borough"
