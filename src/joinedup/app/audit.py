@@ -4,12 +4,20 @@ checkpoint, and who processed a record."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from joinedup.app.context import Caller, runtime, session
 from joinedup.model.audit import AuditEvent
 from joinedup.store.audit import Verification
 
-__all__ = ["Checked", "Verification", "acknowledge_checkpoint", "processing_of", "verify_chain"]
+__all__ = [
+    "Checked",
+    "Verification",
+    "WhoLooked",
+    "acknowledge_checkpoint",
+    "processing_of",
+    "verify_chain",
+]
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,50 @@ def acknowledge_checkpoint(who: Caller, reason: str) -> Verification:
     return runtime().door.acknowledge_checkpoint(who.username, reason, who.purpose)
 
 
-def processing_of(who: Caller, record_id: str) -> list[AuditEvent]:
-    """Who processed a record or object, when, how and for what purpose."""
+@dataclass(frozen=True)
+class WhoLooked:
+    """The answer to "who processed this, and why": what was asked, the record ids it
+    resolved to, and the audit rows naming them (or by the user asked about)."""
+
+    asked: str
+    record_ids: list[str]
+    events: list[AuditEvent]
+
+    @property
+    def nothing_held(self) -> bool:
+        """A reference or person that resolved to no record held (not "nobody looked")."""
+        return not self.record_ids and not self.asked.startswith("user ")
+
+
+def processing_of(
+    who: Caller,
+    *,
+    record: str | None = None,
+    reference: str | None = None,
+    person: str | None = None,
+    user: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> WhoLooked:
+    """Every processing of a record (by id), of an agency's own reference, of a person (all
+    of their records and the person itself), or by a user, within a period."""
+    if not any((record, reference, person, user)):
+        raise ValueError("ask about a record, an agency's reference, a person or a user")
+    asked = []
     with session(who) as opened:
-        return opened.audit_trail(record_id)
+        ids: list[str] = []
+        if record:
+            ids.append(record)
+            asked.append(f"record {record}")
+        if reference or person:
+            ids += opened.audit_subjects(reference=reference, person_id=person)
+            asked += [f"reference {reference}"] * bool(reference)
+            if person:
+                ids.append(person)
+                asked.append(f"person {person}")
+        if user:
+            asked.append(f"user {user}")
+        if not ids and not user:
+            return WhoLooked(" and ".join(asked), [], [])
+        events = opened.audit_trail(ids, actor_name=user, since=since, until=until)
+    return WhoLooked(" and ".join(asked), sorted(set(ids)), events)

@@ -22,6 +22,8 @@ from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import scope_clause
 from joinedup.store.staff import StaffDirectory
 from joinedup.store.tables.admin import ErasureRow
+from joinedup.store.tables.linkage import PersonLinkRow
+from joinedup.store.tables.records import SourceRecordRow
 
 M = TypeVar("M", bound=BaseModel)
 _CHUNK = 5000
@@ -392,12 +394,47 @@ class ActorSession(StaffDirectory):
             raise NotFound(f"some {kind.name} ids are missing")
         self._log("combination", "combine", kind.name, id_list)
 
-    def audit_trail(self, record_id: str) -> builtins.list[AuditEvent]:
-        """Who processed ``record_id``, when, how and why (auditors only)."""
+    def audit_trail(
+        self,
+        record_ids: str | Iterable[str] = (),
+        *,
+        actor_name: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> builtins.list[AuditEvent]:
+        """Who processed these records (or, with ``actor_name``, what that user processed),
+        when, how and why, within a period (auditors only)."""
         self.require("consultation", "audit")
-        events = audit.events_for_record(self._orm, record_id)
+        ids = [record_ids] if isinstance(record_ids, str) else builtins.list(record_ids)
+        events = audit.events_matching(
+            self._orm, ids, actor_name=actor_name, since=since, until=until
+        )
         self._log("consultation", "list", "audit_event", [str(e.seq) for e in events])
         return events
+
+    def audit_subjects(
+        self, *, reference: str | None = None, person_id: str | None = None
+    ) -> builtins.list[str]:
+        """The ids of the records an auditor asks about: those with an agency's own
+        reference (a police nominal, a UPN, ...) and those linked to a resolved person (ids
+        only, no content; auditors only)."""
+        self.require("consultation", "audit")
+        ids: builtins.set[str] = set()
+        if reference is not None:
+            ids.update(
+                self._orm.execute(
+                    select(SourceRecordRow.id).where(SourceRecordRow.agency_key == reference)
+                ).scalars()
+            )
+        if person_id is not None:
+            ids.update(
+                self._orm.execute(
+                    select(PersonLinkRow.record_id).where(PersonLinkRow.person_id == person_id)
+                ).scalars()
+            )
+        found = sorted(ids)
+        self._log("consultation", "search", "source_record", found)
+        return found
 
     def verify_chain(self, checkpoint: CheckpointFile) -> audit.Verification:
         """Verify the whole audit chain against the key and the checkpoint."""
