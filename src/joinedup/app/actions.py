@@ -14,6 +14,7 @@ from joinedup.panel.actions import ChaseReport
 __all__ = [
     "ActionView",
     "ChaseReport",
+    "FutureChase",
     "add_action",
     "chase_actions",
     "complete_action",
@@ -95,7 +96,20 @@ def reassign_action(
     return Saved(moved.action, moved.language)
 
 
-def chase_actions(who: Caller, today: date | None = None) -> ChaseReport:
-    """Mark late actions overdue and escalate them, as of ``today`` (default: today)."""
+class FutureChase(ValueError):
+    """A chase as of a day after today would escalate real actions permanently."""
+
+
+def chase_actions(who: Caller, today: date | None = None, *, dry_run: bool = False) -> ChaseReport:
+    """Mark late actions overdue and escalate them, as of ``today`` (default: today).
+
+    A day in the future is refused (it would escalate real actions for good) unless this is a
+    dry run, which reports what would change and changes nothing, or the demonstration."""
+    day = today or date.today()
+    if day > date.today() and not dry_run and who.purpose != "demonstration":
+        raise FutureChase(
+            f"{day} is in the future: chasing as of it would escalate real actions "
+            "permanently; preview it with --dry-run"
+        )
     with session(who) as opened:
-        return panel_actions.chase(opened, today or date.today())
+        return panel_actions.chase(opened, day, dry_run=dry_run)

@@ -157,18 +157,28 @@ def reassign_command(
 
 @actions.command("chase")
 @click.option("--today", type=DAY, default=None, help="The day to chase as of (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @acting("panel", service_default=True)
-def chase_command(today: datetime | None, as_json: bool, actor: str, purpose: str) -> None:
-    """Mark late actions overdue and escalate them (the pipeline, daily, or a chair)."""
-    chased = uc.chase_actions(Caller(actor, purpose), _day(today) if today else None)
-    report: dict[str, Any] = chased.to_dict()
+def chase_command(
+    today: datetime | None, dry_run: bool, as_json: bool, actor: str, purpose: str
+) -> None:
+    """Mark late actions overdue and escalate them (the pipeline, daily, or a chair).
+    A --today in the future is refused unless with --dry-run."""
+    try:
+        chased = uc.chase_actions(
+            Caller(actor, purpose), _day(today) if today else None, dry_run=dry_run
+        )
+    except uc.FutureChase as exc:
+        raise click.ClickException(f"--today {exc}") from None
+    report: dict[str, Any] = {**chased.to_dict(), "dry_run": dry_run}
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
     counts = report["counts"]
     console.print(
-        f"chased {report['checked']} actions not done as of {report['today']}: "
+        ("DRY RUN, nothing changed: " if dry_run else "")
+        + f"chased {report['checked']} actions not done as of {report['today']}: "
         f"{counts['overdue']} now overdue, {counts['escalated']} escalated, "
         f"{counts['raised']} escalated further"
     )
