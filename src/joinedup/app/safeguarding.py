@@ -11,6 +11,8 @@ from typing import Any, Literal
 from joinedup.app.context import Caller, runtime, session
 from joinedup.app.results import Saved
 from joinedup.assemble.build import assemble
+from joinedup.assemble.names import name_from_records, person_names
+from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import Flag, RiskAssessment
 from joinedup.safeguarding import assessments
 from joinedup.safeguarding import flags as held
@@ -18,11 +20,12 @@ from joinedup.safeguarding.notes import NotesReport, check_notes, language_repor
 from joinedup.safeguarding.prefill import prefill
 from joinedup.safeguarding.run import AssessReport, assess
 from joinedup.safeguarding.scoring import Decision
-from joinedup.store.actor_session import NotFound
+from joinedup.store.actor_session import ActorSession, NotFound
 
 __all__ = [
     "AssessReport",
     "Assessed",
+    "FlagView",
     "NotesReport",
     "Prefill",
     "Recorded",
@@ -160,6 +163,47 @@ def record_assessment(
     return Recorded(done.assessment, done.language, list(done.overridden))
 
 
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A flag with names: its subject (the child: name and date of birth where the reader
+    may see a named record) and its owner agency."""
+
+    flag: Flag
+    subject: str
+    owner: str
+
+    @property
+    def severity(self) -> str:
+        """The rule's severity (high, medium, low)."""
+        return str(self.flag.evidence.get("severity", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the flag with ``subject_name`` and ``owner_agency``."""
+        return {
+            **self.flag.model_dump(mode="json"),
+            "subject_name": self.subject,
+            "owner_agency": self.owner,
+        }
+
+
+def _views(opened: ActorSession, found: list[Flag]) -> list[FlagView]:
+    agencies = {a.id: a.name for a in opened.list(Agency)}
+    views = []
+    for f in found:
+        records = f.evidence.get("subject_records") or []
+        name = name_from_records(opened, records) if records else None
+        if name is None and f.subject_type == "person":
+            name = person_names(opened, [f.subject_id]).get(f.subject_id)
+        owner = f.owner_agency_id or f.agency_id
+        views.append(
+            FlagView(f, name or f"{f.subject_type} {f.subject_id}", agencies.get(owner, owner))
+        )
+    return views
+
+
 def flags(
     who: Caller,
     *,
@@ -167,18 +211,35 @@ def flags(
     status: str | None = None,
     subject_id: str | None = None,
     limit: int | None = 100,
-) -> list[Flag]:
-    """Flags ``who`` may see, filtered by rule, status and subject."""
+) -> list[FlagView]:
+    """Flags ``who`` may see, filtered by rule, status and subject: most severe first, then
+    oldest first, with their subjects' names."""
+    where = {
+        k: v
+        for k, v in (("rule_id", rule_id), ("status", status), ("subject_id", subject_id))
+        if v is not None
+    }
     with session(who) as opened:
-        return held.list_flags(
-            opened, rule_id=rule_id, status=status, subject_id=subject_id, limit=limit
+        # rank every flag in scope (a scan: read, not shown), then read the ones shown
+        ranked = sorted(
+            (
+                (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
+                for chunk in opened.scan(Flag, ["evidence", "created_at"], where=where)
+                for flag_id, evidence, created in chunk
+            )
         )
+        shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]
+        if not shown:
+            return []
+        order = {flag_id: i for i, flag_id in enumerate(shown)}
+        found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
+        return _views(opened, found)
 
 
-def flag(who: Caller, flag_id: str) -> Flag:
-    """One flag with its evidence and history (logged as shown)."""
+def flag(who: Caller, flag_id: str) -> FlagView:
+    """One flag with its evidence and history (logged as shown), with names."""
     with session(who) as opened:
-        return held.get_flag(opened, flag_id)
+        return _views(opened, [held.get_flag(opened, flag_id)])[0]
 
 
 def move_flag(

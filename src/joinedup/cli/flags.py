@@ -42,30 +42,51 @@ def list_flags(
         Caller(actor, purpose), rule_id=rule_id, status=status, subject_id=subject_id, limit=limit
     )
     if as_json:
-        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
         return
-    table = Table(title="Flags")
-    for column in ("id", "rule", "status", "subject", "severity", "summary"):
-        table.add_column(column)
+    table = Table(title="Flags, most severe first, then oldest")
+    for column in ("severity", "raised", "child or subject", "rule", "status", "owner", "id"):
+        table.add_column(column, overflow="fold")
+    table.add_column("summary", ratio=1)
     for r in rows:
         table.add_row(
-            r.id,
-            r.rule_id,
-            r.status,
-            f"{r.subject_type} {r.subject_id}",
-            str(r.evidence.get("severity", "")),
-            str(r.evidence.get("summary", ""))[:120],
+            r.severity,
+            f"{r.flag.created_at:%Y-%m-%d}",
+            r.subject,
+            r.flag.rule_id,
+            r.flag.status,
+            r.owner,
+            r.flag.id,
+            str(r.flag.evidence.get("summary", ""))[:160],
         )
     console.print(table)
 
 
 @flags.command("show")
 @click.argument("flag_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the flag as JSON.")
 @acting("safeguarding")
-def show(flag_id: str, actor: str, purpose: str) -> None:
+def show(flag_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """One flag with its evidence, by agency, and its history."""
-    flag = uc.flag(Caller(actor, purpose), flag_id)
-    click.echo(json.dumps(flag.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    view = uc.flag(Caller(actor, purpose), flag_id)
+    if as_json:
+        click.echo(json.dumps(view.to_dict(), indent=2, ensure_ascii=False))
+        return
+    f, evidence = view.flag, view.flag.evidence
+    lines = [
+        f"{view.subject}: {evidence.get('summary', f.rule_id)}",
+        f"rule {f.rule_id} ({view.severity}), {f.status}, owned by {view.owner}",
+        f"raised {f.created_at:%Y-%m-%d}, judged as of {evidence.get('as_of', '-')}; id {f.id}",
+    ]
+    for agency, refs in (evidence.get("by_agency") or {}).items():
+        lines.append(f"  {agency}: {', '.join(map(str, refs))}")
+    for step in evidence.get("history", []):
+        note = f": {step['note']}" if step.get("note") else ""
+        lines.append(f"  {step.get('at', '')[:16]} {step.get('status')} by {step.get('by')}{note}")
+    if f.resolution:
+        lines.append(f"resolution: {f.resolution}")
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @flags.command("acknowledge")

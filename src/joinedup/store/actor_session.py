@@ -129,7 +129,11 @@ class ActorSession(StaffDirectory):
         for name, value in (where or {}).items():
             if name not in kind.model.model_fields:
                 raise ValueError(f"{kind.name} has no field {name!r}")
-            stmt = stmt.where(getattr(kind.table, name) == value)
+            column = getattr(kind.table, name)
+            if isinstance(value, list | tuple | set | frozenset):
+                stmt = stmt.where(column.in_(sorted(value)))  # any of these values
+            else:
+                stmt = stmt.where(column == value)
         return stmt
 
     def _count_in_scope(self, kind: Kind, ids: Sequence[str], operation: Operation) -> int:
@@ -279,7 +283,8 @@ class ActorSession(StaffDirectory):
         limit: int | None = None,
         offset: int = 0,
     ) -> list[M]:
-        """Objects in scope matching ``where`` (field equality), in id order."""
+        """Objects in scope matching ``where`` (field equality; a list, tuple or set: any of
+        its values), in id order."""
         return self._read(model, "consultation", "list", where, None, limit, offset)
 
     def search(self, model: type[M], text: str, limit: int | None = 100) -> builtins.list[M]:
