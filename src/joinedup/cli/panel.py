@@ -102,10 +102,15 @@ def agenda(
 
 @panel.command("item")
 @click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the item and its briefing as JSON.")
 @acting("panel")
-def item(item_id: str, actor: str, purpose: str) -> None:
+def item(item_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """One agenda item with its briefing: risk, agencies and their record keys, flags."""
     found, lines = uc.item(Caller(actor, purpose), item_id)
+    if as_json:
+        out = {**found.model_dump(mode="json"), "reasons": lines}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
     console.print(f"[bold]{found.position}. {found.title}[/] ({found.section})", highlight=False)
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
