@@ -111,6 +111,11 @@ def test_demo_then_who_looked_verify_then_tamper(env: dict[str, str], db_url: st
     )
     assert trail == []
     _who_looked(env, db_url)
+    # issue 14, point 7: the accounts it made and what next; run again, the social worker is
+    # still refused the police record (the first run's grant was revoked, not left live)
+    assert "demo-social-worker" in demo.stdout and "What next" in demo.stdout
+    again = _run(env, "demo")
+    assert "social worker asks for police record" in again.stdout and "intact" in again.stdout
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:

@@ -47,6 +47,18 @@ USERS = (
 )
 
 
+DEMO_ACCOUNTS = (
+    (ADMIN, "administrator: agencies, users, grants, panels"),
+    ("demo-analyst", f"CSE analyst, {POLICE}"),
+    ("demo-social-worker", f"social worker, {SOCIAL_CARE}"),
+    ("demo-dpo", "data protection officer (auditor): who looked, and why"),
+    ("demo-chair", f"chair of the MASE panel, {POLICE}"),
+    ("demo-teacher", f"designated safeguarding lead (referrer), {SCHOOL}"),
+    ("demo-licensing", "taxi licensing officer (referrer)"),
+    ("joinedup-service", "the pipeline's service account (not for people)"),
+)
+
+
 def _add_users(s: ActorSession) -> None:
     for username, agency, role in USERS:
         try:
@@ -163,6 +175,8 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     run_panel(rt, say, ADMIN, POLICE, SCHOOL)
 
     say("[bold]8. Scoped reads[/]: each worker sees only their own agency's records")
+    with door.session(ADMIN, "administration") as s:
+        _revoke_grants(s, "a grant left by an earlier demonstration")
     with door.session("demo-analyst", "demonstration") as s:
         police_rows = s.list(SourceRecord, where={"record_type": "persons"}, limit=5)
         say(f"   police analyst lists police persons: {[r.agency_key for r in police_rows]}")
@@ -178,20 +192,20 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
 
     say("[bold]9. Expiring grant[/]: police share with the social worker for 7 days")
     with door.session(ADMIN, "administration") as s:
-        worker = directory.user_by_name(s, "demo-social-worker")
-        live = [g for g in s.list(Grant, where={"user_id": worker.id}) if g.revoked_at is None]
-        if not any(g.expires_at > utcnow() for g in live):
-            directory.add_grant(
-                s,
-                "demo-social-worker",
-                POLICE,
-                "safeguarding",
-                "strategy discussion about a missing child",
-                utcnow() + timedelta(days=7),
-            )
+        directory.add_grant(
+            s,
+            "demo-social-worker",
+            POLICE,
+            "safeguarding",
+            "strategy discussion about a missing child",
+            utcnow() + timedelta(days=7),
+        )
     with door.session("demo-social-worker", "demonstration") as s:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
+    with door.session(ADMIN, "administration") as s:
+        revoked = _revoke_grants(s, "the strategy discussion is over")
+    say(f"   the discussion over, the grant is revoked ({revoked}): the record is refused again")
 
     say(f"[bold]10. Who looked at {target.agency_key}, and why[/] (auditor)")
     with door.session("demo-dpo", "demonstration") as s:
@@ -208,7 +222,39 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         say(f"   intact: {result.rows_checked:,} rows verified")
     else:
         say(f"   [red]BROKEN[/]: {result.problem}")
+    _what_next(rt, say, target.agency_key)
     return result.ok
+
+
+def _revoke_grants(s: ActorSession, why: str) -> int:
+    """Revoke the demonstration's live grants to the social worker; how many."""
+    worker = directory.user_by_name(s, "demo-social-worker")
+    live = [
+        g
+        for g in s.list(Grant, where={"user_id": worker.id})
+        if g.revoked_at is None and g.expires_at > utcnow()
+    ]
+    for grant in live:
+        directory.revoke_grant(s, grant.id)
+    return len(live)
+
+
+def _what_next(rt: Runtime, say: Callable[[str], None], reference: str) -> None:
+    """The accounts the demonstration made, and what to try next."""
+    say("[bold]Accounts[/] made by the demonstration (development mode, no passwords: act")
+    say("   as one with --as NAME or JOINEDUP_USER=NAME):")
+    for name, what in DEMO_ACCOUNTS:
+        say(f"   {name:<20} {what}")
+    say("[bold]What next[/]")
+    for line in (
+        "joinedup flags list --as demo-social-worker        the children flagged to social care",
+        "joinedup review list --as demo-analyst             matches a person must decide",
+        "joinedup intel list --as demo-licensing            concerns routed to licensing",
+        "joinedup panel list --as demo-chair                the MASE meeting and its agenda",
+        f"joinedup audit show --reference {reference} --as demo-dpo   who looked, and why",
+        f"open {rt.settings.home / 'demo-profile.html'}   the problem profile",
+    ):
+        say(f"   {line}")
 
 
 def demonstrate(say: Callable[[str], None]) -> tuple[bool, str]:
