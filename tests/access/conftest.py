@@ -35,6 +35,17 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with the smallest cost: these tests hash and verify many times."""
+    from argon2 import PasswordHasher
+
+    from joinedup.access import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(passwords, "_HASHER", cheap)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 12, 7, 9, 0, 5, tzinfo=UTC))
