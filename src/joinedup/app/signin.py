@@ -1,0 +1,174 @@
+"""Use cases of signing in: tokens, sessions, and who a command-line run acts as.
+
+A person proves who they are with username, password and security code; they get a server-side
+session (the web) or a personal access token (scripts, the API, the command line in
+production). On the command line in dev mode ``JOINEDUP_USER``/``--as`` still name the user
+without proof, and the audit trail says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from joinedup.access import sessions, tokens
+from joinedup.access.identity import Attempt, SignInRefused, authenticate
+from joinedup.runtime import Runtime
+from joinedup.settings import SERVICE_ACCOUNT
+from joinedup.store.actor_session import Forbidden
+from joinedup.store.identity import IdentityPath, IdentityTx, who
+
+__all__ = [
+    "CliIdentity",
+    "IssuedToken",
+    "NeedsToken",
+    "SignInRefused",
+    "cli_identity",
+    "create_token",
+    "identity_path",
+    "revoke_token",
+    "revoke_token_by_id",
+    "sign_in",
+    "sign_out",
+    "touch_session",
+]
+
+
+class NeedsToken(PermissionError):
+    """A person's command in production without a valid ``JOINEDUP_TOKEN``."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new personal access token: shown once, never stored in clear."""
+
+    token: str
+    id: str
+    username: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CliIdentity:
+    """Who a command acts as, and how that was established (written to the audit trail)."""
+
+    username: str
+    authenticated: bool
+    via: str  # "token", "JOINEDUP_USER or --as" or "service account"
+    token_id: str | None = None
+
+
+def identity_path(rt: Runtime) -> IdentityPath:
+    """The audited path onto the identity tables of ``rt``'s store."""
+    return IdentityPath(rt.engine, rt.audit_key, rt.door.advance)
+
+
+def create_token(
+    rt: Runtime,
+    attempt: Attempt,
+    label: str = "command line",
+    lifetime: timedelta = tokens.MAX_LIFETIME,
+) -> IssuedToken:
+    """Sign in with username, password and code; a token for that user (at most 8 hours).
+    Raises :class:`SignInRefused` (one message for every failure)."""
+    with identity_path(rt).transaction() as tx:
+        user = authenticate(tx, rt.cipher, attempt)
+        issued = None
+        if user is not None:
+            token, info = tokens.create(tx, user, label, lifetime)
+            issued = IssuedToken(token, info.id, user.username, info.expires_at)
+    if issued is None:
+        raise SignInRefused()
+    return issued
+
+
+def revoke_token(rt: Runtime, token: str) -> bool:
+    """Revoke the token presented; False when it was unknown or already revoked."""
+    with identity_path(rt).transaction() as tx:
+        return tokens.revoke_token(tx, token)
+
+
+def revoke_token_by_id(rt: Runtime, username: str, token_id: str) -> bool:
+    """``username`` revokes a token by id: their own, or anyone's if they administer accounts."""
+    from joinedup.model.policy import policy
+
+    with identity_path(rt).transaction() as tx:
+        actor = tx.user(username)
+        info = tokens.by_id(tx, token_id)
+        if actor is None or not actor.active:
+            raise Forbidden(f"no active user named {username!r}")
+        admin = bool(policy().reaches(actor.role, "alteration", "admin"))
+        if info is None or (info.user_id != actor.id and not admin):
+            return False
+        own = info.user_id == actor.id
+        reason = "revoked by its user" if own else "revoked by an administrator"
+        return tokens.revoke_id(tx, token_id, reason, who(actor))
+
+
+def sign_in(
+    rt: Runtime, attempt: Attempt, origin: str, purpose: str | None = None
+) -> tuple[str, sessions.SessionInfo]:
+    """Sign in for a server-side session: (secret session id for the cookie, session)."""
+    with identity_path(rt).transaction() as tx:
+        user = authenticate(tx, rt.cipher, attempt)
+        started = sessions.create(tx, user, origin, purpose) if user is not None else None
+    if started is None:
+        raise SignInRefused()
+    return started
+
+
+def touch_session(rt: Runtime, raw: str) -> sessions.SessionInfo | None:
+    """The live session behind a cookie (its idle clock restarted), or None."""
+    with identity_path(rt).transaction() as tx:
+        return sessions.touch(tx, raw)
+
+
+def sign_out(rt: Runtime, raw: str) -> bool:
+    """End the session behind a cookie."""
+    with identity_path(rt).transaction() as tx:
+        return sessions.end(tx, raw)
+
+
+def _record(tx: IdentityTx, identity: CliIdentity) -> None:
+    """One audit row saying how this command's user was established (before it acts)."""
+    user = tx.user(identity.username)
+    if user is None:
+        return  # the door will refuse the unknown name itself
+    detail = {"origin": "cli", "authenticated": identity.authenticated, "via": identity.via}
+    if identity.token_id:
+        detail["token_id"] = identity.token_id
+    tx.log(who(user), "consultation", "sign_in", "cli", [user.id], detail=detail)
+
+
+def cli_identity(rt: Runtime, named: str | None, *, service_default: bool = False) -> CliIdentity:
+    """Who a command acts as: the holder of ``JOINEDUP_TOKEN`` when set; otherwise ``named``
+    (``--as``) or ``JOINEDUP_USER`` (refused for people in production), or the service account
+    for the pipeline's own commands. Writes one audit row saying which."""
+    settings = rt.settings
+    with identity_path(rt).transaction() as tx:
+        if settings.token:
+            resolved = tokens.resolve(tx, settings.token)
+            if resolved is None:
+                raise NeedsToken(
+                    "JOINEDUP_TOKEN is not a live token (expired, revoked or mistyped): "
+                    "make a new one with `joinedup token create`"
+                )
+            user, info = resolved
+            if named and named != user.username:
+                raise NeedsToken(f"--as {named} but JOINEDUP_TOKEN is {user.username}'s token")
+            identity = CliIdentity(user.username, True, "token", info.id)
+        else:
+            name = named or settings.user or (SERVICE_ACCOUNT if service_default else None)
+            if name is None:
+                raise NeedsToken("name the user to act as with --as or JOINEDUP_USER")
+            row = tx.user(name)
+            service = row is not None and row.is_service
+            if not settings.dev_mode and not service:
+                raise NeedsToken(
+                    "in production a person's command needs JOINEDUP_TOKEN: sign in with "
+                    "`joinedup token create` and export the token it prints"
+                )
+            via = "service account" if service else "JOINEDUP_USER or --as"
+            identity = CliIdentity(name, False, via)
+        _record(tx, identity)
+    return identity
