@@ -3,7 +3,7 @@
 A person proves who they are with username, password and security code; they get a server-side
 session (the web) or a personal access token (scripts, the API, the command line in
 production). On the command line in dev mode ``JOINEDUP_USER``/``--as`` still name the user
-without proof, and the audit trail says so.
+without proof, and every audit row of the command says so (its ``origin``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from datetime import datetime, timedelta
 from joinedup.access import sessions, tokens
 from joinedup.access.identity import Attempt, SignInRefused, authenticate
 from joinedup.runtime import Runtime
-from joinedup.settings import SERVICE_ACCOUNT
+from joinedup.settings import SERVICE_ACCOUNT, Settings
 from joinedup.store.actor_session import Forbidden
-from joinedup.store.identity import IdentityPath, IdentityTx, who
+from joinedup.store.identity import IdentityPath, who
 
 __all__ = [
     "CliIdentity",
     "IssuedToken",
     "NeedsToken",
+    "NoActorNamed",
     "SignInRefused",
     "cli_identity",
     "create_token",
@@ -36,6 +37,10 @@ __all__ = [
 
 class NeedsToken(PermissionError):
     """A person's command in production without a valid ``JOINEDUP_TOKEN``."""
+
+
+class NoActorNamed(NeedsToken):
+    """A command that acts for a person was not told who."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,13 @@ class CliIdentity:
     authenticated: bool
     via: str  # "token", "JOINEDUP_USER or --as" or "service account"
     token_id: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """What the audit rows of the command say about it."""
+        if self.token_id:
+            return f"cli, token {self.token_id}"
+        return f"cli, not authenticated ({self.via})"
 
 
 def identity_path(rt: Runtime) -> IdentityPath:
@@ -129,46 +141,34 @@ def sign_out(rt: Runtime, raw: str) -> bool:
         return sessions.end(tx, raw)
 
 
-def _record(tx: IdentityTx, identity: CliIdentity) -> None:
-    """One audit row saying how this command's user was established (before it acts)."""
-    user = tx.user(identity.username)
-    if user is None:
-        return  # the door will refuse the unknown name itself
-    detail = {"origin": "cli", "authenticated": identity.authenticated, "via": identity.via}
-    if identity.token_id:
-        detail["token_id"] = identity.token_id
-    tx.log(who(user), "consultation", "sign_in", "cli", [user.id], detail=detail)
-
-
-def cli_identity(rt: Runtime, named: str | None, *, service_default: bool = False) -> CliIdentity:
-    """Who a command acts as: the holder of ``JOINEDUP_TOKEN`` when set; otherwise ``named``
-    (``--as``) or ``JOINEDUP_USER`` (refused for people in production), or the service account
-    for the pipeline's own commands. Writes one audit row saying which."""
-    settings = rt.settings
-    with identity_path(rt).transaction() as tx:
-        if settings.token:
+def cli_identity(
+    settings: Settings, named: str | None, *, service_default: bool = False
+) -> CliIdentity:
+    """Who a command acts as: the holder of ``JOINEDUP_TOKEN`` when it is set; otherwise
+    ``named`` (``--as``) or ``JOINEDUP_USER`` (dev mode only: refused in production, where a
+    person needs a token), or the service account for the pipeline's own commands. Only a
+    token is checked against the store. Set :attr:`CliIdentity.origin` with
+    :func:`joinedup.store.origin.acting_from` so the audit trail says which it was."""
+    if settings.token:
+        with identity_path(Runtime(settings)).transaction() as tx:
             resolved = tokens.resolve(tx, settings.token)
-            if resolved is None:
-                raise NeedsToken(
-                    "JOINEDUP_TOKEN is not a live token (expired, revoked or mistyped): "
-                    "make a new one with `joinedup token create`"
-                )
-            user, info = resolved
-            if named and named != user.username:
-                raise NeedsToken(f"--as {named} but JOINEDUP_TOKEN is {user.username}'s token")
-            identity = CliIdentity(user.username, True, "token", info.id)
-        else:
-            name = named or settings.user or (SERVICE_ACCOUNT if service_default else None)
-            if name is None:
-                raise NeedsToken("name the user to act as with --as or JOINEDUP_USER")
-            row = tx.user(name)
-            service = row is not None and row.is_service
-            if not settings.dev_mode and not service:
-                raise NeedsToken(
-                    "in production a person's command needs JOINEDUP_TOKEN: sign in with "
-                    "`joinedup token create` and export the token it prints"
-                )
-            via = "service account" if service else "JOINEDUP_USER or --as"
-            identity = CliIdentity(name, False, via)
-        _record(tx, identity)
-    return identity
+        if resolved is None:
+            raise NeedsToken(
+                "JOINEDUP_TOKEN is not a live token (expired, revoked or mistyped): "
+                "make a new one with `joinedup token create`"
+            )
+        user, info = resolved
+        if named and named != user.username:
+            raise NeedsToken(f"--as {named} but JOINEDUP_TOKEN is {user.username}'s token")
+        return CliIdentity(user.username, True, "token", info.id)
+    name = named or settings.user or (SERVICE_ACCOUNT if service_default else None)
+    if name is None:
+        raise NoActorNamed("name the user to act as with --as or JOINEDUP_USER")
+    if name == SERVICE_ACCOUNT:
+        return CliIdentity(name, False, "service account")
+    if not settings.dev_mode:
+        raise NeedsToken(
+            "in production a person's command needs JOINEDUP_TOKEN: sign in with "
+            "`joinedup token create` and export the token it prints"
+        )
+    return CliIdentity(name, False, "JOINEDUP_USER or --as")

@@ -19,7 +19,8 @@ from joinedup.access.keys import KeyMaterialError
 from joinedup.access.passwords import WeakPasswordError
 from joinedup.model.vocab import VocabularyError
 from joinedup.runtime import Runtime
-from joinedup.settings import SERVICE_ACCOUNT, from_environment
+from joinedup.settings import from_environment
+from joinedup.store import origin
 from joinedup.store.actor_session import ActorSession
 from joinedup.store.door import Forbidden, NotFound, UnknownActor
 
@@ -68,7 +69,8 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
     """Add ``--as`` and ``--purpose`` options; the command receives ``actor`` and ``purpose``.
 
     ``--as`` falls back to ``JOINEDUP_USER``; commands with ``service_default`` then fall back
-    to the pipeline service account.
+    to the pipeline service account. ``JOINEDUP_TOKEN`` names the user by a token (needed for
+    a person in production); every audit row of the command records which it was.
     """
 
     def decorate(func: F) -> F:
@@ -80,12 +82,16 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
         )
         @functools.wraps(func)
         def wrapper(*args: Any, actor: str | None, purpose: str, **kwargs: Any) -> Any:
-            name = (
-                actor or from_environment().user or (SERVICE_ACCOUNT if service_default else None)
-            )
-            if name is None:
-                raise click.UsageError("name the user to act as with --as or JOINEDUP_USER")
-            return func(*args, actor=name, purpose=purpose, **kwargs)
+            from joinedup.app.signin import NeedsToken, NoActorNamed, cli_identity
+
+            try:
+                who = cli_identity(from_environment(), actor, service_default=service_default)
+            except NoActorNamed as exc:
+                raise click.UsageError(str(exc)) from exc
+            except NeedsToken as exc:
+                raise click.ClickException(str(exc)) from exc
+            with origin.acting_from(who.origin):
+                return func(*args, actor=who.username, purpose=purpose, **kwargs)
 
         return friendly_errors(wrapper)  # type: ignore[return-value]
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from joinedup.model.audit import Access, Operation
 from joinedup.model.base import utcnow
-from joinedup.store import audit
+from joinedup.store import audit, origin
 from joinedup.store.tables.admin import UserRow
 from joinedup.store.tables.identity import CredentialRow
 
@@ -80,7 +80,7 @@ class IdentityTx:
             object_type=object_type,
             object_ids=list(ids),
             purpose=purpose,
-            detail=detail,
+            detail=origin.stamped(detail),
         )
         self.head = audit.append(self.orm, self._key, entry, self.now)
 
