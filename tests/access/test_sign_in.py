@@ -115,3 +115,28 @@ def test_an_account_without_second_factor_cannot_sign_in(store: Store, people: P
         directory.add_user(s, "no.code", "Social care", "social_worker", password=PASSWORD)
     assert _refused(people, "no.code", PASSWORD, "123456") == REFUSAL
     assert audit_rows(store, "sign_in")[-1]["detail"]["reason"] == "not enrolled"
+
+
+def test_an_unknown_user_costs_the_same_checks(
+    people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from joinedup.access import identity, totp
+
+    secret = people.add("sw.one")
+    calls: list[str] = []
+    real_verify, real_step = identity.verify_password, totp.accepted_step
+
+    def counting_verify(stored: str, password: str) -> bool:
+        calls.append("password")
+        return real_verify(stored, password)
+
+    def counting_step(*args: object, **kwargs: object) -> int | None:
+        calls.append("code")
+        return real_step(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(identity, "verify_password", counting_verify)
+    monkeypatch.setattr(totp, "accepted_step", counting_step)
+    for username in ("sw.one", "no.such.user"):
+        calls.clear()
+        _refused(people, username, "wrong password!!", people.code(secret))
+        assert calls == ["password", "code"], username

@@ -34,9 +34,9 @@ def _ask(username: str | None, from_stdin: bool) -> Attempt:
         if not username:
             username, lines = lines[0], lines[1:]
         return Attempt(username, lines[0], lines[1], _address())
-    name = username or click.prompt("Username")
-    password = click.prompt("Password", hide_input=True)
-    code = click.prompt("Security code")
+    name = username or click.prompt("Username", err=True)
+    password = click.prompt("Password", hide_input=True, err=True)
+    code = click.prompt("Security code", err=True)
     return Attempt(name, password, code, _address())
 
 
