@@ -17,7 +17,7 @@ from joinedup.access.passwords import hash_password, verify_password
 from joinedup.model.audit import Access
 from joinedup.model.policy import policy
 from joinedup.store.actor_session import Forbidden, NotFound
-from joinedup.store.identity import IdentityTx, Who, who
+from joinedup.store.identity import AUTHENTICATION, IdentityTx, Who, who
 from joinedup.store.tables.admin import UserRow
 
 ADMINISTRATION = "administration"
@@ -57,10 +57,12 @@ def _target(tx: IdentityTx, username: str) -> UserRow:
     return user
 
 
-def _end_everything(tx: IdentityTx, user: UserRow, reason: str, by: Who) -> Ended:
+def _end_everything(
+    tx: IdentityTx, user: UserRow, reason: str, by: Who, purpose: str = ADMINISTRATION
+) -> Ended:
     return Ended(
-        tuple(sessions.end_all(tx, user.id, reason, by)),
-        tuple(tokens.revoke_all(tx, user.id, reason, by)),
+        tuple(sessions.end_all(tx, user.id, reason, by, purpose)),
+        tuple(tokens.revoke_all(tx, user.id, reason, by, purpose)),
     )
 
 
@@ -113,7 +115,7 @@ def change_password(tx: IdentityTx, user: UserRow, current: str, new: str) -> En
         return None
     _set_password(tx, user, new)
     tx.log(who(user), "alteration", "reset", "user", [user.id], detail={"what": "password"})
-    return _end_everything(tx, user, "password changed", who(user))
+    return _end_everything(tx, user, "password changed", who(user), AUTHENTICATION)
 
 
 def reset_second_factor(tx: IdentityTx, by: UserRow, username: str) -> Ended:

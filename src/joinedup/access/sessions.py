@@ -18,7 +18,7 @@ from joinedup.model.base import new_id
 from joinedup.model.policy import policy
 from joinedup.model.vocab import vocabulary
 from joinedup.store.actor_session import Forbidden
-from joinedup.store.identity import SYSTEM, IdentityTx, Who, who
+from joinedup.store.identity import AUTHENTICATION, SYSTEM, IdentityTx, Who, who
 from joinedup.store.tables.admin import UserRow
 from joinedup.store.tables.identity import UserSessionRow
 
@@ -67,13 +67,14 @@ def _live(tx: IdentityTx, raw: str) -> UserSessionRow | None:
     ).scalar_one_or_none()
 
 
-def _end(tx: IdentityTx, rows: list[UserSessionRow], reason: str, by: Who) -> list[str]:
+def _end(
+    tx: IdentityTx, rows: list[UserSessionRow], reason: str, by: Who, purpose: str = AUTHENTICATION
+) -> list[str]:
     for row in rows:
         row.ended_at, row.ended_reason = tx.now, reason[:32]
     ids = [r.id for r in rows]
     if ids:
         tx.orm.flush()
-        purpose = "administration" if by.role == "admin" else "authentication"
         tx.log(
             by, "alteration", "end", "user_session", ids, purpose=purpose, detail={"reason": reason}
         )
@@ -154,14 +155,17 @@ def end_others(tx: IdentityTx, raw: str) -> list[str]:
     return _end(tx, list(rows), "ended by its user", who(user) if user else SYSTEM)
 
 
-def end_all(tx: IdentityTx, user_id: str, reason: str, by: Who) -> list[str]:
-    """End every live session of ``user_id`` (deactivation, password change)."""
+def end_all(
+    tx: IdentityTx, user_id: str, reason: str, by: Who, purpose: str = AUTHENTICATION
+) -> list[str]:
+    """End every live session of ``user_id`` (deactivation, password change); ``purpose`` is
+    the audit row's (``administration`` when an administrator did it)."""
     rows = tx.orm.execute(
         select(UserSessionRow).where(
             UserSessionRow.user_id == user_id, UserSessionRow.ended_at.is_(None)
         )
     ).scalars()
-    return _end(tx, list(rows), reason, by)
+    return _end(tx, list(rows), reason, by, purpose)
 
 
 def _check_purpose(user: UserRow, purpose: str) -> None:

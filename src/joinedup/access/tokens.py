@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from joinedup.model.base import new_id
-from joinedup.store.identity import IdentityTx, Who, who
+from joinedup.store.identity import AUTHENTICATION, IdentityTx, Who, who
 from joinedup.store.tables.admin import UserRow
 from joinedup.store.tables.identity import AccessTokenRow
 
@@ -106,13 +106,14 @@ def live(tx: IdentityTx, user_id: str) -> list[TokenInfo]:
     return [_info(r) for r in rows]
 
 
-def _revoke(tx: IdentityTx, rows: list[AccessTokenRow], reason: str, by: Who) -> list[str]:
+def _revoke(
+    tx: IdentityTx, rows: list[AccessTokenRow], reason: str, by: Who, purpose: str = AUTHENTICATION
+) -> list[str]:
     for row in rows:
         row.revoked_at = tx.now
     ids = [r.id for r in rows]
     if ids:
         tx.orm.flush()
-        purpose = "administration" if by.role == "admin" else "authentication"
         detail = {"reason": reason}
         tx.log(by, "alteration", "revoke", "access_token", ids, purpose=purpose, detail=detail)
     return ids
@@ -128,19 +129,23 @@ def revoke_token(tx: IdentityTx, token: str, reason: str = "revoked by its holde
     return bool(_revoke(tx, [row], reason, owner))
 
 
-def revoke_id(tx: IdentityTx, token_id: str, reason: str, by: Who) -> bool:
+def revoke_id(
+    tx: IdentityTx, token_id: str, reason: str, by: Who, purpose: str = AUTHENTICATION
+) -> bool:
     """Revoke a token by its public id (its user or an administrator; checked by the caller)."""
     row = tx.orm.get(AccessTokenRow, token_id)
     if row is None or row.revoked_at is not None:
         return False
-    return bool(_revoke(tx, [row], reason, by))
+    return bool(_revoke(tx, [row], reason, by, purpose))
 
 
-def revoke_all(tx: IdentityTx, user_id: str, reason: str, by: Who) -> list[str]:
+def revoke_all(
+    tx: IdentityTx, user_id: str, reason: str, by: Who, purpose: str = AUTHENTICATION
+) -> list[str]:
     """Revoke every token of ``user_id`` not yet revoked (deactivation, password change)."""
     rows = tx.orm.execute(
         select(AccessTokenRow).where(
             AccessTokenRow.user_id == user_id, AccessTokenRow.revoked_at.is_(None)
         )
     ).scalars()
-    return _revoke(tx, list(rows), reason, by)
+    return _revoke(tx, list(rows), reason, by, purpose)

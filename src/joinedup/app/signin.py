@@ -114,7 +114,8 @@ def revoke_token_by_id(rt: Runtime, username: str, token_id: str) -> bool:
             return False
         own = info.user_id == actor.id
         reason = "revoked by its user" if own else "revoked by an administrator"
-        return tokens.revoke_id(tx, token_id, reason, who(actor))
+        purpose = "authentication" if own else "administration"
+        return tokens.revoke_id(tx, token_id, reason, who(actor), purpose)
 
 
 def sign_in(

@@ -32,8 +32,9 @@ def acting_from(origin: str | None) -> Iterator[None]:
 
 
 def stamped(detail: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    """``detail`` with the current origin added (unchanged when none is set)."""
+    """``detail`` with the current origin added (unchanged when none is set, or when the
+    detail names an origin of its own, such as a new session's)."""
     origin = _ORIGIN.get()
     if origin is None:
         return detail
-    return {**(detail or {}), "origin": origin}
+    return {"origin": origin, **(detail or {})}
