@@ -15,6 +15,7 @@ from joinedup.access.totp import DEV_SECRET
 from joinedup.app import accounts, signin
 from joinedup.runtime import Runtime
 from joinedup.settings import SERVICE_ACCOUNT, Settings
+from joinedup.store.actor_session import Forbidden
 from tests.access.conftest import PASSWORD, cheap_argon2  # noqa: F401 (autouse fixture)
 from tests.conftest import Store
 
@@ -41,7 +42,14 @@ def test_a_web_session_signed_in_touched_and_signed_out(rt: Runtime) -> None:
     assert info.purpose == "safeguarding" and raw not in info.id
     touched = signin.touch_session(rt, raw)
     assert touched is not None and touched.id == info.id
+    chosen = signin.choose_purpose(rt, raw, "panel")
+    assert chosen is not None and chosen.purpose == "panel"
+    with pytest.raises(Forbidden):
+        signin.choose_purpose(rt, raw, "administration")
+    assert [s.id for s in signin.my_sessions(rt, raw)] == [info.id]
+    assert signin.end_my_other_sessions(rt, raw) == []
     assert signin.sign_out(rt, raw)
+    assert signin.my_sessions(rt, raw) == []
     assert signin.touch_session(rt, raw) is None
     with pytest.raises(signin.SignInRefused):
         signin.sign_in(rt, attempt, "web 127.0.0.1")  # the same code again

@@ -24,9 +24,12 @@ __all__ = [
     "NeedsToken",
     "NoActorNamed",
     "SignInRefused",
+    "choose_purpose",
     "cli_identity",
     "create_token",
+    "end_my_other_sessions",
     "identity_path",
+    "my_sessions",
     "revoke_token",
     "revoke_token_by_id",
     "sign_in",
@@ -140,6 +143,25 @@ def sign_out(rt: Runtime, raw: str) -> bool:
     """End the session behind a cookie."""
     with identity_path(rt).transaction() as tx:
         return sessions.end(tx, raw)
+
+
+def choose_purpose(rt: Runtime, raw: str, purpose: str) -> sessions.SessionInfo | None:
+    """Set the purpose the session acts for (one its user's role allows; else Forbidden)."""
+    with identity_path(rt).transaction() as tx:
+        return sessions.choose_purpose(tx, raw, purpose)
+
+
+def my_sessions(rt: Runtime, raw: str) -> list[sessions.SessionInfo]:
+    """The live sessions of the user behind a cookie (empty when it is not live)."""
+    with identity_path(rt).transaction() as tx:
+        current = sessions.touch(tx, raw)
+        return sessions.mine(tx, current.user_id) if current else []
+
+
+def end_my_other_sessions(rt: Runtime, raw: str) -> list[str]:
+    """From the session behind a cookie, end every other session of its user (their ids)."""
+    with identity_path(rt).transaction() as tx:
+        return sessions.end_others(tx, raw)
 
 
 def cli_identity(
