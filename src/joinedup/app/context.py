@@ -11,14 +11,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from joinedup.app.runtime import Runtime
+from joinedup.app.signin import NeedsToken, cli_identity
+from joinedup.app.signin import NoActorNamed as NoActor
 from joinedup.settings import SERVICE_ACCOUNT, from_environment
+from joinedup.store import origin
 from joinedup.store.actor_session import ActorSession
 
-__all__ = ["Caller", "NoActor", "caller", "pipeline", "runtime", "session"]
-
-
-class NoActor(ValueError):
-    """No user was named to act as."""
+__all__ = [
+    "Caller",
+    "NeedsToken",
+    "NoActor",
+    "acting_as",
+    "caller",
+    "pipeline",
+    "runtime",
+    "session",
+]
 
 
 @dataclass(frozen=True)
@@ -27,19 +35,31 @@ class Caller:
 
     username: str
     purpose: str
+    origin: str | None = None  # how they were authenticated, for the audit trail
 
     def for_purpose(self, purpose: str) -> Caller:
         """The same user acting for another purpose."""
-        return Caller(self.username, purpose)
+        return Caller(self.username, purpose, self.origin)
 
 
 def caller(username: str | None, purpose: str, *, service_default: bool = False) -> Caller:
-    """The caller named by an interface: ``username``, else ``JOINEDUP_USER``, else (for the
-    pipeline's own commands) the service account."""
-    name = username or from_environment().user or (SERVICE_ACCOUNT if service_default else None)
-    if name is None:
-        raise NoActor("name the user to act as with --as or JOINEDUP_USER")
-    return Caller(name, purpose)
+    """Who a command acts as: the holder of ``JOINEDUP_TOKEN``; else (dev mode only)
+    ``username`` or ``JOINEDUP_USER``; else, for the pipeline's own commands, the service
+    account (:func:`joinedup.app.signin.cli_identity`)."""
+    who = cli_identity(from_environment(), username, service_default=service_default)
+    return Caller(who.username, purpose, who.origin)
+
+
+@contextmanager
+def acting_as(who: Caller) -> Iterator[None]:
+    """Every audit row written inside the block says how ``who`` was authenticated."""
+    with origin.acting_from(who.origin) if who.origin else _nothing():
+        yield
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def pipeline(purpose: str) -> Caller:
@@ -56,5 +76,5 @@ def runtime(create_keys: bool = False) -> Runtime:
 @contextmanager
 def session(who: Caller, rt: Runtime | None = None) -> Iterator[ActorSession]:
     """A door session (one transaction, audited) for ``who``."""
-    with (rt or runtime()).door.session(who.username, who.purpose) as opened:
+    with acting_as(who), (rt or runtime()).door.session(who.username, who.purpose) as opened:
         yield opened

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.app.context import caller
+from joinedup.app.context import NeedsToken, acting_as, caller
 from joinedup.app.errors import (
     Forbidden,
     KeyMaterialError,
@@ -63,7 +63,8 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
     """Add ``--as`` and ``--purpose`` options; the command receives ``actor`` and ``purpose``.
 
     ``--as`` falls back to ``JOINEDUP_USER``; commands with ``service_default`` then fall back
-    to the pipeline service account.
+    to the pipeline service account. ``JOINEDUP_TOKEN`` names the user by a token (needed for
+    a person in production); every audit row of the command records which it was.
     """
 
     def decorate(func: F) -> F:
@@ -79,7 +80,10 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
                 who = caller(actor, purpose, service_default=service_default)
             except NoActor as exc:
                 raise click.UsageError(str(exc)) from None
-            return func(*args, actor=who.username, purpose=who.purpose, **kwargs)
+            except NeedsToken as exc:
+                raise click.ClickException(str(exc)) from None
+            with acting_as(who):
+                return func(*args, actor=who.username, purpose=who.purpose, **kwargs)
 
         return friendly_errors(wrapper)  # type: ignore[return-value]
 

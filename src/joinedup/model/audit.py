@@ -21,6 +21,8 @@ OPERATIONS: tuple[Operation, ...] = (
 # list, search or show names what was shown to the person; by scan, it counts what was read to
 # compute something (the ids are not listed). acknowledge, anchor and restore are the audit
 # chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back).
+# sign_in ... enrol are identity events (sign-in attempts, lockouts, sessions and tokens issued,
+# ended or revoked, accounts deactivated, passwords and second factors reset or enrolled).
 Access = Literal[
     "add",
     "update",
@@ -36,6 +38,14 @@ Access = Literal[
     "acknowledge",
     "anchor",
     "restore",
+    "sign_in",
+    "lockout",
+    "issue",
+    "end",
+    "revoke",
+    "deactivate",
+    "reset",
+    "enrol",
 ]
 
 

@@ -15,7 +15,7 @@ from joinedup.model.access import Actor
 from joinedup.model.audit import Access, AuditEvent, Operation
 from joinedup.model.base import Owned
 from joinedup.model.policy import Category, policy
-from joinedup.store import audit
+from joinedup.store import audit, origin
 from joinedup.store.bulk import bulk_insert
 from joinedup.store.checkpoint import CheckpointFile
 from joinedup.store.kinds import Kind, kind_of
@@ -81,7 +81,7 @@ class ActorSession(StaffDirectory):
             object_ids=ids,
             purpose=self.purpose,
             recipient=recipient,
-            detail=detail,
+            detail=origin.stamped(detail),
         )
         when = self._clock()
         self.audit_head = audit.append(self._orm, self._key, entry, when)
