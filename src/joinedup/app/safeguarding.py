@@ -229,8 +229,6 @@ def flags(
             )
         )
         shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]
-        if not shown:
-            return []
         order = {flag_id: i for i, flag_id in enumerate(shown)}
         found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
         return _views(opened, found)
