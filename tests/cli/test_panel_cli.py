@@ -31,6 +31,13 @@ def test_a_meeting_from_agenda_to_minutes(store: Store, tmp_path: Path) -> None:
         run_cli(env, "panel", "item", items[0]["id"], "--as", "sw", "--json").stdout
     )
     assert as_data["id"] == items[0]["id"] and "Risk: Category 3" in as_data["reasons"][0]
+    # an action about the child's case names the child (issue 14, point 9: which child?)
+    run_cli(
+        env, "actions", "add", w.meeting_id, "--owner", "sw", "--due", "2013-03-11",
+        "--description", "Home visit", "--case", items[0]["case_id"], "--as", "chair",
+    )  # fmt: skip
+    [action] = json.loads(run_cli(env, "actions", "list", "--as", "sw", "--json").stdout)
+    assert action["child"] and action["child"].split()[0] in items[0]["title"]
     seated = run_cli(env, "panel", "members", "Dunmere MASE", "--as", "sw").stdout
     assert "chair" in seated and "social_worker" in seated
     run_cli(env, "panel", "open", w.meeting_id, "--as", "chair")

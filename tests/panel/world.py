@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from joinedup.access import directory
+from joinedup.model.linkage import PersonLink
 from joinedup.model.panel import PanelMeeting
 from joinedup.model.records import SourceRecord
 from joinedup.model.safeguarding import RiskAssessment
@@ -80,6 +81,14 @@ def build(store: Store) -> World:
                 )
             )
             records[child] = rec.id
+            s.add(  # the record belongs to the resolved person of that id, as linkage says
+                PersonLink(
+                    agency_id=agencies["social_care"],
+                    record_id=rec.id,
+                    person_id=child,
+                    run_id="world",
+                )
+            )
     police, care, school = agencies["police"], agencies["social_care"], agencies["education"]
     two = {"police": ["INC1"], "social_care": ["SC1"]}
     raised = [

@@ -7,9 +7,12 @@ from datetime import date
 
 from joinedup.app.context import Caller, session
 from joinedup.app.results import Saved
+from joinedup.assemble.names import person_names
 from joinedup.model.panel import Action
+from joinedup.model.safeguarding import SafeguardingCase
 from joinedup.panel import actions as panel_actions
 from joinedup.panel.actions import ChaseReport
+from joinedup.store.actor_session import ActorSession, Forbidden
 
 __all__ = [
     "ActionView",
@@ -29,6 +32,7 @@ class ActionView:
 
     action: Action
     owner: str | None
+    child: str | None = None  # the name of the child whose case it concerns, if visible
 
 
 def add_action(
@@ -76,8 +80,23 @@ def list_actions(
             limit=limit,
         )
         names = opened.colleagues(r.owner_user_id or "" for r in rows)
+        children = _children(opened, {r.case_id for r in rows if r.case_id})
     owner = {i: a.username for i, a in names.items()}
-    return [ActionView(r, owner.get(r.owner_user_id or "")) for r in rows]
+    return [
+        ActionView(r, owner.get(r.owner_user_id or ""), children.get(r.case_id or "")) for r in rows
+    ]
+
+
+def _children(opened: ActorSession, case_ids: set[str]) -> dict[str, str]:
+    """The child's name of each case the reader may see, by case id."""
+    if not case_ids:
+        return {}
+    try:
+        cases = opened.list(SafeguardingCase, where={"id": case_ids})
+    except Forbidden:  # a role that may not read cases sees the action without the child
+        return {}
+    names = person_names(opened, {c.child_person_id for c in cases})
+    return {c.id: names[c.child_person_id] for c in cases if c.child_person_id in names}
 
 
 def complete_action(who: Caller, action_id: str, note: str) -> Saved[Action]:

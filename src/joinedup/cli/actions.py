@@ -95,21 +95,25 @@ def list_command(
         limit=limit,
     )
     if as_json:
-        out = [{**v.action.model_dump(mode="json"), "owner": v.owner} for v in views]
+        out = [
+            {**v.action.model_dump(mode="json"), "owner": v.owner, "child": v.child} for v in views
+        ]
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    table = Table(title="Panel actions")
-    for column in ("id", "due", "status", "level", "owner"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("description")
+    table = Table(title="Panel actions, earliest due first")
+    table.add_column("id", no_wrap=True)
+    for column in ("due", "status", "owner", "child"):
+        table.add_column(column, overflow="fold")
+    table.add_column("description", ratio=1)
     for v in views:
         r = v.action
+        level = f" (level {r.escalation_level})" if r.escalation_level else ""
         table.add_row(
             r.id,
             str(r.due_on or ""),
-            r.status,
-            str(r.escalation_level or ""),
+            r.status + level,
             v.owner or "",
+            v.child or "",
             r.description.splitlines()[0][:100],
         )
     console.print(table)
