@@ -79,6 +79,11 @@ def test_errors_are_one_line_messages(env: dict[str, str]) -> None:
     ghost = _run(env, "agencies", "list", "--as", "ghost", ok=False)
     assert ghost.returncode == 1 and "no active user named 'ghost'" in ghost.stderr
     assert "Traceback" not in ghost.stderr + bad_kind.stderr
+    # issue 14, point 10: a person acting for the pipeline's purpose is told what to do
+    admin_ingest = _run(env, "quarantine", "list", "--as", "root-admin", ok=False)
+    assert "may not act for purpose 'data_ingest'" in admin_ingest.stderr
+    assert "it may act for: administration" in admin_ingest.stderr
+    assert "service account when neither --as nor JOINEDUP_USER" in admin_ingest.stderr
 
 
 def test_admin_cannot_read_the_audit_trail(env: dict[str, str]) -> None:

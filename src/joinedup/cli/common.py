@@ -82,8 +82,16 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
                 raise click.UsageError(str(exc)) from None
             except NeedsToken as exc:
                 raise click.ClickException(str(exc)) from None
-            with acting_as(who):
-                return func(*args, actor=who.username, purpose=who.purpose, **kwargs)
+            try:
+                with acting_as(who):
+                    return func(*args, actor=who.username, purpose=who.purpose, **kwargs)
+            except Forbidden as exc:
+                if service_default and "may not act for purpose" in str(exc):
+                    raise Forbidden(
+                        f"{exc}; this command runs as the pipeline's service account when "
+                        "neither --as nor JOINEDUP_USER names a person"
+                    ) from None
+                raise
 
         return friendly_errors(wrapper)  # type: ignore[return-value]
 

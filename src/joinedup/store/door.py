@@ -96,7 +96,11 @@ class Door:
             if user is None:
                 raise UnknownActor(f"no active user named {username!r}")
             if not policy().allows_purpose(user.role, purpose):
-                raise Forbidden(f"role {user.role!r} may not act for purpose {purpose!r}")
+                allowed = ", ".join(policy().role(user.role).purposes)
+                raise Forbidden(
+                    f"role {user.role!r} may not act for purpose {purpose!r} "
+                    f"(it may act for: {allowed})"
+                )
             actor = Actor(
                 user_id=user.id, username=user.username, agency_id=user.agency_id, role=user.role
             )
