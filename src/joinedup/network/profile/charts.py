@@ -69,14 +69,23 @@ def bar_chart(
     every = max(1, len(categories) // 16)
     for c, category in enumerate(categories):
         x0 = LEFT + slot * c + slot * 0.1
+        narrow = bar_w < 16  # one "<N" per group: bars too narrow to label each apart
+        if narrow and any(small(series[name][c], below) for name in names):
+            parts.append(
+                f'<text class="suppressed" x="{LEFT + slot * (c + 0.5):.1f}" '
+                f'y="{base_y - 3:.1f}" font-size="9" text-anchor="middle">'
+                f"some &lt;{below}</text>"
+            )
         for s, name in enumerate(names):
             value = series[name][c]
             x = x0 + bar_w * s
             if small(value, below):
-                parts.append(
-                    f'<text class="suppressed" x="{x + bar_w / 2:.1f}" y="{base_y - 3:.1f}" '
-                    f'font-size="9" text-anchor="middle">&lt;{below}</text>'
-                )
+                if not narrow:
+                    parts.append(
+                        f'<text class="suppressed" x="{x + bar_w / 2:.1f}" '
+                        f'y="{base_y - 3:.1f}" font-size="9" text-anchor="middle">'
+                        f"&lt;{below}</text>"
+                    )
                 continue
             if value <= 0:
                 continue

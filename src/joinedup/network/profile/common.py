@@ -123,3 +123,19 @@ def count_table(
     if of is None:
         rows.append(["Total", suppress.cell(total, below), "100%" if total else "-"])
     return Table(title, [heading, unit, "Share"], rows, note)
+
+
+def merged_periods(
+    labels: list[str], series: dict[str, list[int]], below: int
+) -> tuple[list[str], dict[str, list[int]]]:
+    """Adjacent periods merged (two at a time, then again) until no count that is not zero
+    is below the suppression threshold, or one period is left; labels become "A to B"."""
+    spans = [(label, label) for label in labels]
+    while len(spans) > 1 and any(0 < v < below for values in series.values() for v in values):
+        pairs = range(0, len(spans), 2)
+        spans = [(spans[i][0], spans[min(i + 1, len(spans) - 1)][1]) for i in pairs]
+        series = {
+            name: [sum(values[i : i + 2]) for i in range(0, len(values), 2)]
+            for name, values in series.items()
+        }
+    return [a if a == b else f"{a} to {b}" for a, b in spans], series

@@ -7,7 +7,13 @@ from collections import Counter, defaultdict
 from joinedup.network.analysis import Analysis
 from joinedup.network.profile import suppress
 from joinedup.network.profile.charts import bar_chart
-from joinedup.network.profile.common import first_concern, first_seen, period_of, span
+from joinedup.network.profile.common import (
+    first_concern,
+    first_seen,
+    merged_periods,
+    period_of,
+    span,
+)
 from joinedup.network.profile.model import Chart, Section, Table
 
 AGENCY_LABELS = {
@@ -24,6 +30,12 @@ AGENCY_LABELS = {
 
 
 def _chart(title: str, labels: list[str], series: dict[str, list[int]], below: int) -> Chart:
+    """A chart by period; periods are merged where a count would be suppressed, so the chart
+    says something rather than showing every bar withheld (the title says so)."""
+    merged_labels, merged = merged_periods(labels, series, below)
+    if merged_labels != labels:
+        title = f"{title} (periods merged so that no count is below {below})"
+        labels, series = merged_labels, merged
     columns = ["Period", *series]
     rows = [
         [label, *(suppress.cell(values[i], below) for values in series.values())]
