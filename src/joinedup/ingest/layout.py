@@ -23,13 +23,22 @@ ColumnType = Literal["text", "date", "datetime", "int", "float", "code", "json"]
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a layout."""
+    """One column of a layout.
+
+    A column marked ``encrypt`` is stored only encrypted (in the record's payload): it feeds
+    no normalised field, whatever it is mapped to, so its value is nowhere in clear.
+    """
 
     name: str
     type: ColumnType = "text"
     canonical: str | None = None
     required: bool = False
     encrypt: bool = False
+
+    def __post_init__(self) -> None:
+        if self.encrypt:
+            object.__setattr__(self, "canonical", None)
+            object.__setattr__(self, "type", "text")
 
 
 @dataclass(frozen=True)
