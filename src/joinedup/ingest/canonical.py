@@ -13,12 +13,12 @@ from importlib import resources
 
 import yaml
 
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.dates import parse_date, parse_datetime
-from joinedup.ingest.values.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
-from joinedup.ingest.values.phones import clean_phone
-from joinedup.ingest.values.places import clean_postcode, clean_vrm
-from joinedup.ingest.values.text import clean_name, clean_text
+from joinedup.common.values import BadValue
+from joinedup.common.values.dates import parse_date, parse_datetime
+from joinedup.common.values.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
+from joinedup.common.values.phones import clean_phone
+from joinedup.common.values.places import clean_postcode, clean_vrm
+from joinedup.common.values.text import clean_name, clean_text
 from joinedup.model.vocab import vocabulary
 
 Cleaner = Callable[[str, "Formats"], str]

@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from joinedup.access.crypto import FieldCipher
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.places import clean_vrm
+from joinedup.common.values import BadValue
+from joinedup.common.values.places import clean_vrm
 from joinedup.model.base import new_id
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission, Urgency
 from joinedup.panel.config import Routing, routing

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from joinedup.common.values import BadValue
+from joinedup.common.values.dates import check_plausible, parse_date, parse_datetime, read_datetime
+from joinedup.common.values.identifiers import clean_nhs_number, clean_upn, upn_check_letter
+from joinedup.common.values.phones import clean_phone
+from joinedup.common.values.places import clean_postcode, clean_vrm
+from joinedup.common.values.text import clean_name, looks_like_formula
 from joinedup.ingest.canonical import clean_ethnicity, clean_sex
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.dates import check_plausible, parse_date, parse_datetime, read_datetime
-from joinedup.ingest.values.identifiers import clean_nhs_number, clean_upn, upn_check_letter
-from joinedup.ingest.values.phones import clean_phone
-from joinedup.ingest.values.places import clean_postcode, clean_vrm
-from joinedup.ingest.values.text import clean_name, looks_like_formula
 
 
 @pytest.mark.parametrize(
