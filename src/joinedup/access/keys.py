@@ -15,13 +15,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from joinedup.common.errors import JoinedupError
 from joinedup.common.files import DIR_MODE, LooseModeError, require_private, write_private
 
 AUDIT_KEY_BYTES = 32
 FIELD_KEY_BYTES = 32  # AES-256
 
 
-class KeyMaterialError(RuntimeError):
+class KeyMaterialError(JoinedupError, RuntimeError):
     """A key is missing, malformed or too short."""
 
 

@@ -25,13 +25,14 @@ from joinedup.assemble.mapping import (
     Target,
     Value,
 )
+from joinedup.common.errors import JoinedupError
 from joinedup.ingest.formats import Format, formats
 from joinedup.model.vocab import vocabulary
 
 IDENTITY = ("forename", "surname", "date_of_birth")
 
 
-class MappingError(ValueError):
+class MappingError(JoinedupError, ValueError):
     """A mapping file is invalid; the message names the file and every problem found."""
 
 

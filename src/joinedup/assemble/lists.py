@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from joinedup.assemble.view import Assembly, EventView, PersonView
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.vocab import vocabulary
 
 NOT_VICTIM_ROLES = frozenset(
@@ -38,7 +39,7 @@ SEX_LABELS = {"1": "male", "2": "female", "M": "male", "F": "female"}
 DEFINITIONS_FILE = "list_definitions.yml"
 
 
-class ListDefinitionError(ValueError):
+class ListDefinitionError(JoinedupError, ValueError):
     """The list definitions file is invalid; the message names the file and the problem."""
 
 
@@ -134,7 +135,7 @@ def selected(
 ) -> tuple[ListDefinition, ...]:
     """The definitions a selection (``specific`` or ``broad``) uses."""
     if selection not in SELECTIONS:
-        raise ValueError(f"list definitions must be one of {', '.join(SELECTIONS)}")
+        raise InputError(f"list definitions must be one of {', '.join(SELECTIONS)}")
     level = SELECTIONS[selection]
     return tuple(d for d in (definitions or list_definitions()) if d.level <= level)
 
@@ -256,7 +257,7 @@ def capture_histories(
     List names are the agency kinds holding at least one member of the stratum, sorted.
     """
     if stratify is not None and stratify not in STRATA:
-        raise ValueError(f"--stratify must be one of {', '.join(STRATA)}, not {stratify!r}")
+        raise InputError(f"--stratify must be one of {', '.join(STRATA)}, not {stratify!r}")
     groups: dict[str, list[ListMember]] = defaultdict(list)
     for member in members:
         groups["all" if stratify is None else str(getattr(member, stratify))].append(member)

@@ -15,51 +15,42 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.access.keys import KeyMaterialError
-from joinedup.access.passwords import WeakPasswordError
-from joinedup.model.vocab import VocabularyError
+from joinedup.common.errors import JoinedupError, one_line
 from joinedup.runtime import Runtime
 from joinedup.settings import SERVICE_ACCOUNT, from_environment
 from joinedup.store.actor_session import ActorSession
-from joinedup.store.door import Forbidden, NotFound, UnknownActor
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
 errors = Console(stderr=True)
-
-_EXPECTED = (
-    NotFound,
-    Forbidden,
-    UnknownActor,
-    VocabularyError,
-    KeyMaterialError,
-    WeakPasswordError,
-    ValueError,
-    RuntimeError,
-)
 
 
 def runtime(create_keys: bool = False) -> Runtime:
     """The runtime for this command, from the environment."""
     try:
         return Runtime(from_environment(), create_keys=create_keys)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except JoinedupError as exc:
+        raise click.ClickException(exc.one_line()) from exc
 
 
 def friendly_errors(func: F) -> F:
-    """Turn the platform's expected errors into one-line messages and exit status 1."""
+    """Turn the platform's own errors (:class:`JoinedupError`), input that fails validation
+    and a named file that does not exist into one-line messages and exit status 1; anything
+    else is a bug and shows its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except JoinedupError as exc:
+            raise click.ClickException(exc.one_line()) from exc
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise click.ClickException(f"invalid {where}: {first['msg']}") from exc
-        except _EXPECTED as exc:
-            raise click.ClickException(str(exc)) from exc
+        except FileNotFoundError as exc:
+            named = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(one_line(f"no such file{named}")) from exc
 
     return wrapper  # type: ignore[return-value]
 

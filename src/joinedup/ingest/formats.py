@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from joinedup.common.errors import JoinedupError
 from joinedup.ingest.canonical import CLEANERS
 from joinedup.ingest.layout import Column, ColumnType, Layout
 from joinedup.ingest.manifest import ManifestFile
@@ -23,7 +24,7 @@ from joinedup.model.vocab import vocabulary
 DEFAULT_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 
 
-class FormatError(ValueError):
+class FormatError(JoinedupError, ValueError):
     """A format file is invalid, or no format/file matches what was asked for."""
 
 

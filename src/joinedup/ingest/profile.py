@@ -26,10 +26,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from joinedup.common.errors import JoinedupError
 from joinedup.ingest.layout import Column, ColumnType, Layout
 
 
-class ProfileError(ValueError):
+class ProfileError(JoinedupError, ValueError):
     """A mapping profile is unreadable or invalid."""
 
 

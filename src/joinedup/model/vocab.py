@@ -15,8 +15,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from joinedup.common.errors import JoinedupError
 
-class VocabularyError(ValueError):
+
+class VocabularyError(JoinedupError, ValueError):
     """A vocabulary file is missing or malformed, or a code is not in a vocabulary."""
 
 

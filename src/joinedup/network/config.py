@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import vocabulary
 
 
-class NetworkConfigError(ValueError):
+class NetworkConfigError(JoinedupError, ValueError):
     """The network settings file is missing or malformed."""
 
 

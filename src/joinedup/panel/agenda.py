@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, PanelMeeting
@@ -35,7 +36,7 @@ from joinedup.store.actor_session import ActorSession, NotFound
 Key = tuple[str, str, str]  # section, subject type, subject id
 
 
-class AgendaClosed(ValueError):
+class AgendaClosed(JoinedupError, ValueError):
     """The meeting is no longer scheduled, so its agenda cannot be generated again."""
 
 

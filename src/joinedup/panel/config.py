@@ -13,13 +13,14 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.safeguarding import Urgency
 from joinedup.safeguarding.documents import file_text, parse_document
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class PanelConfigError(ValueError):
+class PanelConfigError(JoinedupError, ValueError):
     """A panel document is not valid (the message names the file)."""
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.common.errors import JoinedupError
 from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 from joinedup.safeguarding.evidence import EvidenceSpec
 
@@ -28,7 +29,7 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
-class ToolError(ValueError):
+class ToolError(JoinedupError, ValueError):
     """The risk tool file is invalid."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import vocabulary
 
 AGENCIES: tuple[str, ...] = (
@@ -40,7 +41,7 @@ NOISE_KINDS: tuple[str, ...] = (
 )
 
 
-class ScenarioError(ValueError):
+class ScenarioError(JoinedupError, ValueError):
     """A scenario file is missing, malformed or inconsistent."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from joinedup.common.errors import JoinedupError
 from joinedup.safeguarding.language.scope import Scope, parse_scope
 
 CATEGORIES = frozenset(
@@ -54,7 +55,7 @@ NEGATION_POLICIES = ("flag", "correct")
 AGENTS = ("any", "child")
 
 
-class LexiconError(ValueError):
+class LexiconError(JoinedupError, ValueError):
     """The lexicon file is malformed; the message names the entry and the field."""
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import VocabularyError, vocabulary
 from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 
@@ -59,7 +60,7 @@ def queries() -> dict[str, Query]:
     return _QUERIES
 
 
-class RuleError(ValueError):
+class RuleError(JoinedupError, ValueError):
     """The rules file is invalid."""
 
 
