@@ -13,9 +13,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 from joinedup.assemble.mapping import (
     EventKinds,
     FileSpec,
@@ -25,6 +22,7 @@ from joinedup.assemble.mapping import (
     Target,
     Value,
 )
+from joinedup.common.documents import parse_document
 from joinedup.common.errors import JoinedupError
 from joinedup.ingest.formats import Format, formats
 from joinedup.model.vocab import vocabulary
@@ -43,11 +41,10 @@ def _data() -> Any:
 @cache
 def event_kinds() -> dict[str, bool]:
     """Every event type the assembly may produce -> whether it is an episode (has an end)."""
-    raw = yaml.safe_load(_data().joinpath("event_kinds.yml").read_text(encoding="utf-8"))
-    try:
-        extra = EventKinds.model_validate(raw)
-    except ValidationError as exc:
-        raise MappingError(f"event_kinds.yml: {exc}") from exc
+    text = _data().joinpath("event_kinds.yml").read_text(encoding="utf-8")
+    extra = parse_document(
+        EventKinds, text, where="event_kinds.yml", what="event kinds", error=MappingError
+    )
     kinds = {code: False for code in vocabulary("event_types").codes}
     for kind in extra.event_kinds:
         if kind.code in kinds:
@@ -253,15 +250,7 @@ def check(mapping: Mapping) -> list[str]:
 
 def parse(text: str, *, where: str) -> Mapping:
     """Parse, validate and check one mapping document; errors name ``where``."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{where}: not valid YAML: {exc}") from exc
-    try:
-        mapping = Mapping.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise MappingError(f"{where}: invalid mapping:\n" + "\n".join(lines)) from exc
+    mapping = parse_document(Mapping, text, where=where, what="mapping", error=MappingError)
     problems = check(mapping)
     if problems:
         raise MappingError(f"{where}: invalid mapping:\n" + "\n".join(f"  {p}" for p in problems))

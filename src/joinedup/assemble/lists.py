@@ -23,10 +23,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from joinedup.assemble.view import Assembly, EventView, PersonView
+from joinedup.common.documents import parse_document
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.vocab import vocabulary
 
@@ -95,11 +95,9 @@ def _has(value: Any, wanted: tuple[str, ...]) -> bool:
 
 def parse_definitions(text: str, where: str = DEFINITIONS_FILE) -> tuple[ListDefinition, ...]:
     """Parse and check a list definitions document; errors name ``where`` and the problem."""
-    try:
-        raw = yaml.safe_load(text)
-        parsed = _File.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ListDefinitionError(f"{where}: {exc}") from None
+    parsed = parse_document(
+        _File, text, where=where, what="list definitions", error=ListDefinitionError
+    )
     seen: set[str] = set()
     for definition in parsed.definitions:
         if definition.id in seen:

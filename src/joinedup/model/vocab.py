@@ -12,9 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.common.documents import parse_document
 from joinedup.common.errors import JoinedupError
 
 
@@ -94,14 +94,7 @@ def names() -> tuple[str, ...]:
 
 def parse(text: str, *, where: str) -> Vocabulary:
     """Parse and validate one vocabulary document; errors name ``where``."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise VocabularyError(f"{where}: not valid YAML: {exc}") from exc
-    try:
-        return Vocabulary.model_validate(raw)
-    except ValidationError as exc:
-        raise VocabularyError(f"{where}: invalid vocabulary: {exc}") from exc
+    return parse_document(Vocabulary, text, where=where, what="vocabulary", error=VocabularyError)
 
 
 @cache

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.common.documents import packaged, parse_document, read_text
 from joinedup.common.errors import JoinedupError
-from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 from joinedup.safeguarding.evidence import EvidenceSpec
 
 Category = Literal["none", "category_1", "category_2", "category_3"]
@@ -135,14 +135,16 @@ def parse_tool(text: str, *, where: str) -> RiskTool:
 
 def load_tool(path: Path | str) -> RiskTool:
     """A risk tool from a file (a partnership's own version)."""
-    text, name = file_text(path)
+    text, name = read_text(path)
     return parse_tool(text, where=name)
 
 
 @cache
 def default_tool() -> RiskTool:
     """The shipped risk tool (cached)."""
-    return parse_tool(packaged_text("risk_tool.yml"), where="risk_tool.yml")
+    return parse_tool(
+        packaged("joinedup.safeguarding", "risk_tool.yml").read_text("utf-8"), where="risk_tool.yml"
+    )
 
 
 def rank(category: str) -> int:

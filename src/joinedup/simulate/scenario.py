@@ -11,8 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from joinedup.common.documents import load_yaml
 from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import vocabulary
 
@@ -226,8 +225,5 @@ def load(name_or_path: str = "default", *, scale: float = 1.0) -> Scenario:
             known = ", ".join(builtin_names())
             raise ScenarioError(f"no scenario named {name_or_path!r}; known: {known}")
         text, where = res.read_text(encoding="utf-8"), f"scenario {name_or_path}"
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{where}: not valid YAML: {exc}") from exc
+    raw = load_yaml(text, where=where, error=ScenarioError)
     return parse(raw, scale=scale, where=where)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from joinedup.common.documents import packaged, parse_document, read_text
 from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import VocabularyError, vocabulary
-from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 
 if TYPE_CHECKING:
     from joinedup.safeguarding.rules.context import Finding, RuleContext
@@ -130,11 +130,13 @@ def parse_rules(text: str, *, where: str) -> RuleSet:
 
 def load_rules(path: Path | str) -> RuleSet:
     """Rules from a file (a partnership's own set)."""
-    text, name = file_text(path)
+    text, name = read_text(path)
     return parse_rules(text, where=name)
 
 
 @cache
 def default_rules() -> RuleSet:
     """The shipped rules (cached)."""
-    return parse_rules(packaged_text("rules.yml"), where="rules.yml")
+    return parse_rules(
+        packaged("joinedup.safeguarding", "rules.yml").read_text("utf-8"), where="rules.yml"
+    )
