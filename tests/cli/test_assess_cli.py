@@ -151,3 +151,42 @@ def test_assess_show_logs_the_child_shown_not_every_record_scanned(
         r for r in logged if r["access"] == "show" and json.loads(r["object_ids"]) == [child]
     ]
     assert len(shown_children) == 2  # once by assess show, once by flags show
+
+
+def _own_copy(tmp: Path, name: str, version: str) -> Path:
+    from importlib import resources
+
+    text = resources.files("joinedup.safeguarding").joinpath("data", name).read_text("utf-8")
+    assert 'version: "2026.1"' in text
+    path = tmp / f"own-{name}"
+    path.write_text(text.replace('version: "2026.1"', f'version: "{version}"'), "utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_assess_runs_a_partnerships_own_tool(
+    borough: tuple[dict[str, str], Path, Any], tmp_path: Path
+) -> None:
+    env, _, first = borough
+    tool = _own_copy(tmp_path, "risk_tool.yml", "own-1")
+    out = _run(env, "assess", "--tool", str(tool), "--json")
+    assert out["tool_version"].endswith("@own-1")
+    assert out["rules_version"] == first["rules_version"]
+    broken = tmp_path / "broken.yml"
+    broken.write_text(tool.read_text("utf-8").replace("thresholds:", "thresholds: 3\nx:"))
+    err = _run(env, "assess", "--tool", str(broken), ok=False)
+    assert "broken.yml" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_assess_runs_a_partnerships_own_rules(
+    borough: tuple[dict[str, str], Path, Any], tmp_path: Path
+) -> None:
+    env, _, _ = borough
+    shipped = _run(env, "assess", "--json")
+    rules = _own_copy(tmp_path, "rules.yml", "own-r")
+    out = _run(env, "assess", "--rules", str(rules), "--json")
+    assert out["rules_version"] == "own-r"
+    assert out["tool_version"] == shipped["tool_version"]
+    assert out["findings"] == shipped["findings"]

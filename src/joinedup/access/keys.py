@@ -139,10 +139,3 @@ def load_keyring(home: Path, *, create: bool, env: dict[str, str] | None = None)
         ring = Keyring(active=key_id, keys={key_id: secrets.token_bytes(FIELD_KEY_BYTES)})
         _write_secret(path, ring.to_json())
     return Keyring.from_json(_read_key_file(path, env), where=str(path))
-
-
-def save_keyring(home: Path, ring: Keyring) -> Path:
-    """Write ``ring`` to the key file (used by key rotation)."""
-    path = field_keyring_path(home)
-    _write_secret(path, ring.to_json())
-    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -35,6 +36,20 @@ from joinedup.cli.common import (
     default=None,
     help="Judge 'overdue' and 'within N days' on this date (default: the latest record).",
 )
+@click.option(
+    "--tool",
+    "tool_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="The partnership's own risk tool (YAML, as safeguarding/data/risk_tool.yml).",
+)
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="The partnership's own rules (YAML, as safeguarding/data/rules.yml).",
+)
 @acting("analysis", service_default=True)
 @click.pass_context
 def assess(
@@ -42,6 +57,8 @@ def assess(
     as_json: bool,
     check_notes: bool,
     as_of: Any,
+    tool_file: Path | None,
+    rules_file: Path | None,
     actor: str,
     purpose: str,
 ) -> None:
@@ -50,8 +67,12 @@ def assess(
         return
     from joinedup.safeguarding.notes import NotesReport
     from joinedup.safeguarding.notes import check_notes as check
+    from joinedup.safeguarding.rules.definitions import load_rules
     from joinedup.safeguarding.run import assess as run
+    from joinedup.safeguarding.tool import load_tool
 
+    tool = load_tool(tool_file) if tool_file else None
+    rules = load_rules(rules_file) if rules_file else None
     status = Console(stderr=True)
     cipher = runtime().cipher
     notes: NotesReport | None = None
@@ -59,6 +80,8 @@ def assess(
         report = run(
             session,
             cipher,
+            tool=tool,
+            rules=rules,
             as_of=as_of.date() if as_of else None,
             progress=lambda m: spinner.update(m),
         )

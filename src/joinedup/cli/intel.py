@@ -14,11 +14,12 @@ from rich.table import Table
 from joinedup.cli.common import acting, console, runtime, show_language
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import IntelligenceRoute
+from joinedup.model.vocab import vocabulary
 from joinedup.panel.intelligence import MAX_SUMMARY_CHARS
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import ActorSession
 
-URGENCIES = ["routine", "urgent", "immediate"]
+URGENCIES = list(vocabulary("urgencies").ordered)
 MAX_FILE_BYTES = 4 * 20_000  # a summary is at most 20,000 characters of up to 4 bytes
 _HIDDEN = {"summary"}  # tokens: the text is shown decrypted by `show`, never as a token
 
@@ -110,7 +111,7 @@ def submit_cmd(
             session,
             rt.cipher,
             text,
-            urgency=urgency,  # type: ignore[arg-type]
+            urgency=urgency,
             subject_person_ids=about,
             vrms=vrms,
         )

@@ -57,6 +57,11 @@ class Vocabulary(BaseModel):
         """All codes of the vocabulary."""
         return frozenset(t.code for t in self.terms)
 
+    @property
+    def ordered(self) -> tuple[str, ...]:
+        """All codes of the vocabulary, in file order."""
+        return tuple(t.code for t in self.terms)
+
     def codes_in(self, group: str) -> tuple[str, ...]:
         """Codes of one group, in file order."""
         return tuple(t.code for t in self.terms if t.group == group)

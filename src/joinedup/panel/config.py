@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from joinedup.common.documents import packaged, parse_document, read_text
 from joinedup.common.errors import JoinedupError
-from joinedup.model.safeguarding import Urgency
+from joinedup.model.base import Urgency
+from joinedup.model.vocab import vocabulary
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,7 +53,7 @@ class Routing(_Strict):
 
     @model_validator(mode="after")
     def _every_urgency(self) -> Routing:
-        missing = {"routine", "urgent", "immediate"} - set(self.deadlines_hours)
+        missing = vocabulary("urgencies").codes - set(self.deadlines_hours)
         if missing:
             raise ValueError(f"deadlines_hours lacks {sorted(missing)}")
         if any(h <= 0 for h in self.deadlines_hours.values()):

@@ -25,8 +25,9 @@ from joinedup.access.crypto import FieldCipher
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.common.values import BadValue
 from joinedup.common.values.places import clean_vrm
-from joinedup.model.base import new_id
-from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission, Urgency
+from joinedup.model.base import Urgency, new_id
+from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
+from joinedup.model.vocab import vocabulary
 from joinedup.panel.config import Routing, routing
 from joinedup.panel.routing import (
     ROUTE_TABLE,
@@ -45,7 +46,7 @@ MAX_SUMMARY_CHARS = 20_000
 # the stored token is base64 of the UTF-8 bytes and must fit the model's 40,000 characters
 MAX_SUMMARY_BYTES = 29_000
 MAX_NOTE_CHARS = 500
-URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "immediate")
+URGENCIES: tuple[str, ...] = vocabulary("urgencies").ordered
 
 
 class AlreadyAcknowledged(JoinedupError, ValueError):

@@ -57,7 +57,7 @@ def require_partnership(session: ActorSession, what: str) -> None:
 
 def deadline_hours(rules: Routing, urgency: str) -> float:
     """Hours a recipient has to acknowledge a submission of ``urgency``."""
-    return rules.deadlines_hours[urgency]  # type: ignore[index]
+    return rules.deadlines_hours[urgency]
 
 
 @cache
