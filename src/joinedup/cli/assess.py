@@ -4,9 +4,10 @@ an assessment that confirms or overrides the suggestions."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -20,6 +21,19 @@ from joinedup.cli.common import (
     runtime,
     show_language,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _own_document(flag: str, what: str, shipped: str) -> Callable[[F], F]:
+    """``--tool FILE`` / ``--rules FILE``: the command receives ``tool_file`` / ``rules_file``."""
+    return click.option(
+        flag,
+        f"{flag.removeprefix('--')}_file",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help=f"The partnership's own {what} (YAML, as safeguarding/data/{shipped}).",
+    )
 
 
 @click.group(invoke_without_command=True)
@@ -36,20 +50,8 @@ from joinedup.cli.common import (
     default=None,
     help="Judge 'overdue' and 'within N days' on this date (default: the latest record).",
 )
-@click.option(
-    "--tool",
-    "tool_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="The partnership's own risk tool (YAML, as safeguarding/data/risk_tool.yml).",
-)
-@click.option(
-    "--rules",
-    "rules_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="The partnership's own rules (YAML, as safeguarding/data/rules.yml).",
-)
+@_own_document("--tool", "risk tool", "risk_tool.yml")
+@_own_document("--rules", "rules", "rules.yml")
 @acting("analysis", service_default=True)
 @click.pass_context
 def assess(
