@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from joinedup.assemble.mapping import (
@@ -22,7 +21,7 @@ from joinedup.assemble.mapping import (
     Target,
     Value,
 )
-from joinedup.common.documents import parse_document
+from joinedup.common.documents import packaged, parse_document
 from joinedup.common.errors import JoinedupError
 from joinedup.ingest.formats import Format, formats
 from joinedup.model.vocab import vocabulary
@@ -35,7 +34,7 @@ class MappingError(JoinedupError, ValueError):
 
 
 def _data() -> Any:
-    return resources.files("joinedup.assemble").joinpath("data")
+    return packaged("joinedup.assemble")
 
 
 @cache

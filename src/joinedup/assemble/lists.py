@@ -20,13 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from joinedup.assemble.view import Assembly, EventView, PersonView
-from joinedup.common.documents import parse_document
+from joinedup.common.documents import packaged, parse_document
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.vocab import vocabulary
 
@@ -114,7 +113,7 @@ def parse_definitions(text: str, where: str = DEFINITIONS_FILE) -> tuple[ListDef
 @cache
 def list_definitions() -> tuple[ListDefinition, ...]:
     """The shipped list definitions (``data/list_definitions.yml``)."""
-    text = resources.files("joinedup.assemble").joinpath("data", DEFINITIONS_FILE)
+    text = packaged("joinedup.assemble", DEFINITIONS_FILE)
     return parse_definitions(text.read_text(encoding="utf-8"))
 
 

@@ -8,12 +8,11 @@ category C" (an empty answer means deny).
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from joinedup.common.documents import parse_document
+from joinedup.common.documents import packaged, parse_document
 from joinedup.model.audit import Operation
 from joinedup.model.vocab import VocabularyError, vocabulary
 
@@ -96,7 +95,7 @@ def parse_policy(text: str, *, where: str) -> Policy:
 @cache
 def policy() -> Policy:
     """The shipped access policy (cached)."""
-    path = resources.files("joinedup.model").joinpath("data", "policy", "roles.yml")
+    path = packaged("joinedup.model", "policy", "roles.yml")
     return parse_policy(path.read_text(encoding="utf-8"), where="policy file roles.yml")
 
 

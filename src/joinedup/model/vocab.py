@@ -9,12 +9,11 @@ naming the file and the problem.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from joinedup.common.documents import parse_document
+from joinedup.common.documents import packaged, parse_document
 from joinedup.common.errors import JoinedupError
 
 
@@ -85,7 +84,7 @@ class Vocabulary(BaseModel):
 
 
 def _vocab_dir() -> Any:
-    return resources.files("joinedup.model").joinpath("data", "vocab")
+    return packaged("joinedup.model", "vocab")
 
 
 def names() -> tuple[str, ...]:
