@@ -130,7 +130,9 @@ class RiskTool(BaseModel):
 
 def parse_tool(text: str, *, where: str) -> RiskTool:
     """Parse and validate a risk tool document."""
-    return parse_document(RiskTool, text, where=where, what="risk tool", error=ToolError)
+    return parse_document(
+        RiskTool, text, where=where, what="risk tool", error=ToolError, versions=()
+    )
 
 
 def load_tool(path: Path | str) -> RiskTool:

@@ -125,7 +125,7 @@ class RuleSet(BaseModel):
 
 def parse_rules(text: str, *, where: str) -> RuleSet:
     """Parse and validate a rules document."""
-    return parse_document(RuleSet, text, where=where, what="rules", error=RuleError)
+    return parse_document(RuleSet, text, where=where, what="rules", error=RuleError, versions=())
 
 
 def load_rules(path: Path | str) -> RuleSet:
