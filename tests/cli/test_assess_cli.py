@@ -164,29 +164,32 @@ def _own_copy(tmp: Path, name: str, version: str) -> Path:
 
 
 @pytest.mark.slow
-def test_assess_runs_a_partnerships_own_tool(
-    borough: tuple[dict[str, str], Path, Any], tmp_path: Path
-) -> None:
-    env, _, first = borough
-    tool = _own_copy(tmp_path, "risk_tool.yml", "own-1")
-    out = _run(env, "assess", "--tool", str(tool), "--json")
-    assert out["tool_version"].endswith("@own-1")
-    assert out["rules_version"] == first["rules_version"]
-    broken = tmp_path / "broken.yml"
-    broken.write_text(tool.read_text("utf-8").replace("thresholds:", "thresholds: 3\nx:"))
-    err = _run(env, "assess", "--tool", str(broken), ok=False)
-    assert "broken.yml" in err
-    assert "Traceback" not in err
-
-
-@pytest.mark.slow
-def test_assess_runs_a_partnerships_own_rules(
-    borough: tuple[dict[str, str], Path, Any], tmp_path: Path
+@pytest.mark.parametrize(
+    ("option", "name", "key", "version", "shown"),
+    [
+        ("--tool", "risk_tool.yml", "tool_version", "own-1", "joinedup-cse@own-1"),
+        ("--rules", "rules.yml", "rules_version", "own-r", "own-r"),
+    ],
+)
+def test_assess_runs_a_partnerships_own_tool_or_rules(
+    borough: tuple[dict[str, str], Path, Any],
+    tmp_path: Path,
+    option: str,
+    name: str,
+    key: str,
+    version: str,
+    shown: str,
 ) -> None:
     env, _, _ = borough
     shipped = _run(env, "assess", "--json")
-    rules = _own_copy(tmp_path, "rules.yml", "own-r")
-    out = _run(env, "assess", "--rules", str(rules), "--json")
-    assert out["rules_version"] == "own-r"
-    assert out["tool_version"] == shipped["tool_version"]
-    assert out["findings"] == shipped["findings"]
+    own = _own_copy(tmp_path, name, version)
+    out = _run(env, "assess", option, str(own), "--json")
+    assert out[key] == shown
+    other = "rules_version" if key == "tool_version" else "tool_version"
+    assert out[other] == shipped[other]
+    assert out["findings"] == shipped["findings"]  # the same content, its own version
+    broken = tmp_path / "broken.yml"
+    broken.write_text(own.read_text("utf-8").replace('version: "', 'version: [\n "'))
+    err = _run(env, "assess", option, str(broken), ok=False)
+    assert "broken.yml" in err
+    assert "Traceback" not in err
