@@ -18,8 +18,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from joinedup.common.errors import JoinedupError
+
 DEFAULT_DATABASE_URL = "sqlite:///joinedup.db"
 SERVICE_ACCOUNT = "joinedup-service"
+
+
+class SettingsError(JoinedupError, ValueError):
+    """A setting in the environment has a value the platform does not accept."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     environment = env.get("JOINEDUP_ENV", "dev").strip().lower() or "dev"
     if environment not in {"dev", "production"}:
-        raise ValueError(f"JOINEDUP_ENV must be 'dev' or 'production', not {environment!r}")
+        raise SettingsError(f"JOINEDUP_ENV must be 'dev' or 'production', not {environment!r}")
     return Settings(
         database_url=env.get("JOINEDUP_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
         home=Path(env.get("JOINEDUP_HOME", "").strip() or ".joinedup"),

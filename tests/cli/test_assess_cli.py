@@ -152,3 +152,45 @@ def test_assess_show_logs_the_child_shown_not_every_record_scanned(
         r for r in logged if r["access"] == "show" and json.loads(r["object_ids"]) == [child]
     ]
     assert len(shown_children) == 2  # once by assess show, once by flags show
+
+
+def _own_copy(tmp: Path, name: str, version: str) -> Path:
+    from importlib import resources
+
+    text = resources.files("joinedup.safeguarding").joinpath("data", name).read_text("utf-8")
+    assert 'version: "2026.1"' in text
+    path = tmp / f"own-{name}"
+    path.write_text(text.replace('version: "2026.1"', f'version: "{version}"'), "utf-8")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("option", "name", "key", "version", "shown"),
+    [
+        ("--tool", "risk_tool.yml", "tool_version", "own-1", "joinedup-cse@own-1"),
+        ("--rules", "rules.yml", "rules_version", "own-r", "own-r"),
+    ],
+)
+def test_assess_runs_a_partnerships_own_tool_or_rules(
+    borough: tuple[dict[str, str], Path, Any],
+    tmp_path: Path,
+    option: str,
+    name: str,
+    key: str,
+    version: str,
+    shown: str,
+) -> None:
+    env, _, _ = borough
+    shipped = _run(env, "assess", "--json")
+    own = _own_copy(tmp_path, name, version)
+    out = _run(env, "assess", option, str(own), "--json")
+    assert out[key] == shown
+    other = "rules_version" if key == "tool_version" else "tool_version"
+    assert out[other] == shipped[other]
+    assert out["findings"] == shipped["findings"]  # the same content, its own version
+    broken = tmp_path / "broken.yml"
+    broken.write_text(own.read_text("utf-8").replace('version: "', 'version: [\n "'))
+    err = _run(env, "assess", option, str(broken), ok=False)
+    assert "broken.yml" in err
+    assert "Traceback" not in err

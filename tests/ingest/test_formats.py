@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from joinedup.common.values import BadValue
+from joinedup.ingest.canonical import clean_ethnicity, clean_sex
 from joinedup.ingest.formats import FormatError, formats, get_format, layout_for_file, markdown
 from joinedup.simulate.layouts import LAYOUTS
 
@@ -69,3 +71,11 @@ def test_unknown_format_or_file_is_named() -> None:
         get_format("nhs")
     with pytest.raises(FormatError, match=r"has no file 'x\.csv'"):
         layout_for_file("ssd", "x.csv")
+
+
+def test_codes_map_to_the_ssd_code_sets() -> None:
+    assert clean_ethnicity("A2") == "APKN"
+    assert clean_ethnicity("wbri") == "WBRI"
+    assert clean_sex("F") == clean_sex("female") == "2"
+    with pytest.raises(BadValue):
+        clean_ethnicity("ZZ")

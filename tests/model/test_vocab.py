@@ -73,3 +73,15 @@ def test_malformed_vocabulary_is_refused(text: str, fragment: str) -> None:
 def test_unknown_vocabulary_name_lists_the_known_ones() -> None:
     with pytest.raises(VocabularyError, match="known: agency_kinds"):
         vocab.vocabulary("nonexistent")
+
+
+def test_urgency_is_one_vocabulary_used_by_the_model() -> None:
+    from pydantic import ValidationError
+
+    from joinedup.model.safeguarding import IntelligenceSubmission
+
+    assert vocab.vocabulary("urgencies").ordered == ("routine", "urgent", "immediate")
+    fields = {"agency_id": "a", "created_by": "u", "summary": "s"}
+    assert IntelligenceSubmission(**fields, urgency="immediate").urgency == "immediate"
+    with pytest.raises(ValidationError, match="not a code of vocabulary 'urgencies'"):
+        IntelligenceSubmission(**fields, urgency="whenever")

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from joinedup.access.passwords import hash_password
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.audit import Access, Operation
 from joinedup.model.base import new_id, utcnow
 from joinedup.settings import SERVICE_ACCOUNT
@@ -45,7 +46,7 @@ from joinedup.store.tables.audit import AuditEventRow, AuditHeadRow
 PARTNERSHIP_AGENCY = "Safeguarding partnership"
 
 
-class InitRefused(RuntimeError):
+class InitRefused(JoinedupError, RuntimeError):
     """``JOINEDUP_HOME`` is anchored to another database."""
 
 
@@ -136,7 +137,7 @@ def initialise(
         if adopt_reason is None:
             raise InitRefused(_refusal(anchor, anchors, claimed, existing))
         if not adopt_reason.strip():
-            raise ValueError("--reason must say why this database is adopted")
+            raise InputError("--reason must say why this database is adopted")
     migrate.upgrade(engine)
     created: list[str] = []
     warnings: list[str] = []

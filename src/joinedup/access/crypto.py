@@ -14,11 +14,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from joinedup.access.keys import Keyring
+from joinedup.common.errors import JoinedupError
 
 PREFIX = "v1"
 
 
-class DecryptionError(ValueError):
+class DecryptionError(JoinedupError, ValueError):
     """A token is malformed, was moved to another field, or its key is unknown."""
 
 

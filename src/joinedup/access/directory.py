@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 
 from joinedup.access.passwords import hash_password
+from joinedup.common.errors import InputError
 from joinedup.model.access import Grant, User
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
@@ -68,7 +69,7 @@ def add_grant(
 ) -> Grant:
     """Give ``username`` expiring access to ``agency``'s records (or one case of it)."""
     if expires_at <= utcnow():
-        raise ValueError("a grant must expire in the future")
+        raise InputError("a grant must expire in the future")
     user = user_by_name(session, username)
     target = agency_by_name(session, agency)
     grant = Grant(

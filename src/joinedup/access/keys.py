@@ -15,13 +15,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from joinedup.common.errors import JoinedupError
 from joinedup.common.files import DIR_MODE, LooseModeError, require_private, write_private
 
 AUDIT_KEY_BYTES = 32
 FIELD_KEY_BYTES = 32  # AES-256
 
 
-class KeyMaterialError(RuntimeError):
+class KeyMaterialError(JoinedupError, RuntimeError):
     """A key is missing, malformed or too short."""
 
 
@@ -138,10 +139,3 @@ def load_keyring(home: Path, *, create: bool, env: dict[str, str] | None = None)
         ring = Keyring(active=key_id, keys={key_id: secrets.token_bytes(FIELD_KEY_BYTES)})
         _write_secret(path, ring.to_json())
     return Keyring.from_json(_read_key_file(path, env), where=str(path))
-
-
-def save_keyring(home: Path, ring: Keyring) -> Path:
-    """Write ``ring`` to the key file (used by key rotation)."""
-    path = field_keyring_path(home)
-    _write_secret(path, ring.to_json())
-    return path

@@ -5,12 +5,14 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from joinedup.common.errors import JoinedupError
+
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 
 MIN_LENGTH = 12
 
 
-class WeakPasswordError(ValueError):
+class WeakPasswordError(JoinedupError, ValueError):
     """A password does not meet the minimum policy."""
 
 

@@ -9,16 +9,21 @@ from __future__ import annotations
 from joinedup.access.keys import KeyMaterialError
 from joinedup.access.passwords import WeakPasswordError
 from joinedup.app.context import NoActor
+from joinedup.common.errors import InputError, JoinedupError, StateError, one_line
 from joinedup.model.vocab import VocabularyError
 from joinedup.store.actor_session import Forbidden, NotFound
 from joinedup.store.door import UnknownActor
 
 __all__ = [
     "Forbidden",
+    "InputError",
+    "JoinedupError",
     "KeyMaterialError",
     "NoActor",
     "NotFound",
+    "StateError",
     "UnknownActor",
     "VocabularyError",
     "WeakPasswordError",
+    "one_line",
 ]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from joinedup.app.context import Caller, pipeline, runtime, session
 from joinedup.app.results import EntryFinding, Saved
 from joinedup.model.organisation import Agency
-from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission, Urgency
+from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
+from joinedup.model.vocab import vocabulary
 from joinedup.panel import intelligence as intel
 from joinedup.panel.intelligence import MAX_SUMMARY_CHARS, AlreadyAcknowledged
 from joinedup.panel.routing import NoRecipients, route
@@ -34,7 +35,7 @@ __all__ = [
     "submit_concern",
 ]
 
-URGENCIES: tuple[str, ...] = get_args(Urgency)
+URGENCIES: tuple[str, ...] = tuple(vocabulary("urgencies").ordered)
 _HIDDEN = {"summary"}  # tokens: the text is shown decrypted by `read_route`, never as a token
 
 
@@ -109,7 +110,7 @@ def submit_concern(
             opened,
             rt.cipher,
             summary,
-            urgency=urgency,  # type: ignore[arg-type]
+            urgency=urgency,
             subject_person_ids=about,
             vrms=vrms,
         )

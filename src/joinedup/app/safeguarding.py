@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 from joinedup.app.context import Caller, runtime, session
@@ -18,8 +19,10 @@ from joinedup.safeguarding import assessments
 from joinedup.safeguarding import flags as held
 from joinedup.safeguarding.notes import NotesReport, check_notes, language_report
 from joinedup.safeguarding.prefill import prefill
+from joinedup.safeguarding.rules.definitions import load_rules
 from joinedup.safeguarding.run import AssessReport, assess
 from joinedup.safeguarding.scoring import Decision
+from joinedup.safeguarding.tool import load_tool
 from joinedup.store.actor_session import ActorSession, NotFound
 
 __all__ = [
@@ -52,12 +55,18 @@ def run_assessment(
     *,
     as_of: date | None = None,
     with_notes: bool = False,
+    tool_file: Path | None = None,
+    rules_file: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Assessed:
-    """The risk-tool pre-fill and every rule over what ``who`` may see; the flags held."""
+    """The risk-tool pre-fill and every rule over what ``who`` may see; the flags held.
+    ``tool_file``/``rules_file``: the partnership's own risk tool or rules instead of the
+    shipped ones."""
+    tool = load_tool(tool_file) if tool_file else None
+    rules = load_rules(rules_file) if rules_file else None
     rt = runtime()
     with session(who, rt) as opened:
-        report = assess(opened, rt.cipher, as_of=as_of, progress=progress)
+        report = assess(opened, rt.cipher, tool=tool, rules=rules, as_of=as_of, progress=progress)
         notes = None
         if with_notes:
             if progress:

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
-from pydantic import ValidationError
 
 from joinedup.assemble.mapping import (
     EventKinds,
@@ -25,28 +21,29 @@ from joinedup.assemble.mapping import (
     Target,
     Value,
 )
+from joinedup.common.documents import packaged, parse_document
+from joinedup.common.errors import JoinedupError
 from joinedup.ingest.formats import Format, formats
 from joinedup.model.vocab import vocabulary
 
 IDENTITY = ("forename", "surname", "date_of_birth")
 
 
-class MappingError(ValueError):
+class MappingError(JoinedupError, ValueError):
     """A mapping file is invalid; the message names the file and every problem found."""
 
 
 def _data() -> Any:
-    return resources.files("joinedup.assemble").joinpath("data")
+    return packaged("joinedup.assemble")
 
 
 @cache
 def event_kinds() -> dict[str, bool]:
     """Every event type the assembly may produce -> whether it is an episode (has an end)."""
-    raw = yaml.safe_load(_data().joinpath("event_kinds.yml").read_text(encoding="utf-8"))
-    try:
-        extra = EventKinds.model_validate(raw)
-    except ValidationError as exc:
-        raise MappingError(f"event_kinds.yml: {exc}") from exc
+    text = _data().joinpath("event_kinds.yml").read_text(encoding="utf-8")
+    extra = parse_document(
+        EventKinds, text, where="event_kinds.yml", what="event kinds", error=MappingError
+    )
     kinds = {code: False for code in vocabulary("event_types").codes}
     for kind in extra.event_kinds:
         if kind.code in kinds:
@@ -252,15 +249,7 @@ def check(mapping: Mapping) -> list[str]:
 
 def parse(text: str, *, where: str) -> Mapping:
     """Parse, validate and check one mapping document; errors name ``where``."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{where}: not valid YAML: {exc}") from exc
-    try:
-        mapping = Mapping.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise MappingError(f"{where}: invalid mapping:\n" + "\n".join(lines)) from exc
+    mapping = parse_document(Mapping, text, where=where, what="mapping", error=MappingError)
     problems = check(mapping)
     if problems:
         raise MappingError(f"{where}: invalid mapping:\n" + "\n".join(f"  {p}" for p in problems))

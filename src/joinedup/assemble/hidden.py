@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from joinedup.assemble.lists import ListMember, capture_histories, precision_floor
+from joinedup.common.errors import JoinedupError
 from joinedup.estimate import api
 from joinedup.estimate.credible import ModelSummary, headline, remove_false_positives
 from joinedup.estimate.diagnostics import suppress_count
@@ -46,7 +47,7 @@ POPULATION = (
 MAX_R_HAT = 1.1
 
 
-class NotEstimable(ValueError):
+class NotEstimable(JoinedupError, ValueError):
     """No estimate can be made for the whole population (the message says why)."""
 
 

@@ -26,6 +26,7 @@ from joinedup.assemble.build import assemble
 from joinedup.assemble.hidden import DEFAULT_LCMCR, NotEstimable, estimate_hidden
 from joinedup.assemble.lists import ListMember, list_members
 from joinedup.assemble.view import Assembly
+from joinedup.common.errors import InputError
 from joinedup.estimate.lcmcr import LcmcrSettings
 from joinedup.model.linkage import MatchReview
 from joinedup.store.actor_session import ActorSession
@@ -84,7 +85,7 @@ def impute_members(
 ) -> list[list[ListMember]]:
     """``n`` imputations of the member lists, each uncertain link made with its probability."""
     if n < 1:
-        raise ValueError("the number of linkage imputations must be at least 1")
+        raise InputError("the number of linkage imputations must be at least 1")
     rng = np.random.default_rng(seed)
     probs = np.array([link.probability for link in links])
     out = []

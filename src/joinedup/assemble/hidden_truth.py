@@ -36,6 +36,7 @@ from joinedup.assemble.lists import (
     reselect,
 )
 from joinedup.assemble.view import Assembly
+from joinedup.common.errors import InputError
 from joinedup.estimate.lcmcr import LcmcrSettings
 from joinedup.store.actor_session import ActorSession
 
@@ -51,7 +52,7 @@ class VictimTruth:
 
 def _rows(path: Path) -> Iterable[dict[str, str]]:
     if not path.is_file():
-        raise ValueError(f"{path} not found: --truth must be a simulator's truth/ folder")
+        raise InputError(f"{path} not found: --truth must be a simulator's truth/ folder")
     with path.open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
 

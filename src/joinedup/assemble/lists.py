@@ -20,13 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from joinedup.assemble.view import Assembly, EventView, PersonView
+from joinedup.common.documents import packaged, parse_document
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.vocab import vocabulary
 
 NOT_VICTIM_ROLES = frozenset(
@@ -38,7 +38,7 @@ SEX_LABELS = {"1": "male", "2": "female", "M": "male", "F": "female"}
 DEFINITIONS_FILE = "list_definitions.yml"
 
 
-class ListDefinitionError(ValueError):
+class ListDefinitionError(JoinedupError, ValueError):
     """The list definitions file is invalid; the message names the file and the problem."""
 
 
@@ -94,11 +94,9 @@ def _has(value: Any, wanted: tuple[str, ...]) -> bool:
 
 def parse_definitions(text: str, where: str = DEFINITIONS_FILE) -> tuple[ListDefinition, ...]:
     """Parse and check a list definitions document; errors name ``where`` and the problem."""
-    try:
-        raw = yaml.safe_load(text)
-        parsed = _File.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ListDefinitionError(f"{where}: {exc}") from None
+    parsed = parse_document(
+        _File, text, where=where, what="list definitions", error=ListDefinitionError
+    )
     seen: set[str] = set()
     for definition in parsed.definitions:
         if definition.id in seen:
@@ -115,7 +113,7 @@ def parse_definitions(text: str, where: str = DEFINITIONS_FILE) -> tuple[ListDef
 @cache
 def list_definitions() -> tuple[ListDefinition, ...]:
     """The shipped list definitions (``data/list_definitions.yml``)."""
-    text = resources.files("joinedup.assemble").joinpath("data", DEFINITIONS_FILE)
+    text = packaged("joinedup.assemble", DEFINITIONS_FILE)
     return parse_definitions(text.read_text(encoding="utf-8"))
 
 
@@ -134,7 +132,7 @@ def selected(
 ) -> tuple[ListDefinition, ...]:
     """The definitions a selection (``specific`` or ``broad``) uses."""
     if selection not in SELECTIONS:
-        raise ValueError(f"list definitions must be one of {', '.join(SELECTIONS)}")
+        raise InputError(f"list definitions must be one of {', '.join(SELECTIONS)}")
     level = SELECTIONS[selection]
     return tuple(d for d in (definitions or list_definitions()) if d.level <= level)
 
@@ -256,7 +254,7 @@ def capture_histories(
     List names are the agency kinds holding at least one member of the stratum, sorted.
     """
     if stratify is not None and stratify not in STRATA:
-        raise ValueError(f"--stratify must be one of {', '.join(STRATA)}, not {stratify!r}")
+        raise InputError(f"--stratify must be one of {', '.join(STRATA)}, not {stratify!r}")
     groups: dict[str, list[ListMember]] = defaultdict(list)
     for member in members:
         groups["all" if stratify is None else str(getattr(member, stratify))].append(member)

@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from joinedup.assemble.mapping import Ref, Value
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.phones import clean_phone
-from joinedup.ingest.values.places import clean_postcode, clean_vrm
+from joinedup.common.values import BadValue
+from joinedup.common.values.phones import clean_phone
+from joinedup.common.values.places import clean_postcode, clean_vrm
 
 if TYPE_CHECKING:
     from joinedup.assemble.rows import CompiledFile, Row

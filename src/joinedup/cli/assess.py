@@ -4,7 +4,9 @@ an assessment that confirms or overrides the suggestions."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -13,6 +15,19 @@ from rich.table import Table
 from joinedup.app import safeguarding as uc
 from joinedup.app.context import Caller
 from joinedup.cli.common import acting, console, echo_saved, show_language
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _own_document(flag: str, what: str, shipped: str) -> Callable[[F], F]:
+    """``--tool FILE`` / ``--rules FILE``: the command receives ``tool_file`` / ``rules_file``."""
+    return click.option(
+        flag,
+        f"{flag.removeprefix('--')}_file",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help=f"The partnership's own {what} (YAML, as safeguarding/data/{shipped}).",
+    )
 
 
 @click.group(invoke_without_command=True)
@@ -29,6 +44,8 @@ from joinedup.cli.common import acting, console, echo_saved, show_language
     default=None,
     help="Judge 'overdue' and 'within N days' on this date (default: the latest record).",
 )
+@_own_document("--tool", "risk tool", "risk_tool.yml")
+@_own_document("--rules", "rules", "rules.yml")
 @acting("analysis", service_default=True)
 @click.pass_context
 def assess(
@@ -36,6 +53,8 @@ def assess(
     as_json: bool,
     check_notes: bool,
     as_of: Any,
+    tool_file: Path | None,
+    rules_file: Path | None,
     actor: str,
     purpose: str,
 ) -> None:
@@ -46,6 +65,8 @@ def assess(
     with status.status("assessing") as spinner:
         done = uc.run_assessment(
             Caller(actor, purpose),
+            tool_file=tool_file,
+            rules_file=rules_file,
             as_of=as_of.date() if as_of else None,
             with_notes=check_notes,
             progress=lambda m: spinner.update(m),

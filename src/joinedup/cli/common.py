@@ -15,46 +15,32 @@ from rich.console import Console
 from rich.table import Table
 
 from joinedup.app.context import NeedsToken, acting_as, caller
-from joinedup.app.errors import (
-    Forbidden,
-    KeyMaterialError,
-    NoActor,
-    NotFound,
-    UnknownActor,
-    VocabularyError,
-    WeakPasswordError,
-)
+from joinedup.app.errors import Forbidden, JoinedupError, NoActor, one_line
 from joinedup.app.results import Saved
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
 errors = Console(stderr=True)
 
-_EXPECTED = (
-    NotFound,
-    Forbidden,
-    UnknownActor,
-    VocabularyError,
-    KeyMaterialError,
-    WeakPasswordError,
-    ValueError,
-    RuntimeError,
-)
-
 
 def friendly_errors(func: F) -> F:
-    """Turn the platform's expected errors into one-line messages and exit status 1."""
+    """Turn the platform's own errors (:class:`JoinedupError`), input that fails validation
+    and a named file that does not exist into one-line messages and exit status 1; anything
+    else is a bug and shows its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except JoinedupError as exc:
+            raise click.ClickException(exc.one_line()) from exc
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise click.ClickException(f"invalid {where}: {first['msg']}") from exc
-        except _EXPECTED as exc:
-            raise click.ClickException(str(exc)) from exc
+        except FileNotFoundError as exc:
+            named = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(one_line(f"no such file{named}")) from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -1,7 +1,7 @@
-"""What every package shares: value normalisers, agency formats, one YAML document loader,
-safe writing of files the platform produces.
+"""What every package shares: value normalisers (``values``), the one YAML document loader
+(``documents``), the platform's error types (``errors``), safe writing of files the platform
+produces (``files``, ``spreadsheet``).
 
-Sits below the feature packages (ingest, linkage, assemble, safeguarding, network, panel,
-simulate) and above ``access``, ``store`` and ``model``; ``files`` (private files) imports
-nothing of joinedup, so ``store`` and ``access`` use it too for checkpoints and keys.
+The bottom layer: it imports nothing else of joinedup, so every package may use it
+(``lint-imports`` enforces this; see docs/architecture.md).
 """

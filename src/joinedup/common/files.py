@@ -14,15 +14,17 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
+from joinedup.common.errors import JoinedupError
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
-class LooseModeError(PermissionError):
+class LooseModeError(JoinedupError, PermissionError):
     """A file or folder that must be private can be read or written by other users."""
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(JoinedupError, ValueError):
     """A private file would be written through a symbolic link."""
 
 

@@ -6,6 +6,7 @@ import math
 from functools import partial
 from typing import Any
 
+from joinedup.common.errors import InputError
 from joinedup.estimate.blas import single_threaded_blas
 from joinedup.estimate.bootstrap import (
     STREAMS,
@@ -68,7 +69,7 @@ def _search(
         return stepwise(table, threshold, 2 if max_order is None else max_order)
     if method == "downhill":
         return downhill(table, "bic", max_order)
-    raise ValueError(f"unknown search method {method!r}")
+    raise InputError(f"unknown search method {method!r}")
 
 
 def resolve_method(
@@ -76,7 +77,7 @@ def resolve_method(
 ) -> tuple[str, int | None]:
     """Turn ``auto`` into a concrete method (and default max order)."""
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+        raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     if method != "auto":
         return method, max_order
     if model is not None:
@@ -109,7 +110,7 @@ def estimate(
     so a seed gives the R reference's replicates; ``"numpy"`` uses numpy's generator.
     """
     if stream not in STREAMS:
-        raise ValueError(f"unknown random stream {stream!r}; use one of {', '.join(STREAMS)}")
+        raise InputError(f"unknown random stream {stream!r}; use one of {', '.join(STREAMS)}")
     with single_threaded_blas():
         return _estimate(
             table,
@@ -145,12 +146,12 @@ def _estimate(
 ) -> EstimateResult:
     resolved, order = resolve_method(method, table.n_lists, model, max_order)
     if resolved == "fixed" and model is None and heterogeneity is None:
-        raise ValueError('--method fixed needs --model, e.g. --model "[12,3]"')
+        raise InputError('--method fixed needs --model, e.g. --model "[12,3]"')
     if heterogeneity is not None and resolved != "fixed":
         if method == "auto" or resolved == "fixed":
             resolved = "fixed"
         else:
-            raise ValueError("heterogeneity models are fitted to one model: use --method fixed")
+            raise InputError("heterogeneity models are fitted to one model: use --method fixed")
     if heterogeneity is not None:
         return _estimate_heterogeneity(
             table, model, heterogeneity, n_bootstrap, seed, level, workers, stream
@@ -162,7 +163,7 @@ def _estimate(
         parsed = parse_model(model, table.n_lists)
         fit = fit_model(table, parsed)
         if not fit.ok:
-            raise ValueError(f"model {format_model(parsed)} cannot be fitted: {fit.status}")
+            raise InputError(f"model {format_model(parsed)} cannot be fitted: {fit.status}")
         run: Any = partial(_fixed_run, format_model(parsed))
         selector: Selector = batch_selector_for(
             [parsed], "bic", [fit.beta] if not fit.neg_inf_terms else None

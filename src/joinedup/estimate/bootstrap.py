@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from joinedup.common.errors import InputError
 from joinedup.estimate.batch import evaluate_models, select_best
 from joinedup.estimate.intervals import Interval, bca_interval, jackknife_acceleration
 from joinedup.estimate.notation import Model, format_model
@@ -102,7 +103,7 @@ def resample(table: CaptureTable, n_boot: int, seed: int, stream: str = "r") -> 
         probs = table.counts / table.counts.sum()
         return rng.multinomial(n, probs, size=n_boot).astype(np.float64)
     if stream != "r":
-        raise ValueError(f"unknown random stream {stream!r}; use one of {', '.join(STREAMS)}")
+        raise InputError(f"unknown random stream {stream!r}; use one of {', '.join(STREAMS)}")
     order = r_cell_order(table.n_lists)
     cells = order[table.counts[order] > 0]
     out = np.zeros((n_boot, table.counts.size))

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from joinedup.common.errors import InputError
 from joinedup.estimate.table import CaptureTable
 
 
@@ -96,7 +97,7 @@ def remove_false_positives(table: CaptureTable, precision: Mapping[str, float]) 
     """
     unknown = set(precision) - set(table.list_names)
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"precision given for lists not in the table: {', '.join(sorted(unknown))}"
         )
     counts = table.counts.copy()
@@ -104,9 +105,9 @@ def remove_false_positives(table: CaptureTable, precision: Mapping[str, float]) 
     for i, name in enumerate(table.list_names):
         p = precision.get(name, 1.0)
         if not 0.0 < p <= 1.0:
-            raise ValueError(f"precision for {name} must be in (0, 1], not {p}")
+            raise InputError(f"precision for {name} must be in (0, 1], not {p}")
         alone = (1 << i) - 1
         counts[alone] = max(0.0, counts[alone] - np.floor((1.0 - p) * sizes[i] + 0.5))
     if counts.sum() <= 0:
-        raise ValueError("no one left on any list after removing the expected non-cases")
+        raise InputError("no one left on any list after removing the expected non-cases")
     return table.with_counts(counts)

@@ -7,8 +7,6 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from joinedup.estimate.notation import Model
-
 
 @lru_cache(maxsize=64)
 def cell_codes(n_lists: int) -> NDArray[np.int64]:
@@ -41,11 +39,6 @@ def _design(n_lists: int, terms: tuple[int, ...]) -> NDArray[np.float64]:
     mat = np.column_stack(cols)
     mat.setflags(write=False)
     return mat
-
-
-def design_matrix(model: Model) -> NDArray[np.float64]:
-    """Columns: intercept, then each term of ``model`` in ``model.ordered_terms`` order."""
-    return _design(model.n_lists, model.ordered_terms)
 
 
 def design_for_terms(n_lists: int, terms: tuple[int, ...]) -> NDArray[np.float64]:

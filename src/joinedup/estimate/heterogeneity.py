@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
+from joinedup.common.errors import InputError
 from joinedup.estimate.design import cell_order, term_totals
 from joinedup.estimate.existence import reduce_model
 from joinedup.estimate.fit import deviance, fit_poisson, information
@@ -43,17 +44,17 @@ def parse_heterogeneity(text: str) -> Heterogeneity:
     name, _, value = text.strip().lower().partition(":")
     kind = _ALIASES.get(name, name)
     if kind not in KINDS:
-        raise ValueError(f"unknown heterogeneity model {text!r}; use one of {', '.join(KINDS)}")
+        raise InputError(f"unknown heterogeneity model {text!r}; use one of {', '.join(KINDS)}")
     theta: float | None = None
     if kind in ("poisson", "gamma"):
         try:
             theta = float(value) if value else (2.0 if kind == "poisson" else 3.5)
         except ValueError:
-            raise ValueError(f"θ in {text!r} must be a number") from None
+            raise InputError(f"θ in {text!r} must be a number") from None
         if not theta > 0:
-            raise ValueError(f"θ in {text!r} must be positive")
+            raise InputError(f"θ in {text!r} must be positive")
     elif value:
-        raise ValueError(f"heterogeneity model {kind!r} takes no θ")
+        raise InputError(f"heterogeneity model {kind!r} takes no θ")
     return Heterogeneity(kind, theta)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from joinedup.common.errors import InputError
 from joinedup.estimate.table import CaptureTable
 
 WARM_UP = 500
@@ -44,11 +45,11 @@ class LcmcrSettings:
 
     def __post_init__(self) -> None:
         if self.K < 1 or self.burnin < 0 or self.samples < 1 or self.thinning < 1:
-            raise ValueError("LCMCR needs K >= 1, burnin >= 0, samples >= 1, thinning >= 1")
+            raise InputError("LCMCR needs K >= 1, burnin >= 0, samples >= 1, thinning >= 1")
         if self.chains < 1 or self.samples % self.chains:
-            raise ValueError(f"samples ({self.samples}) must be a multiple of chains")
+            raise InputError(f"samples ({self.samples}) must be a multiple of chains")
         if self.a_alpha <= 0 or self.b_alpha <= 0:
-            raise ValueError("a_alpha and b_alpha must be positive")
+            raise InputError("a_alpha and b_alpha must be positive")
 
 
 @dataclass(frozen=True)

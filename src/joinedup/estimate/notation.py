@@ -13,8 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from joinedup.common.errors import JoinedupError
 
-class NotationError(ValueError):
+
+class NotationError(JoinedupError, ValueError):
     """A model string that cannot be parsed for the given number of lists."""
 
 

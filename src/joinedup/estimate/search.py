@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import poisson
 
+from joinedup.common.errors import InputError
 from joinedup.estimate.design import term_column, term_totals
 from joinedup.estimate.existence import check_model, reduce_model
 from joinedup.estimate.loglinear import ModelFit, fit_model
@@ -78,7 +79,7 @@ def exhaustive(
     fits = [_fit(table, m, margins, base) for m in models]
     ok = sorted((f for f in fits if f.ok), key=lambda f: criterion_of(f, criterion))
     if not ok:
-        raise ValueError("no admissible model: every candidate failed the existence checks")
+        raise InputError("no admissible model: every candidate failed the existence checks")
     return SearchResult(ok[0], criterion, ok, len(models))
 
 
@@ -98,7 +99,7 @@ def stepwise(table: CaptureTable, threshold: float = 0.02, max_order: int = 2) -
     margins = term_totals(table.counts, table.n_lists)
     current = fit_model(table, Model.main_effects(table.n_lists), margins=margins)
     if not current.ok:
-        raise ValueError(f"the main-effects model cannot be fitted: {current.status}")
+        raise InputError(f"the main-effects model cannot be fitted: {current.status}")
     steps: list[dict[str, object]] = []
     considered = 1
     while threshold > 0:

@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from joinedup.common.errors import JoinedupError
+
 MAX_LISTS = 16
 
 
-class TableError(ValueError):
+class TableError(JoinedupError, ValueError):
     """A malformed capture-history table; the message names file, row and column."""
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import agency_by_name
+from joinedup.common.errors import StateError
 from joinedup.ingest.files import RowCountMismatch, open_regular
 from joinedup.ingest.layout import Layout
 from joinedup.ingest.prepare import Target
@@ -245,5 +246,5 @@ def _ingest(
     report.batch_id = target.batch_id
     report.seconds = round(perf_counter() - started, 3)
     if report.rows_read != report.accepted + report.quarantined:
-        raise RuntimeError(f"{path}: reconciliation failed; the batch is rolled back")
+        raise StateError(f"{path}: reconciliation failed; the batch is rolled back")
     return report

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
-from importlib import resources
 
-import yaml
-
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.dates import parse_date, parse_datetime
-from joinedup.ingest.values.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
-from joinedup.ingest.values.phones import clean_phone
-from joinedup.ingest.values.places import clean_postcode, clean_vrm
-from joinedup.ingest.values.text import clean_name, clean_text
+from joinedup.common.documents import DocumentError, load_yaml, packaged, read_text
+from joinedup.common.values import BadValue
+from joinedup.common.values.dates import parse_date, parse_datetime
+from joinedup.common.values.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
+from joinedup.common.values.phones import clean_phone
+from joinedup.common.values.places import clean_postcode, clean_vrm
+from joinedup.common.values.text import clean_name, clean_text
 from joinedup.model.vocab import vocabulary
 
 Cleaner = Callable[[str, "Formats"], str]
@@ -34,12 +32,12 @@ class Formats:
 
 @cache
 def _ethnicity_map() -> dict[str, str]:
-    path = resources.files("joinedup.ingest").joinpath("data", "ethnicity_map.yml")
-    mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text, where = read_text(packaged("joinedup.ingest", "ethnicity_map.yml"))
+    mapping = load_yaml(text, where=where)
     codes = vocabulary("ethnicity").codes
     for source, target in mapping.items():
         if not isinstance(source, str) or target not in codes:
-            raise ValueError(f"ethnicity_map.yml: {source} maps to unknown code {target}")
+            raise DocumentError(f"ethnicity_map.yml: {source} maps to unknown code {target}")
     return {str(k).upper(): str(v) for k, v in mapping.items()}
 
 

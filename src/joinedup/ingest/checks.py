@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from joinedup.common.values.text import FORMULA_PATTERN, looks_like_formula
 from joinedup.ingest.encodings import C0_BYTES, utf8_in, utf8_pairs
-from joinedup.ingest.values.text import FORMULA_PATTERN, looks_like_formula
 
 MAX_FIELD_CHARS = 1_000_000
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

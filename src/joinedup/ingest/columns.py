@@ -18,10 +18,10 @@ from typing import cast
 
 import orjson
 
+from joinedup.common.values import BadValue
+from joinedup.common.values.text import clean_text
 from joinedup.ingest.canonical import CLEANERS, Formats
 from joinedup.ingest.layout import Column, Layout, typed_value
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.text import clean_text
 
 MEMO_LIMIT = 100_000  # distinct values remembered per column (then the memo starts again)
 _ISSUES = "_issues"

@@ -17,12 +17,14 @@ import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
+from joinedup.common.errors import JoinedupError
 
-class PlanError(ValueError):
+
+class PlanError(JoinedupError, ValueError):
     """The paths and options do not describe any importable file, or a manifest is refused."""
 
 
-class FileRefused(ValueError):
+class FileRefused(JoinedupError, ValueError):
     """A file that is not imported: nothing of it is stored, the run goes on."""
 
 

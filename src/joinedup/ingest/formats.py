@@ -9,12 +9,12 @@ reads them; ``docs/formats.md`` and ``docs/simulator.md`` show them.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import PurePosixPath
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.common.documents import packaged, parse_document, read_text
+from joinedup.common.errors import JoinedupError
 from joinedup.ingest.canonical import CLEANERS
 from joinedup.ingest.layout import Column, ColumnType, Layout
 from joinedup.ingest.manifest import ManifestFile
@@ -23,7 +23,7 @@ from joinedup.model.vocab import vocabulary
 DEFAULT_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 
 
-class FormatError(ValueError):
+class FormatError(JoinedupError, ValueError):
     """A format file is invalid, or no format/file matches what was asked for."""
 
 
@@ -98,15 +98,15 @@ class Format(BaseModel):
 @cache
 def formats() -> dict[str, Format]:
     """Every shipped format by name, validated."""
-    folder = resources.files("joinedup.ingest").joinpath("data", "formats")
+    folder = packaged("joinedup.ingest", "formats")
     loaded: dict[str, Format] = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if not path.name.endswith(".yml"):
             continue
-        try:
-            fmt = Format.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (yaml.YAMLError, ValidationError) as exc:
-            raise FormatError(f"format file {path.name}: {exc}") from exc
+        text, name = read_text(path)
+        fmt = parse_document(
+            Format, text, where=f"format file {name}", what="format", error=FormatError
+        )
         loaded[fmt.format] = fmt
     return loaded
 

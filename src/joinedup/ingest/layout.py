@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from joinedup.common.values import BadValue
+from joinedup.common.values.dates import parse_date, parse_datetime
 from joinedup.ingest.canonical import Formats, clean
 from joinedup.ingest.reader import Problem, Record
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.dates import parse_date, parse_datetime
 
 ColumnType = Literal["text", "date", "datetime", "int", "float", "code", "json"]
 

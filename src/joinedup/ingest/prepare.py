@@ -160,13 +160,6 @@ def _quarantine_values(record: Record, problem: Problem, cipher: FieldCipher) ->
     }
 
 
-def quarantine_row(
-    target: Target, record: Record, problem: Problem, cipher: FieldCipher
-) -> dict[str, Any]:
-    """The column values of a new quarantined row (its verbatim text encrypted)."""
-    return {**target.quarantine_shared(), **_quarantine_values(record, problem, cipher)}
-
-
 class _File:
     """One file's preparation: the keys and contents seen so far, the chunk being filled."""
 

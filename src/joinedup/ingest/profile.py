@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from joinedup.common.documents import parse_document
+from joinedup.common.errors import JoinedupError
 from joinedup.ingest.layout import Column, ColumnType, Layout
 
 
-class ProfileError(ValueError):
+class ProfileError(JoinedupError, ValueError):
     """A mapping profile is unreadable or invalid."""
 
 
@@ -83,15 +84,9 @@ class Profile(BaseModel):
 def load_profile(path: Path) -> Profile:
     """Read and validate a mapping profile; errors name the file and the problem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ProfileError(f"{path}: not valid YAML: {exc}") from exc
-    try:
-        return Profile.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise ProfileError(f"{path}: invalid mapping profile: {problems}") from exc
+    return parse_document(
+        Profile, text, where=str(path), what="mapping profile", error=ProfileError
+    )

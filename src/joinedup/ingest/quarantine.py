@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from joinedup.access.crypto import FieldCipher
+from joinedup.common.errors import InputError
 from joinedup.ingest.encodings import single_byte
 from joinedup.ingest.layout import Converted, Layout, convert
 from joinedup.ingest.prepare import Target, record_row
@@ -64,7 +65,7 @@ def resubmit(
     """
     shown = show(session, cipher, row_id)
     if shown.row.status != "open":
-        raise ValueError(f"quarantined row {row_id} is already {shown.row.status}")
+        raise InputError(f"quarantined row {row_id} is already {shown.row.status}")
     batch = session.get(Batch, shown.row.batch_id)
     layout = Layout.from_dict(batch.report["layout"])
     values = {**shown.values, **corrections}
@@ -99,10 +100,10 @@ def resubmit(
 def dismiss(session: ActorSession, row_id: str, note: str) -> QuarantinedRow:
     """Close a quarantined row without importing it (kept, with the reason)."""
     if not note.strip():
-        raise ValueError("say why the row is dismissed")
+        raise InputError("say why the row is dismissed")
     row = session.get(QuarantinedRow, row_id)
     if row.status != "open":
-        raise ValueError(f"quarantined row {row_id} is already {row.status}")
+        raise InputError(f"quarantined row {row_id} is already {row.status}")
     return session.update(
         QuarantinedRow,
         row_id,

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
+from joinedup.common.errors import InputError
+
 if TYPE_CHECKING:
     from splink.internals.database_api import DatabaseAPI
     from splink.internals.splink_dataframe import SplinkDataFrame
@@ -145,4 +147,4 @@ def get_backend(name: BackendName | str = "duckdb", **kwargs: Any) -> LinkageBac
         return DuckDBBackend(**kwargs)
     if name == "spark":
         return SparkBackend(**kwargs)
-    raise ValueError(f"unknown linkage backend {name!r} (use 'duckdb' or 'spark')")
+    raise InputError(f"unknown linkage backend {name!r} (use 'duckdb' or 'spark')")

@@ -24,11 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from joinedup.common.documents import DocumentError, load_yaml, packaged, read_text
 from joinedup.linkage.names import canonical_name, name_key
 
 #: linkage input column -> canonical field of the normalised record
@@ -77,11 +75,11 @@ class SourceRules:
 @lru_cache(maxsize=1)
 def load_source_rules() -> SourceRules:
     """The shipped rules (``data/sources.yml``)."""
-    path = resources.files("joinedup.linkage").joinpath("data", "sources.yml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    text, where = read_text(packaged("joinedup.linkage", "sources.yml"))
+    data = load_yaml(text, where=where) or {}
     unknown = set(data) - set(SourceRules.__dataclass_fields__)
     if unknown:
-        raise ValueError(f"sources.yml: unknown sections {sorted(unknown)}")
+        raise DocumentError(f"sources.yml: unknown sections {sorted(unknown)}")
     return SourceRules(**data)
 
 

@@ -17,6 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
+from joinedup.common.errors import JoinedupError
+
 NameKind = Literal["forename", "surname"]
 
 _FILES: dict[NameKind, str] = {
@@ -47,7 +49,7 @@ _FOLD = str.maketrans(
 )
 
 
-class VariantTableError(ValueError):
+class VariantTableError(JoinedupError, ValueError):
     """A variant table is malformed (bad key, conflicting canonicals, unknown kind)."""
 
 

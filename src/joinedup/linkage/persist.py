@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from joinedup.common.errors import InputError
 from joinedup.linkage.decisions import ReviewDecision
 from joinedup.linkage.link import LinkConfig, LinkRun, link_new_records, link_records
 from joinedup.linkage.sources import person_records
@@ -132,7 +133,7 @@ def run_linkage(
     config = config or LinkConfig()
     records = person_records(session)
     if not records:
-        raise ValueError("there are no person records to link: ingest agency exports first")
+        raise InputError("there are no person records to link: ingest agency exports first")
     agency_of = {r["record_id"]: r["agency_id"] for r in records}
     existing = _memberships(session)
     previous = {record: person for record, (_row, person) in existing.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from joinedup.common.errors import InputError
 from joinedup.model.base import utcnow
 from joinedup.model.linkage import MatchReview
 from joinedup.model.organisation import Agency
@@ -95,7 +96,7 @@ def decide(
     """Confirm or reject a review item; the reason is required and kept with the decision."""
     reason = reason.strip()
     if not reason:
-        raise ValueError("a decision needs a reason")
+        raise InputError("a decision needs a reason")
     item = session.get(MatchReview, item_id)
     if _records(session, item) is None:
         raise NotFound(f"no match_review {item_id!r}")

@@ -298,9 +298,3 @@ def match_weights(model: Model) -> dict[str, list[tuple[str, float | None]]]:
 def save_model(model: Model, path: str | Path) -> None:
     """Write a trained model as JSON (the run's model file)."""
     Path(path).write_text(json.dumps(model, indent=2, sort_keys=True), encoding="utf-8")
-
-
-def load_model(path: str | Path) -> Model:
-    """Read a model written by :func:`save_model`."""
-    data: Model = json.loads(Path(path).read_text(encoding="utf-8"))
-    return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from joinedup.common.errors import JoinedupError
 from joinedup.linkage.evaluate import LinkageEvaluation, evaluate_linkage
 from joinedup.linkage.persist import latest_run, load_person_ids
 from joinedup.linkage.prepare import prepare_records
@@ -16,7 +17,7 @@ from joinedup.linkage.sources import person_records, record_keys
 from joinedup.store.actor_session import ActorSession
 
 
-class TruthError(ValueError):
+class TruthError(JoinedupError, ValueError):
     """The truth folder is missing or is not a simulator's truth."""
 
 

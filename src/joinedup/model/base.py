@@ -37,6 +37,7 @@ Purpose = Annotated[str, _in("purposes")]
 Basis = Annotated[str, _in("link_bases")]
 EthnicityCode = Annotated[str, _in("ethnicity")]
 SexCode = Annotated[str, _in("sex")]
+Urgency = Annotated[str, _in("urgencies")]
 
 
 class Entity(BaseModel):

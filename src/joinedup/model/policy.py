@@ -8,12 +8,11 @@ category C" (an empty answer means deny).
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from joinedup.common.documents import packaged, parse_document
 from joinedup.model.audit import Operation
 from joinedup.model.vocab import VocabularyError, vocabulary
 
@@ -90,16 +89,13 @@ class Policy(BaseModel):
 
 def parse_policy(text: str, *, where: str) -> Policy:
     """Parse and validate a policy document."""
-    try:
-        return Policy.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValidationError, VocabularyError) as exc:
-        raise VocabularyError(f"{where}: invalid access policy: {exc}") from exc
+    return parse_document(Policy, text, where=where, what="access policy", error=VocabularyError)
 
 
 @cache
 def policy() -> Policy:
     """The shipped access policy (cached)."""
-    path = resources.files("joinedup.model").joinpath("data", "policy", "roles.yml")
+    path = packaged("joinedup.model", "policy", "roles.yml")
     return parse_policy(path.read_text(encoding="utf-8"), where="policy file roles.yml")
 
 

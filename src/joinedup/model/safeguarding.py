@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from joinedup.model.base import CaseLinked, Id, JsonDict, PersonCategoryCode, ShortText
+from joinedup.model.base import CaseLinked, Id, JsonDict, PersonCategoryCode, ShortText, Urgency
 
 PlanStatus = Literal["none", "child_in_need", "child_protection", "looked_after"]
 RiskCategory = Literal["none", "category_1", "category_2", "category_3"]
@@ -70,9 +70,6 @@ class Flag(CaseLinked):
     status: FlagStatus = "open"
     owner_agency_id: Id | None = None
     resolution: ShortText | None = None
-
-
-Urgency = Literal["routine", "urgent", "immediate"]
 
 
 class IntelligenceSubmission(CaseLinked):

@@ -9,14 +9,15 @@ naming the file and the problem.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from joinedup.common.documents import packaged, parse_document
+from joinedup.common.errors import JoinedupError
 
 
-class VocabularyError(ValueError):
+class VocabularyError(JoinedupError, ValueError):
     """A vocabulary file is missing or malformed, or a code is not in a vocabulary."""
 
 
@@ -55,6 +56,11 @@ class Vocabulary(BaseModel):
         """All codes of the vocabulary."""
         return frozenset(t.code for t in self.terms)
 
+    @property
+    def ordered(self) -> tuple[str, ...]:
+        """All codes of the vocabulary, in file order."""
+        return tuple(t.code for t in self.terms)
+
     def codes_in(self, group: str) -> tuple[str, ...]:
         """Codes of one group, in file order."""
         return tuple(t.code for t in self.terms if t.group == group)
@@ -78,7 +84,7 @@ class Vocabulary(BaseModel):
 
 
 def _vocab_dir() -> Any:
-    return resources.files("joinedup.model").joinpath("data", "vocab")
+    return packaged("joinedup.model", "vocab")
 
 
 def names() -> tuple[str, ...]:
@@ -92,14 +98,7 @@ def names() -> tuple[str, ...]:
 
 def parse(text: str, *, where: str) -> Vocabulary:
     """Parse and validate one vocabulary document; errors name ``where``."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise VocabularyError(f"{where}: not valid YAML: {exc}") from exc
-    try:
-        return Vocabulary.model_validate(raw)
-    except ValidationError as exc:
-        raise VocabularyError(f"{where}: invalid vocabulary: {exc}") from exc
+    return parse_document(Vocabulary, text, where=where, what="vocabulary", error=VocabularyError)
 
 
 @cache

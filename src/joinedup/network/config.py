@@ -7,17 +7,17 @@ vocabulary exists, so a typo fails loudly when the file is loaded, naming the fi
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from joinedup.common.documents import load_yaml, packaged, read_text, validate_document
+from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import vocabulary
 
 
-class NetworkConfigError(ValueError):
+class NetworkConfigError(JoinedupError, ValueError):
     """The network settings file is missing or malformed."""
 
 
@@ -111,14 +111,12 @@ class NetworkConfig(_Strict):
     profile: Profile
 
 
-def parse_config(data: Any, source: str = "network.yml") -> NetworkConfig:
-    """Validate a mapping as network settings; errors name the source and the field."""
-    try:
-        return NetworkConfig.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise NetworkConfigError(f"{source}: {where}: {first['msg']}") from exc
+def parse_config(data: Any, source: str = "network.yml", text: str = "") -> NetworkConfig:
+    """Validate a mapping (parsed from ``text``) as network settings; errors name the source,
+    the line and the field."""
+    return validate_document(
+        NetworkConfig, data, text, where=source, what="network settings", error=NetworkConfigError
+    )
 
 
 def load_config(path: Path | None = None) -> NetworkConfig:
@@ -126,14 +124,15 @@ def load_config(path: Path | None = None) -> NetworkConfig:
     if path is None:
         return default_config()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise NetworkConfigError(f"{path}: {exc}") from exc
-    return parse_config(data, str(path))
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NetworkConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    data = load_yaml(text, where=str(path), error=NetworkConfigError)
+    return parse_config(data, str(path), text)
 
 
 @cache
 def default_config() -> NetworkConfig:
     """The shipped settings (loaded once)."""
-    text = resources.files("joinedup.network").joinpath("data/network.yml").read_text("utf-8")
-    return parse_config(yaml.safe_load(text))
+    text, where = read_text(packaged("joinedup.network", "network.yml"))
+    return parse_config(load_yaml(text, where=where), where, text)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from joinedup.access.crypto import FieldCipher
+from joinedup.common.errors import InputError
 from joinedup.model.records import SourceRecord
 from joinedup.network.communities import offender_groups, victim_clusters
 from joinedup.network.export import ExportTables, export_tables, write_graphml, write_i2
@@ -53,7 +54,7 @@ def recipient_of(request: GraphExport, actor: str) -> str:
     if request.recipient is None:
         return f"{actor}: {request.out.name}"
     if not request.recipient.strip():
-        raise ValueError("--recipient is blank: name who the file is for")
+        raise InputError("--recipient is blank: name who the file is for")
     return request.recipient.strip()
 
 
@@ -61,9 +62,9 @@ def _check_target(request: GraphExport) -> None:
     """Refuse an output that cannot be written, before anything is read or logged."""
     out = request.out
     if request.fmt == "graphml" and out.is_dir():
-        raise ValueError(f"--out {out} is a folder: give the .graphml file to write")
+        raise InputError(f"--out {out} is a folder: give the .graphml file to write")
     if request.fmt == "i2" and out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file: give the folder for entities.csv and links.csv")
+        raise InputError(f"--out {out} is a file: give the folder for entities.csv and links.csv")
 
 
 def export_graph(

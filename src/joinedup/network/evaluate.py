@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from math import comb
 from pathlib import Path
 
+from joinedup.common.errors import JoinedupError
 from joinedup.network.communities import Communities
 from joinedup.network.graph import Network
 from joinedup.network.hotspots import Hotspot
@@ -29,7 +30,7 @@ from joinedup.network.hotspots import Hotspot
 RecordKeys = Mapping[str, tuple[str, str, str]]
 
 
-class TruthFolderError(ValueError):
+class TruthFolderError(JoinedupError, ValueError):
     """The truth folder is missing a file the evaluation needs."""
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from joinedup.assemble.catalog import event_kinds
 from joinedup.assemble.view import Assembly, EventView, LinkView, PlaceView
+from joinedup.common.errors import InputError
 
 
 def _compact(postcode: str) -> str:
@@ -63,7 +64,7 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
-            raise ValueError(f"the window starts ({self.since}) after it ends ({self.until})")
+            raise InputError(f"the window starts ({self.since}) after it ends ({self.until})")
 
     def overlaps(self, start: date | None, end: date | None = None) -> bool:
         """Whether a span overlaps the window (``end`` None: the single day ``start``).

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.build import assemble
+from joinedup.common.errors import JoinedupError
 from joinedup.model.linkage import PersonLink
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.safeguarding import RiskAssessment
@@ -17,7 +18,7 @@ from joinedup.network.scope import Window
 from joinedup.store.actor_session import ActorSession
 
 
-class NoLinkage(RuntimeError):
+class NoLinkage(JoinedupError, RuntimeError):
     """No linkage results are in scope (``joinedup link`` has not run)."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, get_args
 
+from joinedup.common.errors import InputError
 from joinedup.model.access import Actor
 from joinedup.model.base import utcnow
 from joinedup.model.panel import Action, ActionStatus, Decision, PanelMeeting
@@ -101,9 +102,9 @@ class ChaseReport:
 def _text(value: str | None, what: str, longest: int) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValueError(f"{what} is required")
+        raise InputError(f"{what} is required")
     if len(text) > longest:
-        raise ValueError(f"{what} is {len(text)} characters; at most {longest} are allowed")
+        raise InputError(f"{what} is {len(text)} characters; at most {longest} are allowed")
     return text
 
 
@@ -127,7 +128,7 @@ def _panel_member(session: ActorSession, panel_id: str, username: str) -> Actor:
     if session.actor.user_id not in members:
         raise Forbidden(f"you do not sit on panel {_panel_name(session, panel_id)!r}")
     if owner.user_id not in members:
-        raise ValueError(
+        raise InputError(
             f"{username} does not sit on panel {_panel_name(session, panel_id)!r}; an action's "
             "owner must be a member (an administrator adds them with `joinedup panels add-member`)"
         )
@@ -163,18 +164,18 @@ def add_action(
     text = _text(description, "an action's description", DESCRIPTION_MAX)
     meeting = session.get(PanelMeeting, meeting_id)
     if due_on < meeting.held_on:
-        raise ValueError(
+        raise InputError(
             f"the due date {due_on} is before the meeting of {meeting.held_on}",
         )
     if due_on > one_year_after(meeting.held_on):
-        raise ValueError(
+        raise InputError(
             f"the due date {due_on} is more than a year after the meeting of {meeting.held_on}"
         )
     decision = None
     if decision_id is not None:
         decision = session.get(Decision, decision_id)
         if decision.meeting_id != meeting.id:
-            raise ValueError(f"decision {decision_id} was not made at meeting {meeting.id}")
+            raise InputError(f"decision {decision_id} was not made at meeting {meeting.id}")
     owner = _panel_member(session, meeting.panel_id, owner_username)
     action = session.add(
         Action(
@@ -208,7 +209,7 @@ def complete(
     if session.actor.user_id != action.owner_user_id and session.actor.role != CHAIR:
         raise Forbidden(f"only the owner of action {action_id} or a panel chair may complete it")
     if action.status == "done":
-        raise ValueError(f"action {action_id} is already done")
+        raise InputError(f"action {action_id} is already done")
     done = session.update(
         Action,
         action_id,
@@ -242,20 +243,20 @@ def reassign(
     text = _text(reason, "a reason for reassigning", NOTE_MAX)
     day = today or date.today()
     if due_on < day:
-        raise ValueError(f"the new due date {due_on} is in the past")
+        raise InputError(f"the new due date {due_on} is in the past")
     if due_on > one_year_after(day):
-        raise ValueError(f"the new due date {due_on} is more than a year away")
+        raise InputError(f"the new due date {due_on} is more than a year away")
     action = session.get(Action, action_id)
     if action.status == "done":
-        raise ValueError(f"action {action_id} is done; record a new action instead")
+        raise InputError(f"action {action_id} is done; record a new action instead")
     if action.panel_id is None:
-        raise ValueError(f"action {action_id} belongs to no panel")
+        raise InputError(f"action {action_id} belongs to no panel")
     owner = _panel_member(session, action.panel_id, owner_username)
     before = session.colleagues([action.owner_user_id or ""])
     old = before[action.owner_user_id].username if action.owner_user_id in before else "nobody"
     history = f"\n[reassigned on {day.isoformat()} from {old} to {owner.username}: {text}]"
     if len(action.description) + len(history) > DESCRIPTION_MAX:
-        raise ValueError(
+        raise InputError(
             f"action {action_id}'s description and reassignment history would pass "
             f"{DESCRIPTION_MAX} characters; shorten the reason or record a new action"
         )
@@ -366,9 +367,9 @@ def list_actions(
     narrows to that status (none when it is ``done``).
     """
     if status is not None and status not in STATUSES:
-        raise ValueError(f"unknown action status {status!r}; one of {', '.join(STATUSES)}")
+        raise InputError(f"unknown action status {status!r}; one of {', '.join(STATUSES)}")
     if limit < 1:
-        raise ValueError("limit must be at least 1")
+        raise InputError("limit must be at least 1")
     statuses: tuple[str | None, ...] = (status,) if status else (None,)
     if open_only:
         statuses = tuple(s for s in (statuses if status else NOT_DONE) if s in NOT_DONE)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from joinedup.assemble.names import name_from_records
+from joinedup.common.errors import JoinedupError
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, PanelMeeting
@@ -36,7 +37,7 @@ from joinedup.store.actor_session import ActorSession
 Key = tuple[str, str, str]  # section, subject type, subject id
 
 
-class AgendaClosed(ValueError):
+class AgendaClosed(JoinedupError, ValueError):
     """The meeting is no longer scheduled, so its agenda cannot be generated again."""
 
 

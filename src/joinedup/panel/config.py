@@ -7,19 +7,20 @@ own file of the same shape (validated the same way, errors name the file).
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from joinedup.model.safeguarding import Urgency
-from joinedup.safeguarding.documents import file_text, parse_document
+from joinedup.common.documents import packaged, parse_document, read_text
+from joinedup.common.errors import JoinedupError
+from joinedup.model.base import Urgency
+from joinedup.model.vocab import vocabulary
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class PanelConfigError(ValueError):
+class PanelConfigError(JoinedupError, ValueError):
     """A panel document is not valid (the message names the file)."""
 
 
@@ -52,7 +53,7 @@ class Routing(_Strict):
 
     @model_validator(mode="after")
     def _every_urgency(self) -> Routing:
-        missing = {"routine", "urgent", "immediate"} - set(self.deadlines_hours)
+        missing = vocabulary("urgencies").codes - set(self.deadlines_hours)
         if missing:
             raise ValueError(f"deadlines_hours lacks {sorted(missing)}")
         if any(h <= 0 for h in self.deadlines_hours.values()):
@@ -97,10 +98,10 @@ class AgendaConfig(_Strict):
 
 def _load(model: type[M], name: str, path: Path | str | None) -> M:
     if path is None:
-        text = resources.files("joinedup.panel").joinpath("data", name).read_text("utf-8")
+        text = packaged("joinedup.panel", name).read_text("utf-8")
         where = f"joinedup/panel/data/{name}"
     else:
-        text, where = file_text(path)
+        text, where = read_text(path)
     return parse_document(model, text, where=where, what=model.__name__, error=PanelConfigError)
 
 

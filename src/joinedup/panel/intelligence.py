@@ -22,10 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from joinedup.access.crypto import FieldCipher
-from joinedup.ingest.values import BadValue
-from joinedup.ingest.values.places import clean_vrm
-from joinedup.model.base import new_id
-from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission, Urgency
+from joinedup.common.errors import InputError, JoinedupError
+from joinedup.common.values import BadValue
+from joinedup.common.values.places import clean_vrm
+from joinedup.model.base import Urgency, new_id
+from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
+from joinedup.model.vocab import vocabulary
 from joinedup.panel.config import Routing, routing
 from joinedup.panel.routing import (
     ROUTE_TABLE,
@@ -44,10 +46,10 @@ MAX_SUMMARY_CHARS = 20_000
 # the stored token is base64 of the UTF-8 bytes and must fit the model's 40,000 characters
 MAX_SUMMARY_BYTES = 29_000
 MAX_NOTE_CHARS = 500
-URGENCIES: tuple[Urgency, ...] = ("routine", "urgent", "immediate")
+URGENCIES: tuple[str, ...] = vocabulary("urgencies").ordered
 
 
-class AlreadyAcknowledged(ValueError):
+class AlreadyAcknowledged(JoinedupError, ValueError):
     """The route was acknowledged before (an acknowledgement is given once)."""
 
 
@@ -69,15 +71,15 @@ class Acknowledged:
 
 def _summary(text: str) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("the summary is blank: say what was seen or what the concern is")
+        raise InputError("the summary is blank: say what was seen or what the concern is")
     text = text.strip()
     if len(text) > MAX_SUMMARY_CHARS:
-        raise ValueError(
+        raise InputError(
             f"the summary is {len(text):,} characters; the limit is {MAX_SUMMARY_CHARS:,}"
         )
     size = len(text.encode("utf-8"))
     if size > MAX_SUMMARY_BYTES:
-        raise ValueError(
+        raise InputError(
             f"the summary is {size:,} bytes as UTF-8; the limit is {MAX_SUMMARY_BYTES:,} bytes "
             f"(and {MAX_SUMMARY_CHARS:,} characters)"
         )
@@ -90,7 +92,7 @@ def _vrms(raw: Sequence[str]) -> list[str]:
         try:
             vrm = clean_vrm(value)
         except BadValue as exc:
-            raise ValueError(f"vehicle registration {value!r}: {exc}") from None
+            raise InputError(f"vehicle registration {value!r}: {exc}") from None
         if vrm not in out:
             out.append(vrm)
     return out
@@ -101,7 +103,7 @@ def _people(raw: Sequence[str]) -> list[str]:
     for value in raw:
         person = value.strip()
         if not person or len(person) > 64:
-            raise ValueError(f"person id {value!r} is not an id (1 to 64 characters)")
+            raise InputError(f"person id {value!r} is not an id (1 to 64 characters)")
         if person not in out:
             out.append(person)
     return out
@@ -125,7 +127,7 @@ def submit(
     """
     text = _summary(summary)
     if urgency not in URGENCIES:
-        raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
+        raise InputError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
     submission_id = new_id()
     token = cipher.encrypt(
         text, table=SUBMISSION_TABLE, column=SUMMARY_COLUMN, row_id=submission_id
@@ -170,7 +172,7 @@ def acknowledge(
         )
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE_CHARS:
-        raise ValueError(
+        raise InputError(
             f"the note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS} "
             "(put the detail in the case record)"
         )
@@ -352,7 +354,7 @@ def escalated_routes(session: ActorSession, min_level: int = 1) -> list[Intellig
     """Unacknowledged routes at ``min_level`` or above (for the panel agenda): highest level
     first, then earliest deadline."""
     if min_level < 1:
-        raise ValueError("min_level must be 1 or more")
+        raise InputError("min_level must be 1 or more")
     found = session.list(IntelligenceRoute, where={"acknowledged_at": None})
     chosen = [r for r in found if r.escalation_level >= min_level]
     return sorted(chosen, key=lambda r: (-r.escalation_level, r.acknowledge_by, r.id))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.panel import Action, AgendaItem, Decision, Panel, PanelMeeting
 from joinedup.safeguarding.entry import EntryFinding, check_entry
 from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
@@ -22,7 +23,7 @@ WHERE_ITEM = "panel agenda item"
 CHAIR = "panel_chair"  # the role that runs meetings and records actions
 
 
-class MeetingStateError(ValueError):
+class MeetingStateError(JoinedupError, ValueError):
     """The meeting is not in a state that allows this (e.g. already closed)."""
 
 
@@ -123,7 +124,7 @@ def add_item(
     """Add an item to a scheduled or held meeting (after the generated ones)."""
     meeting = _meeting(session, meeting_id, "scheduled", "held")
     if not title.strip():
-        raise ValueError("an agenda item needs a title")
+        raise InputError("an agenda item needs a title")
     last = max((i.position for i in agenda(session, meeting_id)), default=0)
     item = session.add(
         AgendaItem(
@@ -151,12 +152,12 @@ def decide(
     """Record a decision of a held meeting, against an agenda item when given."""
     meeting = _meeting(session, meeting_id, "held")
     if not text.strip():
-        raise ValueError("a decision needs its text")
+        raise InputError("a decision needs its text")
     case_id = None
     if item_id is not None:
         item = session.get(AgendaItem, item_id)
         if item.meeting_id != meeting_id:
-            raise ValueError(f"agenda item {item_id} belongs to another meeting")
+            raise InputError(f"agenda item {item_id} belongs to another meeting")
         case_id = item.case_id
     decision = session.add(
         Decision(

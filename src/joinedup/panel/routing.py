@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from joinedup.access.crypto import FieldCipher
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.policy import policy
@@ -34,7 +35,7 @@ SUMMARY_COLUMN = "summary"
 _REASON_LIMIT = 500
 
 
-class NoRecipients(ValueError):
+class NoRecipients(JoinedupError, ValueError):
     """No agency in the partnership matches the routing rules for a submission."""
 
 
@@ -56,7 +57,7 @@ def require_partnership(session: ActorSession, what: str) -> None:
 
 def deadline_hours(rules: Routing, urgency: str) -> float:
     """Hours a recipient has to acknowledge a submission of ``urgency``."""
-    return rules.deadlines_hours[urgency]  # type: ignore[index]
+    return rules.deadlines_hours[urgency]
 
 
 @cache
@@ -147,7 +148,7 @@ def route(
     at = moment(now)
     submission = session.get(IntelligenceSubmission, submission_id)
     if submission.created_by is None:
-        raise ValueError(f"intelligence submission {submission_id} has no submitter")
+        raise InputError(f"intelligence submission {submission_id} has no submitter")
     text = cipher.decrypt(
         submission.summary, table=SUBMISSION_TABLE, column=SUMMARY_COLUMN, row_id=submission.id
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from joinedup.common.errors import InputError
 from joinedup.linkage.sources import record_keys
 from joinedup.model.safeguarding import Flag
 from joinedup.safeguarding.rules.definitions import RuleSet, default_rules
@@ -56,7 +57,7 @@ def load_truth(folder: Path | str) -> Truth:
     if (root / "truth").is_dir():
         root = root / "truth"
     if not (root / "persons.csv").is_file():
-        raise ValueError(f"{root} holds no simulator truth (persons.csv)")
+        raise InputError(f"{root} holds no simulator truth (persons.csv)")
     victims, known, children, offenders = set(), set(), set(), set()
     for row in _rows(root / "persons.csv"):
         pid = row["person_id"]

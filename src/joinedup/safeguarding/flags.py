@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from joinedup.common.errors import InputError
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import Flag, SafeguardingCase
@@ -228,13 +229,13 @@ def move(
 
     if status == "resolved":
         if not (note or "").strip():
-            raise ValueError("resolving a flag needs a reason")
+            raise InputError("resolving a flag needs a reason")
         note = (note or "").strip()
     flag = session.get(Flag, flag_id)
     if flag.status == "resolved":
-        raise ValueError(f"flag {flag_id} is already resolved")
+        raise InputError(f"flag {flag_id} is already resolved")
     if status == "acknowledged" and flag.status == "acknowledged":
-        raise ValueError(f"flag {flag_id} is already acknowledged")
+        raise InputError(f"flag {flag_id} is already acknowledged")
     evidence = dict(flag.evidence)
     step: dict[str, Any] = {
         "status": status,

@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from joinedup.access.crypto import FieldCipher
+from joinedup.common.documents import load_yaml, packaged, read_text
 from joinedup.ingest.formats import FormatError, get_format
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import SourceRecord
 from joinedup.model.safeguarding import Flag
-from joinedup.safeguarding.documents import packaged_text
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.safeguarding.language import Finding, Summary, check, default_lexicon, summarise
 from joinedup.safeguarding.language.prescreen import prescreen
@@ -39,7 +37,8 @@ RULE_PREFIX = "language."
 
 @cache
 def _authors() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(packaged_text("note_authors.yml"))
+    text, where = read_text(packaged("joinedup.safeguarding", "note_authors.yml"))
+    data = load_yaml(text, where=where)
     return {fmt: dict(tables) for fmt, tables in (data.get("authors") or {}).items()}
 
 

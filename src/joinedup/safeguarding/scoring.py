@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.safeguarding import IndicatorAnswer, RiskAssessment
 from joinedup.safeguarding.tool import LEVELS, Category, RiskTool, rank
 
@@ -79,7 +80,7 @@ class Completed:
     overridden: list[str] = field(default_factory=list)
 
 
-class OverrideError(ValueError):
+class OverrideError(JoinedupError, ValueError):
     """An answer differs from the suggestion without a reason, or names no indicator."""
 
 

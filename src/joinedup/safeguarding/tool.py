@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
+from joinedup.common.documents import packaged, parse_document, read_text
+from joinedup.common.errors import JoinedupError
 from joinedup.safeguarding.evidence import EvidenceSpec
 
 Category = Literal["none", "category_1", "category_2", "category_3"]
@@ -28,7 +29,7 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
-class ToolError(ValueError):
+class ToolError(JoinedupError, ValueError):
     """The risk tool file is invalid."""
 
 
@@ -129,19 +130,23 @@ class RiskTool(BaseModel):
 
 def parse_tool(text: str, *, where: str) -> RiskTool:
     """Parse and validate a risk tool document."""
-    return parse_document(RiskTool, text, where=where, what="risk tool", error=ToolError)
+    return parse_document(
+        RiskTool, text, where=where, what="risk tool", error=ToolError, versions=()
+    )
 
 
 def load_tool(path: Path | str) -> RiskTool:
     """A risk tool from a file (a partnership's own version)."""
-    text, name = file_text(path)
+    text, name = read_text(path)
     return parse_tool(text, where=name)
 
 
 @cache
 def default_tool() -> RiskTool:
     """The shipped risk tool (cached)."""
-    return parse_tool(packaged_text("risk_tool.yml"), where="risk_tool.yml")
+    return parse_tool(
+        packaged("joinedup.safeguarding", "risk_tool.yml").read_text("utf-8"), where="risk_tool.yml"
+    )
 
 
 def rank(category: str) -> int:

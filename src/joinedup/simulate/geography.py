@@ -5,11 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from joinedup.common.documents import load_yaml, packaged, read_text
 from joinedup.simulate.entities import Place
 from joinedup.simulate.sink import Sink
 
@@ -19,8 +17,8 @@ _INWARD = "ABDEFGHJLNPQRSTUWXYZ"
 @cache
 def places_data() -> dict[str, Any]:
     """The contents of ``data/places.yml``."""
-    text = resources.files("joinedup.simulate").joinpath("data", "places.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    text, where = read_text(packaged("joinedup.simulate", "places.yml"))
+    data: dict[str, Any] = load_yaml(text, where=where)
     return data
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from joinedup.common.documents import DocumentError, load_yaml, packaged, read_text
 
 
 def _data(name: str) -> Any:
-    text = resources.files("joinedup.simulate").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    text, where = read_text(packaged("joinedup.simulate", name))
+    return load_yaml(text, where=where)
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def namebook() -> NameBook:
     for code, weights in raw["ethnicity_origins"].items():
         for origin in weights:
             if origin not in origins:
-                raise ValueError(f"names.yml: unknown origin {origin!r} for {code}")
+                raise DocumentError(f"names.yml: unknown origin {origin!r} for {code}")
         eth[str(code)] = (tuple(weights), tuple(float(w) for w in weights.values()))
     variants = _data("variants.yml")
     return NameBook(

@@ -6,9 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from joinedup.common.documents import load_yaml, packaged, read_text
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,8 @@ class Context:
 @cache
 def contexts() -> dict[str, Context]:
     """Load ``data/notes.yml`` (cached)."""
-    raw = yaml.safe_load(
-        resources.files("joinedup.simulate").joinpath("data", "notes.yml").read_text("utf-8")
-    )
+    text, where = read_text(packaged("joinedup.simulate", "notes.yml"))
+    raw = load_yaml(text, where=where)
     out: dict[str, Context] = {}
     for name, ctx in raw["contexts"].items():
         good = tuple(

@@ -7,12 +7,11 @@ A scenario is a plain YAML mapping (see ``data/scenarios/default.yml``). Counts 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from joinedup.common.documents import load_yaml, packaged
+from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import vocabulary
 
 AGENCIES: tuple[str, ...] = (
@@ -40,7 +39,7 @@ NOISE_KINDS: tuple[str, ...] = (
 )
 
 
-class ScenarioError(ValueError):
+class ScenarioError(JoinedupError, ValueError):
     """A scenario file is missing, malformed or inconsistent."""
 
 
@@ -204,7 +203,7 @@ def parse(raw: Any, *, scale: float = 1.0, where: str = "scenario") -> Scenario:
 
 def builtin_names() -> tuple[str, ...]:
     """Names of the scenarios shipped with the package."""
-    folder = resources.files("joinedup.simulate").joinpath("data", "scenarios")
+    folder = packaged("joinedup.simulate", "scenarios")
     return tuple(
         sorted(p.name.removesuffix(".yml") for p in folder.iterdir() if p.name.endswith(".yml"))
     )
@@ -218,15 +217,10 @@ def load(name_or_path: str = "default", *, scale: float = 1.0) -> Scenario:
             raise ScenarioError(f"scenario file {name_or_path} does not exist")
         text, where = path.read_text(encoding="utf-8"), str(path)
     else:
-        res = resources.files("joinedup.simulate").joinpath(
-            "data", "scenarios", f"{name_or_path}.yml"
-        )
+        res = packaged("joinedup.simulate", "scenarios", f"{name_or_path}.yml")
         if not res.is_file():
             known = ", ".join(builtin_names())
             raise ScenarioError(f"no scenario named {name_or_path!r}; known: {known}")
         text, where = res.read_text(encoding="utf-8"), f"scenario {name_or_path}"
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{where}: not valid YAML: {exc}") from exc
+    raw = load_yaml(text, where=where, error=ScenarioError)
     return parse(raw, scale=scale, where=where)

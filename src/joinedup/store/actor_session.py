@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, Select, Table, func, or_, select
 from sqlalchemy.orm import Session
 
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.access import Actor
 from joinedup.model.audit import Access, AuditEvent, Operation
 from joinedup.model.base import Owned
@@ -29,11 +30,11 @@ M = TypeVar("M", bound=BaseModel)
 _CHUNK = 5000
 
 
-class NotFound(LookupError):
+class NotFound(JoinedupError, LookupError):
     """No such row, or none the actor may reach (the two are deliberately the same)."""
 
 
-class Forbidden(PermissionError):
+class Forbidden(JoinedupError, PermissionError):
     """The actor may not perform this write (or act for this purpose)."""
 
 
@@ -178,7 +179,7 @@ class ActorSession(StaffDirectory):
 
     def _require_recipient(self, recipient: str) -> None:
         if not recipient.strip():
-            raise ValueError("an export needs a recipient")
+            raise InputError("an export needs a recipient")
         if not policy().allows_recipient(self.actor.role, recipient):
             raise Forbidden(f"role {self.actor.role!r} may not perform disclosure to {recipient!r}")
 
@@ -455,7 +456,7 @@ class ActorSession(StaffDirectory):
         fail stay reported; a changed database id needs ``init --adopt-database``."""
         self.require("consultation", "audit")
         if not reason.strip():
-            raise ValueError("an acknowledgement needs a reason: say what was looked into")
+            raise InputError("an acknowledgement needs a reason: say what was looked into")
         result = self.verify_chain(checkpoint)
         if any(f.kind == "database_id" for f in result.findings):
             raise Forbidden(
@@ -464,7 +465,7 @@ class ActorSession(StaffDirectory):
             )
         settled = [f.message for f in result.findings if f.kind in audit.ACKNOWLEDGEABLE]
         if not settled:
-            raise ValueError(
+            raise InputError(
                 "nothing to acknowledge: the checkpoint and the anchor agree with the chain"
             )
         detail = {"reason": reason.strip()[:500], "findings": settled}

@@ -31,6 +31,7 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.engine import URL
 
+from joinedup.common.errors import JoinedupError
 from joinedup.common.files import FILE_MODE, private_dir, write_private
 
 Advance = Literal["advanced", "current", "missing", "diverged"]
@@ -38,7 +39,7 @@ CHECKPOINT_PREFIX = "audit-checkpoint-"
 CHECKPOINT_GLOB = f"{CHECKPOINT_PREFIX}*.json"
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(JoinedupError, RuntimeError):
     """A checkpoint or anchor file is unreadable or its signature is wrong."""
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from joinedup.common.errors import JoinedupError, StateError
 from joinedup.model.access import Actor
 from joinedup.model.base import utcnow
 from joinedup.model.policy import policy
@@ -41,7 +42,7 @@ __all__ = ["Door", "Forbidden", "NotFound", "UnknownActor"]
 log = logging.getLogger("joinedup.audit")
 
 
-class UnknownActor(PermissionError):
+class UnknownActor(JoinedupError, PermissionError):
     """No active user has that name."""
 
 
@@ -68,7 +69,7 @@ class Door:
         with Session(self.engine) as orm:
             value = orm.get(Meta, "database_id")
         if value is None:
-            raise RuntimeError("database is not initialised: run `joinedup init`")
+            raise StateError("database is not initialised: run `joinedup init`")
         return value.value
 
     def anchor(self) -> AnchorFile:

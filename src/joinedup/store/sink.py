@@ -17,6 +17,8 @@ import logging
 import socket
 from logging.handlers import SysLogHandler
 
+from joinedup.common.errors import InputError
+
 log = logging.getLogger("joinedup.audit")
 
 
@@ -39,7 +41,7 @@ def parse_address(spec: str) -> tuple[str | tuple[str, int], socket.SocketKind]:
         text = text.removeprefix("udp://")
     host, sep, port = text.rpartition(":")
     if not sep or not host or not port.isdigit():
-        raise ValueError(
+        raise InputError(
             f"JOINEDUP_AUDIT_SYSLOG={spec!r}: give udp://host:port, tcp://host:port, "
             "unix:/path or /path"
         )

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from joinedup.common.errors import JoinedupError
 from joinedup.model.access import Actor
 from joinedup.model.audit import Access, Operation
 from joinedup.model.panel import Panel
 from joinedup.store.tables.admin import PanelMemberRow, PanelRow, UserRow
 
 
-class UnknownColleague(ValueError):
+class UnknownColleague(JoinedupError, ValueError):
     """No active user has that name or id."""
 
 

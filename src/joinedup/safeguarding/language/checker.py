@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from joinedup.common.errors import InputError
 from joinedup.safeguarding.language.lexicon import Lexicon, default_lexicon
 from joinedup.safeguarding.language.matcher import find
 
@@ -47,7 +48,7 @@ def _check_age(child_age: int | None) -> None:
     if child_age is not None and (
         isinstance(child_age, bool) or not isinstance(child_age, int) or child_age < 0
     ):
-        raise ValueError(f"child_age must be a non-negative whole number, got {child_age!r}")
+        raise InputError(f"child_age must be a non-negative whole number, got {child_age!r}")
 
 
 def check(

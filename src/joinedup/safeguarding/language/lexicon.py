@@ -9,12 +9,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from joinedup.common.documents import load_yaml, packaged, read_text
+from joinedup.common.errors import JoinedupError
 from joinedup.safeguarding.language.scope import Scope, parse_scope
 
 CATEGORIES = frozenset(
@@ -54,7 +53,7 @@ NEGATION_POLICIES = ("flag", "correct")
 AGENTS = ("any", "child")
 
 
-class LexiconError(ValueError):
+class LexiconError(JoinedupError, ValueError):
     """The lexicon file is malformed; the message names the entry and the field."""
 
 
@@ -293,22 +292,17 @@ def load(path: Path | str | None = None) -> Lexicon:
     if path is None:
         return default_lexicon()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text, _ = read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(f"lexicon {path}: cannot be read: {exc}") from exc
-    return parse(raw)
+    return parse(load_yaml(text, where=f"lexicon {path}", error=LexiconError))
 
 
 @cache
 def default_lexicon() -> Lexicon:
     """The packaged lexicon ``joinedup/safeguarding/data/language_lexicon.yml`` (cached)."""
-    text = (
-        resources.files("joinedup.safeguarding")
-        .joinpath("data", "language_lexicon.yml")
-        .read_text("utf-8")
-    )
-    return parse(yaml.safe_load(text))
+    text, where = read_text(packaged("joinedup.safeguarding", "language_lexicon.yml"))
+    return parse(load_yaml(text, where=where, error=LexiconError))
 
 
 def _cell(text: str) -> str:

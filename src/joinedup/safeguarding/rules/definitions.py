@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from joinedup.common.documents import packaged, parse_document, read_text
+from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import VocabularyError, vocabulary
-from joinedup.safeguarding.documents import file_text, packaged_text, parse_document
 
 if TYPE_CHECKING:
     from joinedup.safeguarding.rules.context import Finding, RuleContext
@@ -59,7 +60,7 @@ def queries() -> dict[str, Query]:
     return _QUERIES
 
 
-class RuleError(ValueError):
+class RuleError(JoinedupError, ValueError):
     """The rules file is invalid."""
 
 
@@ -124,16 +125,18 @@ class RuleSet(BaseModel):
 
 def parse_rules(text: str, *, where: str) -> RuleSet:
     """Parse and validate a rules document."""
-    return parse_document(RuleSet, text, where=where, what="rules", error=RuleError)
+    return parse_document(RuleSet, text, where=where, what="rules", error=RuleError, versions=())
 
 
 def load_rules(path: Path | str) -> RuleSet:
     """Rules from a file (a partnership's own set)."""
-    text, name = file_text(path)
+    text, name = read_text(path)
     return parse_rules(text, where=name)
 
 
 @cache
 def default_rules() -> RuleSet:
     """The shipped rules (cached)."""
-    return parse_rules(packaged_text("rules.yml"), where="rules.yml")
+    return parse_rules(
+        packaged("joinedup.safeguarding", "rules.yml").read_text("utf-8"), where="rules.yml"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from operator import mul
 
-from joinedup.ingest.values import BadValue
+from joinedup.common.values import BadValue
 
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 _PNC = re.compile(r"^([0-9]{2,4})/([0-9]{1,7})([A-Z])$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from joinedup.ingest.values import BadValue
+from joinedup.common.values import BadValue
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-from joinedup.ingest.values import BadValue
+from joinedup.common.values import BadValue
 
 COMMON_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d-%b-%Y")
 EARLIEST = date(1900, 1, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from joinedup.ingest.values import BadValue
+from joinedup.common.values import BadValue
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _VRM = re.compile(r"^[A-Z0-9]{2,7}$")

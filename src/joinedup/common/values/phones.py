@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from joinedup.ingest.values import BadValue
+from joinedup.common.values import BadValue
 
 
 def clean_phone(value: str, region: str = "GB") -> str:

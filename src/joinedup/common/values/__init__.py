@@ -6,8 +6,10 @@ up in quarantine reasons and logs; the value itself stays in the quarantined row
 
 from __future__ import annotations
 
+from joinedup.common.errors import JoinedupError
 
-class BadValue(ValueError):
+
+class BadValue(JoinedupError, ValueError):
     """A value cannot be normalised; ``code`` is a stable reason code."""
 
     def __init__(self, code: str, message: str) -> None:
