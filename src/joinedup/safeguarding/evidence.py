@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from joinedup.assemble.view import Assembly, EventView, LinkView, PersonView, RecordRef
+from joinedup.model.roles import participant_roles
 
 
 class AttributeTest(BaseModel):
@@ -130,6 +131,29 @@ class Item:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class RoleRecord:
+    """An event in which the person is recorded in an offending role (e.g. a suspect)."""
+
+    when: date | None
+    role: str
+    event_type: str
+    ref: RecordRef
+    as_child: bool
+
+    def to_dict(self) -> dict[str, str | bool | None]:
+        """JSON-ready (ids, role, type and date: no case content)."""
+        return {
+            "role": self.role,
+            "event_type": self.event_type,
+            "date": self.when.isoformat() if self.when else None,
+            "as_child": self.as_child,
+            "record_id": self.ref.record_id,
+            "agency": self.ref.agency_kind,
+            "agency_key": self.ref.agency_key,
+        }
+
+
 @dataclass(slots=True)
 class Found:
     """What a specification found for one person."""
@@ -224,10 +248,46 @@ class PersonEvidence:
         ]
         self.events = sorted(events, key=lambda e: (event_date(e) or date.min, e.id))
         self.links = assembly.links_of(person.id)
+        self._child_events: list[EventView] | None = None
 
     def child_events(self) -> list[EventView]:
-        """The person's events while a child."""
-        return [e for e in self.events if is_child_at(self.person, event_date(e), e)]
+        """The person's events while a child, in a role that may indicate risk to them.
+
+        An event in which the child is recorded in an offending role (a suspect, a driver:
+        ``participant_roles``) is not evidence about the child's own risk: see
+        :meth:`offending_events`.
+        """
+        if self._child_events is None:
+            roles = participant_roles()
+            self._child_events = [
+                e
+                for e in self.events
+                if roles.indicates_risk(self.role_in(e))
+                and is_child_at(self.person, event_date(e), e)
+            ]
+        return self._child_events
+
+    def offending_events(self) -> list[EventView]:
+        """The person's events in an offending role (a suspect, a driver...), at any age."""
+        roles = participant_roles()
+        return [e for e in self.events if roles.indicates_offending(self.role_in(e))]
+
+    def offending_records(self) -> list[RoleRecord]:
+        """The offending events as records to show beside the evidence of risk."""
+        out = []
+        for e in self.offending_events():
+            when = event_date(e)
+            child = when is not None and self.person.date_of_birth is not None
+            out.append(
+                RoleRecord(
+                    when,
+                    self.role_in(e) or "",
+                    e.event_type,
+                    e.source,
+                    child and self.person.is_child_on(when),  # type: ignore[arg-type]
+                )
+            )
+        return out
 
     def role_in(self, event: EventView) -> str | None:
         """The person's role in an event."""

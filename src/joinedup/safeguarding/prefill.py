@@ -15,6 +15,7 @@ from joinedup.assemble.view import Assembly, PersonView, RecordRef
 from joinedup.safeguarding.evidence import (
     Found,
     PersonEvidence,
+    RoleRecord,
     agency_phrase,
     event_date,
     link_child,
@@ -51,6 +52,9 @@ class Prefill:
     age: int | None
     suggestions: list[Suggestion] = field(default_factory=list)
     graded: Graded | None = None
+    # events in which the child is recorded in an offending role (never evidence of their
+    # own risk): shown beside the suggestions, so a child who is both is seen as both
+    offending: list[RoleRecord] = field(default_factory=list)
 
     @property
     def present(self) -> list[Suggestion]:
@@ -69,10 +73,30 @@ class Prefill:
         """Whether any indicator specific to CSE is suggested."""
         return self.graded is not None and self.graded.category != "none"
 
+    def offending_summary(self) -> str:
+        """'also recorded as a suspect in 2 police records (2012-03-01 to 2012-05-02)', or ''."""
+        if not self.offending:
+            return ""
+        roles = sorted({r.role for r in self.offending})
+        agencies = sorted({r.ref.agency_kind for r in self.offending})
+        dates = sorted(r.when for r in self.offending if r.when is not None)
+        span = f" ({dates[0].isoformat()} to {dates[-1].isoformat()})" if dates else ""
+        n = len({r.ref.record_id for r in self.offending})
+        return (
+            f"also recorded as {' or '.join(a_an(r) for r in roles)} in {n} "
+            f"{agency_phrase(agencies)} record{'s' if n != 1 else ''}{span}"
+        )
+
     @property
     def first_concern(self) -> date | None:
         """Date of the earliest evidence of an indicator specific to CSE."""
         return self.graded.first_specific if self.graded else None
+
+
+def a_an(role: str) -> str:
+    """'a suspect', 'an offender' (underscores as spaces)."""
+    word = role.replace("_", " ")
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _summary(indicator: Indicator, found: Found) -> str:
@@ -124,6 +148,7 @@ def prefill(
     reference = max(child_dates) if child_dates else until
     age = person.age_on(reference) if reference is not None else None
     result = Prefill(person.id, tool.tool_version, reference, age, suggestions)
+    result.offending = evidence.offending_records()
     result.graded = grade(
         tool, {s.indicator: s.present for s in suggestions}, age, _first_dates(suggestions)
     )
