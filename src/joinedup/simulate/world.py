@@ -78,6 +78,11 @@ class World:
     member_group: dict[str, str] = field(default_factory=dict)
     member_role: dict[str, str] = field(default_factory=dict)
     badges: dict[str, str] = field(default_factory=dict)
+    end_date: date | None = None  # the history's last day (None: the scenario's own window)
+
+    def recorded_by_then(self, day: date) -> bool:
+        """Whether ``day`` is on or before the history's end (always, without an end date)."""
+        return self.end_date is None or day <= self.end_date
 
     @property
     def window_start(self) -> date:
