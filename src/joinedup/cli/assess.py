@@ -33,7 +33,8 @@ from joinedup.cli.common import (
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Judge 'overdue' and 'within N days' on this date (default: the latest record).",
+    help="Judge age, 'current', 'overdue' and 'within N days' as of this date, counting only "
+    "what had happened by then (default: today).",
 )
 @acting("analysis", service_default=True)
 @click.pass_context
