@@ -4,6 +4,7 @@ acknowledge, resolve; the report of flagged notes per agency and author."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -25,6 +26,13 @@ def flags() -> None:
 @click.option("--subject", "subject_id", default=None, help="Only flags about this subject.")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Show each subject's age on this date (default: today).",
+)
 @acting("safeguarding")
 def list_flags(
     rule_id: str | None,
@@ -32,26 +40,36 @@ def list_flags(
     subject_id: str | None,
     limit: int,
     as_json: bool,
+    as_of: datetime | None,
     actor: str,
     purpose: str,
 ) -> None:
     """Flags you may see (your agency's, and those you hold a grant for)."""
     from joinedup.safeguarding.flags import list_flags as listed
+    from joinedup.safeguarding.flags import subject_age
+
+    on = as_of.date() if as_of else date.today()
 
     with door_session(actor, purpose) as session:
         rows = listed(session, rule_id=rule_id, status=status, subject_id=subject_id, limit=limit)
     if as_json:
-        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        out = [
+            r.model_dump(mode="json") | {"age_on": on.isoformat(), "age": subject_age(r, on)}
+            for r in rows
+        ]
+        click.echo(json.dumps(out, indent=2))
         return
     table = Table(title="Flags")
-    for column in ("id", "rule", "status", "subject", "severity", "summary"):
+    for column in ("id", "rule", "status", "subject", f"age on {on}", "severity", "summary"):
         table.add_column(column)
     for r in rows:
+        age = subject_age(r, on)
         table.add_row(
             r.id,
             r.rule_id,
             r.status,
             f"{r.subject_type} {r.subject_id}",
+            "" if age is None else str(age),
             str(r.evidence.get("severity", "")),
             str(r.evidence.get("summary", ""))[:120],
         )

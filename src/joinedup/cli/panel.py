@@ -68,12 +68,20 @@ def list_meetings(status: str | None, as_json: bool, actor: str, purpose: str) -
 @click.option("--generate", is_flag=True, help="Generate or refresh it first (service account).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --generate: judge age and 'current' as of this date (default: today).",
+)
 @acting("panel")
 def agenda(
     meeting_id: str,
     generate: bool,
     config_path: str | None,
     as_json: bool,
+    as_of: datetime | None,
     actor: str,
     purpose: str,
 ) -> None:
@@ -90,7 +98,12 @@ def agenda(
         with door_session(actor, purpose) as s:  # the chair asks; the service account reads
             require_chair(s, meeting_id)
         with door_session(SERVICE_ACCOUNT, "panel") as s:
-            report = generate_agenda(s, meeting_id, config=agenda_config(config_path))
+            report = generate_agenda(
+                s,
+                meeting_id,
+                config=agenda_config(config_path),
+                as_of=as_of.date() if as_of else None,
+            )
     with door_session(actor, purpose) as s:
         items = items_of(s, meeting_id)
     if as_json:

@@ -13,7 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from joinedup.model.base import utcnow
@@ -280,6 +280,16 @@ def list_flags(
         if v is not None
     }
     return session.list(Flag, where=where, limit=limit)
+
+
+def subject_age(flag: Flag, on: date) -> int | None:
+    """The flagged person's age in whole years on ``on``, where the flag records when they
+    turn 18 (``child_until``); None otherwise."""
+    until = flag.evidence.get("child_until")
+    if not isinstance(until, str):
+        return None
+    turns_18 = date.fromisoformat(until)
+    return 18 + on.year - turns_18.year - ((on.month, on.day) < (turns_18.month, turns_18.day))
 
 
 def get_flag(session: ActorSession, flag_id: str) -> Flag:
