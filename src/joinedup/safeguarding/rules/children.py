@@ -2,7 +2,7 @@
 
 Each query reads the :class:`RuleContext` and yields :class:`Finding` objects; its parameters
 (with defaults) are declared by a small model and set in ``data/rules.yml``. Conditions are
-judged over the whole history held, relative to ``as_of`` (the latest event date), so a
+judged over the whole history held, relative to ``as_of`` (default: today), so a
 partnership loading years of records sees every child the system failed, not only today's:
 ``Finding.current`` says whether the child is still a child on ``as_of``.
 """
