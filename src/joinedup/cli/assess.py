@@ -135,7 +135,9 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
         # the assembly was a scan; what this screen shows is the child and the evidence
         session.record_shown("person", [person_id])
         session.record_shown(
-            "source_record", [r.record_id for s in pre.suggestions for r in s.evidence]
+            "source_record",
+            [r.record_id for s in pre.suggestions for r in s.evidence]
+            + [r.ref.record_id for r in pre.offending],
         )
     graded = pre.graded
     data = {
@@ -159,6 +161,7 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
             {"version": v.version, "category": v.category, "assessed_on": v.assessed_on.isoformat()}
             for v in versions
         ],
+        "also_recorded_as": [r.to_dict() for r in pre.offending],
     }
     if as_json:
         click.echo(json.dumps(data, indent=2))
@@ -173,6 +176,8 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
     for s in pre.suggestions:
         table.add_row(s.indicator, "yes" if s.present else "no", s.summary)
     console.print(table)
+    if pre.offending:
+        console.print(f"Not counted as indicators: {pre.offending_summary()}.")
 
 
 @assess.command("record")
