@@ -300,7 +300,10 @@ def get_flag(session: ActorSession, flag_id: str) -> Flag:
     except NotFound:
         raise NotFound(f"no flag with id {flag_id}") from None
     session.record_shown(flag.subject_type, [flag.subject_id])
-    session.record_shown("source_record", _records(flag.evidence))
+    also = (flag.evidence.get("details") or {}).get("also_recorded_as", [])
+    session.record_shown(
+        "source_record", _records(flag.evidence) | {r.get("record_id", "") for r in also} - {""}
+    )
     return flag
 
 
