@@ -131,29 +131,6 @@ class Item:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class RoleRecord:
-    """An event in which the person is recorded in an offending role (e.g. a suspect)."""
-
-    when: date | None
-    role: str
-    event_type: str
-    ref: RecordRef
-    as_child: bool
-
-    def to_dict(self) -> dict[str, str | bool | None]:
-        """JSON-ready (ids, role, type and date: no case content)."""
-        return {
-            "role": self.role,
-            "event_type": self.event_type,
-            "date": self.when.isoformat() if self.when else None,
-            "as_child": self.as_child,
-            "record_id": self.ref.record_id,
-            "agency": self.ref.agency_kind,
-            "agency_key": self.ref.agency_key,
-        }
-
-
 @dataclass(slots=True)
 class Found:
     """What a specification found for one person."""
@@ -271,23 +248,6 @@ class PersonEvidence:
         """The person's events in an offending role (a suspect, a driver...), at any age."""
         roles = participant_roles()
         return [e for e in self.events if roles.indicates_offending(self.role_in(e))]
-
-    def offending_records(self) -> list[RoleRecord]:
-        """The offending events as records to show beside the evidence of risk."""
-        out = []
-        for e in self.offending_events():
-            when = event_date(e)
-            child = when is not None and self.person.date_of_birth is not None
-            out.append(
-                RoleRecord(
-                    when,
-                    self.role_in(e) or "",
-                    e.event_type,
-                    e.source,
-                    child and self.person.is_child_on(when),  # type: ignore[arg-type]
-                )
-            )
-        return out
 
     def role_in(self, event: EventView) -> str | None:
         """The person's role in an event."""

@@ -15,11 +15,11 @@ from joinedup.assemble.view import Assembly, PersonView, RecordRef
 from joinedup.safeguarding.evidence import (
     Found,
     PersonEvidence,
-    RoleRecord,
     agency_phrase,
     event_date,
     link_child,
 )
+from joinedup.safeguarding.offending import RoleRecord, offending_records, phrase
 from joinedup.safeguarding.scoring import Graded, grade
 from joinedup.safeguarding.tool import Indicator, RiskTool, default_tool
 
@@ -75,28 +75,13 @@ class Prefill:
 
     def offending_summary(self) -> str:
         """'also recorded as a suspect in 2 police records (2012-03-01 to 2012-05-02)', or ''."""
-        if not self.offending:
-            return ""
-        roles = sorted({r.role for r in self.offending})
         agencies = sorted({r.ref.agency_kind for r in self.offending})
-        dates = sorted(r.when for r in self.offending if r.when is not None)
-        span = f" ({dates[0].isoformat()} to {dates[-1].isoformat()})" if dates else ""
-        n = len({r.ref.record_id for r in self.offending})
-        return (
-            f"also recorded as {' or '.join(a_an(r) for r in roles)} in {n} "
-            f"{agency_phrase(agencies)} record{'s' if n != 1 else ''}{span}"
-        )
+        return phrase(self.offending, agency_phrase(agencies))
 
     @property
     def first_concern(self) -> date | None:
         """Date of the earliest evidence of an indicator specific to CSE."""
         return self.graded.first_specific if self.graded else None
-
-
-def a_an(role: str) -> str:
-    """'a suspect', 'an offender' (underscores as spaces)."""
-    word = role.replace("_", " ")
-    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _summary(indicator: Indicator, found: Found) -> str:
@@ -148,7 +133,7 @@ def prefill(
     reference = max(child_dates) if child_dates else until
     age = person.age_on(reference) if reference is not None else None
     result = Prefill(person.id, tool.tool_version, reference, age, suggestions)
-    result.offending = evidence.offending_records()
+    result.offending = offending_records(evidence)
     result.graded = grade(
         tool, {s.indicator: s.present for s in suggestions}, age, _first_dates(suggestions)
     )
