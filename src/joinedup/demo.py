@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from joinedup.access import directory
@@ -123,11 +123,8 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     door = rt.door
 
     borough = rt.settings.home / "demo-borough"
-    say(
-        f"[bold]2. Simulate[/] a small synthetic borough (seed {SEED}, scale {SCALE}), its "
-        f"history ending today, in {borough}"
-    )
-    sim = simulate(borough, seed=SEED, scale=SCALE, end_date=date.today())
+    say(f"[bold]2. Simulate[/] a small synthetic borough (seed {SEED}, scale {SCALE}) in {borough}")
+    sim = simulate(borough, seed=SEED, scale=SCALE)
     say(
         f"   {sim.children:,} children, {sim.victims} victims of exploitation in the truth; "
         f"{sim.person_rows:,} person-bearing records across seven agencies"
