@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from joinedup.model.safeguarding import Flag
 from joinedup.panel import meetings
 from joinedup.panel.agenda import generate_agenda
+from joinedup.panel.briefing import summarise
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.safeguarding.rules.engine import eighteenth_birthday
 from joinedup.settings import SERVICE_ACCOUNT
@@ -57,3 +59,22 @@ def test_an_agenda_lists_no_adult_born_decades_earlier_as_a_child(store: Store) 
 def test_eighteenth_birthday_of_a_leap_day() -> None:
     assert eighteenth_birthday(date(2008, 2, 29)) == date(2026, 3, 1)
     assert eighteenth_birthday(date(2008, 3, 1)) == date(2026, 3, 1)
+
+
+def test_only_children_are_judged_grown_up() -> None:
+    evidence = {"current": True, "child_until": "2000-05-01", "severity": "high"}
+    flags = [
+        Flag(
+            agency_id="a",
+            rule_id="threshold-gap",
+            subject_type=kind,
+            subject_id=kind,
+            evidence=evidence,
+        )
+        for kind in ("child", "person")
+    ]
+    by_kind = {s.subject_type: s for s in summarise(flags, [], date(2026, 12, 7))}
+    assert by_kind["child"].grown_up and not by_kind["child"].current
+    assert not by_kind["person"].grown_up and by_kind["person"].current  # an adult stays current
+    young = summarise(flags[:1], [], date(1999, 1, 1))[0]
+    assert not young.grown_up and young.current

@@ -48,9 +48,14 @@ class SubjectSummary:
 
     @property
     def grown_up(self) -> bool:
-        """Whether the subject is known to be 18 or over on ``as_of``."""
+        """Whether a child subject is known to be 18 or over on ``as_of``."""
         until = self.child_until
-        return self.as_of is not None and until is not None and until <= self.as_of
+        return (
+            self.subject_type == "child"
+            and self.as_of is not None
+            and until is not None
+            and until <= self.as_of
+        )
 
     @property
     def also_recorded_as(self) -> list[str]:
@@ -96,7 +101,7 @@ class SubjectSummary:
             return False
         if not self.flags:
             return self.assessment is not None
-        if self.as_of is not None and self.child_until is not None:
+        if self.subject_type == "child" and self.as_of is not None and self.child_until:
             return True
         return any(f.evidence.get("current", True) for f in self.flags)
 
