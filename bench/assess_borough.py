@@ -1,8 +1,9 @@
 """The safeguarding engine on the simulated borough, measured against its truth.
 
-    python bench/assess_borough.py [--scale 1] [--seed 0] [--keep DIR] [--json]
+    python bench/assess_borough.py [--scale 1] [--seed 0] [--end-date DAY] [--keep DIR] [--json]
 
-Simulates the default borough, ingests it into a fresh SQLite store, links it (as
+Simulates the default borough (the inquiry period; ``--end-date``: its history moved to end
+then, and assessed as of that date), ingests it into a fresh SQLite store, links it (as
 ``joinedup link``), runs ``assess`` (pre-fill and every rule; flags held) twice (the second
 run must raise no new flag), checks every note for victim-blaming language, and evaluates
 the held flags against the truth (``joinedup evaluate flags``): victim recall, precision and
@@ -18,6 +19,7 @@ import resource
 import secrets
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ def _load() -> float:
     return round(os.getloadavg()[0], 1)
 
 
-def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
+def run(root: Path, scale: float, seed: int, end_date: date | None = None) -> dict[str, Any]:
     """Every stage on a borough written under ``root``; the figures as a mapping."""
     seconds: dict[str, float] = {}
     load: dict[str, float] = {"start": _load()}
@@ -51,7 +53,7 @@ def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
         load[name] = _load()
 
     t = time.perf_counter()
-    simulate(root / "borough", seed=seed, scale=scale)
+    simulate(root / "borough", seed=seed, scale=scale, end_date=end_date)
     lap("simulate", t)
     engine = make_engine(f"sqlite:///{root / 'store.db'}")
     key = secrets.token_bytes(32)
@@ -67,11 +69,11 @@ def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
     lap("link", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:
-        first = assess(s, cipher)
+        first = assess(s, cipher, as_of=end_date)
     lap("assess", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:
-        second = assess(s, cipher)
+        second = assess(s, cipher, as_of=end_date)
     lap("assess_again", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:
@@ -84,6 +86,7 @@ def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
     return {
         "scale": scale,
         "seed": seed,
+        "end_date": end_date.isoformat() if end_date else None,
         "persons_linked": linked.persons,
         "records_linked": linked.records,
         "as_of": first.as_of.isoformat(),
@@ -107,14 +110,20 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None, help="Work in (and keep) this folder.")
+    parser.add_argument(
+        "--end-date",
+        type=date.fromisoformat,
+        default=None,
+        help="End the borough's history on this date (default: the inquiry period).",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-        result = run(args.keep, args.scale, args.seed)
+        result = run(args.keep, args.scale, args.seed, args.end_date)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = run(Path(tmp), args.scale, args.seed)
+            result = run(Path(tmp), args.scale, args.seed, args.end_date)
     if args.json:
         print(json.dumps(result, indent=2))
         return

@@ -29,7 +29,18 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], P
     tmp = tmp_path_factory.mktemp("assess")
     env = cli_env(f"sqlite:///{tmp / 'j.db'}", tmp / "home")
     _run(env, "init", "--admin", "root-admin")
-    _run(env, "simulate", "--scale", "0.01", "--seed", "4", "--out", str(tmp / "b"))
+    _run(
+        env,
+        "simulate",
+        "--scenario",
+        "inquiry",
+        "--scale",
+        "0.01",
+        "--seed",
+        "4",
+        "--out",
+        str(tmp / "b"),
+    )
     _run(env, "ingest", str(tmp / "b"), "--json")
     _run(env, "link", "--json")
     admin = {**env, "JOINEDUP_USER": "root-admin"}
@@ -144,7 +155,11 @@ def test_assess_show_logs_the_child_shown_not_every_record_scanned(
     }
     flag_records = {r["record_id"] for r in flag["evidence"].get("records", [])}
     flag_records |= set(flag["evidence"].get("subject_records", []))  # the child's name shown
-    assert consulted and consulted <= evidence | flag_records
+    # the records in which the child is in an offending role are shown beside the evidence
+    also = {r["record_id"] for r in pre["also_recorded_as"]} | {
+        r["record_id"] for r in flag["evidence"]["details"].get("also_recorded_as", [])
+    }
+    assert consulted and consulted <= evidence | flag_records | also
     scans = [r for r in logged if r["access"] == "scan" and r["object_type"] == "source_record"]
     assert scans and all(r["object_ids"] == "[]" for r in scans)
     assert sum(json.loads(r["detail"])["rows"] for r in scans) > len(consulted)

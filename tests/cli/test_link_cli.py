@@ -18,7 +18,18 @@ def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
     env = cli_env(f"sqlite:///{tmp_path / 'j.db'}", tmp_path / "home")
     borough = tmp_path / "borough"
     _run(env, "init")
-    _run(env, "simulate", "--scale", "0.01", "--seed", "4", "--out", str(borough))
+    _run(
+        env,
+        "simulate",
+        "--scenario",
+        "inquiry",
+        "--scale",
+        "0.01",
+        "--seed",
+        "4",
+        "--out",
+        str(borough),
+    )
     _run(env, "ingest", str(borough), "--json")
     first = _run(env, "link", "--json")
     assert first["records"] == first["new_records"] > 1000

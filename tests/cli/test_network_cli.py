@@ -30,7 +30,18 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env.pop("JOINEDUP_USER", None)
     borough = root / "borough"
     _run(env, "init", "--admin", "root-admin")
-    _run(env, "simulate", "--seed", "2014", "--scale", "0.02", "--out", str(borough))
+    _run(
+        env,
+        "simulate",
+        "--scenario",
+        "inquiry",
+        "--seed",
+        "2014",
+        "--scale",
+        "0.02",
+        "--out",
+        str(borough),
+    )
     _run(env, "ingest", str(borough))
     admin = {**env, "JOINEDUP_USER": "root-admin"}
     _run(

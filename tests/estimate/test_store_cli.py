@@ -19,7 +19,18 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], P
     env = cli_env(f"sqlite:///{tmp / 'j.db'}", tmp / "home")
     env.pop("JOINEDUP_USER", None)
     run_cli(env, "init", "--admin", "root-admin")
-    run_cli(env, "simulate", "--scale", "0.03", "--seed", "11", "--out", str(tmp / "b"))
+    run_cli(
+        env,
+        "simulate",
+        "--scenario",
+        "inquiry",
+        "--scale",
+        "0.03",
+        "--seed",
+        "11",
+        "--out",
+        str(tmp / "b"),
+    )
     run_cli(env, "ingest", str(tmp / "b"), "--no-language-check", "--json")
     run_cli(env, "link", "--json")
     return env, tmp / "b"

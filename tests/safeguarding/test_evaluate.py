@@ -121,3 +121,20 @@ def test_victim_recall_precision_and_per_rule_figures(truth_dir: Path) -> None:
 def test_a_folder_without_truth_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no simulator truth"):
         load_truth(tmp_path)
+
+
+def test_offenders_flagged_as_victims_are_counted_and_listed(truth_dir: Path) -> None:
+    truth = load_truth(truth_dir)
+    flags = [
+        FlagFacts("cse-indicators-no-assessment", "child", "a", "open", ("r-sc1",)),
+        FlagFacts("cse-indicators-no-assessment", "child", "o", "open", ("r-n3",)),
+        FlagFacts("missing-no-return-interview", "child", "o", "open", ("r-n3",)),
+    ]
+    result = evaluate(flags, KEYS, truth)
+    assert result["offenders_flagged_as_victims"] == {
+        "count": 1,
+        "ids": ["O1"],
+        "also_victims": [],
+    }
+    clean = evaluate(flags[:1], KEYS, truth)
+    assert clean["offenders_flagged_as_victims"]["count"] == 0

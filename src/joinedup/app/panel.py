@@ -82,17 +82,24 @@ def meetings_of_my_panels(who: Caller, status: str | None = None) -> list[Meetin
 
 
 def agenda(
-    who: Caller, meeting_id: str, *, generate: bool = False, config_path: str | None = None
+    who: Caller,
+    meeting_id: str,
+    *,
+    generate: bool = False,
+    config_path: str | None = None,
+    as_of: date | None = None,
 ) -> Agenda:
     """A meeting's agenda; with ``generate``, built first from the flags, assessments, late
     actions and unacknowledged intelligence (the chair asks; the service account reads
-    across the partnership on their behalf)."""
+    across the partnership on their behalf), judging ages as of ``as_of`` (default: today)."""
     report = None
     if generate:
         with session(who) as opened:
             meetings.require_chair(opened, meeting_id)
         with session(pipeline("panel")) as opened:
-            report = generate_agenda(opened, meeting_id, config=agenda_config(config_path))
+            report = generate_agenda(
+                opened, meeting_id, config=agenda_config(config_path), as_of=as_of
+            )
     with session(who) as opened:
         return Agenda(meetings.agenda(opened, meeting_id), report)
 

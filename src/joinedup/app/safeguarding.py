@@ -17,6 +17,7 @@ from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import Flag, RiskAssessment
 from joinedup.safeguarding import assessments
 from joinedup.safeguarding import flags as held
+from joinedup.safeguarding.flags import subject_age
 from joinedup.safeguarding.notes import NotesReport, check_notes, language_report
 from joinedup.safeguarding.prefill import prefill
 from joinedup.safeguarding.rules.definitions import load_rules
@@ -88,6 +89,8 @@ class Prefill:
     raised_by: list[str]
     suggestions: list[dict[str, Any]]
     versions: list[RiskAssessment] = field(default_factory=list)
+    also_recorded_as: list[dict[str, Any]] = field(default_factory=list)  # offending roles
+    not_counted: str | None = None  # those records in words: never the child's indicators
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (``assess show --json``)."""
@@ -107,6 +110,7 @@ class Prefill:
                 }
                 for v in self.versions
             ],
+            "also_recorded_as": self.also_recorded_as,
         }
 
 
@@ -123,7 +127,9 @@ def child_prefill(who: Caller, person_id: str) -> Prefill:
         # the assembly was a scan; what this screen shows is the child and the evidence
         opened.record_shown("person", [person_id])
         opened.record_shown(
-            "source_record", [r.record_id for s in pre.suggestions for r in s.evidence]
+            "source_record",
+            [r.record_id for s in pre.suggestions for r in s.evidence]
+            + [r.ref.record_id for r in pre.offending],
         )
     graded = pre.graded
     return Prefill(
@@ -144,6 +150,8 @@ def child_prefill(who: Caller, person_id: str) -> Prefill:
             for s in pre.suggestions
         ],
         versions=versions,
+        also_recorded_as=[r.to_dict() for r in pre.offending],
+        not_counted=pre.offending_summary() if pre.offending else None,
     )
 
 
@@ -183,6 +191,8 @@ class FlagView:
     flag: Flag
     subject: str
     owner: str
+    age_on: date | None = None
+    age: int | None = None  # the subject's age on ``age_on``, where known
 
     @property
     def severity(self) -> str:
@@ -195,10 +205,12 @@ class FlagView:
             **self.flag.model_dump(mode="json"),
             "subject_name": self.subject,
             "owner_agency": self.owner,
+            "age_on": self.age_on.isoformat() if self.age_on else None,
+            "age": self.age,
         }
 
 
-def _views(opened: ActorSession, found: list[Flag]) -> list[FlagView]:
+def _views(opened: ActorSession, found: list[Flag], on: date | None = None) -> list[FlagView]:
     agencies = {a.id: a.name for a in opened.list(Agency)}
     views = []
     for f in found:
@@ -207,9 +219,9 @@ def _views(opened: ActorSession, found: list[Flag]) -> list[FlagView]:
         if name is None and f.subject_type == "person":
             name = person_names(opened, [f.subject_id]).get(f.subject_id)
         owner = f.owner_agency_id or f.agency_id
-        views.append(
-            FlagView(f, name or f"{f.subject_type} {f.subject_id}", agencies.get(owner, owner))
-        )
+        day = on or date.today()
+        subject = name or f"{f.subject_type} {f.subject_id}"
+        views.append(FlagView(f, subject, agencies.get(owner, owner), day, subject_age(f, day)))
     return views
 
 
@@ -220,6 +232,7 @@ def flags(
     status: str | None = None,
     subject_id: str | None = None,
     limit: int | None = 100,
+    as_of: date | None = None,
 ) -> list[FlagView]:
     """Flags ``who`` may see, filtered by rule, status and subject: most severe first, then
     oldest first, with their subjects' names."""
@@ -240,7 +253,7 @@ def flags(
         shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]
         order = {flag_id: i for i, flag_id in enumerate(shown)}
         found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
-        return _views(opened, found)
+        return _views(opened, found, as_of)
 
 
 def flag(who: Caller, flag_id: str) -> FlagView:

@@ -27,11 +27,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from joinedup.assemble.view import Assembly, EventView, PersonView
 from joinedup.common.documents import packaged, parse_document
 from joinedup.common.errors import InputError, JoinedupError
+from joinedup.model.roles import participant_roles
 from joinedup.model.vocab import vocabulary
 
-NOT_VICTIM_ROLES = frozenset(
-    {"suspect", "offender", "accused", "driver", "owner", "keeper", "supervised", "perpetrator"}
-)
+# roles in which a child is never on a list of victims (offending and ``other``): one
+# definition with the risk tool and the network (``model/data/vocab/participant_roles.yml``)
+NOT_VICTIM_ROLES = participant_roles().not_victim
 STRATA = ("age_band", "sex", "ethnicity", "period")
 SELECTIONS = {"specific": 1, "broad": 2}
 SEX_LABELS = {"1": "male", "2": "female", "M": "male", "F": "female"}

@@ -160,7 +160,14 @@ def reassign_command(
 
 
 @actions.command("chase")
-@click.option("--today", type=DAY, default=None, help="The day to chase as of (default: today).")
+@click.option(
+    "--as-of",
+    "--today",
+    "today",
+    type=DAY,
+    default=None,
+    help="The day to chase as of (default: today; --today is the older name).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @acting("panel", service_default=True)

@@ -42,7 +42,8 @@ def _own_document(flag: str, what: str, shipped: str) -> Callable[[F], F]:
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Judge 'overdue' and 'within N days' on this date (default: the latest record).",
+    help="Judge age, 'current', 'overdue' and 'within N days' as of this date, counting only "
+    "what had happened by then (default: today).",
 )
 @_own_document("--tool", "risk tool", "risk_tool.yml")
 @_own_document("--rules", "rules", "rules.yml")
@@ -140,6 +141,8 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
     for s in pre.suggestions:
         table.add_row(s["indicator"], "yes" if s["present"] else "no", s["summary"])
     console.print(table)
+    if pre.not_counted:
+        console.print(f"Not counted as indicators: {pre.not_counted}.")
 
 
 @assess.command("record")

@@ -30,7 +30,8 @@ def flags(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     console.print(
         f"victim_recall {_fmt(result['victim_recall'])} of {result['known_victims']:,} victims "
         f"known to an agency; precision {_fmt(result['precision'])} of "
-        f"{result['flagged_children']:,} flagged children"
+        f"{result['flagged_children']:,} flagged children; offenders flagged as victims "
+        f"{result['offenders_flagged_as_victims']['count']:,}"
     )
     table = Table(title="Rules against truth")
     for column in ("rule", "flags", "subjects", "truth", "precision", "recall"):

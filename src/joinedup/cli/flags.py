@@ -4,6 +4,7 @@ acknowledge, resolve; the report of flagged notes per agency and author."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import click
@@ -27,6 +28,13 @@ def flags() -> None:
 @click.option("--subject", "subject_id", default=None, help="Only flags about this subject.")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Show each subject's age on this date (default: today).",
+)
 @acting("safeguarding")
 def list_flags(
     rule_id: str | None,
@@ -34,25 +42,36 @@ def list_flags(
     subject_id: str | None,
     limit: int,
     as_json: bool,
+    as_of: datetime | None,
     actor: str,
     purpose: str,
 ) -> None:
     """Flags you may see (your agency's, and those you hold a grant for)."""
+    on = as_of.date() if as_of else None
     rows = uc.flags(
-        Caller(actor, purpose), rule_id=rule_id, status=status, subject_id=subject_id, limit=limit
+        Caller(actor, purpose),
+        rule_id=rule_id,
+        status=status,
+        subject_id=subject_id,
+        limit=limit,
+        as_of=on,
     )
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
         return
+    day = rows[0].age_on if rows else on
     table = Table(title="Flags, most severe first, then oldest")
-    for column in ("severity", "raised", "child or subject", "rule", "status", "owner", "id"):
+    for column in ("severity", "raised", "child or subject", f"age on {day}", "rule", "status"):
         table.add_column(column, overflow="fold")
+    table.add_column("owner", overflow="fold")
+    table.add_column("id", overflow="fold")
     table.add_column("summary", ratio=1)
     for r in rows:
         table.add_row(
             r.severity,
             f"{r.flag.created_at:%Y-%m-%d}",
             r.subject,
+            "" if r.age is None else str(r.age),
             r.flag.rule_id,
             r.flag.status,
             r.owner,

@@ -61,19 +61,31 @@ def list_meetings(status: str | None, as_json: bool, actor: str, purpose: str) -
 @click.option("--generate", is_flag=True, help="Generate or refresh it first (service account).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --generate: judge age and 'current' as of this date (default: today).",
+)
 @acting("panel")
 def agenda(
     meeting_id: str,
     generate: bool,
     config_path: str | None,
     as_json: bool,
+    as_of: datetime | None,
     actor: str,
     purpose: str,
 ) -> None:
     """Show a meeting's agenda; with --generate, build it from the flags, assessments, late
     actions and unacknowledged intelligence first (run as the pipeline service account)."""
     shown = uc.agenda(
-        Caller(actor, purpose), meeting_id, generate=generate, config_path=config_path
+        Caller(actor, purpose),
+        meeting_id,
+        generate=generate,
+        config_path=config_path,
+        as_of=as_of.date() if as_of else None,
     )
     report, items = shown.report, shown.items
     if as_json:

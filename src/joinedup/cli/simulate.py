@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -29,9 +30,18 @@ from joinedup.app.simulation import ScenarioError, simulate_borough
 @click.option(
     "--scale", default=1.0, show_default=True, type=float, help="Multiplier of every count."
 )
-def simulate(out: Path, seed: int, scenario: str, scale: float) -> None:
+@click.option(
+    "--end-date",
+    "end_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day of the borough's history (default: today). The scenario 'inquiry' keeps "
+    "the inquiry period (1997-2011, records to 2013).",
+)
+def simulate(out: Path, seed: int, scenario: str, scale: float, end_date: datetime | None) -> None:
     """Generate a synthetic borough: agency export files with the ground truth beside them."""
     console = Console()
+    ends = end_date.date() if end_date else date.today()
     try:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Simulating cohorts", total=None)
@@ -40,6 +50,7 @@ def simulate(out: Path, seed: int, scenario: str, scale: float) -> None:
                 seed=seed,
                 scenario=scenario,
                 scale=scale,
+                end_date=ends,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     except ScenarioError as exc:

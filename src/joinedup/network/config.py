@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from joinedup.common.documents import load_yaml, packaged, read_text, validate_document
 from joinedup.common.errors import JoinedupError
+from joinedup.model.roles import participant_roles
 from joinedup.model.vocab import vocabulary
 
 
@@ -28,8 +29,12 @@ class _Strict(BaseModel):
 class Categories(_Strict):
     """Which recorded facts make a person a suspected offender or a child at risk."""
 
-    offender_roles: frozenset[str] = Field(min_length=1)
-    child_roles_ignored: frozenset[str] = frozenset()
+    # default: the ``offending`` and ``witness`` groups of the participant_roles vocabulary,
+    # the one definition the risk tool and the agency lists read too
+    offender_roles: frozenset[str] = Field(
+        default_factory=lambda: participant_roles().offending, min_length=1
+    )
+    child_roles_ignored: frozenset[str] = Field(default_factory=lambda: participant_roles().witness)
     offender_links: frozenset[str] = Field(min_length=1)
     require_cse_marker: bool = False
 

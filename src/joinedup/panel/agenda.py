@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from joinedup.assemble.names import name_from_records
@@ -183,9 +183,10 @@ def _subjects(
     report: AgendaReport,
     agencies: dict[str, Agency],
     shown: list[str],
+    as_of: date | None = None,
 ) -> dict[str, list[Planned]]:
     flags = [f for s in ("open", "acknowledged") for f in session.list(Flag, where={"status": s})]
-    chosen = select(sections, summarise(flags, session.list(RiskAssessment)))
+    chosen = select(sections, summarise(flags, session.list(RiskAssessment), as_of))
     care = next(
         (a for a in sorted(agencies.values(), key=lambda a: a.name) if a.kind == "social_care"),
         None,
@@ -216,12 +217,19 @@ def _subjects(
 
 
 def plan(
-    session: ActorSession, meeting: PanelMeeting, config: AgendaConfig, report: AgendaReport
+    session: ActorSession,
+    meeting: PanelMeeting,
+    config: AgendaConfig,
+    report: AgendaReport,
+    as_of: date | None = None,
 ) -> tuple[list[Planned], list[str]]:
-    """The items the agenda should hold, in order, and the source records named in them."""
+    """The items the agenda should hold, in order, and the source records named in them.
+
+    Children are judged as of ``as_of``: one known to be 18 or over then is in no children's
+    section (the flags' own "current" is used when no date is given)."""
     agencies = {a.id: a for a in session.list(Agency)}
     shown: list[str] = []
-    subjects = _subjects(session, config.sections, report, agencies, shown)
+    subjects = _subjects(session, config.sections, report, agencies, shown, as_of)
     items: list[Planned] = []
     for section in config.sections:
         if section.source == "intelligence":
@@ -261,17 +269,22 @@ def generate_agenda(
     *,
     config: AgendaConfig | None = None,
     now: datetime | None = None,
+    as_of: date | None = None,
 ) -> AgendaReport:
-    """Generate (or refresh) the agenda of a scheduled meeting; see the module docstring."""
+    """Generate (or refresh) the agenda of a scheduled meeting; see the module docstring.
+
+    Ages and "current" are judged as of ``as_of`` (default: the day of ``now``, today), so
+    that an agenda can be replayed for an earlier date."""
     config = config or agenda_config()
     now = now or datetime.now(UTC)
+    as_of = as_of or now.date()
     meeting = session.get(PanelMeeting, meeting_id)
     if meeting.status != "scheduled":
         raise AgendaClosed(
             f"meeting {meeting_id} is {meeting.status}: its agenda can no longer be generated"
         )
     report = AgendaReport(meeting_id)
-    items, shown = plan(session, meeting, config, report)
+    items, shown = plan(session, meeting, config, report, as_of)
     existing = session.list(AgendaItem, where={"meeting_id": meeting_id})
     held = {
         (i.section, i.subject_type or "", i.subject_id or ""): i

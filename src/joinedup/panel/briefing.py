@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from joinedup.model.safeguarding import Flag, RiskAssessment
@@ -36,6 +37,37 @@ class SubjectSummary:
     assessment: RiskAssessment | None = None
     suggested_category: str | None = None
     disclosed: bool = False
+    as_of: date | None = None  # the agenda's date: age and "current" are judged on it
+
+    @property
+    def child_until(self) -> date | None:
+        """The day the subject turns 18, where a flag records it (the latest such day)."""
+        days = [f.evidence.get("child_until") for f in self.flags]
+        known = [date.fromisoformat(d) for d in days if isinstance(d, str)]
+        return max(known) if known else None
+
+    @property
+    def grown_up(self) -> bool:
+        """Whether a child subject is known to be 18 or over on ``as_of``."""
+        until = self.child_until
+        return (
+            self.subject_type == "child"
+            and self.as_of is not None
+            and until is not None
+            and until <= self.as_of
+        )
+
+    @property
+    def also_recorded_as(self) -> list[str]:
+        """Offending roles the child is also recorded in (e.g. ``suspect``), sorted."""
+        return sorted(
+            {
+                r.get("role", "")
+                for f in self.flags
+                for r in (f.evidence.get("details") or {}).get("also_recorded_as", [])
+            }
+            - {""}
+        )
 
     @property
     def rules(self) -> list[str]:
@@ -65,8 +97,12 @@ class SubjectSummary:
     def current(self) -> bool:
         """Whether any open flag is about a current concern (an assessed child without
         flags is current: the assessment stands until reviewed)."""
+        if self.grown_up:
+            return False
         if not self.flags:
             return self.assessment is not None
+        if self.subject_type == "child" and self.as_of is not None and self.child_until:
+            return True
         return any(f.evidence.get("current", True) for f in self.flags)
 
     @property
@@ -123,10 +159,13 @@ class SubjectSummary:
                 for f in sorted(self.flags, key=lambda f: (f.rule_id, f.id))
             ],
         }
+        if self.as_of is not None:
+            out["as_of"] = self.as_of.isoformat()
         if self.subject_type == "child":
             out["category"] = self.category
             out["category_basis"] = self.category_basis
             out["disclosed"] = self.disclosed
+            out["also_recorded_as"] = self.also_recorded_as
             if self.assessment is not None:
                 out["assessment"] = {
                     "id": self.assessment.id,
@@ -149,8 +188,11 @@ def _suggestion(flag: Flag) -> str | None:
     return found if found in CATEGORY_RANK else None
 
 
-def summarise(flags: Iterable[Flag], assessments: Iterable[RiskAssessment]) -> list[SubjectSummary]:
-    """One summary per flagged subject (language flags left out), with the latest assessment."""
+def summarise(
+    flags: Iterable[Flag], assessments: Iterable[RiskAssessment], as_of: date | None = None
+) -> list[SubjectSummary]:
+    """One summary per flagged subject (language flags left out), with the latest assessment;
+    with ``as_of``, age and "current" are judged on that date."""
     latest: dict[str, RiskAssessment] = {}
     for a in assessments:
         held = latest.get(a.child_person_id)
@@ -161,7 +203,7 @@ def summarise(flags: Iterable[Flag], assessments: Iterable[RiskAssessment]) -> l
         if f.status == "resolved" or f.rule_id.startswith("language."):
             continue
         key = (f.subject_type, f.subject_id)
-        summary = subjects.setdefault(key, SubjectSummary(*key))
+        summary = subjects.setdefault(key, SubjectSummary(*key, as_of=as_of))
         summary.flags.append(f)
         suggested = _suggestion(f)
         if suggested and CATEGORY_RANK[suggested] > CATEGORY_RANK.get(
@@ -171,7 +213,7 @@ def summarise(flags: Iterable[Flag], assessments: Iterable[RiskAssessment]) -> l
         indicators = (f.evidence.get("details") or {}).get("indicators") or {}
         summary.disclosed = summary.disclosed or "disclosure" in indicators
     for child in latest:
-        subjects.setdefault(("child", child), SubjectSummary("child", child))
+        subjects.setdefault(("child", child), SubjectSummary("child", child, as_of=as_of))
     for (subject_type, subject_id), summary in subjects.items():
         if subject_type == "child" and subject_id in latest:
             summary.assessment = latest[subject_id]
@@ -184,7 +226,7 @@ def summarise(flags: Iterable[Flag], assessments: Iterable[RiskAssessment]) -> l
 def qualifies(section: AgendaSection, summary: SubjectSummary) -> bool:
     """Whether a subject belongs in a children or subjects section."""
     is_child = summary.subject_type == "child"
-    if section.source == "children" and not is_child:
+    if section.source == "children" and (not is_child or summary.grown_up):
         return False
     if section.source == "subjects" and is_child:
         return False
@@ -230,9 +272,12 @@ def describe(summary: SubjectSummary, name: str | None) -> str:
     if summary.subject_type == "child":
         basis = f" ({summary.category_basis})" if summary.category_basis else ""
         disclosed = "; has disclosed" if summary.disclosed else ""
+        also = summary.also_recorded_as
+        listed = " or ".join(r.replace("_", " ") for r in also)
+        roles = f"; also recorded as {listed}" if also else ""
         return (
-            f"{who}: {CATEGORY_LABEL.get(summary.category, summary.category)}{basis}{disclosed}; "
-            f"{len(summary.flags)} open flags from {agencies}"
+            f"{who}: {CATEGORY_LABEL.get(summary.category, summary.category)}{basis}{disclosed}"
+            f"{roles}; {len(summary.flags)} open flags from {agencies}"
         )
     return (
         f"{who}: seen with {len(summary.children)} children at risk; "

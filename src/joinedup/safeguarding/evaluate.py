@@ -166,6 +166,8 @@ def evaluate(
             len(flagged_any & truth.known_victims), len(truth.known_victims)
         ),
         "precision_any_child_rule": _ratio(len(flagged_any & truth.victims), len(flagged_any)),
+        "offenders_flagged_as_victims": _offenders_flagged(flagged, truth),
+        "offenders_flagged_any_child_rule": _offenders_flagged(flagged_any, truth),
         "rules": {},
     }
     for rule in rules.rules:
@@ -180,6 +182,17 @@ def evaluate(
         row.update(_rule_scores(rule.truth, subjects, truth))
         result["rules"][rule.id] = row
     return result
+
+
+def _offenders_flagged(flagged: set[str], truth: Truth) -> dict[str, Any]:
+    """Members of an offender group (truth) among the persons flagged as children at risk;
+    a member who is also a true victim is counted (and listed) apart."""
+    offenders = flagged & truth.offenders
+    return {
+        "count": len(offenders - truth.victims),
+        "ids": sorted(offenders - truth.victims),
+        "also_victims": sorted(offenders & truth.victims),
+    }
 
 
 def rules_truth(rules: RuleSet, rule_id: str) -> str:

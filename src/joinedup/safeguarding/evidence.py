@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from joinedup.assemble.view import Assembly, EventView, LinkView, PersonView, RecordRef
+from joinedup.model.roles import participant_roles
 
 
 class AttributeTest(BaseModel):
@@ -224,10 +225,29 @@ class PersonEvidence:
         ]
         self.events = sorted(events, key=lambda e: (event_date(e) or date.min, e.id))
         self.links = assembly.links_of(person.id)
+        self._child_events: list[EventView] | None = None
 
     def child_events(self) -> list[EventView]:
-        """The person's events while a child."""
-        return [e for e in self.events if is_child_at(self.person, event_date(e), e)]
+        """The person's events while a child, in a role that may indicate risk to them.
+
+        An event in which the child is recorded in an offending role (a suspect, a driver:
+        ``participant_roles``) is not evidence about the child's own risk: see
+        :meth:`offending_events`.
+        """
+        if self._child_events is None:
+            roles = participant_roles()
+            self._child_events = [
+                e
+                for e in self.events
+                if roles.indicates_risk(self.role_in(e))
+                and is_child_at(self.person, event_date(e), e)
+            ]
+        return self._child_events
+
+    def offending_events(self) -> list[EventView]:
+        """The person's events in an offending role (a suspect, a driver...), at any age."""
+        roles = participant_roles()
+        return [e for e in self.events if roles.indicates_offending(self.role_in(e))]
 
     def role_in(self, event: EventView) -> str | None:
         """The person's role in an event."""

@@ -13,7 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from joinedup.common.errors import InputError
@@ -283,6 +283,16 @@ def list_flags(
     return session.list(Flag, where=where, limit=limit)
 
 
+def subject_age(flag: Flag, on: date) -> int | None:
+    """The flagged person's age in whole years on ``on``, where the flag records when they
+    turn 18 (``child_until``); None otherwise."""
+    until = flag.evidence.get("child_until")
+    if not isinstance(until, str):
+        return None
+    turns_18 = date.fromisoformat(until)
+    return 18 + on.year - turns_18.year - ((on.month, on.day) < (turns_18.month, turns_18.day))
+
+
 def get_flag(session: ActorSession, flag_id: str) -> Flag:
     """One flag (``NotFound`` when missing or out of scope), to be shown: its subject (the
     child) and the records cited as its evidence are logged as shown too."""
@@ -291,7 +301,10 @@ def get_flag(session: ActorSession, flag_id: str) -> Flag:
     except NotFound:
         raise NotFound(f"no flag with id {flag_id}") from None
     session.record_shown(flag.subject_type, [flag.subject_id])
-    session.record_shown("source_record", _records(flag.evidence))
+    also = (flag.evidence.get("details") or {}).get("also_recorded_as", [])
+    session.record_shown(
+        "source_record", _records(flag.evidence) | {r.get("record_id", "") for r in also} - {""}
+    )
     return flag
 
 

@@ -19,6 +19,7 @@ from joinedup.safeguarding.evidence import (
     event_date,
     link_child,
 )
+from joinedup.safeguarding.offending import RoleRecord, offending_records, phrase
 from joinedup.safeguarding.scoring import Graded, grade
 from joinedup.safeguarding.tool import Indicator, RiskTool, default_tool
 
@@ -51,6 +52,9 @@ class Prefill:
     age: int | None
     suggestions: list[Suggestion] = field(default_factory=list)
     graded: Graded | None = None
+    # events in which the child is recorded in an offending role (never evidence of their
+    # own risk): shown beside the suggestions, so a child who is both is seen as both
+    offending: list[RoleRecord] = field(default_factory=list)
 
     @property
     def present(self) -> list[Suggestion]:
@@ -68,6 +72,11 @@ class Prefill:
     def concern(self) -> bool:
         """Whether any indicator specific to CSE is suggested."""
         return self.graded is not None and self.graded.category != "none"
+
+    def offending_summary(self) -> str:
+        """'also recorded as a suspect in 2 police records (2012-03-01 to 2012-05-02)', or ''."""
+        agencies = sorted({r.ref.agency_kind for r in self.offending})
+        return phrase(self.offending, agency_phrase(agencies))
 
     @property
     def first_concern(self) -> date | None:
@@ -124,6 +133,7 @@ def prefill(
     reference = max(child_dates) if child_dates else until
     age = person.age_on(reference) if reference is not None else None
     result = Prefill(person.id, tool.tool_version, reference, age, suggestions)
+    result.offending = offending_records(evidence)
     result.graded = grade(
         tool, {s.indicator: s.present for s in suggestions}, age, _first_dates(suggestions)
     )

@@ -66,6 +66,9 @@ def assess(
 ) -> AssessReport:
     """Run the pre-fill and every rule over what ``session`` may see; hold the flags.
 
+    Age, "current" and lateness are judged as of ``as_of`` (default: today), and only what
+    had happened by then counts, so that an earlier date replays what was known then.
+
     Flags are held for their owner agencies, so the acting account must be able to write
     case data for every agency (the pipeline service account).
     """
@@ -75,6 +78,7 @@ def assess(
             f"(role pipeline), not as {session.actor.username!r} ({session.actor.role})"
         )
     tool, rules = tool or default_tool(), rules or default_rules()
+    as_of = as_of or date.today()
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     if assembly is None:
@@ -83,7 +87,7 @@ def assess(
         _say(progress, "assembling the records")
         from joinedup.assemble.build import assemble
 
-        assembly = assemble(session, cipher)
+        assembly = assemble(session, cipher, until=as_of)
         seconds["assemble"] = _lap(started, seconds)
     _say(progress, "pre-filling the risk tool")
     ctx = context(assembly, stored.latest(session), tool=tool, as_of=as_of)

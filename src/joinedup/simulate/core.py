@@ -27,6 +27,7 @@ from joinedup.simulate.offenders import build_background, build_groups
 from joinedup.simulate.population import chunks, draw_children, new_life, write_parents
 from joinedup.simulate.scenario import Scenario, load
 from joinedup.simulate.sink import Sink
+from joinedup.simulate.timeline import INQUIRY, clip, shifted
 from joinedup.simulate.world import World, write_person
 
 Progress = Callable[[int, int], None]
@@ -45,6 +46,8 @@ class SimulationResult:
     onset_ages: dict[int, int] = field(default_factory=dict)
     person_rows: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    window: tuple[int, int] = (0, 0)  # first and last calendar year of the scenario's window
+    end_date: date | None = None  # the history's last day (None: the scenario's own window)
 
     def summary(self) -> dict[str, Any]:
         """The realised figures as a JSON-ready mapping."""
@@ -58,6 +61,8 @@ class SimulationResult:
             "onset_ages": {str(k): n for k, n in sorted(self.onset_ages.items())},
             "person_bearing_records": self.person_rows,
             "rows": dict(sorted(self.rows.items())),
+            "window": {"start_year": self.window[0], "end_year": self.window[1]},
+            "end_date": self.end_date.isoformat() if self.end_date else None,
         }
 
 
@@ -90,17 +95,26 @@ def simulate(
     seed: int = 0,
     scenario: str | Scenario = "default",
     scale: float = 1.0,
+    end_date: date | None = None,
     progress: Progress | None = None,
 ) -> SimulationResult:
-    """Generate the borough into ``out`` (replacing agency and truth folders already there)."""
+    """Generate the borough into ``out`` (replacing agency and truth folders already there).
+
+    With ``end_date`` the history is moved to end on that date (:mod:`.timeline`); without
+    it, and for the scenario named ``inquiry``, it stays in the scenario's own window.
+    """
+    if scenario == INQUIRY:
+        scenario, end_date = "default", None
     sc = scenario if isinstance(scenario, Scenario) else load(scenario, scale=scale)
+    if end_date is not None:
+        sc = shifted(sc, end_date)
     out = Path(out)
     for folder in (*sc.agencies, "truth"):
         if (out / folder).exists():
             shutil.rmtree(out / folder)
     sink = Sink(out, sc, seed)
     rng = random.Random(f"{seed}/world")  # noqa: S311 (simulation, not security)
-    world = World(sc, sink, rng, namebook(), Geography(sink, rng))
+    world = World(sc, sink, rng, namebook(), Geography(sink, rng), end_date=end_date)
     build_background(world)
     build_groups(world)
     writers_rng = random.Random(f"{seed}/writers")  # noqa: S311 (simulation, not security)
@@ -112,7 +126,7 @@ def simulate(
     voluntary = VoluntaryWriter(world, writers_rng)
     LicensingWriter(world, writers_rng).register()
     probation.groups(world.groups)
-    result = SimulationResult(out)
+    result = SimulationResult(out, window=(sc.start_year, sc.end_year), end_date=end_date)
     units = chunks(sc)
     effect = sc.agencies["education"].observe.get("absence_effect", 3.0)
     for done, (year, chunk, n, n_victims) in enumerate(units):
@@ -124,6 +138,8 @@ def simulate(
                 life.victim = exploit(world, life, life_rng)
             elif life_rng.random() < sc.rate("population", "cse_concern_rate"):
                 _false_concern(world, life, life_rng)
+            if end_date is not None:
+                clip(life, end_date)
             life.events.sort(key=lambda e: (e.start, e.event_id))
             attendance(life, life_rng, effect)
             for writer in (police, social, education, health, probation, voluntary):

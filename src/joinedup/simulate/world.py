@@ -78,6 +78,17 @@ class World:
     member_group: dict[str, str] = field(default_factory=dict)
     member_role: dict[str, str] = field(default_factory=dict)
     badges: dict[str, str] = field(default_factory=dict)
+    end_date: date | None = None  # the history's last day (None: the scenario's own window)
+
+    def recorded_by_then(self, day: date) -> bool:
+        """Whether ``day`` is on or before the history's end (always, without an end date)."""
+        return self.end_date is None or day <= self.end_date
+
+    def planned_by_then(self, day: date) -> bool:
+        """Whether a planned date (a licence's expiry, an order's end) is written: at most a
+        year after the history's end, as an agency's export on that day would hold (and as
+        ingest accepts); later ones are left blank, still running."""
+        return self.end_date is None or day <= self.end_date + timedelta(days=365)
 
     @property
     def window_start(self) -> date:

@@ -2,7 +2,7 @@
 
 Each query reads the :class:`RuleContext` and yields :class:`Finding` objects; its parameters
 (with defaults) are declared by a small model and set in ``data/rules.yml``. Conditions are
-judged over the whole history held, relative to ``as_of`` (the latest event date), so a
+judged over the whole history held, relative to ``as_of`` (default: today), so a
 partnership loading years of records sees every child the system failed, not only today's:
 ``Finding.current`` says whether the child is still a child on ``as_of``.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,21 +41,26 @@ def indicators_without_assessment(ctx: RuleContext, p: NoAssessmentParams) -> It
         refs = [r for s in shown for r in s.evidence]
         agencies = sorted({r.agency_kind for r in refs})
         category = pre.graded.category if pre.graded else "none"
+        also = pre.offending_summary()
+        details: dict[str, Any] = {
+            "suggested_category": category,
+            "score": pre.graded.score if pre.graded else 0,
+            "indicators": {s.indicator: s.summary for s in pre.present},
+        }
+        if pre.offending:
+            details["also_recorded_as"] = [r.to_dict() for r in pre.offending[: p.max_evidence]]
         yield Finding(
             "child",
             pid,
             (pid,),
             f"CSE indicators in the records of {agency_phrase(agencies)} since "
             f"{_iso(pre.first_concern)} ({', '.join(s.indicator for s in shown)}) and no risk "
-            f"assessment; the pre-fill suggests {CATEGORY_LABELS[category]}",
+            f"assessment; the pre-fill suggests {CATEGORY_LABELS[category]}"
+            + (f"; {also} (not counted as indicators)" if also else ""),
             _dedupe(refs)[: p.max_evidence],
             (pid,),
             ctx.is_current_child(pid),
-            {
-                "suggested_category": category,
-                "score": pre.graded.score if pre.graded else 0,
-                "indicators": {s.indicator: s.summary for s in pre.present},
-            },
+            details,
         )
 
 

@@ -82,6 +82,10 @@ def raised(results: list[RuleResult], owners: Owners, ctx: RuleContext) -> list[
                 evidence["subject_records"] = [r.record_id for r in person.records][
                     :_SUBJECT_RECORDS
                 ]
+                if person.date_of_birth is not None:
+                    # the day the subject turns 18: an agenda judges "still a child" on its
+                    # own date without reading the records again
+                    evidence["child_until"] = eighteenth_birthday(person.date_of_birth).isoformat()
             out.append(
                 Raised(
                     rule.id,
@@ -93,6 +97,14 @@ def raised(results: list[RuleResult], owners: Owners, ctx: RuleContext) -> list[
                 )
             )
     return out
+
+
+def eighteenth_birthday(born: date) -> date:
+    """The day a person born on ``born`` turns 18 (29 February: 1 March)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return date(born.year + 18, 3, 1)
 
 
 def _by_agency(f: Finding) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from datetime import date, time
 from pydantic import BaseModel, ConfigDict
 
 from joinedup.assemble.view import EventView, ObjectView, PersonView, RecordRef
+from joinedup.model.roles import participant_roles
 from joinedup.safeguarding.evidence import agency_phrase
 from joinedup.safeguarding.rules.context import Finding, RuleContext, day_of
 from joinedup.safeguarding.rules.definitions import query
@@ -38,7 +39,15 @@ def _intelligence(ctx: RuleContext, types: tuple[str, ...]) -> list[EventView]:
 
 
 def _children_in(ctx: RuleContext, event: EventView) -> list[str]:
-    return [pid for pid in event.people() if ctx.was_child(pid, day_of(event), event)]
+    """Children in the event, other than in an offending role (a young suspect is a suspect
+    there, not a child seen with the others)."""
+    roles = participant_roles()
+    offending = {p.entity_id for p in event.participants if roles.indicates_offending(p.role)}
+    return [
+        pid
+        for pid in event.people()
+        if pid not in offending and ctx.was_child(pid, day_of(event), event)
+    ]
 
 
 def _licensed_vehicle(obj: ObjectView, agency: str) -> bool:
@@ -266,12 +275,15 @@ def _name(ctx: RuleContext, kind: str, subject: str) -> str:
     if kind == "vehicle":
         obj = ctx.assembly.objects.get(subject)
         return f"Vehicle {obj.key}" if obj is not None else "A vehicle"
+    person = ctx.assembly.persons.get(subject)
+    if person is not None and person.date_of_birth is not None and person.is_child_on(ctx.as_of):
+        return "A young person (under 18)"
     return "An adult"
 
 
 class CompletenessParams(_Params):
     fields: tuple[str, ...] = ("ethnicity", "nationality")
-    suspect_roles: tuple[str, ...] = ("suspect", "driver")
+    suspect_roles: tuple[str, ...] = tuple(sorted(participant_roles().offending))
     suspect_link_types: tuple[str, ...] = ("controlling_adult",)
 
 

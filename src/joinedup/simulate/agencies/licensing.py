@@ -44,7 +44,7 @@ class LicensingWriter(Writer):
                 self.postcode(address),
                 self.phone(p.phone),
                 self.d(day),
-                self.d(expires),
+                self.d(expires) if self.world.planned_by_then(expires) else "",
                 status,
                 self.d(day - timedelta(days=r.randint(10, 200))),
             ],
@@ -62,7 +62,9 @@ class LicensingWriter(Writer):
             )
             self._badge, self._licence = badge, licence
             ident = self.identity(person, day, functools.partial(str, badge), self._driver)
-            if person.person_id in self._dup_pending:  # renewal keyed in as a new driver
+            renewal = day + timedelta(days=1100)
+            if person.person_id in self._dup_pending and world.recorded_by_then(renewal):
+                # renewal keyed in as a new driver
                 ident = self.identity(
                     person, day + timedelta(days=1100), functools.partial(str, badge), self._driver
                 )

@@ -48,13 +48,17 @@ class ProbationWriter(Writer):
                 self._offence,
                 r.choice(("Community Order", "Suspended Sentence Order", "Licence")),
                 self.d(day),
-                self.d(day + timedelta(days=365 * r.randint(1, 3))),
+                self._planned(day + timedelta(days=365 * r.randint(1, 3))),
                 note,
             ],
         )
         self.record("supervision.csv", key, p, ident)
         if address is not None:
             self.sink.location("probation", "supervision.csv", key, "postcode", address.location_id)
+
+    def _planned(self, end: date) -> str:
+        """An order's end date, blank when later than the export could hold."""
+        return self.d(end) if self.world.planned_by_then(end) else ""
 
     def crn(self, p: Person, day: date, offence: str) -> str:
         """The case reference of ``p`` (creating the supervision row)."""

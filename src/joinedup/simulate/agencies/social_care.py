@@ -265,7 +265,7 @@ class SocialCareWriter(Writer):
                 "CSE Worker" if ev.cse else "Allocated Case Worker",
                 "CSE" if ev.cse else "ASSESS",
                 self.d(day),
-                self.d(close),
+                self.d(close) if self.world.recorded_by_then(close) else "",
                 "FCONTA",
                 pid,
                 ref,
