@@ -59,9 +59,9 @@ def add(
             case_id=case_id,
         )
     if as_json:
-        echo_with_language(added.action, added.language)
+        echo_with_language(added.saved, added.language)
         return
-    console.print(f"added action {added.action.id} for {owner}, due {added.action.due_on}")
+    console.print(f"added action {added.saved.id} for {owner}, due {added.saved.due_on}")
     show_language(added.language)
 
 
@@ -134,7 +134,7 @@ def done(action_id: str, note: str, as_json: bool, actor: str, purpose: str) -> 
     with door_session(actor, purpose) as session:
         completed = complete(session, action_id, note)
     if as_json:
-        echo_with_language(completed.action, completed.language)
+        echo_with_language(completed.saved, completed.language)
         return
     console.print(f"done {action_id}")
     show_language(completed.language)
@@ -162,9 +162,9 @@ def reassign_command(
     with door_session(actor, purpose) as session:
         moved = reassign(session, action_id, owner, _day(due), reason)
     if as_json:
-        echo_with_language(moved.action, moved.language)
+        echo_with_language(moved.saved, moved.language)
         return
-    console.print(f"reassigned {action_id} to {owner}, due {moved.action.due_on}")
+    console.print(f"reassigned {action_id} to {owner}, due {moved.saved.due_on}")
     show_language(moved.language)
 
 

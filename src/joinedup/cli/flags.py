@@ -98,7 +98,7 @@ def _move(
     with door_session(actor, purpose) as session:
         moved = move(session, flag_id, status, note)
     if as_json:
-        echo_with_language(moved.flag, moved.language)
+        echo_with_language(moved.saved, moved.language)
         return
     console.print(f"{status} {flag_id}")
     show_language(moved.language)

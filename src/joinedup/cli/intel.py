@@ -108,16 +108,15 @@ def submit_cmd(
     with rt.door.session(actor, purpose) as session:
         done = submit(
             session,
-            rt.cipher,
             text,
             urgency=urgency,  # type: ignore[arg-type]
             subject_person_ids=about,
             vrms=vrms,
         )
-    sub = done.submission
+    sub = done.saved
     try:
         with rt.door.session(SERVICE_ACCOUNT, "safeguarding") as session:
-            routes = route(session, rt.cipher, sub.id)
+            routes = route(session, sub.id)
             names = _names(session)
     except (NoRecipients, ValueError, LookupError, PermissionError) as exc:
         show_language(done.language)
@@ -191,7 +190,7 @@ def show_cmd(route_id: str, as_json: bool, actor: str, purpose: str) -> None:
 
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
-        route, text = read_route(session, rt.cipher, route_id)
+        route, text = read_route(session, route_id)
         names = _names(session)
     if as_json:
         click.echo(json.dumps({**_route_json(route, names), "summary": text}, indent=2))
@@ -225,12 +224,12 @@ def acknowledge_cmd(
         done = acknowledge(session, route_id, note)
     if as_json:
         out = {
-            **done.route.model_dump(mode="json", exclude=_HIDDEN),
+            **done.saved.model_dump(mode="json", exclude=_HIDDEN),
             "language": [f.to_dict() for f in done.language],
         }
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    console.print(f"acknowledged {route_id} at {_when(done.route.acknowledged_at)}")
+    console.print(f"acknowledged {route_id} at {_when(done.saved.acknowledged_at)}")
     show_language(done.language)
 
 
@@ -335,7 +334,7 @@ def route_cmd(submission_id: str, as_json: bool, actor: str, purpose: str) -> No
 
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
-        routes = route(session, rt.cipher, submission_id)
+        routes = route(session, submission_id)
         names = _names(session)
     if as_json:
         click.echo(json.dumps([_route_json(r, names) for r in routes], indent=2))

@@ -15,7 +15,8 @@ from joinedup.cli.common import acting, console, door_session, echo_with_languag
 from joinedup.settings import SERVICE_ACCOUNT
 
 if TYPE_CHECKING:
-    from joinedup.panel.meetings import Recorded
+    from joinedup.model.panel import AgendaItem, Decision
+    from joinedup.store.hooks import Saved
 
 
 @click.group()
@@ -181,7 +182,7 @@ def add_item(
     _saved(done, as_json, "item {} added")
 
 
-def _saved(done: Recorded, as_json: bool, message: str) -> None:
+def _saved(done: Saved[AgendaItem] | Saved[Decision], as_json: bool, message: str) -> None:
     """Print what was saved (the id in ``message``) and any victim-blaming language found."""
     if as_json:
         echo_with_language(done.saved, done.language)

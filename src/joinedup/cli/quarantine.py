@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
 from joinedup.cli.common import acting, console, errors, print_rows, runtime, show_language
 from joinedup.ingest import quarantine as q
+from joinedup.ingest.reader import Problem
 from joinedup.model.records import QuarantinedRow
 
 
@@ -42,7 +42,7 @@ def show(row_id: str, actor: str, purpose: str) -> None:
     """Show one quarantined row: its verbatim text and its fields."""
     rt = runtime()
     with rt.door.session(actor, purpose) as s:
-        shown = q.show(s, rt.cipher, row_id)
+        shown = q.show(s, row_id)
     console.print(
         f"{shown.row.file_name} row {shown.row.row_number} (line {shown.row.line}): "
         f"[bold]{shown.row.reason}[/] in {shown.row.field or '-'}: {shown.row.message}"
@@ -63,8 +63,6 @@ def resubmit(
     An accepted row's notes are checked for victim-blaming language as on ingest, and the
     ``--note`` as typed text (saved as written, with a warning).
     """
-    from joinedup.safeguarding.entry import WHERE_QUARANTINE_RESUBMIT
-
     corrections = {}
     for item in sets:
         column, sep, value = item.partition("=")
@@ -73,26 +71,16 @@ def resubmit(
         corrections[column] = value
     rt = runtime()
     with rt.door.session(actor, purpose) as s:
-        outcome = q.resubmit(s, rt.cipher, row_id, corrections, note)
-        if isinstance(outcome, str):
+        outcome = q.resubmit(s, row_id, corrections, note)
+        if not isinstance(outcome, Problem):
             row = s.get(QuarantinedRow, row_id)
-            language = _check_note(s, row, note, WHERE_QUARANTINE_RESUBMIT)
-    if not isinstance(outcome, str):
+    if isinstance(outcome, Problem):
         raise click.ClickException(
             f"still quarantined: {outcome.code} in {outcome.field}: {outcome.message}"
         )
-    console.print(f"accepted as source record {outcome}")
-    _check_notes(actor, purpose, row.batch_id, outcome)
-    show_language(language)
-
-
-def _check_note(s: Any, row: QuarantinedRow, note: str | None, where: str) -> list[Any]:
-    """The typed note checked for victim-blaming language; flags go to the row's agency."""
-    from joinedup.safeguarding.entry import check_entry
-
-    return check_entry(
-        s, note, where=where, subject_type="quarantine", subject_id=row.id, agency_id=row.agency_id
-    )
+    console.print(f"accepted as source record {outcome.saved}")
+    _check_notes(actor, purpose, row.batch_id, outcome.saved)
+    show_language(outcome.language)
 
 
 def _check_notes(actor: str, purpose: str, batch_id: str, record_id: str) -> None:
@@ -125,10 +113,7 @@ def _check_notes(actor: str, purpose: str, batch_id: str, record_id: str) -> Non
 def dismiss(row_id: str, note: str, actor: str, purpose: str) -> None:
     """Close a quarantined row without importing it (it is kept); the note is checked for
     victim-blaming language (saved as written, with a warning)."""
-    from joinedup.safeguarding.entry import WHERE_QUARANTINE_DISMISS
-
     with runtime().door.session(actor, purpose) as s:
-        row = q.dismiss(s, row_id, note)
-        language = _check_note(s, row, note, WHERE_QUARANTINE_DISMISS)
+        dismissed = q.dismiss(s, row_id, note)
     console.print(f"dismissed {row_id}")
-    show_language(language)
+    show_language(dismissed.language)

@@ -57,20 +57,12 @@ def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: st
 def _decide(
     item_id: str, verdict: Any, reason: str, as_json: bool, actor: str, purpose: str
 ) -> None:
-    """Decide the item and, in the same transaction, check the reason for victim-blaming
-    language (linkage sits below safeguarding, so the check is called from here)."""
+    """Decide the item (the reason is checked for victim-blaming language by the door)."""
     from joinedup.linkage.review import decide
-    from joinedup.safeguarding.entry import WHERE_REVIEW, check_entry
 
     with door_session(actor, purpose) as session:
-        item = decide(session, item_id, verdict, reason)
-        language = check_entry(
-            session,
-            item.reason,
-            where=WHERE_REVIEW[verdict],
-            subject_type="match_review",
-            subject_id=item.id,
-        )
+        decided = decide(session, item_id, verdict, reason)
+    item, language = decided.saved, decided.language
     if as_json:
         echo_with_language(item, language)
         return

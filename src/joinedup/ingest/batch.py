@@ -202,7 +202,7 @@ def _ingest(
         chars = 0
         for chunk in preparation.chunks():
             session.add_values(SourceRecord, chunk.source_records(target, layout))
-            session.add_values(QuarantinedRow, chunk.quarantined(target))
+            session.add_values(QuarantinedRow, chunk.quarantined(target), encrypted=True)
             report.rows_read += chunk.rows_read
             report.accepted += len(chunk.records)
             report.duplicates += chunk.duplicates

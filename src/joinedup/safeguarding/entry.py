@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from joinedup.ingest import quarantine
+from joinedup.linkage import review
 from joinedup.model.policy import policy
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.safeguarding.language import Finding, check
@@ -36,12 +38,9 @@ WHERE_OVERRIDE = "assessment override reason"
 WHERE_CONFIRMATION = "assessment confirmation reason"
 WHERE_ACKNOWLEDGEMENT = "flag acknowledgement note"
 WHERE_RESOLUTION = "flag resolution reason"
-WHERE_REVIEW = {
-    "confirmed": "match review confirmation reason",
-    "rejected": "match review rejection reason",
-}
-WHERE_QUARANTINE_RESUBMIT = "quarantine resubmission note"
-WHERE_QUARANTINE_DISMISS = "quarantine dismissal note"
+WHERE_REVIEW = review.WHERE_REVIEW
+WHERE_QUARANTINE_RESUBMIT = quarantine.WHERE_RESUBMIT
+WHERE_QUARANTINE_DISMISS = quarantine.WHERE_DISMISS
 
 
 @dataclass(frozen=True)

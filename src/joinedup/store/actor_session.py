@@ -18,6 +18,14 @@ from joinedup.model.policy import Category, policy
 from joinedup.store import audit
 from joinedup.store.bulk import bulk_insert
 from joinedup.store.checkpoint import CheckpointFile
+from joinedup.store.hooks import (
+    FieldCrypto,
+    NoFieldCrypto,
+    SessionHooks,
+    TextFinding,
+    UncheckedText,
+    values_at,
+)
 from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import scope_clause
 from joinedup.store.staff import StaffDirectory
@@ -45,8 +53,11 @@ class ActorSession(StaffDirectory):
         purpose: str,
         audit_key: bytes,
         clock: Callable[[], datetime],
+        hooks: SessionHooks | None = None,
+        is_service: bool = False,
     ) -> None:
         self.actor = actor
+        self.is_service = is_service
         self.purpose = purpose
         self._orm = orm
         self._key = audit_key
@@ -56,6 +67,107 @@ class ActorSession(StaffDirectory):
         # which the door records again if this transaction rolls back
         self.facts: builtins.list[tuple[audit.Entry, datetime]] = []
         self.reanchor = False  # set by an auditor's acknowledgement of the checkpoint
+        self._hooks = hooks or SessionHooks()
+        self._entered: builtins.set[str] = set()  # typed text that passed the check
+        self._typed: builtins.list[tuple[str, str, str, str]] = []  # kind, id, path, text
+
+    # -- typed text and encrypted fields ---------------------------------------------------
+
+    def entered(
+        self,
+        text: str | None,
+        *,
+        where: str,
+        subject_type: str,
+        subject_id: str,
+        field: str | None = None,
+        agency_id: str | None = None,
+        child_age: int | None = None,
+    ) -> builtins.list[TextFinding]:
+        """The one entry point of text a person typed: checked for language that blames or
+        judges a child (each finding recorded, never refused) and marked as checked, so the
+        session may save it in a typed-text column. ``where`` names the place, ``field`` the
+        part of it; the subject is what the text is kept with; ``agency_id`` holds the
+        findings for another agency (where the role may); ``child_age`` sharpens wording."""
+        if text is None or not text.strip():
+            return []
+        check = self._hooks.check_text
+        if check is None:
+            raise UncheckedText(
+                "no check of typed text is installed in this door (the composition root "
+                "installs it: joinedup.runtime)"
+            )
+        found = builtins.list(
+            check(
+                self,
+                text,
+                where=where,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                field=field,
+                agency_id=agency_id,
+                child_age=child_age,
+            )
+        )
+        self._entered.add(text.strip())
+        return found
+
+    def _passed(self, value: str) -> bool:
+        """Whether a typed value is checked text: as entered, composed around it (a history
+        line holding it) or cut short to fit its column."""
+        value = value.strip()
+        return not value or any(
+            value == text or text in value or text.startswith(value) for text in self._entered
+        )
+
+    def _note_typed(self, kind: Kind, rows: Iterable[Mapping[str, Any]], columns: Any) -> None:
+        """Remember the typed text these rows write (a person's sessions only)."""
+        if self.is_service or not kind.typed_text:
+            return
+        paths = [p for p in kind.typed_text if p.split(".")[0].removesuffix("[]") in columns]
+        for row in rows:
+            for path in paths:
+                for value in values_at(row, path):
+                    if isinstance(value, str) and value.strip():
+                        self._typed.append((kind.name, str(row["id"]), path, value))
+
+    def check_typed_text(self) -> None:
+        """Raise :class:`UncheckedText` if this session wrote typed text that did not pass
+        :meth:`entered` (the door calls it before committing)."""
+        for kind_name, obj_id, path, value in self._typed:
+            if not self._passed(value):
+                raise UncheckedText(
+                    f"{kind_name}.{path} of {obj_id} holds text typed by "
+                    f"{self.actor.username} that was not checked: a write path must pass typed "
+                    "text through session.entered() before saving it"
+                )
+
+    def field_crypto(self) -> FieldCrypto:
+        """The field cipher, for the bulk paths that handle encrypted fields themselves
+        (ingest workers encrypting payloads, the assembly decrypting them)."""
+        crypto = self._hooks.field_crypto
+        if crypto is None:
+            raise NoFieldCrypto("this door was opened without the keyring's field cipher")
+        return crypto
+
+    def _encrypt(self, kind: Kind, row: dict[str, Any], columns: Iterable[str]) -> None:
+        crypto = None
+        for column in columns:
+            if column in kind.encrypted_columns and row.get(column) is not None:
+                crypto = crypto or self.field_crypto()
+                row[column] = crypto.encrypt(
+                    row[column], table=kind.table.__tablename__, column=column, row_id=row["id"]
+                )
+
+    def _decrypt(self, kind: Kind, data: dict[str, Any]) -> None:
+        crypto = self._hooks.field_crypto
+        if crypto is None:  # a door without the keyring hands out the tokens
+            return
+        for column in kind.encrypted_columns:
+            if data.get(column) is not None and column in data:
+                data[column] = crypto.decrypt(
+                    data[column], table=kind.table.__tablename__, column=column, row_id=data["id"]
+                )
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -103,6 +215,8 @@ class ActorSession(StaffDirectory):
         data = {name: getattr(row, name) for name in kind.model.model_fields}
         for secret in kind.secret_columns:
             data[secret] = None
+        if kind.encrypted_columns:
+            self._decrypt(kind, data)
         return kind.model.model_validate(data)
 
     def _to_values(self, kind: Kind, obj: BaseModel) -> dict[str, Any]:
@@ -193,16 +307,25 @@ class ActorSession(StaffDirectory):
         self.add_values(kind.model, [self._to_values(kind, o) for o in stamped])
         return stamped
 
-    def add_values(self, model: type[BaseModel], rows: Sequence[dict[str, Any]]) -> None:
+    def add_values(
+        self, model: type[BaseModel], rows: Sequence[dict[str, Any]], *, encrypted: bool = False
+    ) -> None:
         """Bulk collection of pre-validated column values (the ingest fast path).
 
         The caller guarantees each mapping holds valid values for every column; scope is
-        still checked for every new id and one audit row names them all.
+        still checked for every new id and one audit row names them all. The kind's
+        encrypted columns are encrypted here unless ``encrypted`` (ingest encrypted them).
         """
         if not rows:
             return
         kind = kind_of(model)
         self.require("collection", kind.category)
+        if kind.typed_text:
+            self._note_typed(kind, rows, rows[0].keys())
+        if kind.encrypted_columns and not encrypted:
+            rows = [dict(r) for r in rows]
+            for row in rows:
+                self._encrypt(kind, row, kind.encrypted_columns)
         table: Table = kind.table.__table__  # type: ignore[assignment]
         bulk_insert(self._orm.connection(), table, rows)
         ids = [str(r["id"]) for r in rows]
@@ -230,6 +353,8 @@ class ActorSession(StaffDirectory):
             current[secret] = getattr(row, secret)
         updated = model.model_validate({**current, **changes})
         values = self._to_values(kind, updated)
+        self._note_typed(kind, [values], changes)
+        self._encrypt(kind, values, changes)
         for name in changes:
             setattr(row, name, values[name])
         self._orm.flush()

@@ -34,6 +34,7 @@ from joinedup.store.checkpoint import (
     Sink,
     url_fingerprint,
 )
+from joinedup.store.hooks import SessionHooks
 from joinedup.store.tables.admin import Meta, UserRow
 from joinedup.store.tables.audit import AuditEventRow
 
@@ -55,9 +56,12 @@ class Door:
         checkpoint_dir: Path,
         clock: Callable[[], datetime] = utcnow,
         sink: Sink | None = None,
+        hooks: SessionHooks | None = None,
     ) -> None:
         self.engine = engine
         self.sink = sink
+        # the check of typed text and the field cipher (installed by the composition root)
+        self.hooks = hooks or SessionHooks()
         self._key = audit_key
         self._checkpoint_dir = checkpoint_dir
         self._clock = clock
@@ -100,9 +104,12 @@ class Door:
             actor = Actor(
                 user_id=user.id, username=user.username, agency_id=user.agency_id, role=user.role
             )
-            session = ActorSession(orm, actor, purpose, self._key, self._clock)
+            session = ActorSession(
+                orm, actor, purpose, self._key, self._clock, self.hooks, user.is_service
+            )
             try:
                 yield session
+                session.check_typed_text()
                 orm.commit()
             except BaseException as exc:
                 orm.rollback()
