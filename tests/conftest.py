@@ -40,6 +40,8 @@ PURPOSE = {
     "admin": "administration",
     "pipeline": "data_ingest",
 }
+
+
 def installed_hooks() -> SessionHooks:
     """What the composition root installs: the language check and a field cipher of a fresh
     keyring."""
