@@ -59,7 +59,7 @@ def _add_users(s: ActorSession) -> None:
 
 def _ingest(rt: Runtime, borough: Path, say: Callable[[str], None]) -> None:
     jobs = plan([borough], None, None, None)
-    result = run_jobs(rt.door, SERVICE_ACCOUNT, "demonstration", jobs, rt.cipher)
+    result = run_jobs(rt.door, SERVICE_ACCOUNT, "demonstration", jobs)
     by_agency: Counter[str] = Counter()
     read = accepted = quarantined = 0
     for report in result.reports:
@@ -82,7 +82,7 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
     try:
         with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
             # a shorter LCMCR run than the command's default: the demonstration is timed
-            out = estimate_stored(s, rt.cipher, dict(DEMO_ESTIMATE), latent_class=QUICK_LCMCR)
+            out = estimate_stored(s, dict(DEMO_ESTIMATE), latent_class=QUICK_LCMCR)
     except NotEstimable as exc:
         say(f"   not estimated: {exc}")
         return
@@ -108,7 +108,7 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
 def _profile(rt: Runtime, say: Callable[[str], None]) -> None:
     say("[bold]7. Problem profile[/]: networks, places of concern, VOLT summary")
     out = rt.settings.home / "demo-profile.html"
-    run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", rt.cipher, Window(), out)
+    run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", Window(), out)
     say(
         f"   {run.children:,} children at risk, {run.offenders:,} suspected offenders in "
         f"{run.groups:,} group{'' if run.groups == 1 else 's'}, {run.places:,} places of "
@@ -144,8 +144,8 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
 
     say("[bold]5. Check case notes[/] for victim-blaming language, and [bold]assess[/]")
     with door.session(SERVICE_ACCOUNT, "demonstration") as s:
-        notes = check_notes(s, rt.cipher)
-        report = assess(s, rt.cipher)
+        notes = check_notes(s)
+        report = assess(s)
     say(
         f"   {notes.notes:,} notes checked: {notes.flagged_notes:,} use language that blames "
         f"or judges the child (each flagged with the reason and a better wording)"

@@ -38,7 +38,7 @@ def _write(path: Path, content: str | bytes) -> Path:
 
 def _run(ing: IngestStore, path: Path, layout: Layout = LAYOUT) -> BatchReport:
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        report = ingest_file(s, path, "Police", layout, ing.cipher)
+        report = ingest_file(s, path, "Police", layout)
     assert report.rows_read == report.accepted + report.quarantined
     return report
 

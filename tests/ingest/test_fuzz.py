@@ -199,7 +199,7 @@ def test_hostile_drop_folders_reconcile_and_read_nothing_outside(
         opened.clear()
         try:
             jobs = plan([folder], drop["bound"], None, None)
-            result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs, ing.cipher)
+            result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs)
         except (PlanError, FormatError, NotFound) as exc:  # the platform's own refusals
             event(f"refused: {type(exc).__name__}")
             _nothing_outside(ing, str(exc), opened)

@@ -16,7 +16,6 @@ from joinedup.cli.common import (
     console,
     door_session,
     echo_with_language,
-    runtime,
     show_language,
 )
 
@@ -53,18 +52,16 @@ def assess(
     from joinedup.safeguarding.run import assess as run
 
     status = Console(stderr=True)
-    cipher = runtime().cipher
     notes: NotesReport | None = None
     with status.status("assessing") as spinner, door_session(actor, purpose) as session:
         report = run(
             session,
-            cipher,
             as_of=as_of.date() if as_of else None,
             progress=lambda m: spinner.update(m),
         )
         if check_notes:
             spinner.update("checking the notes")
-            notes = check(session, cipher)
+            notes = check(session)
     if as_json:
         out = report.to_dict()
         if notes is not None:
@@ -125,7 +122,7 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
     from joinedup.store.door import NotFound
 
     with door_session(actor, purpose) as session:
-        assembly = assemble(session, runtime().cipher)
+        assembly = assemble(session)
         person = assembly.persons.get(person_id)
         if person is None:
             raise NotFound(f"no person with id {person_id}")
@@ -205,7 +202,7 @@ def record(
     decisions = dict(_parse_override(s) for s in sets)
     day = on.date() if on else date.today()
     with door_session(actor, purpose) as session:
-        assembly = assemble(session, runtime().cipher)
+        assembly = assemble(session)
         done = assessments.record(session, assembly, person_id, decisions, assessed_on=day)
     a = done.assessment
     if as_json:

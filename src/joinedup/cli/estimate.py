@@ -224,7 +224,6 @@ def _from_database(
         with rt.door.session(actor, purpose) as session:
             return estimate_stored(
                 session,
-                rt.cipher,
                 options,
                 stratify=stratify,
                 suppress=suppress,

@@ -43,7 +43,6 @@ def estimate(
         with rt.door.session(actor, purpose) as session:
             result = evaluate_stored_estimate(
                 session,
-                rt.cipher,
                 truth_dir,
                 options,
                 definitions,

@@ -25,7 +25,7 @@ def network(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
 
     rt = runtime()
     with rt.door.session(actor, purpose) as session:
-        net, _ = load_network(session, rt.cipher, Window(), require_linkage=True)
+        net, _ = load_network(session, Window(), require_linkage=True)
         keys = record_keys(session)
     groups = offender_groups(net)
     result = evaluate_network(net, groups, rank_places(net, groups), truth_dir, keys).as_dict()

@@ -66,7 +66,7 @@ def graph(
 
     rt = runtime()
     request = GraphExport(fmt, out, window, extent, pseudonymise, recipient)
-    done = export_graph(rt.door, actor, purpose, rt.cipher, request)
+    done = export_graph(rt.door, actor, purpose, request)
     console.print(
         f"wrote {done.entities:,} entities and {done.ties:,} ties to "
         f"{' and '.join(str(f) for f in done.files)} (disclosure to {done.recipient!r} logged)"

@@ -113,7 +113,7 @@ def ingest(
         return lambda chars, rows: bars.update(task, completed=chars, rows=rows)
 
     with bars:
-        result = run_jobs(rt.door, actor, purpose, jobs, rt.cipher, progress_for)
+        result = run_jobs(rt.door, actor, purpose, jobs, progress_for)
     fresh = [r.batch_id for r in result.reports if r.status == "imported" and r.batch_id]
     if fresh and not no_language_check:
         _check_language(rt, actor, purpose, fresh, as_json)
@@ -134,15 +134,13 @@ def _check_language(
     rt: Runtime, actor: str, purpose: str, batch_ids: list[str], quiet: bool
 ) -> None:
     """Check the free-text notes of the new batches; flags go to each note's agency."""
-    from joinedup.safeguarding.notes import check_notes
-    from joinedup.store.actor_session import Forbidden
+    from joinedup.safeguarding.notes import check_new_notes
 
-    try:
-        with rt.door.session(actor, purpose) as session:
-            report = check_notes(session, rt.cipher, batch_ids=batch_ids)
-    except Forbidden as exc:
-        errors.print(f"[yellow]notes not checked for language[/]: {exc}")
+    done = check_new_notes(rt.door, actor, purpose, batch_ids)
+    if done.report is None:
+        errors.print(f"[yellow]notes not checked for language[/]: {done.not_checked}")
         return
+    report = done.report
     if not quiet and report.flagged_notes:
         errors.print(
             f"{report.flagged_notes:,} of {report.notes:,} new notes use language that blames "

@@ -34,7 +34,7 @@ def profile(
 
     started = time.perf_counter()
     rt = runtime()
-    run = problem_profile(rt.door, actor, purpose, rt.cipher, window, out)
+    run = problem_profile(rt.door, actor, purpose, window, out)
     if not run.linked:
         errors.print(
             "[yellow]warning:[/] no linkage results in scope: persons are not joined across "

@@ -86,16 +86,13 @@ def resubmit(
 def _check_notes(actor: str, purpose: str, batch_id: str, record_id: str) -> None:
     """Check the new record's notes as ingest checks a batch's, in a transaction of its own:
     the row stays accepted."""
-    from joinedup.safeguarding.notes import check_notes
-    from joinedup.store.actor_session import Forbidden
+    from joinedup.safeguarding.notes import check_new_notes
 
-    rt = runtime()
-    try:
-        with rt.door.session(actor, purpose) as s:
-            report = check_notes(s, rt.cipher, batch_ids=[batch_id], record_id=record_id)
-    except Forbidden as exc:
-        errors.print(f"[yellow]notes not checked for language[/]: {exc}")
+    done = check_new_notes(runtime().door, actor, purpose, [batch_id], record_id)
+    if done.report is None:
+        errors.print(f"[yellow]notes not checked for language[/]: {done.not_checked}")
         return
+    report = done.report
     if report.flags_created:
         plural = "s" if report.flags_created != 1 else ""
         console.print(

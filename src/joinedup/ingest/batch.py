@@ -21,7 +21,6 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import agency_by_name
 from joinedup.ingest.files import RowCountMismatch, open_regular
 from joinedup.ingest.layout import Layout
@@ -32,6 +31,7 @@ from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Batch
 from joinedup.model.records import QuarantinedRow, SourceRecord
 from joinedup.store.actor_session import ActorSession
+from joinedup.store.hooks import FieldCrypto
 
 Progress = Callable[[int, int], None]  # (characters read so far, rows read so far)
 WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024  # larger files are prepared in a worker process
@@ -111,12 +111,13 @@ def _warnings(info: FileInfo, layout: Layout) -> list[str]:
 def start_preparation(
     path: Path,
     layout: Layout,
-    cipher: FieldCipher,
+    cipher: FieldCrypto,
     opener: Opener = open_delimited,
     threshold: int = WORKER_THRESHOLD_BYTES,
 ) -> Preparation:
     """Start preparing ``path``: in a worker process when it is over ``threshold`` bytes and
-    the machine has more than one core, else here as it is read."""
+    the machine has more than one core, else here as it is read. ``cipher`` encrypts the
+    free text (the bulk path: the door's field cipher, :meth:`Door.field_crypto`)."""
     try:
         size = path.lstat().st_size
     except OSError:
@@ -130,7 +131,6 @@ def ingest_file(
     path: Path,
     agency: str,
     layout: Layout,
-    cipher: FieldCipher,
     progress: Progress | None = None,
     opener: Opener = open_delimited,
     ahead: Preparation | None = None,
@@ -152,7 +152,6 @@ def ingest_file(
             path,
             agency,
             layout,
-            cipher,
             progress,
             opener,
             ahead,
@@ -169,7 +168,6 @@ def _ingest(
     path: Path,
     agency: str,
     layout: Layout,
-    cipher: FieldCipher,
     progress: Progress | None,
     opener: Opener,
     ahead: Preparation | None,
@@ -183,7 +181,7 @@ def _ingest(
     if _already_imported(session, report, owner.id, sha, layout):
         return report
     target = Target(owner.id, new_id(), session.actor.user_id, utcnow(), path.name)
-    preparation = ahead or start_preparation(path, layout, cipher, opener)
+    preparation = ahead or start_preparation(path, layout, session.field_crypto(), opener)
     try:
         info = preparation.info()
         report.encoding, report.warnings = info.encoding, _warnings(info, layout)

@@ -34,7 +34,7 @@ from joinedup.store.checkpoint import (
     Sink,
     url_fingerprint,
 )
-from joinedup.store.hooks import SessionHooks
+from joinedup.store.hooks import FieldCrypto, NoFieldCrypto, SessionHooks
 from joinedup.store.tables.admin import Meta, UserRow
 from joinedup.store.tables.audit import AuditEventRow
 
@@ -65,6 +65,13 @@ class Door:
         self._key = audit_key
         self._checkpoint_dir = checkpoint_dir
         self._clock = clock
+
+    def field_crypto(self) -> FieldCrypto:
+        """The keyring's field cipher, for the bulk paths that encrypt before a session opens
+        (ingest preparing a file ahead); :class:`NoFieldCrypto` when none is installed."""
+        if self.hooks.field_crypto is None:
+            raise NoFieldCrypto("this door was opened without the keyring's field cipher")
+        return self.hooks.field_crypto
 
     @property
     def database_id(self) -> str:
