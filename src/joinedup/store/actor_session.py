@@ -120,15 +120,23 @@ class ActorSession(StaffDirectory):
             value == text or text in value or text.startswith(value) for text in self._entered
         )
 
-    def _note_typed(self, kind: Kind, rows: Iterable[Mapping[str, Any]], columns: Any) -> None:
-        """Remember the typed text these rows write (a person's sessions only)."""
+    def _note_typed(
+        self,
+        kind: Kind,
+        rows: Iterable[Mapping[str, Any]],
+        columns: Any,
+        before: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Remember the typed text these rows write (a person's sessions only); for an
+        update, values the row held ``before`` (an earlier step of a history) are not new."""
         if self.is_service or not kind.typed_text:
             return
         paths = [p for p in kind.typed_text if p.split(".")[0].removesuffix("[]") in columns]
         for row in rows:
             for path in paths:
+                held = {v for v in values_at(before or {}, path) if isinstance(v, str)}
                 for value in values_at(row, path):
-                    if isinstance(value, str) and value.strip():
+                    if isinstance(value, str) and value.strip() and value not in held:
                         self._typed.append((kind.name, str(row["id"]), path, value))
 
     def check_typed_text(self) -> None:
@@ -353,7 +361,7 @@ class ActorSession(StaffDirectory):
             current[secret] = getattr(row, secret)
         updated = model.model_validate({**current, **changes})
         values = self._to_values(kind, updated)
-        self._note_typed(kind, [values], changes)
+        self._note_typed(kind, [values], changes, current)
         self._encrypt(kind, values, changes)
         for name in changes:
             setattr(row, name, values[name])
