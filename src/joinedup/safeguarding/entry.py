@@ -2,8 +2,12 @@
 
 Typed text is: the reasons given when an assessment confirms or overrides the risk tool's
 suggestions, the note acknowledging a flag and the reason resolving one, the reason for a
-match review decision, and the note closing or re-submitting a quarantined row. Each place is
-named by one of the ``WHERE_*`` labels below.
+match review decision, the note closing or re-submitting a quarantined row, panel items,
+decisions and actions, intelligence submissions and acknowledgements. Each place is named by a
+``WHERE_*`` label. :func:`check_entry` is installed in the door by the composition root
+(:class:`joinedup.store.hooks.SessionHooks`); write paths call it through
+``session.entered(...)``, and a person's session that saves typed text without it cannot
+commit.
 
 The check warns; it never refuses. A worker recording a child's own words, or explaining an
 override, must be able to save what they wrote: the text is saved as typed and every finding
