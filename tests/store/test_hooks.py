@@ -110,6 +110,10 @@ def test_encrypted_columns_are_tokens_in_the_database_and_text_when_read(store: 
         changed = s.update(IntelligenceSubmission, added.id, summary="A black cab.")
         assert changed.summary == "A black cab."
         assert [r.summary for r in s.list(IntelligenceSubmission)] == ["A black cab."]
+        scanned = [
+            row for chunk in s.scan(IntelligenceSubmission, ["urgency", "summary"]) for row in chunk
+        ]
+        assert scanned == [(added.id, "routine", "A black cab.")]
     bare = Door(store.engine, store.key, store.home / "checkpoints")
     with bare.session("joinedup-service", "safeguarding") as s:  # no keyring: tokens only
         assert s.get(IntelligenceSubmission, added.id).summary.startswith("v1:k1:")
