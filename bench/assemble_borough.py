@@ -35,9 +35,11 @@ from joinedup.assemble.build import assemble
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.linkage.sources import person_records, record_keys
+from joinedup.safeguarding.entry import check_entry
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import SessionHooks
 
 SERVICE = ("joinedup-service", "analysis")
 
@@ -53,12 +55,15 @@ def _prepare(root: Path, scale: float, seed: int) -> float:
     (root / "keys.bin").write_bytes(key + field_key)
     engine = make_engine(f"sqlite:///{root / 'store.db'}")
     initialise(engine, key, root / "checkpoints")
-    door = Door(engine, key, root / "checkpoints")
     cipher = FieldCipher(Keyring(active="k1", keys={"k1": field_key}))
-    started = time.perf_counter()
-    run_jobs(
-        door, "joinedup-service", "data_ingest", plan([root / "borough"], None, None, None), cipher
+    door = Door(
+        engine,
+        key,
+        root / "checkpoints",
+        hooks=SessionHooks(check_text=check_entry, field_crypto=cipher),
     )
+    started = time.perf_counter()
+    run_jobs(door, "joinedup-service", "data_ingest", plan([root / "borough"], None, None, None))
     engine.dispose()
     return time.perf_counter() - started
 
@@ -82,13 +87,18 @@ def run(root: Path, use_orjson: bool) -> dict[str, Any]:
     raw = (root / "keys.bin").read_bytes()
     extra: dict[str, Any] = {"json_deserializer": orjson.loads} if use_orjson else {}
     engine = make_engine(f"sqlite:///{root / 'store.db'}", **extra)
-    door = Door(engine, raw[:32], root / "checkpoints")
     cipher = FieldCipher(Keyring(active="k1", keys={"k1": raw[32:]}))
+    door = Door(
+        engine,
+        raw[:32],
+        root / "checkpoints",
+        hooks=SessionHooks(check_text=check_entry, field_crypto=cipher),
+    )
     ids = _truth_ids(door, root)
     before = _peak_mb()
     started, cpu = time.perf_counter(), time.process_time()
     with door.session(*SERVICE) as s:
-        assembly = assemble(s, cipher, person_ids=ids)
+        assembly = assemble(s, person_ids=ids)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     records = sum(v for k, v in assembly.stats.items() if k.startswith("records:"))
     engine.dispose()

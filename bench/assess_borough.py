@@ -29,12 +29,14 @@ from joinedup.access.keys import Keyring
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.linkage.persist import run_linkage
+from joinedup.safeguarding.entry import check_entry
 from joinedup.safeguarding.evaluate import evaluate_stored_flags
 from joinedup.safeguarding.notes import check_notes
 from joinedup.safeguarding.run import assess
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import SessionHooks
 
 SERVICE = "joinedup-service"
 
@@ -58,10 +60,15 @@ def run(root: Path, scale: float, seed: int, end_date: date | None = None) -> di
     engine = make_engine(f"sqlite:///{root / 'store.db'}")
     key = secrets.token_bytes(32)
     initialise(engine, key, root / "checkpoints")
-    door = Door(engine, key, root / "checkpoints")
     cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
+    door = Door(
+        engine,
+        key,
+        root / "checkpoints",
+        hooks=SessionHooks(check_text=check_entry, field_crypto=cipher),
+    )
     t = time.perf_counter()
-    run_jobs(door, SERVICE, "data_ingest", plan([root / "borough"], None, None, None), cipher)
+    run_jobs(door, SERVICE, "data_ingest", plan([root / "borough"], None, None, None))
     lap("ingest", t)
     t = time.perf_counter()
     with door.session(SERVICE, "linkage") as s:
@@ -69,15 +76,15 @@ def run(root: Path, scale: float, seed: int, end_date: date | None = None) -> di
     lap("link", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:
-        first = assess(s, cipher, as_of=end_date)
+        first = assess(s, as_of=end_date)
     lap("assess", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:
-        second = assess(s, cipher, as_of=end_date)
+        second = assess(s, as_of=end_date)
     lap("assess_again", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:
-        notes = check_notes(s, cipher)
+        notes = check_notes(s)
     lap("notes", t)
     t = time.perf_counter()
     with door.session(SERVICE, "analysis") as s:

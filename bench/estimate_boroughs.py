@@ -76,7 +76,7 @@ def evaluate(folder: Path) -> dict[str, Any]:
     truth_dir = folder / "sim" / "truth"
     start = time.time()
     with rt.door.session(SERVICE_ACCOUNT, "analysis") as session:
-        assembly = assemble(session, rt.cipher, decrypt_text=False)
+        assembly = assemble(session, decrypt_text=False)
         truth_of = true_person_of_records(session, truth_dir)
         _, imputed, n_links = members_and_imputations(session, assembly, "specific", 10)
     new = evaluate_estimate(

@@ -29,9 +29,11 @@ from joinedup.access.crypto import FieldCipher
 from joinedup.access.keys import Keyring
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
+from joinedup.safeguarding.entry import check_entry
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import SessionHooks
 
 
 def _cpu(who: int) -> float:
@@ -44,13 +46,13 @@ def run(url: str, borough: Path, home: Path) -> dict[str, object]:
     engine = make_engine(url)
     key = secrets.token_bytes(32)
     initialise(engine, key, home)
-    door = Door(engine, key, home)
     cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
+    door = Door(engine, key, home, hooks=SessionHooks(check_text=check_entry, field_crypto=cipher))
     jobs = plan([borough], None, None, None)
     load = os.getloadavg()[0]
     cpu_main, cpu_workers = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = run_jobs(door, "joinedup-service", "data_ingest", jobs, cipher)
+    result = run_jobs(door, "joinedup-service", "data_ingest", jobs)
     seconds = time.perf_counter() - started
     rows = sum(r.rows_read for r in result.reports)
     engine.dispose()

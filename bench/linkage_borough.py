@@ -30,9 +30,11 @@ from joinedup.linkage.evaluate import evaluate_linkage, recall_by_group
 from joinedup.linkage.link import link_records
 from joinedup.linkage.settings import blocking_keys_from_model
 from joinedup.linkage.sources import person_records, record_keys
+from joinedup.safeguarding.entry import check_entry
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import SessionHooks
 
 SOUTH_ASIAN = frozenset({"pakistani", "bangladeshi", "indian"})
 
@@ -49,14 +51,15 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{root / 'b.db'}")
         key = secrets.token_bytes(32)
         initialise(engine, key, root)
-        door = Door(engine, key, root)
         cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
+        door = Door(
+            engine, key, root, hooks=SessionHooks(check_text=check_entry, field_crypto=cipher)
+        )
         run_jobs(
             door,
             "joinedup-service",
             "data_ingest",
             plan([root / "borough"], None, None, None),
-            cipher,
         )
         with door.session("joinedup-service", "linkage") as s:
             records = person_records(s)

@@ -33,10 +33,12 @@ from joinedup.network.evaluate import evaluate_network
 from joinedup.network.profile import build_profile, coverage, write_profile
 from joinedup.network.scope import Window
 from joinedup.network.store import agencies, load_network, refreshed, risk_categories
+from joinedup.safeguarding.entry import check_entry
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import SessionHooks
 
 
 def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
@@ -50,12 +52,15 @@ def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
     engine = make_engine(f"sqlite:///{root / 'store.db'}")
     key = secrets.token_bytes(32)
     initialise(engine, key, root / "checkpoints")
-    door = Door(engine, key, root / "checkpoints")
     cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
-    started = clock()
-    run_jobs(
-        door, SERVICE_ACCOUNT, "data_ingest", plan([root / "borough"], None, None, None), cipher
+    door = Door(
+        engine,
+        key,
+        root / "checkpoints",
+        hooks=SessionHooks(check_text=check_entry, field_crypto=cipher),
     )
+    started = clock()
+    run_jobs(door, SERVICE_ACCOUNT, "data_ingest", plan([root / "borough"], None, None, None))
     out["ingest_s"] = round(clock() - started, 1)
     started = clock()
     with door.session(SERVICE_ACCOUNT, "linkage") as s:
@@ -64,7 +69,7 @@ def run(root: Path, scale: float, seed: int) -> dict[str, Any]:
     # what `joinedup profile` does
     started = clock()
     with door.session(SERVICE_ACCOUNT, "analysis") as s:
-        net, _ = load_network(s, cipher, Window())
+        net, _ = load_network(s, Window())
         inputs = (agencies(s), refreshed(s))
         risk = risk_categories(s)
         keys = record_keys(s)

@@ -20,8 +20,12 @@ from sqlalchemy.engine import make_url
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
+from joinedup.access.crypto import FieldCipher
+from joinedup.access.keys import Keyring
+from joinedup.safeguarding.entry import check_entry
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import SessionHooks
 
 PG_ADMIN_URL = os.environ.get(
     "JOINEDUP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -36,6 +40,15 @@ PURPOSE = {
     "admin": "administration",
     "pipeline": "data_ingest",
 }
+
+
+def installed_hooks() -> SessionHooks:
+    """What the composition root installs: the language check and a field cipher of a fresh
+    keyring."""
+    ring = Keyring(active="k1", keys={"k1": secrets.token_bytes(32)})
+    return SessionHooks(check_text=check_entry, field_crypto=FieldCipher(ring))
+
+
 REQUIRE_PG = os.environ.get("JOINEDUP_REQUIRE_POSTGRES") == "1"
 _pg_state: dict[str, str | None] = {}
 
@@ -87,6 +100,13 @@ class Store:
     home: Path
     agencies: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def cipher(self) -> FieldCipher:
+        """The field cipher installed in the door."""
+        crypto = self.door.hooks.field_crypto
+        assert isinstance(crypto, FieldCipher)
+        return crypto
+
     def agency(self, name: str, kind: str = "police") -> str:
         """Create (once) an agency; returns its id."""
         if name not in self.agencies:
@@ -108,7 +128,7 @@ def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
     key = secrets.token_bytes(32)
     home = tmp_path / "home"
     initialise(engine, key, home / "checkpoints", admin=("admin", None))
-    door = Door(engine, key, home / "checkpoints")
+    door = Door(engine, key, home / "checkpoints", hooks=installed_hooks())
     try:
         yield Store(db_url, engine, door, key, home)
     finally:

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from joinedup.access.bootstrap import initialise
-from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import Keyring
 from joinedup.assemble.build import assemble
 from joinedup.assemble.view import Assembly, EventView
 from joinedup.ingest.plan import plan
@@ -23,6 +21,8 @@ from joinedup.linkage.sources import person_records, record_keys
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import FieldCrypto
+from tests.conftest import installed_hooks
 
 SCALE, SEED = 0.02, 1
 SERVICE = ("joinedup-service", "analysis")
@@ -40,7 +40,7 @@ class Borough:
 
     root: Path
     door: Door
-    cipher: FieldCipher
+    cipher: FieldCrypto
     keys: dict[str, tuple[str, str, str]]
     # record id -> true person id, for every person record (perfect linkage)
     truth_ids: dict[str, str]
@@ -77,9 +77,9 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Borough]:
     engine = make_engine(f"sqlite:///{root / 'store.db'}")
     key = secrets.token_bytes(32)
     initialise(engine, key, root / "checkpoints", admin=("admin", None))
-    door = Door(engine, key, root / "checkpoints")
-    cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
-    run_jobs(door, "joinedup-service", "data_ingest", plan([root], None, None, None), cipher)
+    door = Door(engine, key, root / "checkpoints", hooks=installed_hooks())
+    cipher = door.field_crypto()
+    run_jobs(door, "joinedup-service", "data_ingest", plan([root], None, None, None))
     with door.session(*SERVICE) as s:
         keys = record_keys(s)
         people = person_records(s)
@@ -93,7 +93,7 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Borough]:
         if keys[r["record_id"]] in truth_rows
     }
     with door.session(*SERVICE) as s:
-        assembly = assemble(s, cipher, person_ids=truth_ids)
+        assembly = assemble(s, person_ids=truth_ids)
     try:
         yield Borough(root, door, cipher, keys, truth_ids, assembly)
     finally:

@@ -115,7 +115,7 @@ def test_analyst_of_one_agency_sees_only_its_records(borough: Borough) -> None:
         police = directory.agency_by_name(s, "Dunmere police (synthetic)")
         directory.add_user(s, "assemble-analyst", police.name, "analyst")
     with borough.door.session("assemble-analyst", "analysis") as s:
-        own = assemble(s, borough.cipher, person_ids=borough.truth_ids)
+        own = assemble(s, person_ids=borough.truth_ids)
     refs = [r for p in own.persons.values() for r in p.records]
     refs += [e.source for e in own.events] + [link.source for link in own.links]
     assert refs and {r.agency_kind for r in refs} == {"police"}
@@ -126,7 +126,7 @@ def test_analyst_of_one_agency_sees_only_its_records(borough: Borough) -> None:
 def test_window_keeps_overlapping_events_and_every_entity(borough: Borough) -> None:
     since, until = date(2003, 1, 1), date(2004, 12, 31)
     with borough.door.session(*SERVICE) as s:
-        window = assemble(s, borough.cipher, person_ids=borough.truth_ids, since=since, until=until)
+        window = assemble(s, person_ids=borough.truth_ids, since=since, until=until)
     assert window.as_of == until
     assert set(window.persons) == set(borough.assembly.persons)
     assert 0 < len(window.events) < len(borough.assembly.events)
@@ -138,7 +138,7 @@ def test_window_keeps_overlapping_events_and_every_entity(borough: Borough) -> N
 
 def test_unlinked_records_are_their_own_persons_or_their_group(borough: Borough) -> None:
     with borough.door.session(*SERVICE) as s:
-        unlinked: Assembly = assemble(s, borough.cipher, decrypt_text=False)
+        unlinked: Assembly = assemble(s, decrypt_text=False)
     assert all(e.text is None for e in unlinked.events)
     patients: dict[str, set[str]] = defaultdict(set)
     for row in borough.export("health", "attendances.csv"):

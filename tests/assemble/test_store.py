@@ -3,6 +3,7 @@ encrypted text and the audit trail of what was read."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 from datetime import date
@@ -67,6 +68,7 @@ def _nominal(surname: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _load(store: Store) -> str:
+    store.door.hooks = dataclasses.replace(store.door.hooks, field_crypto=CIPHER)
     police = store.agency("Police")
     housing = store.agency("Housing", "housing")
     with store.door.session("joinedup-service", "data_ingest") as s:
@@ -136,7 +138,7 @@ def _load(store: Store) -> str:
 def test_assembly_over_hand_made_records(store: Store) -> None:
     _load(store)
     with store.door.session("joinedup-service", "analysis") as s:
-        a = assemble(s, CIPHER, person_ids=None)
+        a = assemble(s, person_ids=None)
     [amy] = [p for p in a.persons.values() if "nominal" in p.roles]
     assert amy.surname == "Lowe-Smith" and a.stats["superseded_versions"] == 1
     assert amy.date_of_birth == date(2008, 5, 17) and amy.identifiers["police_ref"] == {"N1"}
@@ -161,7 +163,7 @@ def test_a_scoped_assembly_is_audited(store: Store) -> None:
     with store.engine.connect() as conn:
         before = conn.execute(text("SELECT max(seq) FROM audit_event")).scalar_one()
     with store.door.session("ana", "analysis") as s:
-        a = assemble(s, CIPHER, person_ids={}, decrypt_text=False)
+        a = assemble(s, person_ids={}, decrypt_text=False)
     assert {r.agency_kind for p in a.persons.values() for r in p.records} == {"police"}
     assert a.events[0].text is None
     with store.engine.connect() as conn:

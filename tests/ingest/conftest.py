@@ -4,7 +4,6 @@ test opens for reading."""
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from typing import Any
 import pytest
 
 from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import Keyring
 from joinedup.ingest.layout import Column
 from tests.conftest import Store
 
@@ -40,8 +38,7 @@ class IngestStore:
 @pytest.fixture
 def ing(store: Store) -> IngestStore:
     store.agency("Police")
-    ring = Keyring(active="k1", keys={"k1": secrets.token_bytes(32)})
-    return IngestStore(store, FieldCipher(ring))
+    return IngestStore(store, store.cipher)
 
 
 _opened: list[str] | None = None

@@ -145,7 +145,7 @@ def test_a_link_swapped_in_after_the_check_is_refused_when_opened(
     (folder / "supervision.csv").symlink_to(secret)  # after the check, before the read
     with pytest.raises(FileUnreadable, match="symbolic link"):
         open_regular(folder / "supervision.csv")
-    result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs, ing.cipher)
+    result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs)
     assert result.reports == [] and "symbolic link" in result.unreadable[0]
     assert SECRET not in " ".join(result.unreadable)
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
@@ -187,7 +187,7 @@ def test_a_bound_folder_cannot_file_records_under_another_agency(
     (folder / "manifest.json").write_text(json.dumps(manifest))
     jobs = plan([folder], "Police", None, None)  # no claim: filed under the bound agency
     assert {job.agency for job in jobs} == {"Police"}
-    result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs, ing.cipher)
+    result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs)
     assert [r.accepted for r in result.reports] == [2]
 
 

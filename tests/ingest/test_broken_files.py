@@ -14,8 +14,9 @@ import pytest
 from joinedup.ingest.batch import BatchReport, ingest_file
 from joinedup.ingest.layout import Column, Layout
 from joinedup.ingest.quarantine import dismiss, resubmit, show
-from joinedup.ingest.reader import MAX_FIELD_CHARS, FileUnreadable
+from joinedup.ingest.reader import MAX_FIELD_CHARS, FileUnreadable, Problem
 from joinedup.model.records import QuarantinedRow, SourceRecord
+from joinedup.store.hooks import Saved
 from tests.ingest.conftest import PEOPLE_COLUMNS, IngestStore
 
 LAYOUT = Layout(
@@ -37,7 +38,7 @@ def _write(path: Path, content: str | bytes) -> Path:
 
 def _run(ing: IngestStore, path: Path, layout: Layout = LAYOUT) -> BatchReport:
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        report = ingest_file(s, path, "Police", layout, ing.cipher)
+        report = ingest_file(s, path, "Police", layout)
     assert report.rows_read == report.accepted + report.quarantined
     return report
 
@@ -174,7 +175,7 @@ def test_ten_megabyte_field(ing: IngestStore, tmp_path: Path) -> None:
     row = _quarantined(ing)[0]
     assert row.field == "note" and MAX_FIELD_CHARS < 10 * 1024 * 1024
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        assert len(show(s, ing.cipher, row.id).raw) > 10 * 1024 * 1024  # kept whole
+        assert len(show(s, row.id).raw) > 10 * 1024 * 1024  # kept whole
 
 
 def test_bad_values_in_required_and_optional_fields(ing: IngestStore, tmp_path: Path) -> None:
@@ -214,10 +215,11 @@ def test_quarantined_rows_can_be_corrected_resubmitted_or_dismissed(
     _run(ing, _write(tmp_path / "fix.csv", text))
     missing, formula = sorted(_quarantined(ing), key=lambda q: q.row_number)
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        still = resubmit(s, ing.cipher, missing.id, {"surname": "Lowe"})
-        assert not isinstance(still, str) and still.code == "missing_value"
-        record_id = resubmit(s, ing.cipher, missing.id, {"forename": "Amber"})
-        assert isinstance(record_id, str)
+        still = resubmit(s, missing.id, {"surname": "Lowe"})
+        assert isinstance(still, Problem) and still.code == "missing_value"
+        done = resubmit(s, missing.id, {"forename": "Amber"})
+        assert isinstance(done, Saved) and isinstance(done.saved, str)
+        record_id = done.saved
         dismiss(s, formula.id, "hostile content, reported to the sending agency")
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
         assert s.get(SourceRecord, record_id).agency_key == "R1"

@@ -39,7 +39,7 @@ GOOD = "R{i},Amber,Lowe,03/04/2005,07700 900123,seen near the takeaway\r\n"
 
 def _run(ing: IngestStore, path: Path, layout: Layout = LAYOUT) -> BatchReport:
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        report = ingest_file(s, path, "Police", layout, ing.cipher)
+        report = ingest_file(s, path, "Police", layout)
     assert report.rows_read == report.accepted + report.quarantined
     return report
 
@@ -66,7 +66,7 @@ def test_a_nul_byte_quarantines_its_row_and_the_others_are_accepted(
     records, quarantined = _stored(ing)
     assert len(records) == 524 and quarantined[0].field == "forename"
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        assert "\x00" in show(s, ing.cipher, quarantined[0].id).raw  # kept verbatim, encrypted
+        assert "\x00" in show(s, quarantined[0].id).raw  # kept verbatim, encrypted
 
 
 @pytest.mark.parametrize("control", ["\x01", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f\x1e"])
@@ -142,18 +142,14 @@ def test_a_file_cut_to_half_is_refused_and_the_whole_file_imports_once(
 ) -> None:
     door = ing.store.door
     folder = _agency_folder(tmp_path, rows=50, promised=100)
-    half = run_jobs(
-        door, "joinedup-service", "data_ingest", plan([folder], None, None, None), ing.cipher
-    )
+    half = run_jobs(door, "joinedup-service", "data_ingest", plan([folder], None, None, None))
     assert half.reports == [] and len(half.unreadable) == 1
     assert "manifest says 100 rows but the file holds 50" in half.unreadable[0]
     with door.session("joinedup-service", "data_ingest") as s:
         assert s.list(Batch) == [] and s.list(SourceRecord) == []
     _agency_folder(tmp_path, rows=100, promised=100)  # the whole file, sent again
     for _ in range(2):
-        whole = run_jobs(
-            door, "joinedup-service", "data_ingest", plan([folder], None, None, None), ing.cipher
-        )
+        whole = run_jobs(door, "joinedup-service", "data_ingest", plan([folder], None, None, None))
         assert whole.unreadable == []
     assert [r.status for r in whole.reports] == ["already_imported"]
     with door.session("joinedup-service", "data_ingest") as s:
@@ -167,7 +163,7 @@ def test_ingest_file_checks_the_promised_row_count(ing: IngestStore, tmp_path: P
         pytest.raises(RowCountMismatch, match="says 4 rows but the file holds 3"),
         ing.store.door.session("joinedup-service", "data_ingest") as s,
     ):
-        ingest_file(s, path, "Police", LAYOUT, ing.cipher, expected_rows=4)
+        ingest_file(s, path, "Police", LAYOUT, expected_rows=4)
     assert _stored(ing) == ([], [])
 
 
@@ -246,7 +242,7 @@ def test_a_utf16_file_cut_mid_character_quarantines_the_bytes_left_over(
     assert report.encoding == "utf-16" and report.accepted == 2
     assert report.quarantined == 2 and set(report.quarantine_reasons) <= {"encoding", "field_count"}
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        shown = [show(s, ing.cipher, q.id).raw for q in s.list(QuarantinedRow)]
+        shown = [show(s, q.id).raw for q in s.list(QuarantinedRow)]
     assert any("\\x00\\xd8" in raw for raw in shown) and any("\\x0a" in raw for raw in shown)
 
 

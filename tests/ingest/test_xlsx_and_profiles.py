@@ -52,7 +52,7 @@ def _workbook(path: Path) -> Path:
 def _import(ing: IngestStore, path: Path, profile: Path):  # type: ignore[no-untyped-def]
     job = plan([path], "Police", None, profile)[0]
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        return ingest_file(s, job.path, job.agency, job.layout, ing.cipher, opener=job.opener)
+        return ingest_file(s, job.path, job.agency, job.layout, opener=job.opener)
 
 
 def test_xlsx_sheet_is_read_through_a_profile(ing: IngestStore, tmp_path: Path) -> None:

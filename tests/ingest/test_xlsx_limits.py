@@ -101,7 +101,7 @@ def test_a_zip_bomb_of_shared_strings_is_refused_naming_the_limit(
         pytest.raises(FileUnreadable, match=re.escape("over 67,108,864 bytes")),
         ing.store.door.session("joinedup-service", "data_ingest") as s,
     ):
-        ingest_file(s, path, "Police", LAYOUT, ing.cipher, opener=read_xlsx)
+        ingest_file(s, path, "Police", LAYOUT, opener=read_xlsx)
     assert time.perf_counter() - started < 10  # refused from the directory, not by reading
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
         assert s.list(Batch) == [] and s.list(SourceRecord) == []

@@ -19,8 +19,6 @@ import pytest
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
-from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import Keyring
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
@@ -41,6 +39,8 @@ from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
+from joinedup.store.hooks import FieldCrypto
+from tests.conftest import installed_hooks
 
 pytestmark = pytest.mark.slow
 # smaller training samples than the defaults (5e6 / 2e6 pairs): the borough is small
@@ -51,7 +51,7 @@ POLICE = "Dunmere police (synthetic)"
 @dataclass
 class Borough:
     door: Door
-    cipher: FieldCipher
+    cipher: FieldCrypto
     truth: Path
 
 
@@ -62,9 +62,10 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Borough]:
     engine = make_engine(f"sqlite:///{root / 'store.db'}")
     key = secrets.token_bytes(32)
     initialise(engine, key, root / "checkpoints", admin=("admin", None))
-    door = Door(engine, key, root / "checkpoints")
-    cipher = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
-    run_jobs(door, SERVICE_ACCOUNT, "data_ingest", plan([root / "sim"], None, None, None), cipher)
+    hooks = installed_hooks()
+    door = Door(engine, key, root / "checkpoints", hooks=hooks)
+    cipher = door.field_crypto()
+    run_jobs(door, SERVICE_ACCOUNT, "data_ingest", plan([root / "sim"], None, None, None))
     with door.session("admin", "administration") as s:
         directory.add_user(s, "police-analyst", POLICE, "analyst")
     yield Borough(door, cipher, root / "sim" / "truth")
@@ -74,7 +75,7 @@ def borough(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Borough]:
 @pytest.fixture(scope="module")
 def linked(borough: Borough) -> Borough:
     with borough.door.session(SERVICE_ACCOUNT, "analysis") as s, pytest.raises(NoLinkage):
-        load_network(s, borough.cipher, Window(), require_linkage=True)
+        load_network(s, Window(), require_linkage=True)
     with borough.door.session(SERVICE_ACCOUNT, "linkage") as s:
         run_linkage(s, FAST_LINKAGE)
     return borough
@@ -84,7 +85,7 @@ def linked(borough: Borough) -> Borough:
 def everything(linked: Borough) -> tuple[Network, dict[str, tuple[str, str, str]]]:
     """The pipeline's network of the whole borough and the record keys."""
     with linked.door.session(SERVICE_ACCOUNT, "analysis") as s:
-        net, used_linkage = load_network(s, linked.cipher, Window(), require_linkage=True)
+        net, used_linkage = load_network(s, Window(), require_linkage=True)
         keys = record_keys(s)
     assert used_linkage
     return net, keys
@@ -114,7 +115,7 @@ def test_an_analyst_sees_only_what_their_access_allows(
     linked: Borough, everything: tuple[Network, dict[str, tuple[str, str, str]]]
 ) -> None:
     with linked.door.session("police-analyst", "analysis") as s:
-        police, _ = load_network(s, linked.cipher, Window())
+        police, _ = load_network(s, Window())
         names = agencies(s)
     police_id = next(a for a, (name, _kind) in names.items() if name == POLICE)
     assert police.events and {e.source.agency_id for e in police.events} == {police_id}
@@ -125,7 +126,7 @@ def test_an_analyst_sees_only_what_their_access_allows(
 
 def test_profile_and_export_as_an_analyst(linked: Borough, tmp_path: Path) -> None:
     with linked.door.session("police-analyst", "analysis") as s:
-        net, _ = load_network(s, linked.cipher, Window(area="Dunmere"))
+        net, _ = load_network(s, Window(area="Dunmere"))
         inputs = (agencies(s), refreshed(s))
         result = analyse(net)
         tables = export_tables(

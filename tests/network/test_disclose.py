@@ -3,7 +3,6 @@ files are private (point 11)."""
 
 from __future__ import annotations
 
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import Keyring
 from joinedup.model.records import SourceRecord
 from joinedup.network import disclose
 from joinedup.network.export import export_tables
@@ -20,8 +17,6 @@ from joinedup.network.graph import Network, build_network
 from joinedup.network.scope import Window
 from tests.conftest import Store
 from tests.network.builder import two_groups
-
-CIPHER = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
 
 
 @pytest.fixture
@@ -41,7 +36,7 @@ def analyst(store: Store, monkeypatch: pytest.MonkeyPatch) -> Network:
             ]
         )
 
-    def load(session: Any, _cipher: Any, _window: Any) -> tuple[Network, bool]:
+    def load(session: Any, _window: Any) -> tuple[Network, bool]:
         session.get(SourceRecord, ids[0])
         return net, True
 
@@ -73,7 +68,7 @@ def test_a_blank_recipient_fails_before_anything_is_read_or_written(
         before = conn.execute(text("SELECT last_seq FROM audit_head")).scalar_one()
     with pytest.raises(ValueError, match="recipient is blank"):
         blank = _request(tmp_path / "i2", recipient="   ")
-        disclose.export_graph(store.door, "ana", "analysis", CIPHER, blank)
+        disclose.export_graph(store.door, "ana", "analysis", blank)
     assert not (tmp_path / "i2").exists()
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT last_seq FROM audit_head")).scalar_one() == before
@@ -98,7 +93,7 @@ def test_the_disclosure_is_committed_before_the_files_are_written(
     monkeypatch.setattr(disclose, name, write)
     out = tmp_path / ("i2" if fmt == "i2" else "net.graphml")
     done = disclose.export_graph(
-        store.door, "ana", "analysis", CIPHER, _request(out, fmt, "Operation Heron")
+        store.door, "ana", "analysis", _request(out, fmt, "Operation Heron")
     )
     assert seen == [1]
     assert done.recipient == "Operation Heron" and done.entities > 0 and done.records > 0
@@ -114,7 +109,7 @@ def test_a_failure_after_reading_leaves_no_file_and_the_read_on_the_chain(
 
     monkeypatch.setattr(disclose, "export_tables", refuse)
     with pytest.raises(RuntimeError):
-        disclose.export_graph(store.door, "ana", "analysis", CIPHER, _request(tmp_path / "i2"))
+        disclose.export_graph(store.door, "ana", "analysis", _request(tmp_path / "i2"))
     assert not (tmp_path / "i2").exists()
     with store.engine.connect() as conn:
         failed = conn.execute(
@@ -127,5 +122,5 @@ def test_an_output_of_the_wrong_kind_is_refused_before_reading(
     store: Store, analyst: Network, tmp_path: Path
 ) -> None:
     with pytest.raises(ValueError, match="is a folder"):
-        disclose.export_graph(store.door, "ana", "analysis", CIPHER, _request(tmp_path, "graphml"))
+        disclose.export_graph(store.door, "ana", "analysis", _request(tmp_path, "graphml"))
     assert _disclosures(store, f"ana: {tmp_path.name}") == 0

@@ -61,7 +61,7 @@ def add(store: Store, p: Panel, owner: str = "sw", due: date = DUE, text: str = 
         added = actions.add_action(
             s, meeting_id=p.meeting_id, description=text, owner_username=owner, due_on=due
         )
-    return added.action
+    return added.saved
 
 
 def get(store: Store, action_id: str) -> Action:
@@ -75,7 +75,7 @@ def test_the_chair_records_an_action_for_a_member_of_another_agency(store: Store
         added = actions.add_action(
             s, meeting_id=p.meeting_id, description=CLEAN, owner_username="sw", due_on=DUE
         )
-    a = added.action
+    a = added.saved
     assert added.language == []
     assert (a.panel_id, a.meeting_id, a.agency_id) == (p.panel_id, p.meeting_id, p.host)
     assert (a.owner_user_id, a.owner_agency_id) == (p.users["sw"], p.social_care)
@@ -114,6 +114,7 @@ def test_an_owner_off_the_panel_and_bad_dates_are_refused(store: Store) -> None:
         with pytest.raises(NotFound):
             attempt(meeting_id="no-such-meeting")
         other = s.add(PanelMeeting(panel_id=p.panel_id, agency_id=p.host, held_on=DUE))
+        s.entered("x", where="panel decision", subject_type="decision", subject_id="-")
         elsewhere = s.add(
             Decision(panel_id=p.panel_id, meeting_id=other.id, agency_id=p.host, text="x")
         )
@@ -146,7 +147,7 @@ def test_the_owner_completes_it_and_nobody_else_but_a_chair_may(store: Store) ->
     stored = get(store, a.id)
     assert (stored.status, stored.completed_at, stored.completion_note) == ("done", at, CLEAN)
     with store.door.session("chair", "panel") as s:
-        assert actions.complete(s, b.id, "Confirmed at panel.").action.status == "done"
+        assert actions.complete(s, b.id, "Confirmed at panel.").saved.status == "done"
 
 
 def test_language_in_a_completion_note_is_warned_and_held(store: Store) -> None:
@@ -158,7 +159,7 @@ def test_language_in_a_completion_note_is_warned_and_held(store: Store) -> None:
     (found,) = done.language
     assert found.where == actions.WHERE_COMPLETION and found.held
     assert found.finding.phrase == "putting herself at risk"
-    assert done.action.completion_note == BLAMING  # saved as written
+    assert done.saved.completion_note == BLAMING  # saved as written
     (flag,) = held
     assert (flag.subject_type, flag.subject_id) == ("action", a.id)
     assert flag.agency_id == p.social_care and flag.evidence["author"] == "sw"
@@ -257,7 +258,7 @@ def test_reassigning(store: Store) -> None:
         moved = actions.reassign(
             s, a.id, "sw2", DUE + timedelta(days=9), "sw on leave", today=today
         )
-    r = moved.action
+    r = moved.saved
     assert (r.status, r.owner_user_id, r.owner_agency_id) == ("open", p.users["sw2"], p.social_care)
     assert r.due_on == DUE + timedelta(days=9) and moved.language == []
     assert r.description == f"{CLEAN}\n[reassigned on {today} from sw to sw2: sw on leave]"
@@ -267,7 +268,7 @@ def test_reassigning(store: Store) -> None:
         actions.chase(s, DUE + timedelta(days=20))  # b escalated (level 2); a overdue only
     with store.door.session("chair", "panel") as s:
         kept = actions.reassign(s, b.id, "sw", DUE + timedelta(days=40), "new lead", today=today)
-        assert (kept.action.status, kept.action.escalation_level) == ("escalated", 2)
+        assert (kept.saved.status, kept.saved.escalation_level) == ("escalated", 2)
         actions.complete(s, a.id, "Done at panel.")
         with pytest.raises(ValueError, match="is done"):
             actions.reassign(s, a.id, "sw", DUE + timedelta(days=40), "again", today=today)

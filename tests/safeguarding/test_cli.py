@@ -150,7 +150,7 @@ def test_assess_record_warns_after_saving(
     b = Build(agency_ids=platform.agencies)
     b.child("amy")
     b.event("concern", date(2010, 3, 1), agency="police", people={"amy": "victim"}, cse=True)
-    monkeypatch.setattr("joinedup.app.safeguarding.assemble", lambda session, cipher: b.done())
+    monkeypatch.setattr("joinedup.app.safeguarding.assemble", lambda session, **kw: b.done())
     out = platform.run(
         "assess",
         "record",

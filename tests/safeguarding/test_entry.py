@@ -132,8 +132,8 @@ def test_acting_on_a_flag_checks_the_note_and_the_reason(store: Store) -> None:
         ack = flags.move(s, target.id, "acknowledged", "allocated; she is promiscuous")
         done = flags.move(s, target.id, "resolved", BLAMING)
         held = _language(s)
-    assert ack.flag.status == "acknowledged" and done.flag.status == "resolved"
-    assert done.flag.resolution == BLAMING  # kept as written
+    assert ack.saved.status == "acknowledged" and done.saved.status == "resolved"
+    assert done.saved.resolution == BLAMING  # kept as written
     assert [f.where for f in ack.language] == [entry.WHERE_ACKNOWLEDGEMENT]
     assert [f.where for f in done.language] == [entry.WHERE_RESOLUTION]
     assert {(f.subject_type, f.subject_id) for f in held} == {("flag", target.id)}

@@ -7,8 +7,6 @@ import secrets
 
 import pytest
 
-from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import Keyring
 from joinedup.model.base import new_id
 from joinedup.model.organisation import Batch
 from joinedup.model.records import SourceRecord
@@ -16,7 +14,6 @@ from joinedup.safeguarding import flags
 from joinedup.safeguarding.notes import check_notes, language_report
 from tests.conftest import Store
 
-CIPHER = FieldCipher(Keyring(active="k1", keys={"k1": secrets.token_bytes(32)}))
 BLAMING = "Amy missing again. She is putting herself at risk and is promiscuous."
 GOOD = "Amy is being groomed by adults who give her alcohol; CSE referral made."
 
@@ -40,7 +37,7 @@ def _batch(
             rid = new_id()
             payload = dict(row)
             if row[note]:  # as ingest: empty values are not encrypted
-                payload[note] = CIPHER.encrypt(
+                payload[note] = store.cipher.encrypt(
                     row[note], table="source_record", column=f"payload.{note}", row_id=rid
                 )
             records.append(
@@ -82,12 +79,12 @@ def noted(store: Store) -> Store:
 
 def test_every_note_is_checked_and_each_phrase_flagged_once(noted: Store) -> None:
     with noted.door.session("joinedup-service", "analysis") as s:
-        report = check_notes(s, CIPHER)
+        report = check_notes(s)
     assert (report.notes, report.flagged_notes, report.findings) == (4, 2, 4)
     assert report.flags_created == 4
     assert report.by_entry == {"promiscuous": 2, "putting-self-at-risk": 2}
     with noted.door.session("joinedup-service", "analysis") as s:
-        again = check_notes(s, CIPHER)
+        again = check_notes(s)
         held = flags.list_flags(s)
     assert again.flags_created == 0 and again.findings == 4
     assert len(held) == 4
@@ -108,7 +105,7 @@ def test_every_note_is_checked_and_each_phrase_flagged_once(noted: Store) -> Non
 def test_only_the_given_batches_are_checked(noted: Store) -> None:
     with noted.door.session("joinedup-service", "analysis") as s:
         batches = [b.id for b in s.list(Batch) if b.record_type == "events"]
-        report = check_notes(s, CIPHER, batch_ids=batches)
+        report = check_notes(s, batch_ids=batches)
     assert (report.notes, report.flagged_notes) == (2, 1)
 
 
@@ -116,9 +113,9 @@ def test_one_record_of_a_batch_can_be_checked_alone(noted: Store) -> None:
     with noted.door.session("joinedup-service", "analysis") as s:
         (batch,) = [b.id for b in s.list(Batch) if b.record_type == "events"]
         good = next(r for r in s.list(SourceRecord) if r.agency_key == "events-1")
-        clean = check_notes(s, CIPHER, batch_ids=[batch], record_id=good.id)
+        clean = check_notes(s, batch_ids=[batch], record_id=good.id)
         blaming = next(r for r in s.list(SourceRecord) if r.agency_key == "events-0")
-        flagged = check_notes(s, CIPHER, batch_ids=[batch], record_id=blaming.id)
+        flagged = check_notes(s, batch_ids=[batch], record_id=blaming.id)
         held = flags.list_flags(s)
     assert (clean.notes, clean.flagged_notes) == (1, 0)
     assert (flagged.notes, flagged.flagged_notes, flagged.flags_created) == (1, 1, 2)
@@ -127,7 +124,7 @@ def test_one_record_of_a_batch_can_be_checked_alone(noted: Store) -> None:
 
 def test_report_of_flagged_notes_per_agency_and_author(noted: Store) -> None:
     with noted.door.session("joinedup-service", "analysis") as s:
-        check_notes(s, CIPHER)
+        check_notes(s)
         summary = language_report(s).to_dict()
         without = language_report(s, totals=False).to_dict()
     # totals count stored notes without decrypting them: the blank one is counted
@@ -148,7 +145,7 @@ def test_report_of_flagged_notes_per_agency_and_author(noted: Store) -> None:
 def test_a_resolved_language_flag_leaves_the_report(noted: Store) -> None:
     noted.user("sw", "Dunmere social care", "social_worker")
     with noted.door.session("joinedup-service", "analysis") as s:
-        check_notes(s, CIPHER)
+        check_notes(s)
     with noted.door.session("sw", "safeguarding") as s:
         mine = flags.list_flags(s)
         assert {f.agency_id for f in mine} == {noted.agencies["Dunmere social care"]}

@@ -110,6 +110,7 @@ def _world(store: Store) -> tuple[dict[str, Flag], dict[str, str]]:
     with store.door.session("chair", "panel") as s:
         paneled = store.agencies["Paneled"]
         meeting = s.add(PanelMeeting(agency_id=paneled, panel_id=panel.id, held_on=utcnow().date()))
+        s.entered("Child at risk", where="agenda item", subject_type="agenda_item", subject_id="-")
         s.add(
             AgendaItem(
                 agency_id=paneled,

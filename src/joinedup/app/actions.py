@@ -55,7 +55,7 @@ def add_action(
             decision_id=decision_id,
             case_id=case_id,
         )
-    return Saved(added.action, added.language)
+    return Saved(added.saved, list(added.language))
 
 
 def list_actions(
@@ -103,7 +103,7 @@ def complete_action(who: Caller, action_id: str, note: str) -> Saved[Action]:
     """Complete an action the caller owns (or, as a chair, any on their panels)."""
     with session(who) as opened:
         done = panel_actions.complete(opened, action_id, note)
-    return Saved(done.action, done.language)
+    return Saved(done.saved, list(done.language))
 
 
 def reassign_action(
@@ -112,7 +112,7 @@ def reassign_action(
     """Give an action that is not done to another panel member with a new due date."""
     with session(who) as opened:
         moved = panel_actions.reassign(opened, action_id, owner_username, due_on, reason)
-    return Saved(moved.action, moved.language)
+    return Saved(moved.saved, list(moved.language))
 
 
 class FutureChase(ValueError):

@@ -22,7 +22,7 @@ __all__ = [
 def write_problem_profile(who: Caller, window: Window, out: Path) -> ProfileRun:
     """Write the VOLT problem profile of what ``who`` may see in ``window`` to ``out``."""
     rt = runtime()
-    return problem_profile(rt.door, who.username, who.purpose, rt.cipher, window, out)
+    return problem_profile(rt.door, who.username, who.purpose, window, out)
 
 
 def export_network(
@@ -39,4 +39,4 @@ def export_network(
     recipient, before any file is written)."""
     rt = runtime()
     request = GraphExport(fmt, out, window, extent, pseudonymise, recipient)
-    return export_graph(rt.door, who.username, who.purpose, rt.cipher, request)
+    return export_graph(rt.door, who.username, who.purpose, request)

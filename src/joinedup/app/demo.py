@@ -90,7 +90,7 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
     try:
         with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
             # a shorter LCMCR run than the command's default: the demonstration is timed
-            out = estimate_stored(s, rt.cipher, dict(DEMO_ESTIMATE), latent_class=QUICK_LCMCR)
+            out = estimate_stored(s, dict(DEMO_ESTIMATE), latent_class=QUICK_LCMCR)
     except NotEstimable as exc:
         say(f"   not estimated: {exc}")
         return
@@ -116,7 +116,7 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
 def _profile(rt: Runtime, say: Callable[[str], None]) -> None:
     say("[bold]5. Problem profile[/]: networks, places of concern, VOLT summary")
     out = rt.settings.home / "demo-profile.html"
-    run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", rt.cipher, Window(), out)
+    run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", Window(), out)
     say(
         f"   {run.children:,} children at risk, {run.offenders:,} suspected offenders in "
         f"{run.groups:,} group{'' if run.groups == 1 else 's'}, {run.places:,} places of "

@@ -53,9 +53,9 @@ def _concern(rt: Runtime, say: Callable[[str], None]) -> None:
             say("   the school's concern was submitted on an earlier run")
             return
         then = utcnow() - timedelta(hours=30)
-        submitted = intelligence.submit(s, rt.cipher, CONCERN, vrms=["DU51 XYZ"], now=then)
+        submitted = intelligence.submit(s, CONCERN, vrms=["DU51 XYZ"], now=then)
     with rt.door.session(SERVICE_ACCOUNT, "safeguarding") as s:
-        routes = route(s, rt.cipher, submitted.submission.id, now=then)
+        routes = route(s, submitted.saved.id, now=then)
         names = {r.agency_id: r.reason for r in routes}
     say(f"   a teacher's concern about a private hire car is routed to {len(names)} agencies")
     with rt.door.session(LICENSING_OFFICER, "safeguarding") as s:

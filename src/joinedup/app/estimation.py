@@ -50,7 +50,6 @@ def estimate_from_store(
     with session(who, rt) as opened:
         return estimate_stored(
             opened,
-            rt.cipher,
             options,
             stratify=stratify,
             suppress=suppress,
@@ -73,5 +72,5 @@ def estimate_against_truth(
     options = {"method": "auto", "n_bootstrap": n_bootstrap}
     with session(who, rt) as opened:
         return evaluate_stored_estimate(
-            opened, rt.cipher, truth_dir, options, definitions, imputations, decomposition
+            opened, truth_dir, options, definitions, imputations, decomposition
         )

@@ -36,7 +36,7 @@ def evaluate_networks(who: Caller, truth_dir: Path) -> dict[str, Any]:
     """Adjusted Rand index of the offender groups and hotspot hits in the top ten."""
     rt = runtime()
     with session(who, rt) as opened:
-        net, _ = load_network(opened, rt.cipher, Window(), require_linkage=True)
+        net, _ = load_network(opened, Window(), require_linkage=True)
         keys = record_keys(opened)
     groups = offender_groups(net)
     return evaluate_network(net, groups, rank_places(net, groups), truth_dir, keys).as_dict()

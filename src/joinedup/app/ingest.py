@@ -65,13 +65,13 @@ def import_exports(
     def progress_for(job: Job) -> Callable[[int, int], None] | None:
         return progress(job.agency, job.path) if progress else None
 
-    result = run_jobs(rt.door, who.username, who.purpose, jobs, rt.cipher, progress_for)
+    result = run_jobs(rt.door, who.username, who.purpose, jobs, progress_for)
     done = Imported(list(result.reports), list(result.unreadable))
     fresh = [r.batch_id for r in result.reports if r.status == "imported" and r.batch_id]
     if fresh and check_language:
         try:
             with session(who, rt) as opened:
-                report = check_notes(opened, rt.cipher, batch_ids=fresh)
+                report = check_notes(opened, batch_ids=fresh)
         except Forbidden as exc:
             done.language_not_checked = str(exc)
         else:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from joinedup.app.context import Caller, pipeline, runtime, session
-from joinedup.app.results import EntryFinding, Saved
+from joinedup.app.results import Saved
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.model.vocab import vocabulary
@@ -88,7 +88,7 @@ class Submitted:
 
     submission: IntelligenceSubmission
     routes: list[RouteView] = field(default_factory=list)
-    language: list[EntryFinding] = field(default_factory=list)
+    language: list[Any] = field(default_factory=list)
     not_routed: str | None = None
 
 
@@ -108,16 +108,15 @@ def submit_concern(
     with session(who, rt) as opened:
         done = intel.submit(
             opened,
-            rt.cipher,
             summary,
             urgency=urgency,
             subject_person_ids=about,
             vrms=vrms,
         )
-    out = Submitted(done.submission, language=done.language)
+    out = Submitted(done.saved, language=list(done.language))
     try:
         with session(pipeline("safeguarding"), rt) as opened:
-            out.routes = _views(opened, route(opened, rt.cipher, done.submission.id))
+            out.routes = _views(opened, route(opened, done.saved.id))
     except (NoRecipients, ValueError, LookupError, PermissionError) as exc:
         out.not_routed = str(exc)
     return out
@@ -138,7 +137,7 @@ def read_route(who: Caller, route_id: str) -> tuple[RouteView, str]:
     """One route to the caller's agency, with the submitted text (decrypted)."""
     rt = runtime()
     with session(who, rt) as opened:
-        found, text = intel.read_route(opened, rt.cipher, route_id)
+        found, text = intel.read_route(opened, route_id)
         return _views(opened, [found])[0], text
 
 
@@ -146,7 +145,7 @@ def acknowledge_route(who: Caller, route_id: str, note: str | None) -> Saved[Int
     """Acknowledge a route (the submitter sees that it was read); the note is checked."""
     with session(who) as opened:
         done = intel.acknowledge(opened, route_id, note)
-    return Saved(done.route, done.language)
+    return Saved(done.saved, list(done.language))
 
 
 def submission_status(
@@ -170,7 +169,7 @@ def route_submission(who: Caller, submission_id: str) -> list[RouteView]:
     """Route a submission (again): agencies that already hold a route get nothing new."""
     rt = runtime()
     with session(who, rt) as opened:
-        return _views(opened, route(opened, rt.cipher, submission_id))
+        return _views(opened, route(opened, submission_id))
 
 
 def escalate_overdue(who: Caller, now: datetime | None = None) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import LinkOutcome, run_linkage
 from joinedup.linkage.review import ReviewPair, decide, list_reviews
 from joinedup.model.linkage import MatchReview
-from joinedup.safeguarding.entry import WHERE_REVIEW, check_entry
 
 __all__ = ["LinkOutcome", "ReviewPair", "decide_match", "link_records", "review_queue"]
 
@@ -47,12 +46,5 @@ def decide_match(who: Caller, item_id: str, verdict: Verdict, reason: str) -> Sa
     """Confirm or reject a pair, honoured by every later run; the reason is checked for
     victim-blaming language in the same transaction (saved as written, with findings)."""
     with session(who) as opened:
-        item = decide(opened, item_id, verdict, reason)
-        language = check_entry(
-            opened,
-            item.reason,
-            where=WHERE_REVIEW[verdict],
-            subject_type="match_review",
-            subject_id=item.id,
-        )
-    return Saved(item, language)
+        done = decide(opened, item_id, verdict, reason)
+    return Saved(done.saved, list(done.language))

@@ -140,14 +140,14 @@ def add_item(
     """Add an item to a scheduled or open meeting (the title is checked for language)."""
     with session(who) as opened:
         done = meetings.add_item(opened, meeting_id, title, case_id=case_id)
-    return Saved(done.saved, done.language)  # type: ignore[arg-type]
+    return Saved(done.saved, list(done.language))
 
 
 def decide(who: Caller, meeting_id: str, text: str, item_id: str | None = None) -> Saved[Decision]:
     """Record a decision of an open meeting (checked for victim-blaming language)."""
     with session(who) as opened:
         done = meetings.decide(opened, meeting_id, text, item_id=item_id)
-    return Saved(done.saved, done.language)  # type: ignore[arg-type]
+    return Saved(done.saved, list(done.language))
 
 
 def minutes(who: Caller, meeting_id: str, today: date | None = None) -> str:

@@ -47,6 +47,6 @@ def process(
     step("assess")
     rt = runtime()
     with session(who, rt) as opened:
-        notes = check_notes(opened, rt.cipher)
-        assessed = assess(opened, rt.cipher)
+        notes = check_notes(opened)
+        assessed = assess(opened)
     return Processed(imported, linked, notes, assessed)

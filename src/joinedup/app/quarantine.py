@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from joinedup.app.context import Caller, runtime, session
+from joinedup.app.context import Caller, acting_as, runtime, session
 from joinedup.ingest import quarantine as q
 from joinedup.ingest.quarantine import Shown
+from joinedup.ingest.reader import Problem
 from joinedup.model.records import QuarantinedRow
-from joinedup.safeguarding.entry import (
-    WHERE_QUARANTINE_DISMISS,
-    WHERE_QUARANTINE_RESUBMIT,
-    EntryFinding,
-    check_entry,
-)
-from joinedup.safeguarding.notes import check_notes
-from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.safeguarding.notes import check_new_notes
 
 __all__ = ["Resubmitted", "Shown", "dismiss_row", "list_rows", "resubmit_row", "show_row"]
 
@@ -27,7 +22,7 @@ class Resubmitted:
 
     record_id: str | None
     still_quarantined: str | None = None
-    language: list[EntryFinding] = field(default_factory=list)
+    language: list[Any] = field(default_factory=list)
     note_flags: int = 0
     notes_not_checked: str | None = None
 
@@ -40,18 +35,9 @@ def list_rows(who: Caller, status: str, batch_id: str | None = None) -> list[Qua
 
 
 def show_row(who: Caller, row_id: str) -> Shown:
-    """One quarantined row: its verbatim text (decrypted) and its fields."""
-    rt = runtime()
-    with session(who, rt) as opened:
-        return q.show(opened, rt.cipher, row_id)
-
-
-def _check_note(
-    s: ActorSession, row: QuarantinedRow, note: str | None, where: str
-) -> list[EntryFinding]:
-    return check_entry(
-        s, note, where=where, subject_type="quarantine", subject_id=row.id, agency_id=row.agency_id
-    )
+    """One quarantined row: its verbatim text (decrypted by the door) and its fields."""
+    with session(who) as opened:
+        return q.show(opened, row_id)
 
 
 def resubmit_row(
@@ -62,24 +48,21 @@ def resubmit_row(
     accepted), and the note as typed text."""
     rt = runtime()
     with session(who, rt) as opened:
-        outcome = q.resubmit(opened, rt.cipher, row_id, corrections, note)
-        if not isinstance(outcome, str):
+        outcome = q.resubmit(opened, row_id, corrections, note)
+        if isinstance(outcome, Problem):
             return Resubmitted(None, f"{outcome.code} in {outcome.field}: {outcome.message}")
         row = opened.get(QuarantinedRow, row_id)
-        language = _check_note(opened, row, note, WHERE_QUARANTINE_RESUBMIT)
-    done = Resubmitted(outcome, language=language)
-    try:
-        with session(who, rt) as opened:
-            report = check_notes(opened, rt.cipher, batch_ids=[row.batch_id], record_id=outcome)
-    except Forbidden as exc:
-        done.notes_not_checked = str(exc)
-    else:
-        done.note_flags = report.flags_created
+    done = Resubmitted(outcome.saved, language=list(outcome.language))
+    with acting_as(who):
+        checked = check_new_notes(
+            rt.door, who.username, who.purpose, [row.batch_id], record_id=outcome.saved
+        )
+    done.notes_not_checked = checked.not_checked
+    done.note_flags = checked.report.flags_created if checked.report else 0
     return done
 
 
-def dismiss_row(who: Caller, row_id: str, note: str) -> list[EntryFinding]:
+def dismiss_row(who: Caller, row_id: str, note: str) -> list[Any]:
     """Close a row without importing it (it is kept); the language found in the note."""
     with session(who) as opened:
-        row = q.dismiss(opened, row_id, note)
-        return _check_note(opened, row, note, WHERE_QUARANTINE_DISMISS)
+        return list(q.dismiss(opened, row_id, note).language)

@@ -20,7 +20,7 @@ class Saved(Generic[T]):
     (saved as written; the findings are shown to them and raised as flags)."""
 
     item: T
-    language: list[EntryFinding] = field(default_factory=list)
+    language: list[Any] = field(default_factory=list)  # findings with ``to_dict()``
 
     def as_dict(self, exclude: set[str] | None = None) -> dict[str, Any]:
         """The saved thing as JSON-ready data with a ``language`` list."""

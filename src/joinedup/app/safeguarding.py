@@ -67,12 +67,12 @@ def run_assessment(
     rules = load_rules(rules_file) if rules_file else None
     rt = runtime()
     with session(who, rt) as opened:
-        report = assess(opened, rt.cipher, tool=tool, rules=rules, as_of=as_of, progress=progress)
+        report = assess(opened, tool=tool, rules=rules, as_of=as_of, progress=progress)
         notes = None
         if with_notes:
             if progress:
                 progress("checking the notes")
-            notes = check_notes(opened, rt.cipher)
+            notes = check_notes(opened)
     return Assessed(report, notes)
 
 
@@ -118,7 +118,7 @@ def child_prefill(who: Caller, person_id: str) -> Prefill:
     """The risk tool pre-filled from every record ``who`` may see about one child."""
     rt = runtime()
     with session(who, rt) as opened:
-        assembly = assemble(opened, rt.cipher)
+        assembly = assemble(opened)
         person = assembly.persons.get(person_id)
         if person is None:
             raise NotFound(f"no person with id {person_id}")
@@ -173,11 +173,11 @@ def record_assessment(
     decisions = {k: Decision(present, reason) for k, (present, reason) in answers.items()}
     rt = runtime()
     with session(who, rt) as opened:
-        assembly = assemble(opened, rt.cipher)
+        assembly = assemble(opened)
         done = assessments.record(
             opened, assembly, person_id, decisions, assessed_on=assessed_on or date.today()
         )
-    return Recorded(done.assessment, done.language, list(done.overridden))
+    return Recorded(done.assessment, list(done.language), list(done.overridden))
 
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -268,7 +268,7 @@ def move_flag(
     """Acknowledge (optional note) or resolve (reason required) a flag."""
     with session(who) as opened:
         moved = held.move(opened, flag_id, status, note)
-    return Saved(moved.flag, moved.language)
+    return Saved(moved.saved, list(moved.language))
 
 
 def flagged_language(who: Caller, *, totals: bool = True) -> dict[str, Any]:

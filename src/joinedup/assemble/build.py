@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.catalog import event_kinds, mappings
 from joinedup.assemble.compile import compile_file
 from joinedup.assemble.rows import CompiledFile, Decrypter, Row, Scanner, file_from_format
@@ -134,7 +133,6 @@ def _latest(events: list[EventView]) -> date | None:
 
 def assemble(
     session: ActorSession,
-    cipher: FieldCipher,
     *,
     person_ids: Mapping[str, str] | None = None,
     since: date | None = None,
@@ -145,7 +143,9 @@ def assemble(
 
     ``person_ids`` maps person records to resolved person ids (linkage's output); when None
     the persisted ones are used. ``since``/``until`` keep the events and links that overlap
-    the window (entities stay). ``decrypt_text=False`` leaves ``EventView.text`` empty.
+    the window (entities stay). ``decrypt_text=False`` leaves ``EventView.text`` empty; with
+    text, free-text payload fields are decrypted with the session's field cipher (this is a
+    bulk path: the door hands it over, :meth:`ActorSession.field_crypto`).
 
     The cyclic garbage collector is paused while the picture is built: it holds millions of
     small objects and creates no cycles, and the collector's full passes over them would
@@ -155,7 +155,7 @@ def assemble(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _assemble(session, cipher, ids, since, until, decrypt_text)
+        return _assemble(session, ids, since, until, decrypt_text)
     finally:
         if collecting:
             gc.enable()
@@ -163,7 +163,6 @@ def assemble(
 
 def _assemble(
     session: ActorSession,
-    cipher: FieldCipher,
     ids: Mapping[str, str],
     since: date | None,
     until: date | None,
@@ -181,7 +180,7 @@ def _assemble(
             compile_file(files[key], state)
         return files[key]
 
-    decrypter = Decrypter(cipher, decrypt_text)
+    decrypter = Decrypter(session.field_crypto() if decrypt_text else None)
     scanner = Scanner(session, files, decrypter, generic)
     state.resolver.add(scanner.rows())
     rows = state.resolver.rows

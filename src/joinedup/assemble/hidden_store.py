@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.build import assemble
 from joinedup.assemble.hidden import DEFAULT_LCMCR, NotEstimable, estimate_hidden
 from joinedup.assemble.lists import ListMember, list_members
@@ -118,7 +117,6 @@ def members_and_imputations(
 
 def estimate_stored(
     session: ActorSession,
-    cipher: FieldCipher,
     options: dict[str, Any],
     *,
     stratify: str | None = None,
@@ -129,7 +127,7 @@ def estimate_stored(
 ) -> dict[str, Any]:
     """The estimate from the agency lists in the store (what ``session`` may see);
     ``latent_class`` sets LCMCR's run (None leaves it out)."""
-    assembly = assemble(session, cipher, decrypt_text=False)
+    assembly = assemble(session, decrypt_text=False)
     members, imputed, n_links = members_and_imputations(
         session, assembly, selection, imputations, int(options.get("seed", 1234))
     )

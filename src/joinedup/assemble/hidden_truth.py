@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.build import assemble
 from joinedup.assemble.hidden import (
     DEFAULT_LCMCR,
@@ -271,7 +270,6 @@ def evaluate_estimate(
 
 def evaluate_stored_estimate(
     session: ActorSession,
-    cipher: FieldCipher,
     truth_dir: Path | str,
     options: dict[str, Any],
     selection: str = "specific",
@@ -285,7 +283,7 @@ def evaluate_stored_estimate(
     if (root / "truth").is_dir():
         root = root / "truth"
     load_victim_truth(root)  # fail before the long assembly when this is no truth folder
-    assembly = assemble(session, cipher, decrypt_text=False)
+    assembly = assemble(session, decrypt_text=False)
     truth_of_record = true_person_of_records(session, root)
     _, imputed, n_links = members_and_imputations(
         session, assembly, selection, imputations, int(options.get("seed", 1234))

@@ -14,13 +14,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from joinedup.access.crypto import DecryptionError, FieldCipher
+from joinedup.access.crypto import DecryptionError
 from joinedup.assemble.mapping import FileSpec, PersonSpec, Value
 from joinedup.assemble.view import RecordRef
 from joinedup.ingest.formats import Format, formats
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import SourceRecord
 from joinedup.store.actor_session import ActorSession
+from joinedup.store.hooks import FieldCrypto
 
 # canonical fields of a generic (unmapped) person record, read from ``normalised``
 GENERIC_FIELDS = (
@@ -155,18 +156,18 @@ def record_ref(record_id: str, agency_id: str, kind: str, record_type: str, key:
 class Decrypter:
     """Decrypts free-text payload fields (or drops them when text is not wanted)."""
 
-    def __init__(self, cipher: FieldCipher, enabled: bool) -> None:
-        self.cipher = cipher
-        self.enabled = enabled
+    def __init__(self, crypto: FieldCrypto | None) -> None:
+        self.crypto = crypto
+        self.enabled = crypto is not None
         self.failures = 0
 
     def __call__(self, token: str, column: str, row_id: str) -> str | None:
-        if not self.enabled:
+        if self.crypto is None:
             return None
         if not token.startswith("v1:"):
             return token
         try:
-            return self.cipher.decrypt(token, table="source_record", column=column, row_id=row_id)
+            return self.crypto.decrypt(token, table="source_record", column=column, row_id=row_id)
         except DecryptionError:
             self.failures += 1
             return None

@@ -61,8 +61,10 @@ def list_flags(
         return
     day = rows[0].age_on if rows else on
     table = Table(title="Flags, most severe first, then oldest")
-    for column in ("severity", "raised", "child or subject", f"age on {day}", "rule", "status"):
+    for column in ("severity", "raised", "child or subject", f"age on {day}"):
         table.add_column(column, overflow="fold")
+    table.add_column("rule", no_wrap=True)
+    table.add_column("status", overflow="fold")
     table.add_column("owner", overflow="fold")
     table.add_column("id", overflow="fold")
     table.add_column("summary", ratio=1)

@@ -21,7 +21,6 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import agency_by_name
 from joinedup.common.errors import StateError
 from joinedup.ingest.files import RowCountMismatch, open_regular
@@ -33,6 +32,7 @@ from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Batch
 from joinedup.model.records import QuarantinedRow, SourceRecord
 from joinedup.store.actor_session import ActorSession
+from joinedup.store.hooks import FieldCrypto
 
 Progress = Callable[[int, int], None]  # (characters read so far, rows read so far)
 WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024  # larger files are prepared in a worker process
@@ -112,12 +112,13 @@ def _warnings(info: FileInfo, layout: Layout) -> list[str]:
 def start_preparation(
     path: Path,
     layout: Layout,
-    cipher: FieldCipher,
+    cipher: FieldCrypto,
     opener: Opener = open_delimited,
     threshold: int = WORKER_THRESHOLD_BYTES,
 ) -> Preparation:
     """Start preparing ``path``: in a worker process when it is over ``threshold`` bytes and
-    the machine has more than one core, else here as it is read."""
+    the machine has more than one core, else here as it is read. ``cipher`` encrypts the
+    free text (the bulk path: the door's field cipher, :meth:`Door.field_crypto`)."""
     try:
         size = path.lstat().st_size
     except OSError:
@@ -131,7 +132,6 @@ def ingest_file(
     path: Path,
     agency: str,
     layout: Layout,
-    cipher: FieldCipher,
     progress: Progress | None = None,
     opener: Opener = open_delimited,
     ahead: Preparation | None = None,
@@ -153,7 +153,6 @@ def ingest_file(
             path,
             agency,
             layout,
-            cipher,
             progress,
             opener,
             ahead,
@@ -170,7 +169,6 @@ def _ingest(
     path: Path,
     agency: str,
     layout: Layout,
-    cipher: FieldCipher,
     progress: Progress | None,
     opener: Opener,
     ahead: Preparation | None,
@@ -184,7 +182,7 @@ def _ingest(
     if _already_imported(session, report, owner.id, sha, layout):
         return report
     target = Target(owner.id, new_id(), session.actor.user_id, utcnow(), path.name)
-    preparation = ahead or start_preparation(path, layout, cipher, opener)
+    preparation = ahead or start_preparation(path, layout, session.field_crypto(), opener)
     try:
         info = preparation.info()
         report.encoding, report.warnings = info.encoding, _warnings(info, layout)
@@ -203,7 +201,7 @@ def _ingest(
         chars = 0
         for chunk in preparation.chunks():
             session.add_values(SourceRecord, chunk.source_records(target, layout))
-            session.add_values(QuarantinedRow, chunk.quarantined(target))
+            session.add_values(QuarantinedRow, chunk.quarantined(target), encrypted=True)
             report.rows_read += chunk.rows_read
             report.accepted += len(chunk.records)
             report.duplicates += chunk.duplicates

@@ -26,7 +26,6 @@ from typing import Any, cast
 
 import orjson
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.ingest.columns import ColumnPlan
 from joinedup.ingest.layout import Converted, Layout, convert
 from joinedup.ingest.reader import (
@@ -40,6 +39,7 @@ from joinedup.ingest.reader import (
 )
 from joinedup.model.base import new_id
 from joinedup.store.bulk import ColumnRows
+from joinedup.store.hooks import FieldCrypto
 
 CHUNK = 5000
 _PER_ROW = ("id", "agency_key", "payload", "normalised", "row_number")
@@ -117,7 +117,7 @@ def _json(value: dict[str, Any]) -> str:
 
 
 def _record_values(
-    row_id: str, record: Record, converted: Converted, cipher: FieldCipher
+    row_id: str, record: Record, converted: Converted, cipher: FieldCrypto
 ) -> dict[str, Any]:
     payload = converted.payload
     for column in converted.encrypt:
@@ -134,13 +134,13 @@ def _record_values(
 
 
 def record_row(
-    target: Target, layout: Layout, record: Record, converted: Converted, cipher: FieldCipher
+    target: Target, layout: Layout, record: Record, converted: Converted, cipher: FieldCrypto
 ) -> dict[str, Any]:
     """The column values of a new source record (free text encrypted)."""
     return {**target.record_shared(layout), **_record_values(new_id(), record, converted, cipher)}
 
 
-def _quarantine_values(record: Record, problem: Problem, cipher: FieldCipher) -> dict[str, Any]:
+def _quarantine_values(record: Record, problem: Problem, cipher: FieldCrypto) -> dict[str, Any]:
     row_id = new_id()
     return {
         "id": row_id,
@@ -163,7 +163,7 @@ def _quarantine_values(record: Record, problem: Problem, cipher: FieldCipher) ->
 class _File:
     """One file's preparation: the keys and contents seen so far, the chunk being filled."""
 
-    def __init__(self, layout: Layout, info: FileInfo, cipher: FieldCipher) -> None:
+    def __init__(self, layout: Layout, info: FileInfo, cipher: FieldCrypto) -> None:
         self.layout, self.header, self.cipher = layout, info.header, cipher
         missing = layout.missing_columns(info.header)
         self.missing = (
@@ -349,7 +349,7 @@ def _chunks(state: _File, records: Iterator[Record]) -> Iterator[Chunk]:
 
 
 def prepare(
-    path: Path, layout: Layout, opener: Opener, cipher: FieldCipher
+    path: Path, layout: Layout, opener: Opener, cipher: FieldCrypto
 ) -> Iterator[FileInfo | Chunk]:
     """Yield the file's info, then chunks of prepared rows (see the module docstring)."""
     info, records = opener(path, layout)

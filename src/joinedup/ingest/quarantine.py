@@ -11,7 +11,6 @@ import io
 import json
 from dataclasses import dataclass
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.common.errors import InputError
 from joinedup.ingest.encodings import single_byte
 from joinedup.ingest.layout import Converted, Layout, convert
@@ -21,6 +20,10 @@ from joinedup.model.base import utcnow
 from joinedup.model.organisation import Batch
 from joinedup.model.records import QuarantinedRow, SourceRecord
 from joinedup.store.actor_session import ActorSession
+from joinedup.store.hooks import Saved, TextFinding
+
+WHERE_RESUBMIT = "quarantine resubmission note"
+WHERE_DISMISS = "quarantine dismissal note"
 
 
 @dataclass
@@ -43,27 +46,26 @@ def _parse(raw: str, batch: Batch) -> dict[str, str]:
     return dict(zip(header, cells, strict=False))
 
 
-def show(session: ActorSession, cipher: FieldCipher, row_id: str) -> Shown:
-    """One quarantined row, decrypted (a consultation, audited)."""
+def show(session: ActorSession, row_id: str) -> Shown:
+    """One quarantined row, its text decrypted by the door (a consultation, audited)."""
     row = session.get(QuarantinedRow, row_id)
-    raw = cipher.decrypt(row.raw, table="quarantine", column="raw", row_id=row.id)
     batch = session.get(Batch, row.batch_id)
-    return Shown(row, raw, _parse(raw, batch))
+    return Shown(row, row.raw, _parse(row.raw, batch))
 
 
 def resubmit(
     session: ActorSession,
-    cipher: FieldCipher,
     row_id: str,
     corrections: dict[str, str],
     note: str | None = None,
-) -> str | Problem:
+) -> Saved[str] | Problem:
     """Apply ``corrections`` (column -> value) and try the row again.
 
-    Returns the new source record's id, or the :class:`Problem` that still stands (the row
-    then stays open, with the new reason).
+    Returns the new source record's id with the victim-blaming language found in the note
+    (typed text: saved as written, findings held for the row's agency), or the
+    :class:`Problem` that still stands (the row then stays open, with the new reason).
     """
-    shown = show(session, cipher, row_id)
+    shown = show(session, row_id)
     if shown.row.status != "open":
         raise InputError(f"quarantined row {row_id} is already {shown.row.status}")
     batch = session.get(Batch, shown.row.batch_id)
@@ -82,9 +84,10 @@ def resubmit(
         )
         return outcome
     target = Target(batch.agency_id, batch.id, session.actor.user_id, utcnow(), batch.file_name)
-    values = record_row(target, layout, record, outcome, cipher)
+    values = record_row(target, layout, record, outcome, session.field_crypto())
     session.add_values(SourceRecord, [values])
     record_id = str(values["id"])
+    resolution = note or f"corrected {', '.join(sorted(corrections))}"
     session.update(
         QuarantinedRow,
         row_id,
@@ -92,23 +95,34 @@ def resubmit(
         record_id=record_id,
         resolved_by=session.actor.user_id,
         resolved_at=utcnow(),
-        resolution_note=note or f"corrected {', '.join(sorted(corrections))}",
+        resolution_note=resolution,
     )
-    return record_id
+    return Saved(record_id, _entered(session, shown.row, resolution, WHERE_RESUBMIT))
 
 
-def dismiss(session: ActorSession, row_id: str, note: str) -> QuarantinedRow:
-    """Close a quarantined row without importing it (kept, with the reason)."""
+def dismiss(session: ActorSession, row_id: str, note: str) -> Saved[QuarantinedRow]:
+    """Close a quarantined row without importing it (kept, with the reason); the note is
+    typed text (saved as written, the language found returned and held)."""
     if not note.strip():
         raise InputError("say why the row is dismissed")
     row = session.get(QuarantinedRow, row_id)
     if row.status != "open":
         raise InputError(f"quarantined row {row_id} is already {row.status}")
-    return session.update(
+    dismissed = session.update(
         QuarantinedRow,
         row_id,
         status="dismissed",
         resolved_by=session.actor.user_id,
         resolved_at=utcnow(),
         resolution_note=note,
+    )
+    return Saved(dismissed, _entered(session, row, note, WHERE_DISMISS))
+
+
+def _entered(
+    session: ActorSession, row: QuarantinedRow, note: str, where: str
+) -> list[TextFinding]:
+    """The note checked as typed text; findings are held for the row's agency."""
+    return session.entered(
+        note, where=where, subject_type="quarantine", subject_id=row.id, agency_id=row.agency_id
     )

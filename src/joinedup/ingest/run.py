@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.access.directory import add_agency, agency_by_name
 from joinedup.ingest.batch import BatchReport, Progress, ingest_file, start_preparation
 from joinedup.ingest.files import FileRefused
@@ -48,13 +47,15 @@ def run_jobs(
     actor: str,
     purpose: str,
     jobs: list[Job],
-    cipher: FieldCipher,
     progress_for: Callable[[Job], Progress | None] = lambda job: None,
 ) -> RunResult:
     """Import every job in its own transaction; a refused file does not stop the run.
 
     Agencies named by a manifest (with its kind) are registered if the directory lacks them.
+    Free text is encrypted with the door's field cipher (files prepared ahead need it before
+    their session opens).
     """
+    cipher = door.field_crypto()
     result = RunResult()
     pending: dict[int, Preparation] = {}
 
@@ -75,7 +76,6 @@ def run_jobs(
                         job.path,
                         job.agency,
                         job.layout,
-                        cipher,
                         progress_for(job),
                         job.opener,
                         ahead=pending.pop(index, None),

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.ingest.files import FileUnreadable
 from joinedup.ingest.layout import Layout
 from joinedup.ingest.prepare import Chunk, prepare
 from joinedup.ingest.reader import FileInfo, Opener
+from joinedup.store.hooks import FieldCrypto
 
 QUEUED_CHUNKS = 8  # chunks a worker may prepare ahead of the importing process
 _DONE = "done"
@@ -86,7 +86,7 @@ class Preparation:
     """One file's preparation; read :meth:`info` first, then :meth:`chunks`."""
 
     def __init__(
-        self, path: Path, layout: Layout, opener: Opener, cipher: FieldCipher, in_worker: bool
+        self, path: Path, layout: Layout, opener: Opener, cipher: FieldCrypto, in_worker: bool
     ) -> None:
         self.path = path
         args = (path, layout, opener, cipher)

@@ -16,6 +16,12 @@ from joinedup.model.linkage import MatchReview
 from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
 from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.hooks import Saved
+
+WHERE_REVIEW = {
+    "confirmed": "match review confirmation reason",
+    "rejected": "match review rejection reason",
+}
 
 COMPARED = (
     "forename",
@@ -92,8 +98,11 @@ def decide(
     item_id: str,
     verdict: Literal["confirmed", "rejected"],
     reason: str,
-) -> MatchReview:
-    """Confirm or reject a review item; the reason is required and kept with the decision."""
+) -> Saved[MatchReview]:
+    """Confirm or reject a review item; the reason is required and kept with the decision.
+
+    The reason is typed text: saved as written, the victim-blaming language found returned.
+    """
     reason = reason.strip()
     if not reason:
         raise InputError("a decision needs a reason")
@@ -101,7 +110,7 @@ def decide(
     if _records(session, item) is None:
         raise NotFound(f"no match_review {item_id!r}")
     session.combine(SourceRecord, [item.record_a, item.record_b])
-    return session.update(
+    decided = session.update(
         MatchReview,
         item_id,
         status=verdict,
@@ -109,3 +118,7 @@ def decide(
         decided_by=session.actor.user_id,
         decided_at=utcnow(),
     )
+    language = session.entered(
+        decided.reason, where=WHERE_REVIEW[verdict], subject_type="match_review", subject_id=item_id
+    )
+    return Saved(decided, language)

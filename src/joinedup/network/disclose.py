@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.common.errors import InputError
 from joinedup.model.records import SourceRecord
 from joinedup.network.communities import offender_groups, victim_clusters
@@ -67,15 +66,13 @@ def _check_target(request: GraphExport) -> None:
         raise InputError(f"--out {out} is a file: give the folder for entities.csv and links.csv")
 
 
-def export_graph(
-    door: Door, actor: str, purpose: str, cipher: FieldCipher, request: GraphExport
-) -> GraphExported:
+def export_graph(door: Door, actor: str, purpose: str, request: GraphExport) -> GraphExported:
     """Disclose the network of ``request.window`` to its recipient, then write the files."""
     recipient = recipient_of(request, actor)
     _check_target(request)
     with door.session(actor, purpose) as session:
         session.require("disclosure", "case")
-        net, _ = load_network(session, cipher, request.window)
+        net, _ = load_network(session, request.window)
         entities = net.cse_entities() if request.extent == "cse" else set(net.kind_of)
         tables: ExportTables = export_tables(
             net,

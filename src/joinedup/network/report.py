@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.network.analysis import analyse
 from joinedup.network.profile import build_profile, coverage, write_profile
 from joinedup.network.scope import Window
@@ -27,16 +26,14 @@ class ProfileRun:
     linked: bool  # whether linkage results were in scope (persons joined across agencies)
 
 
-def problem_profile(
-    door: Door, actor: str, purpose: str, cipher: FieldCipher, window: Window, out: Path
-) -> ProfileRun:
+def problem_profile(door: Door, actor: str, purpose: str, window: Window, out: Path) -> ProfileRun:
     """Write the VOLT problem profile of what ``actor`` may see in ``window``.
 
     The records are read in one session; the analysis and the writing run after it closes
     (on SQLite a session holds the write lock).
     """
     with door.session(actor, purpose) as session:
-        net, linked = load_network(session, cipher, window)
+        net, linked = load_network(session, window)
         sources = (agencies(session), refreshed(session))
         risk = risk_categories(session)
     result = analyse(net)

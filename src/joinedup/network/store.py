@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.build import assemble
 from joinedup.common.errors import JoinedupError
 from joinedup.model.linkage import PersonLink
@@ -24,7 +23,6 @@ class NoLinkage(JoinedupError, RuntimeError):
 
 def load_network(
     session: ActorSession,
-    cipher: FieldCipher,
     window: Window,
     config: NetworkConfig | None = None,
     require_linkage: bool = False,
@@ -36,7 +34,6 @@ def load_network(
         raise NoLinkage("no linkage results in scope: run `joinedup link` first")
     assembly = assemble(
         session,
-        cipher,
         person_ids=person_ids,
         since=window.since,
         until=window.until,

@@ -21,8 +21,8 @@ from joinedup.model.base import utcnow
 from joinedup.model.panel import Action, ActionStatus, Decision, PanelMeeting
 from joinedup.panel.config import ActionPolicy, action_policy
 from joinedup.panel.meetings import CHAIR
-from joinedup.safeguarding.entry import EntryFinding, check_entry
 from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.hooks import Saved
 
 WHERE_DESCRIPTION = "panel action description"
 WHERE_COMPLETION = "panel action completion note"
@@ -34,30 +34,6 @@ NOT_DONE = ("open", "overdue", "escalated")
 NEEDS_ATTENTION = ("overdue", "escalated")
 DESCRIPTION_MAX = 5000
 NOTE_MAX = 500  # completion notes and reassignment reasons
-
-
-@dataclass(frozen=True)
-class AddedAction:
-    """A new action and the victim-blaming language found in its description."""
-
-    action: Action
-    language: list[EntryFinding]
-
-
-@dataclass(frozen=True)
-class Completed:
-    """A completed action and the language found in its completion note."""
-
-    action: Action
-    language: list[EntryFinding]
-
-
-@dataclass(frozen=True)
-class Reassigned:
-    """A reassigned action and the language found in the reason given."""
-
-    action: Action
-    language: list[EntryFinding]
 
 
 @dataclass
@@ -152,7 +128,7 @@ def add_action(
     due_on: date,
     decision_id: str | None = None,
     case_id: str | None = None,
-) -> AddedAction:
+) -> Saved[Action]:
     """Record an action agreed at a meeting (panel chairs only).
 
     The owner must be an active colleague sitting on the meeting's panel; the due date falls
@@ -190,15 +166,15 @@ def add_action(
             due_on=due_on,
         )
     )
-    found = check_entry(
-        session, text, where=WHERE_DESCRIPTION, subject_type="action", subject_id=action.id
+    found = session.entered(
+        text, where=WHERE_DESCRIPTION, subject_type="action", subject_id=action.id
     )
-    return AddedAction(action, found)
+    return Saved(action, found)
 
 
 def complete(
     session: ActorSession, action_id: str, note: str, *, now: datetime | None = None
-) -> Completed:
+) -> Saved[Action]:
     """Mark an action done with a note of what was done (its owner or a panel chair).
 
     The note (1-500 characters) is kept with the action and checked for victim-blaming
@@ -217,10 +193,10 @@ def complete(
         completed_at=now or utcnow(),
         completion_note=text,
     )
-    found = check_entry(
-        session, text, where=WHERE_COMPLETION, subject_type="action", subject_id=action_id
+    found = session.entered(
+        text, where=WHERE_COMPLETION, subject_type="action", subject_id=action_id
     )
-    return Completed(done, found)
+    return Saved(done, found)
 
 
 def reassign(
@@ -231,7 +207,7 @@ def reassign(
     reason: str,
     *,
     today: date | None = None,
-) -> Reassigned:
+) -> Saved[Action]:
     """Give an action that is not done to another panel member with a new due date (chairs).
 
     The due date is between ``today`` and a year after it. The reason (1-500 characters) is
@@ -269,10 +245,10 @@ def reassign(
         description=action.description + history,
         status="open" if action.status == "overdue" else action.status,
     )
-    found = check_entry(
-        session, text, where=WHERE_REASSIGNMENT, subject_type="action", subject_id=action_id
+    found = session.entered(
+        text, where=WHERE_REASSIGNMENT, subject_type="action", subject_id=action_id
     )
-    return Reassigned(moved, found)
+    return Saved(moved, found)
 
 
 # -- chasing ----------------------------------------------------------------------------------

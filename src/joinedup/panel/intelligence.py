@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.common.values import BadValue
 from joinedup.common.values.places import clean_vrm
@@ -29,16 +28,9 @@ from joinedup.model.base import Urgency, new_id
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.model.vocab import vocabulary
 from joinedup.panel.config import Routing, routing
-from joinedup.panel.routing import (
-    ROUTE_TABLE,
-    SUBMISSION_TABLE,
-    SUMMARY_COLUMN,
-    deadline_hours,
-    moment,
-    require_partnership,
-)
-from joinedup.safeguarding.entry import EntryFinding, check_entry
+from joinedup.panel.routing import deadline_hours, moment, require_partnership
 from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.hooks import Saved
 
 WHERE_SUBMISSION = "intelligence submission"
 WHERE_ROUTE_ACKNOWLEDGEMENT = "intelligence acknowledgement note"
@@ -51,22 +43,6 @@ URGENCIES: tuple[str, ...] = vocabulary("urgencies").ordered
 
 class AlreadyAcknowledged(JoinedupError, ValueError):
     """The route was acknowledged before (an acknowledgement is given once)."""
-
-
-@dataclass(frozen=True)
-class Submitted:
-    """A stored submission and the victim-blaming language found in its text (warned only)."""
-
-    submission: IntelligenceSubmission
-    language: list[EntryFinding]
-
-
-@dataclass(frozen=True)
-class Acknowledged:
-    """A route after its recipient acknowledged it, and the language found in the note."""
-
-    route: IntelligenceRoute
-    language: list[EntryFinding]
 
 
 def _summary(text: str) -> str:
@@ -111,15 +87,14 @@ def _people(raw: Sequence[str]) -> list[str]:
 
 def submit(
     session: ActorSession,
-    cipher: FieldCipher,
     summary: str,
     *,
     urgency: Urgency = "routine",
     subject_person_ids: Sequence[str] = (),
     vrms: Sequence[str] = (),
     now: datetime | None = None,
-) -> Submitted:
-    """Store a concern or sighting as the acting referrer (the text encrypted).
+) -> Saved[IntelligenceSubmission]:
+    """Store a concern or sighting as the acting referrer (the door encrypts the text).
 
     The text is checked for victim-blaming language: each finding is returned and held as a
     language flag, and the submission is saved as written. Route it with
@@ -129,33 +104,29 @@ def submit(
     if urgency not in URGENCIES:
         raise InputError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
     submission_id = new_id()
-    token = cipher.encrypt(
-        text, table=SUBMISSION_TABLE, column=SUMMARY_COLUMN, row_id=submission_id
-    )
     stored = session.add(
         IntelligenceSubmission(
             id=submission_id,
             agency_id=session.actor.agency_id,
             created_at=moment(now),
-            summary=token,
+            summary=text,
             urgency=urgency,
             subject_person_ids=_people(subject_person_ids),
             vrms=_vrms(vrms),
         )
     )
-    language = check_entry(
-        session,
+    language = session.entered(
         text,
         where=WHERE_SUBMISSION,
         subject_type="intelligence_submission",
         subject_id=stored.id,
     )
-    return Submitted(stored, language)
+    return Saved(stored, language)
 
 
 def acknowledge(
     session: ActorSession, route_id: str, note: str | None = None, now: datetime | None = None
-) -> Acknowledged:
+) -> Saved[IntelligenceRoute]:
     """Acknowledge a route held by the acting user's agency (once; the note is checked for
     victim-blaming language). Routes out of scope are :class:`NotFound`; a route the actor
     may read but whose recipient is another agency (the service account, a grant) is
@@ -183,14 +154,13 @@ def acknowledge(
         acknowledged_by=session.actor.user_id,
         note=note,
     )
-    language = check_entry(
-        session,
+    language = session.entered(
         note,
         where=WHERE_ROUTE_ACKNOWLEDGEMENT,
         subject_type="intelligence_route",
         subject_id=route_id,
     )
-    return Acknowledged(updated, language)
+    return Saved(updated, language)
 
 
 # -- escalation -------------------------------------------------------------------------------
@@ -331,13 +301,10 @@ def routes_for_me(
     return sorted(found, key=_pressing)[:limit]
 
 
-def read_route(
-    session: ActorSession, cipher: FieldCipher, route_id: str
-) -> tuple[IntelligenceRoute, str]:
-    """A route in scope and its text, decrypted."""
+def read_route(session: ActorSession, route_id: str) -> tuple[IntelligenceRoute, str]:
+    """A route in scope and its text (decrypted by the door)."""
     route = session.get(IntelligenceRoute, route_id)
-    text = cipher.decrypt(route.summary, table=ROUTE_TABLE, column=SUMMARY_COLUMN, row_id=route.id)
-    return route, text
+    return route, route.summary
 
 
 def submission_status(

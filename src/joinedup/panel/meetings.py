@@ -10,13 +10,13 @@ Closing the meeting freezes it: no more items or decisions. Nothing is ever dele
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.panel import Action, AgendaItem, Decision, Panel, PanelMeeting
-from joinedup.safeguarding.entry import EntryFinding, check_entry
 from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
+from joinedup.store.hooks import Saved
 
 WHERE_DECISION = "panel decision"
 WHERE_ITEM = "panel agenda item"
@@ -104,14 +104,6 @@ def agenda(session: ActorSession, meeting_id: str) -> list[AgendaItem]:
     return sorted(items, key=lambda i: (i.position, i.id))
 
 
-@dataclass
-class Recorded:
-    """A saved item or decision and any victim-blaming language found in its text."""
-
-    saved: AgendaItem | Decision
-    language: list[EntryFinding] = field(default_factory=list)
-
-
 def add_item(
     session: ActorSession,
     meeting_id: str,
@@ -120,7 +112,7 @@ def add_item(
     subject_type: str | None = None,
     subject_id: str | None = None,
     case_id: str | None = None,
-) -> Recorded:
+) -> Saved[AgendaItem]:
     """Add an item to a scheduled or held meeting (after the generated ones)."""
     meeting = _meeting(session, meeting_id, "scheduled", "held")
     if not title.strip():
@@ -140,15 +132,13 @@ def add_item(
             origin="added",
         )
     )
-    found = check_entry(
-        session, title, where=WHERE_ITEM, subject_type="agenda_item", subject_id=item.id
-    )
-    return Recorded(item, found)
+    found = session.entered(title, where=WHERE_ITEM, subject_type="agenda_item", subject_id=item.id)
+    return Saved(item, found)
 
 
 def decide(
     session: ActorSession, meeting_id: str, text: str, *, item_id: str | None = None
-) -> Recorded:
+) -> Saved[Decision]:
     """Record a decision of a held meeting, against an agenda item when given."""
     meeting = _meeting(session, meeting_id, "held")
     if not text.strip():
@@ -169,10 +159,10 @@ def decide(
             text=text.strip(),
         )
     )
-    found = check_entry(
-        session, text, where=WHERE_DECISION, subject_type="decision", subject_id=decision.id
+    found = session.entered(
+        text, where=WHERE_DECISION, subject_type="decision", subject_id=decision.id
     )
-    return Recorded(decision, found)
+    return Saved(decision, found)
 
 
 @dataclass

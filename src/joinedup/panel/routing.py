@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Agency
@@ -29,9 +28,6 @@ from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmissio
 from joinedup.panel.config import RouteRule, Routing, routing
 from joinedup.store.actor_session import ActorSession, Forbidden
 
-SUBMISSION_TABLE = "intelligence_submission"
-ROUTE_TABLE = "intelligence_route"
-SUMMARY_COLUMN = "summary"
 _REASON_LIMIT = 500
 
 
@@ -132,7 +128,6 @@ def _matching_kinds(rules: Routing, text: str, vrms: Sequence[str]) -> list[str]
 
 def route(
     session: ActorSession,
-    cipher: FieldCipher,
     submission_id: str,
     *,
     rules: Routing | None = None,
@@ -149,9 +144,7 @@ def route(
     submission = session.get(IntelligenceSubmission, submission_id)
     if submission.created_by is None:
         raise InputError(f"intelligence submission {submission_id} has no submitter")
-    text = cipher.decrypt(
-        submission.summary, table=SUBMISSION_TABLE, column=SUMMARY_COLUMN, row_id=submission.id
-    )
+    text = submission.summary  # decrypted by the door
     existing = session.list(IntelligenceRoute, where={"submission_id": submission.id})
     held = {r.agency_id for r in existing}
     recipients = plan(
@@ -184,9 +177,7 @@ def route(
                 submission_id=submission.id,
                 from_agency_id=submission.agency_id,
                 submitted_by=submission.created_by,
-                summary=cipher.encrypt(
-                    text, table=ROUTE_TABLE, column=SUMMARY_COLUMN, row_id=route_id
-                ),
+                summary=text,  # the door encrypts the route's own copy
                 urgency=submission.urgency,
                 reason=recipient.reason,
                 acknowledge_by=due,

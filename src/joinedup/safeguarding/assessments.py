@@ -14,16 +14,12 @@ from datetime import date
 
 from joinedup.assemble.view import Assembly
 from joinedup.model.safeguarding import RiskAssessment
-from joinedup.safeguarding.entry import (
-    WHERE_CONFIRMATION,
-    WHERE_OVERRIDE,
-    EntryFinding,
-    check_entry,
-)
+from joinedup.safeguarding.entry import WHERE_CONFIRMATION, WHERE_OVERRIDE
 from joinedup.safeguarding.prefill import prefill
 from joinedup.safeguarding.scoring import Completed, Decision, complete
 from joinedup.safeguarding.tool import RiskTool, default_tool
 from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.hooks import TextFinding
 
 _COLUMNS = (
     "child_person_id",
@@ -46,7 +42,7 @@ _COLUMNS = (
 class Recorded(Completed):
     """A stored assessment, and the victim-blaming language found in the worker's reasons."""
 
-    language: list[EntryFinding] = field(default_factory=list)
+    language: list[TextFinding] = field(default_factory=list)
 
 
 def history(session: ActorSession, child_person_id: str) -> list[RiskAssessment]:
@@ -104,13 +100,12 @@ def record(
     )
     stored = session.add(done.assessment)
     age = person.age_on(assessed_on)
-    language: list[EntryFinding] = []
+    language: list[TextFinding] = []
     for answer in stored.answers:  # in the tool's order
         decision = decisions.get(answer.indicator)
         if decision is None:
             continue
-        language += check_entry(
-            session,
+        language += session.entered(
             decision.reason,
             where=WHERE_OVERRIDE if answer.indicator in done.overridden else WHERE_CONFIRMATION,
             field=answer.indicator,

@@ -2,8 +2,12 @@
 
 Typed text is: the reasons given when an assessment confirms or overrides the risk tool's
 suggestions, the note acknowledging a flag and the reason resolving one, the reason for a
-match review decision, and the note closing or re-submitting a quarantined row. Each place is
-named by one of the ``WHERE_*`` labels below.
+match review decision, the note closing or re-submitting a quarantined row, panel items,
+decisions and actions, intelligence submissions and acknowledgements. Each place is named by a
+``WHERE_*`` label. :func:`check_entry` is installed in the door by the composition root
+(:class:`joinedup.store.hooks.SessionHooks`); write paths call it through
+``session.entered(...)``, and a person's session that saves typed text without it cannot
+commit.
 
 The check warns; it never refuses. A worker recording a child's own words, or explaining an
 override, must be able to save what they wrote: the text is saved as typed and every finding
@@ -24,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from joinedup.ingest import quarantine
+from joinedup.linkage import review
 from joinedup.model.policy import policy
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.safeguarding.language import Finding, check
@@ -36,12 +42,9 @@ WHERE_OVERRIDE = "assessment override reason"
 WHERE_CONFIRMATION = "assessment confirmation reason"
 WHERE_ACKNOWLEDGEMENT = "flag acknowledgement note"
 WHERE_RESOLUTION = "flag resolution reason"
-WHERE_REVIEW = {
-    "confirmed": "match review confirmation reason",
-    "rejected": "match review rejection reason",
-}
-WHERE_QUARANTINE_RESUBMIT = "quarantine resubmission note"
-WHERE_QUARANTINE_DISMISS = "quarantine dismissal note"
+WHERE_REVIEW = review.WHERE_REVIEW
+WHERE_QUARANTINE_RESUBMIT = quarantine.WHERE_RESUBMIT
+WHERE_QUARANTINE_DISMISS = quarantine.WHERE_DISMISS
 
 
 @dataclass(frozen=True)

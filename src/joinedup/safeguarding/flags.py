@@ -14,16 +14,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from joinedup.common.errors import InputError
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import Flag, SafeguardingCase
 from joinedup.store.actor_session import ActorSession, NotFound
-
-if TYPE_CHECKING:
-    from joinedup.safeguarding.entry import EntryFinding
+from joinedup.store.hooks import Saved
 
 
 def fingerprint(rule_id: str, subject_type: str, subject_id: str, key: Sequence[str]) -> str:
@@ -205,21 +203,12 @@ def _filed_under_open_cases(session: ActorSession, new: list[Flag]) -> list[Flag
 # -- people acting on flags -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Moved:
-    """A flag after a person acted on it, and the victim-blaming language in what they typed
-    (warned, never refused; each finding is also held as a language flag)."""
-
-    flag: Flag
-    language: list[EntryFinding]
-
-
 def move(
     session: ActorSession,
     flag_id: str,
     status: Literal["acknowledged", "resolved"],
     note: str | None = None,
-) -> Moved:
+) -> Saved[Flag]:
     """Acknowledge (optional note) or resolve (reason required) a flag, as the acting user.
 
     The note or reason is kept with the flag and in its history, and checked for
@@ -250,20 +239,18 @@ def move(
         changes["resolution"] = note
     moved = session.update(Flag, flag_id, **changes)
     where = entry.WHERE_RESOLUTION if status == "resolved" else entry.WHERE_ACKNOWLEDGEMENT
-    language = entry.check_entry(
-        session, note, where=where, subject_type="flag", subject_id=flag_id
-    )
-    return Moved(moved, language)
+    language = session.entered(note, where=where, subject_type="flag", subject_id=flag_id)
+    return Saved(moved, language)
 
 
 def acknowledge(session: ActorSession, flag_id: str, note: str | None = None) -> Flag:
     """Acknowledge an open flag (its owner agency has seen it and is acting)."""
-    return move(session, flag_id, "acknowledged", note).flag
+    return move(session, flag_id, "acknowledged", note).saved
 
 
 def resolve(session: ActorSession, flag_id: str, reason: str) -> Flag:
     """Resolve a flag with a reason (kept with the flag and in its history)."""
-    return move(session, flag_id, "resolved", reason).flag
+    return move(session, flag_id, "resolved", reason).saved
 
 
 def list_flags(

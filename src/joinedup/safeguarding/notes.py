@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.common.documents import load_yaml, packaged, read_text
 from joinedup.ingest.formats import FormatError, get_format
 from joinedup.model.organisation import Agency, Batch
@@ -29,7 +28,8 @@ from joinedup.model.safeguarding import Flag
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.safeguarding.language import Finding, Summary, check, default_lexicon, summarise
 from joinedup.safeguarding.language.prescreen import prescreen
-from joinedup.store.actor_session import ActorSession
+from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.door import Door
 
 NOT_RECORDED = "(not recorded)"
 RULE_PREFIX = "language."
@@ -92,13 +92,14 @@ class Note:
 
 def notes(
     session: ActorSession,
-    cipher: FieldCipher,
     sources: list[NoteSource],
     failures: list[str],
     only_record: str | None = None,
 ) -> Iterator[Note]:
     """Every non-empty note of the sources, or of one record of them (undecryptable ones are
-    named in ``failures``)."""
+    named in ``failures``). A bulk path: it decrypts the payload fields itself with the
+    session's field cipher."""
+    cipher = session.field_crypto()
     for src in sources:
         where = {"batch_id": src.batch_id, **({"id": only_record} if only_record else {})}
         for chunk in session.scan(SourceRecord, ["agency_key", "payload"], where=where):
@@ -179,7 +180,6 @@ def _raised(note: Note, finding: Finding) -> Raised:
 
 def check_notes(
     session: ActorSession,
-    cipher: FieldCipher,
     *,
     batch_ids: Iterable[str] | None = None,
     record_id: str | None = None,
@@ -193,7 +193,7 @@ def check_notes(
     failures: list[str] = []
     raised: list[Raised] = []
     by_entry: dict[str, int] = defaultdict(int)
-    for note in notes(session, cipher, note_sources(session, batch_ids), failures, record_id):
+    for note in notes(session, note_sources(session, batch_ids), failures, record_id):
         report.notes += 1
         if not screen.may_flag(note.text):
             report.screened_out += 1
@@ -212,6 +212,32 @@ def check_notes(
     report.by_entry = dict(sorted(by_entry.items()))
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+@dataclass(frozen=True)
+class NewNotesCheck:
+    """The check of new records' notes after ingest: the report, or why it did not run."""
+
+    report: NotesReport | None
+    not_checked: str | None = None
+
+
+def check_new_notes(
+    door: Door,
+    actor: str,
+    purpose: str,
+    batch_ids: Iterable[str],
+    record_id: str | None = None,
+) -> NewNotesCheck:
+    """The pipeline step after ingest (or a row accepted from quarantine): check the new
+    batches' notes, or one record of them, in a transaction of its own, so the records stay
+    imported whatever the check does. A role that may not hold flags gets the reason back."""
+    try:
+        with door.session(actor, purpose) as session:
+            report = check_notes(session, batch_ids=list(batch_ids), record_id=record_id)
+    except Forbidden as exc:
+        return NewNotesCheck(None, str(exc))
+    return NewNotesCheck(report)
 
 
 def language_report(session: ActorSession, *, totals: bool = True) -> Summary:

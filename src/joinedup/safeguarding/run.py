@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from joinedup.access.crypto import FieldCipher
 from joinedup.assemble.view import Assembly
 from joinedup.model.policy import policy
 from joinedup.safeguarding import assessments as stored
@@ -56,7 +55,6 @@ class AssessReport:
 
 def assess(
     session: ActorSession,
-    cipher: FieldCipher | None = None,
     *,
     assembly: Assembly | None = None,
     tool: RiskTool | None = None,
@@ -82,12 +80,10 @@ def assess(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     if assembly is None:
-        if cipher is None:
-            raise ValueError("assess needs the field cipher to assemble the records")
         _say(progress, "assembling the records")
         from joinedup.assemble.build import assemble
 
-        assembly = assemble(session, cipher, until=as_of)
+        assembly = assemble(session, until=as_of)
         seconds["assemble"] = _lap(started, seconds)
     _say(progress, "pre-filling the risk tool")
     ctx = context(assembly, stored.latest(session), tool=tool, as_of=as_of)

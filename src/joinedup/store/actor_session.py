@@ -19,6 +19,8 @@ from joinedup.model.policy import Category, policy
 from joinedup.store import audit, origin
 from joinedup.store.bulk import bulk_insert
 from joinedup.store.checkpoint import CheckpointFile
+from joinedup.store.guarded import TypedTextAndFields
+from joinedup.store.hooks import SessionHooks
 from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import scope_clause
 from joinedup.store.staff import StaffDirectory
@@ -38,7 +40,7 @@ class Forbidden(JoinedupError, PermissionError):
     """The actor may not perform this write (or act for this purpose)."""
 
 
-class ActorSession(StaffDirectory):
+class ActorSession(StaffDirectory, TypedTextAndFields):
     """Scoped, audited access for one actor and purpose inside one transaction."""
 
     def __init__(
@@ -48,8 +50,11 @@ class ActorSession(StaffDirectory):
         purpose: str,
         audit_key: bytes,
         clock: Callable[[], datetime],
+        hooks: SessionHooks | None = None,
+        is_service: bool = False,
     ) -> None:
         self.actor = actor
+        self.is_service = is_service
         self.purpose = purpose
         self._orm = orm
         self._key = audit_key
@@ -59,6 +64,9 @@ class ActorSession(StaffDirectory):
         # which the door records again if this transaction rolls back
         self.facts: builtins.list[tuple[audit.Entry, datetime]] = []
         self.reanchor = False  # set by an auditor's acknowledgement of the checkpoint
+        self._hooks = hooks or SessionHooks()
+        self._entered: builtins.set[str] = set()  # typed text that passed the check
+        self._typed: builtins.list[tuple[str, str, str, str]] = []  # kind, id, path, text
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -106,6 +114,8 @@ class ActorSession(StaffDirectory):
         data = {name: getattr(row, name) for name in kind.model.model_fields}
         for secret in kind.secret_columns:
             data[secret] = None
+        if kind.encrypted_columns:
+            self._decrypt(kind, data)
         return kind.model.model_validate(data)
 
     def _to_values(self, kind: Kind, obj: BaseModel) -> dict[str, Any]:
@@ -200,16 +210,25 @@ class ActorSession(StaffDirectory):
         self.add_values(kind.model, [self._to_values(kind, o) for o in stamped])
         return stamped
 
-    def add_values(self, model: type[BaseModel], rows: Sequence[dict[str, Any]]) -> None:
+    def add_values(
+        self, model: type[BaseModel], rows: Sequence[dict[str, Any]], *, encrypted: bool = False
+    ) -> None:
         """Bulk collection of pre-validated column values (the ingest fast path).
 
         The caller guarantees each mapping holds valid values for every column; scope is
-        still checked for every new id and one audit row names them all.
+        still checked for every new id and one audit row names them all. The kind's
+        encrypted columns are encrypted here unless ``encrypted`` (ingest encrypted them).
         """
         if not rows:
             return
         kind = kind_of(model)
         self.require("collection", kind.category)
+        if kind.typed_text:
+            self._note_typed(kind, rows, rows[0].keys())
+        if kind.encrypted_columns and not encrypted:
+            rows = [dict(r) for r in rows]
+            for row in rows:
+                self._encrypt(kind, row, kind.encrypted_columns)
         table: Table = kind.table.__table__  # type: ignore[assignment]
         bulk_insert(self._orm.connection(), table, rows)
         ids = [str(r["id"]) for r in rows]
@@ -237,6 +256,8 @@ class ActorSession(StaffDirectory):
             current[secret] = getattr(row, secret)
         updated = model.model_validate({**current, **changes})
         values = self._to_values(kind, updated)
+        self._note_typed(kind, [values], changes, current)
+        self._encrypt(kind, values, changes)
         for name in changes:
             setattr(row, name, values[name])
         self._orm.flush()
@@ -385,8 +406,11 @@ class ActorSession(StaffDirectory):
         detail: dict[str, Any] = (
             {"where": {k: str(v)[:64] for k, v in where.items()}} if where else {}
         )
+        secret = [i for i, c in enumerate(columns, 1) if c in kind.encrypted_columns]
         for partition in result.partitions(chunk):
             rows = [tuple(r) for r in partition]
+            if secret:
+                rows = [self._decrypted(kind, columns, secret, row) for row in rows]
             self._log("consultation", "scan", kind.name, [], detail={**detail, "rows": len(rows)})
             yield rows
 

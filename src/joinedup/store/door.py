@@ -35,6 +35,7 @@ from joinedup.store.checkpoint import (
     Sink,
     url_fingerprint,
 )
+from joinedup.store.hooks import FieldCrypto, NoFieldCrypto, SessionHooks
 from joinedup.store.tables.admin import Meta, UserRow
 from joinedup.store.tables.audit import AuditEventRow
 
@@ -56,12 +57,22 @@ class Door:
         checkpoint_dir: Path,
         clock: Callable[[], datetime] = utcnow,
         sink: Sink | None = None,
+        hooks: SessionHooks | None = None,
     ) -> None:
         self.engine = engine
         self.sink = sink
+        # the check of typed text and the field cipher (installed by the composition root)
+        self.hooks = hooks or SessionHooks()
         self._key = audit_key
         self._checkpoint_dir = checkpoint_dir
         self._clock = clock
+
+    def field_crypto(self) -> FieldCrypto:
+        """The keyring's field cipher, for the bulk paths that encrypt before a session opens
+        (ingest preparing a file ahead); :class:`NoFieldCrypto` when none is installed."""
+        if self.hooks.field_crypto is None:
+            raise NoFieldCrypto("this door was opened without the keyring's field cipher")
+        return self.hooks.field_crypto
 
     @property
     def database_id(self) -> str:
@@ -105,9 +116,12 @@ class Door:
             actor = Actor(
                 user_id=user.id, username=user.username, agency_id=user.agency_id, role=user.role
             )
-            session = ActorSession(orm, actor, purpose, self._key, self._clock)
+            session = ActorSession(
+                orm, actor, purpose, self._key, self._clock, self.hooks, user.is_service
+            )
             try:
                 yield session
+                session.check_typed_text()
                 orm.commit()
             except BaseException as exc:
                 orm.rollback()

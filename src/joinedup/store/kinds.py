@@ -32,6 +32,11 @@ class Kind:
     creator_column: str | None = "created_by"
     search_columns: tuple[str, ...] = ()
     secret_columns: tuple[str, ...] = ()
+    # text a person types: a column, or a path inside a JSON column ("evidence.history[].note");
+    # a person's session may write it only after it passed ``ActorSession.entered``
+    typed_text: tuple[str, ...] = ()
+    # columns the session encrypts on write and decrypts on read (the field cipher's tokens)
+    encrypted_columns: tuple[str, ...] = ()
 
     def column(self, name: str | None) -> Any:
         """The table column called ``name`` (None when the kind has no such column)."""
@@ -90,10 +95,18 @@ _ALL = (
         t_records.QuarantineRow,
         "case",
         search_columns=("file_name", "reason"),
+        typed_text=("resolution_note",),
+        encrypted_columns=("raw",),
     ),
     Kind("linkage_run", linkage.LinkageRun, t_linkage.LinkageRunRow, "case"),
     Kind("person_link", linkage.PersonLink, t_linkage.PersonLinkRow, "case"),
-    Kind("match_review", linkage.MatchReview, t_linkage.MatchReviewRow, "case"),
+    Kind(
+        "match_review",
+        linkage.MatchReview,
+        t_linkage.MatchReviewRow,
+        "case",
+        typed_text=("reason",),
+    ),
     Kind("person", pole.Person, t_pole.PersonRow, "case", search_columns=("forename", "surname")),
     Kind("object", pole.PoleObject, t_pole.ObjectRow, "case", search_columns=("key",)),
     Kind(
@@ -109,8 +122,20 @@ _ALL = (
     _case("case", safeguarding.SafeguardingCase, t_cases.CaseRow),
     _case("person_category", safeguarding.PersonCategory, t_cases.PersonCategoryRow),
     _case("risk_assessment", safeguarding.RiskAssessment, t_cases.RiskAssessmentRow),
-    _case("flag", safeguarding.Flag, t_cases.FlagRow, search_columns=("rule_id",)),
-    _case("intelligence_submission", safeguarding.IntelligenceSubmission, t_cases.SubmissionRow),
+    _case(
+        "flag",
+        safeguarding.Flag,
+        t_cases.FlagRow,
+        search_columns=("rule_id",),
+        typed_text=("resolution", "evidence.history[].note"),
+    ),
+    _case(
+        "intelligence_submission",
+        safeguarding.IntelligenceSubmission,
+        t_cases.SubmissionRow,
+        typed_text=("summary",),
+        encrypted_columns=("summary",),
+    ),
     Kind(  # its own category: every role of the recipient agency must see and acknowledge it
         "intelligence_route",
         safeguarding.IntelligenceRoute,
@@ -118,11 +143,24 @@ _ALL = (
         "intelligence",
         case_column="case_id",
         creator_column="submitted_by",
+        typed_text=("note",),
+        encrypted_columns=("summary",),
     ),
     _panel("panel_meeting", panel.PanelMeeting, t_panel.MeetingRow),
-    _panel("agenda_item", panel.AgendaItem, t_panel.AgendaItemRow, search_columns=("title",)),
-    _panel("decision", panel.Decision, t_panel.DecisionRow),
-    _panel("action", panel.Action, t_panel.ActionRow),
+    _panel(
+        "agenda_item",
+        panel.AgendaItem,
+        t_panel.AgendaItemRow,
+        search_columns=("title",),
+        typed_text=("title",),
+    ),
+    _panel("decision", panel.Decision, t_panel.DecisionRow, typed_text=("text",)),
+    _panel(
+        "action",
+        panel.Action,
+        t_panel.ActionRow,
+        typed_text=("description", "completion_note"),
+    ),
 )
 
 KINDS: dict[type[BaseModel], Kind] = {k.model: k for k in _ALL}
