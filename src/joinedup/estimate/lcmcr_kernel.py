@@ -31,9 +31,20 @@ def _log_beta(a: float, b: float) -> tuple[float, float]:
 
 @njit(cache=True)
 def _multinomial(n: int, probs: NDArray[np.float64], out: NDArray[np.float64]) -> None:
-    """``out`` = a multinomial draw of ``n`` over ``probs`` (summing to one), by binomials."""
-    left, rest = n, 1.0
+    """``out`` = a multinomial draw of ``n`` over ``probs`` (summing to one): one categorical
+    draw per item when ``n`` is below the number of classes, else by binomials."""
     k_last = probs.size - 1
+    if n <= k_last:
+        out[:] = 0.0
+        for _ in range(n):
+            u = np.random.random()
+            k = 0
+            while k < k_last and u >= probs[k]:
+                u -= probs[k]
+                k += 1
+            out[k] += 1.0
+        return
+    left, rest = n, 1.0
     for k in range(k_last):
         if left <= 0 or rest <= 0.0:
             out[k] = 0.0
@@ -70,6 +81,7 @@ def _sweep(
         for j in range(j_lists):
             acc += log_lam0[j, k]
         log_unseen[k] = acc
+    diff = log_lam1 - log_lam0
     seen1 = np.zeros((j_lists, k_classes))
     totals = count0.copy()
     logits = np.empty(k_classes)
@@ -82,7 +94,7 @@ def _sweep(
             acc = log_unseen[k]
             for j in range(j_lists):
                 if x[m, j] > 0.5:
-                    acc += log_lam1[j, k] - log_lam0[j, k]
+                    acc += diff[j, k]
             logits[k] = acc
             top = max(top, acc)
         total = 0.0
@@ -99,6 +111,11 @@ def _sweep(
                     seen1[j, k] += drawn[k]
     for j in range(j_lists):
         for k in range(k_classes):
+            if totals[k] == 0.0:  # an empty class: Beta(1, 1), a uniform
+                u = np.random.random()
+                log_lam1[j, k] = np.log(u)
+                log_lam0[j, k] = np.log1p(-u)
+                continue
             g_in = np.random.gamma(1.0 + seen1[j, k], 1.0)
             g_out = np.random.gamma(1.0 + totals[k] - seen1[j, k], 1.0)
             log_lam1[j, k] = np.log(g_in / (g_in + g_out))
@@ -108,7 +125,11 @@ def _sweep(
         acc_rest = 0.0
         for k in range(k_classes - 1):
             remaining -= totals[k]
-            lv, l1mv = _log_beta(1.0 + totals[k], alpha + remaining)
+            if totals[k] == 0.0:  # Beta(1, b) by inversion: log(1 - V) = log(U) / b
+                l1mv = np.log(np.random.random()) / (alpha + remaining)
+                lv = np.log(-np.expm1(l1mv)) if l1mv < 0.0 else -np.inf
+            else:
+                lv, l1mv = _log_beta(1.0 + totals[k], alpha + remaining)
             log_nu[k] = lv + acc_rest
             acc_rest += l1mv
         log_nu[k_classes - 1] = acc_rest

@@ -14,7 +14,6 @@ from joinedup.simulate.world import World
 
 ORDINARY_FACTORS = ("3A", "3B", "16A", "17A", "4B", "1B", "2B", "14A", "4A", "18C", "21")
 SOURCES = ("2A", "3A", "6", "1A", "3E", "4", "8", "5D")
-IN_CARE_REPORTED = 0.98  # a child missing from care is reported (at visibility 1)
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -140,11 +139,8 @@ def missing(
     cse: bool,
     place: Place | None = None,
     adults: list[Person] | None = None,
-    visibility: float = 1.0,
 ) -> Event:
-    """A missing episode, reported to the police and social care at the agencies' rates (a
-    child in care: almost always); ``visibility`` scales the chance of a report as
-    ``1 - (1 - p)**visibility`` (simulate/visibility.py)."""
+    """A missing episode, reported to the police and social care at the agencies' rates."""
     ev = event(
         world,
         "missing_episode",
@@ -157,12 +153,8 @@ def missing(
     )
     observe = world.scenario.agencies["police"].observe
     in_care = life.in_care_on(day) is not None
-    rate = (
-        IN_CARE_REPORTED
-        if in_care
-        else (observe["missing_cse_reported"] if cse else observe["missing_reported"])
-    )
-    if rng.random() < 1.0 - (1.0 - rate) ** visibility:
+    rate = observe["missing_cse_reported"] if cse else observe["missing_reported"]
+    if in_care or rng.random() < rate:
         see(world, ev, "police", rng)
         if in_care or rng.random() < 0.6:
             see(world, ev, "social_care", rng)
