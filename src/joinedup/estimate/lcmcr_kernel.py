@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 WARM_UP = 500
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _log_beta(a: float, b: float) -> tuple[float, float]:
     """``log V`` and ``log (1 - V)`` for ``V ~ Beta(a, b)``, safe for tiny shapes: a gamma
     variate of shape ``s`` drawn as ``G(s + 1) U^(1/s)`` in logs (R's ``dan_log_gamma_1``)."""
@@ -29,7 +29,7 @@ def _log_beta(a: float, b: float) -> tuple[float, float]:
     return la - total, lb - total
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _multinomial(n: int, probs: NDArray[np.float64], out: NDArray[np.float64]) -> None:
     """``out`` = a multinomial draw of ``n`` over ``probs`` (summing to one): one categorical
     draw per item when ``n`` is below the number of classes, else by binomials."""
@@ -57,7 +57,7 @@ def _multinomial(n: int, probs: NDArray[np.float64], out: NDArray[np.float64]) -
     out[k_last] = max(left, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sweep(
     x: NDArray[np.float64],
     freq: NDArray[np.int64],
@@ -156,7 +156,7 @@ def _sweep(
         state[0] = np.random.gamma(a_alpha + k_classes - 1.0, 1.0 / rate)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def run_chains(
     x: NDArray[np.float64],
     freq: NDArray[np.int64],
