@@ -13,6 +13,7 @@ from typing import Any
 from joinedup.common.documents import load_yaml, packaged
 from joinedup.common.errors import JoinedupError
 from joinedup.model.vocab import vocabulary
+from joinedup.simulate.visibility import CIRCUMSTANCES
 
 AGENCIES: tuple[str, ...] = (
     "police",
@@ -179,10 +180,11 @@ def parse(raw: Any, *, scale: float = 1.0, where: str = "scenario") -> Scenario:
         raise ScenarioError(f"{where}.population.ethnicity: unknown codes {sorted(unknown_codes)}")
     exploitation = _mapping(data["exploitation"], f"{where}.exploitation")
     _shares(exploitation.get("onset_age_weights"), f"{where}.exploitation.onset_age_weights")
-    for key in ("looked_after_share", "unknown_share", "prior_contact_share", "female_share"):
+    for key in ("looked_after_share", "prior_contact_share", "female_share"):
         value = float(exploitation.get(key, -1))
         if not 0.0 <= value <= 1.0:
             raise ScenarioError(f"{where}.exploitation.{key}: expected a share in [0, 1]")
+    _visibility(exploitation, f"{where}.exploitation")
     offenders = _mapping(data["offenders"], f"{where}.offenders")
     _shares(offenders.get("origin"), f"{where}.offenders.origin")
     _shares(offenders.get("hotspot_types"), f"{where}.offenders.hotspot_types")
@@ -199,6 +201,30 @@ def parse(raw: Any, *, scale: float = 1.0, where: str = "scenario") -> Scenario:
         background=_mapping(data.get("background", {}), f"{where}.background"),
         agencies={a: _agency(a, agencies_raw[a]) for a in AGENCIES},
     )
+
+
+def _visibility(exploitation: dict[str, Any], where: str) -> None:
+    """Check ``invisible_share`` and ``visibility`` (simulate/visibility.py)."""
+    if "unknown_share" in exploitation:
+        raise ScenarioError(
+            f"{where}.unknown_share: replaced by visibility (chance) and invisible_share "
+            "(a group no agency can record); see docs/simulator.md"
+        )
+    if not 0.0 <= float(exploitation.get("invisible_share", 0.0)) <= 1.0:
+        raise ScenarioError(f"{where}.invisible_share: expected a share in [0, 1]")
+    raw = _mapping(exploitation.get("visibility", {}), f"{where}.visibility")
+    if float(raw.get("shape", 0.0)) < 0:
+        raise ScenarioError(f"{where}.visibility.shape: expected a gamma shape >= 0")
+    for name, effects in _mapping(raw.get("circumstances", {}), f"{where}.visibility").items():
+        if name not in CIRCUMSTANCES:
+            raise ScenarioError(
+                f"{where}.visibility.circumstances: unknown {name!r}; one of {CIRCUMSTANCES}"
+            )
+        for agency in _mapping(effects, f"{where}.visibility.circumstances.{name}"):
+            if agency not in AGENCIES:
+                raise ScenarioError(
+                    f"{where}.visibility.circumstances.{name}: {agency!r} is not an agency"
+                )
 
 
 def builtin_names() -> tuple[str, ...]:
