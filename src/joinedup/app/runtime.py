@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,6 +19,26 @@ from joinedup.store.hooks import SessionHooks
 from joinedup.store.sink import sink_from
 
 
+_ENGINES: OrderedDict[str, Engine] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+KEPT_ENGINES = 4
+
+
+def shared_engine(url: str) -> Engine:
+    """The engine of ``url``, shared by every use case of this process, so that its
+    connections are pooled once (a web server's requests, the steps of a command) rather than
+    one pool per step; the least recently used beyond :data:`KEPT_ENGINES` are disposed."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            engine = _ENGINES[url] = make_engine(url)
+        _ENGINES.move_to_end(url)
+        while len(_ENGINES) > KEPT_ENGINES:
+            _, old = _ENGINES.popitem(last=False)
+            old.dispose()
+        return engine
+
+
 @dataclass
 class Runtime:
     """Everything a command needs, built lazily from :class:`Settings`."""
@@ -26,8 +48,8 @@ class Runtime:
 
     @cached_property
     def engine(self) -> Engine:
-        """The store's engine."""
-        return make_engine(self.settings.database_url)
+        """The store's engine (one per database per process: see :func:`shared_engine`)."""
+        return shared_engine(self.settings.database_url)
 
     @cached_property
     def audit_key(self) -> bytes:
