@@ -16,6 +16,7 @@ from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
 from joinedup.assemble.hidden import QUICK_LCMCR, NotEstimable
 from joinedup.assemble.hidden_store import estimate_stored
+from joinedup.demo_accounts import add_demo_users, demo_accounts
 from joinedup.demo_panel import run_panel
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
@@ -33,28 +34,14 @@ from joinedup.safeguarding.notes import check_notes
 from joinedup.safeguarding.run import assess
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
-from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.actor_session import NotFound
 
 ADMIN = "demo-admin"
 # a small borough needs only a small training sample (the defaults suit a whole borough)
 DEMO_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=1e6, em_max_pairs=5e5))
 SEED, SCALE = 2014, 0.02
 DEMO_ESTIMATE: dict[str, object] = {"method": "auto"}  # as `joinedup estimate --from-db`
-POLICE, SOCIAL_CARE = "Dunmere police (synthetic)", "Dunmere social care (synthetic)"
-SCHOOL = "Dunmere education (synthetic)"
-USERS = (
-    ("demo-analyst", POLICE, "analyst"),
-    ("demo-social-worker", SOCIAL_CARE, "social_worker"),
-    ("demo-dpo", "Safeguarding partnership", "auditor"),
-)
-
-
-def _add_users(s: ActorSession) -> None:
-    for username, agency, role in USERS:
-        try:
-            directory.user_by_name(s, username)
-        except NotFound:
-            directory.add_user(s, username, agency, role, display_name=f"Demo {role}")
+POLICE = demo_accounts().agencies["police"]
 
 
 def _ingest(rt: Runtime, borough: Path, say: Callable[[str], None]) -> None:
@@ -163,10 +150,10 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
 
     say("[bold]8. Administration[/]: users for police, social care and the auditor")
     with door.session(ADMIN, "administration") as s:
-        _add_users(s)
+        add_demo_users(s, "borough")
 
     say("[bold]9. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
-    run_panel(rt, say, ADMIN, POLICE, SCHOOL)
+    run_panel(rt, say, ADMIN, POLICE)
 
     say("[bold]10. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session("demo-analyst", "demonstration") as s:

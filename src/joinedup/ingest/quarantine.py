@@ -62,6 +62,7 @@ def resubmit(
     Returns the new source record's id, or the :class:`Problem` that still stands (the row
     then stays open, with the new reason).
     """
+    session.require("quarantine.review")
     shown = show(session, cipher, row_id)
     if shown.row.status != "open":
         raise ValueError(f"quarantined row {row_id} is already {shown.row.status}")
@@ -98,6 +99,7 @@ def resubmit(
 
 def dismiss(session: ActorSession, row_id: str, note: str) -> QuarantinedRow:
     """Close a quarantined row without importing it (kept, with the reason)."""
+    session.require("quarantine.review")
     if not note.strip():
         raise ValueError("say why the row is dismissed")
     row = session.get(QuarantinedRow, row_id)

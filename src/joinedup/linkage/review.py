@@ -93,6 +93,7 @@ def decide(
     reason: str,
 ) -> MatchReview:
     """Confirm or reject a review item; the reason is required and kept with the decision."""
+    session.require("linkage.review")
     reason = reason.strip()
     if not reason:
         raise ValueError("a decision needs a reason")

@@ -20,7 +20,8 @@ OPERATIONS: tuple[Operation, ...] = (
 # how the operation was reached through the door (no case content). A consultation by get,
 # list, search or show names what was shown to the person; by scan, it counts what was read to
 # compute something (the ids are not listed). acknowledge, anchor and restore are the audit
-# chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back).
+# chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back); elevate
+# is the service account starting to act on a person's behalf (Door.on_behalf).
 Access = Literal[
     "add",
     "update",
@@ -36,6 +37,7 @@ Access = Literal[
     "acknowledge",
     "anchor",
     "restore",
+    "elevate",
 ]
 
 
@@ -59,5 +61,8 @@ class AuditEvent(BaseModel):
     # metadata about the operation, never case content: rows scanned, a failed transaction's
     # outcome, the reason an auditor gave (None on rows that have none)
     detail: dict[str, Any] | None = None
+    # the person (user id) on whose behalf the service account acted (None: it acted for
+    # itself, or a person acted)
+    on_behalf_of: str | None = None
     prev_mac: str
     mac: str

@@ -73,7 +73,8 @@ def export_graph(
     recipient = recipient_of(request, actor)
     _check_target(request)
     with door.session(actor, purpose) as session:
-        session.require("disclosure", "case")
+        session.require_operation("disclosure", "case")
+        session.require("network.export")
         net, _ = load_network(session, cipher, request.window)
         entities = net.cse_entities() if request.extent == "cse" else set(net.kind_of)
         tables: ExportTables = export_tables(

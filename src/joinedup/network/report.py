@@ -36,6 +36,7 @@ def problem_profile(
     (on SQLite a session holds the write lock).
     """
     with door.session(actor, purpose) as session:
+        session.require("profile.write")
         net, linked = load_network(session, cipher, window)
         sources = (agencies(session), refreshed(session))
         risk = risk_categories(session)

@@ -276,6 +276,7 @@ def generate_agenda(
     now: datetime | None = None,
 ) -> AgendaReport:
     """Generate (or refresh) the agenda of a scheduled meeting; see the module docstring."""
+    session.require("panel.generate_agenda")
     config = config or agenda_config()
     now = now or datetime.now(UTC)
     meeting = session.get(PanelMeeting, meeting_id)

@@ -33,7 +33,6 @@ from joinedup.panel.routing import (
     SUMMARY_COLUMN,
     deadline_hours,
     moment,
-    require_partnership,
 )
 from joinedup.safeguarding.entry import EntryFinding, check_entry
 from joinedup.store.actor_session import ActorSession, Forbidden
@@ -123,6 +122,7 @@ def submit(
     language flag, and the submission is saved as written. Route it with
     :func:`joinedup.panel.routing.route` (as the pipeline service account).
     """
+    session.require("intel.submit")
     text = _summary(summary)
     if urgency not in URGENCIES:
         raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
@@ -163,6 +163,7 @@ def acknowledge(
         raise Forbidden(
             f"intelligence route {route_id} is acknowledged by a user of its recipient agency"
         )
+    session.require("intel.acknowledge")
     if route.acknowledged_at is not None:
         raise AlreadyAcknowledged(
             f"intelligence route {route_id} was already acknowledged at "
@@ -247,7 +248,7 @@ def escalate(
     Also copies each submission's first acknowledgement and first escalation from its routes,
     and lists submissions with no recipients. Running it again at the same time changes nothing.
     """
-    require_partnership(session, "escalating intelligence")
+    session.require("intel.escalate")
     rules = rules or routing()
     at = moment(now)
     report = EscalationReport(now=at)

@@ -19,7 +19,6 @@ from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
 
 WHERE_DECISION = "panel decision"
 WHERE_ITEM = "panel agenda item"
-CHAIR = "panel_chair"  # the role that runs meetings and records actions
 
 
 class MeetingStateError(ValueError):
@@ -39,6 +38,7 @@ def schedule(
 ) -> PanelMeeting:
     """Schedule a meeting of ``panel`` (name or id) on ``held_on``, chaired by ``chair``
     (a username; the acting user when not given). One meeting per panel per day."""
+    session.require("panel.schedule_meeting")
     found = find_panel(session, panel)
     if session.list(PanelMeeting, where={"panel_id": found.id, "held_on": held_on}):
         raise MeetingStateError(f"{found.name} already has a meeting on {held_on}")
@@ -69,18 +69,22 @@ def _meeting(session: ActorSession, meeting_id: str, *allowed: str) -> PanelMeet
     return meeting
 
 
-def require_chair(session: ActorSession, meeting_id: str) -> PanelMeeting:
-    """The meeting, when the acting user chairs it or is a panel chair who may reach it;
-    :class:`Forbidden` for other members (out-of-scope meetings are :class:`NotFound`)."""
+def require_chair(
+    session: ActorSession, meeting_id: str, action: str = "panel.request_agenda"
+) -> PanelMeeting:
+    """The meeting, when the actor may take ``action`` and either chairs this meeting or may
+    run any meeting (``panel.run_any_meeting``); :class:`Forbidden` otherwise (out-of-scope
+    meetings are :class:`NotFound`)."""
+    session.require(action)
     meeting = session.get(PanelMeeting, meeting_id)
-    if session.actor.role != CHAIR and session.actor.user_id != meeting.chair_id:
+    if session.actor.user_id != meeting.chair_id and not session.may("panel.run_any_meeting"):
         raise Forbidden(f"only the chair runs meeting {meeting_id}: open, close, its agenda")
     return meeting
 
 
 def open_meeting(session: ActorSession, meeting_id: str) -> PanelMeeting:
     """The chair opens a scheduled meeting: the generated agenda is now fixed."""
-    require_chair(session, meeting_id)
+    require_chair(session, meeting_id, "panel.open_meeting")
     _meeting(session, meeting_id, "scheduled")
     return session.update(PanelMeeting, meeting_id, status="held")
 
@@ -89,7 +93,7 @@ def close_meeting(
     session: ActorSession, meeting_id: str, *, now: datetime | None = None
 ) -> PanelMeeting:
     """Close a held meeting (the chair): no more items or decisions are recorded against it."""
-    require_chair(session, meeting_id)
+    require_chair(session, meeting_id, "panel.close_meeting")
     _meeting(session, meeting_id, "held")
     return session.update(
         PanelMeeting, meeting_id, status="closed", closed_at=now or datetime.now(UTC)
@@ -121,6 +125,7 @@ def add_item(
     case_id: str | None = None,
 ) -> Recorded:
     """Add an item to a scheduled or held meeting (after the generated ones)."""
+    session.require("panel.add_item")
     meeting = _meeting(session, meeting_id, "scheduled", "held")
     if not title.strip():
         raise ValueError("an agenda item needs a title")
@@ -149,6 +154,7 @@ def decide(
     session: ActorSession, meeting_id: str, text: str, *, item_id: str | None = None
 ) -> Recorded:
     """Record a decision of a held meeting, against an agenda item when given."""
+    session.require("panel.decide")
     meeting = _meeting(session, meeting_id, "held")
     if not text.strip():
         raise ValueError("a decision needs its text")

@@ -23,10 +23,9 @@ from functools import cache
 from joinedup.access.crypto import FieldCipher
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Agency
-from joinedup.model.policy import policy
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.panel.config import RouteRule, Routing, routing
-from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.actor_session import ActorSession
 
 SUBMISSION_TABLE = "intelligence_submission"
 ROUTE_TABLE = "intelligence_route"
@@ -43,15 +42,6 @@ def moment(now: datetime | None) -> datetime:
     if now is None:
         return utcnow()
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-
-
-def require_partnership(session: ActorSession, what: str) -> None:
-    """Raise :class:`Forbidden` unless the actor may alter every agency's intelligence routes (the
-    pipeline service account): routing and escalation act across the whole partnership."""
-    if "partnership" not in policy().reaches(session.actor.role, "alteration", "intelligence"):
-        raise Forbidden(
-            f"{what} runs as the pipeline service account, not as role {session.actor.role!r}"
-        )
 
 
 def deadline_hours(rules: Routing, urgency: str) -> float:
@@ -142,7 +132,7 @@ def route(
     Returns every route of the submission (those made now and any made before), ordered by
     deadline then agency id. Raises :class:`NoRecipients` when no agency matches.
     """
-    require_partnership(session, "routing intelligence")
+    session.require("intel.route")
     rules = rules or routing()
     at = moment(now)
     submission = session.get(IntelligenceSubmission, submission_id)

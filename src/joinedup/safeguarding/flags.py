@@ -226,6 +226,7 @@ def move(
     """
     from joinedup.safeguarding import entry  # entry holds its flags through this module
 
+    session.require("flags.resolve" if status == "resolved" else "flags.acknowledge")
     if status == "resolved":
         if not (note or "").strip():
             raise ValueError("resolving a flag needs a reason")

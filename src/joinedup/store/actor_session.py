@@ -45,8 +45,11 @@ class ActorSession(StaffDirectory):
         purpose: str,
         audit_key: bytes,
         clock: Callable[[], datetime],
+        on_behalf_of: Actor | None = None,
     ) -> None:
         self.actor = actor
+        # the person the service account acts for (Door.on_behalf); named on every audit row
+        self.on_behalf_of = on_behalf_of
         self.purpose = purpose
         self._orm = orm
         self._key = audit_key
@@ -56,6 +59,7 @@ class ActorSession(StaffDirectory):
         # which the door records again if this transaction rolls back
         self.facts: builtins.list[tuple[audit.Entry, datetime]] = []
         self.reanchor = False  # set by an auditor's acknowledgement of the checkpoint
+        self.finished = False  # set by the door once the transaction committed or rolled back
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -67,6 +71,8 @@ class ActorSession(StaffDirectory):
         ids: Sequence[str],
         recipient: str | None = None,
         detail: Mapping[str, Any] | None = None,
+        *,
+        fact: bool = False,
     ) -> None:
         entry = audit.Entry(
             actor_id=self.actor.user_id,
@@ -80,11 +86,27 @@ class ActorSession(StaffDirectory):
             purpose=self.purpose,
             recipient=recipient,
             detail=detail,
+            on_behalf_of=self.on_behalf_of.user_id if self.on_behalf_of else None,
         )
         when = self._clock()
         self.audit_head = audit.append(self._orm, self._key, entry, when)
-        if operation in ("consultation", "disclosure"):
+        if fact or operation in ("consultation", "disclosure"):
             self.facts.append((entry, when))
+
+    def record_elevation(self, action: str, reason: str) -> None:
+        """Log that this (service account) session starts acting on a person's behalf: one
+        row naming the person (``on_behalf_of``, and the object), the action and the reason.
+        Kept as a fact, so it is logged again if the transaction rolls back."""
+        person = self.on_behalf_of
+        if person is None:
+            raise ValueError("only a session opened on a person's behalf records an elevation")
+        detail = {
+            "action": action,
+            "reason": reason,
+            "person": person.username,
+            "person_role": person.role,
+        }
+        self._log("alteration", "elevate", "user", [person.user_id], detail=detail, fact=True)
 
     def record_shown(self, object_type: str, ids: Iterable[str]) -> None:
         """Log that objects already read (by a scan, for instance) were shown to the person:
@@ -161,9 +183,30 @@ class ActorSession(StaffDirectory):
             and all(row[owner] == self.actor.agency_id for row in rows)
         )
 
-    def require(self, operation: Operation, category: Category) -> None:
-        """Raise :class:`Forbidden` unless the role has any reach for this operation (for a
-        disclosure: to any recipient; a role limited to some recipients is refused here)."""
+    def may(self, action: str) -> bool:
+        """Whether the actor's role may take ``action`` (``roles.yml``, ``actions:``)."""
+        return policy().allows_action(self.actor.role, action)
+
+    def require(self, action: str) -> None:
+        """The one check for actions: raise :class:`Forbidden` unless the actor's role may
+        take ``action``, naming the action, the role and the roles that may."""
+        if self.may(action):
+            return
+        rules = policy()
+        service = rules.service_role()
+        who = [
+            f"the {n} service account (role {n})" if n == service else n.replace("_", " ")
+            for n in rules.roles_allowed(action)
+        ]
+        raise Forbidden(
+            f"role {self.actor.role!r} may not {action} ({rules.describe(action).rstrip('.')}); "
+            f"who may: {', '.join(who) or 'nobody'}"
+        )
+
+    def require_operation(self, operation: Operation, category: Category) -> None:
+        """Raise :class:`Forbidden` unless the role has any reach for this operation on rows of
+        ``category`` (for a disclosure: to any recipient; a role limited to some recipients
+        is refused here)."""
         rules = policy()
         if not rules.reaches(self.actor.role, operation, category) or (
             operation == "disclosure" and rules.role(self.actor.role).disclose_to
@@ -202,7 +245,7 @@ class ActorSession(StaffDirectory):
         if not rows:
             return
         kind = kind_of(model)
-        self.require("collection", kind.category)
+        self.require_operation("collection", kind.category)
         table: Table = kind.table.__table__  # type: ignore[assignment]
         bulk_insert(self._orm.connection(), table, rows)
         ids = [str(r["id"]) for r in rows]
@@ -394,14 +437,16 @@ class ActorSession(StaffDirectory):
 
     def audit_trail(self, record_id: str) -> builtins.list[AuditEvent]:
         """Who processed ``record_id``, when, how and why (auditors only)."""
-        self.require("consultation", "audit")
+        self.require_operation("consultation", "audit")
+        self.require("audit.show")
         events = audit.events_for_record(self._orm, record_id)
         self._log("consultation", "list", "audit_event", [str(e.seq) for e in events])
         return events
 
     def verify_chain(self, checkpoint: CheckpointFile) -> audit.Verification:
         """Verify the whole audit chain against the key and the checkpoint."""
-        self.require("consultation", "audit_chain")
+        self.require_operation("consultation", "audit_chain")
+        self.require("audit.verify")
         result = audit.verify(self._orm.connection(), self._key, checkpoint)
         self._log("consultation", "verify", "audit_chain", [])
         return result
@@ -411,7 +456,8 @@ class ActorSession(StaffDirectory):
         no longer match the chain, after looking into why: logged with the reason and what
         verification found; the door then re-anchors at this row. Rows of the chain that
         fail stay reported; a changed database id needs ``init --adopt-database``."""
-        self.require("consultation", "audit")
+        self.require_operation("consultation", "audit")
+        self.require("audit.acknowledge_checkpoint")
         if not reason.strip():
             raise ValueError("an acknowledgement needs a reason: say what was looked into")
         result = self.verify_chain(checkpoint)
