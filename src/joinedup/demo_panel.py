@@ -18,9 +18,9 @@ from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel
 from joinedup.model.safeguarding import IntelligenceSubmission
 from joinedup.panel import actions, intelligence, meetings
-from joinedup.panel.agenda import generate_agenda
+from joinedup.panel.agenda import generate_on_behalf
 from joinedup.panel.minutes import render_minutes
-from joinedup.panel.routing import route
+from joinedup.panel.routing import route_on_behalf
 from joinedup.runtime import Runtime
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import ActorSession
@@ -54,9 +54,8 @@ def _concern(rt: Runtime, say: Callable[[str], None]) -> None:
             return
         then = utcnow() - timedelta(hours=30)
         submitted = intelligence.submit(s, rt.cipher, CONCERN, vrms=["DU51 XYZ"], now=then)
-    with rt.door.session(SERVICE_ACCOUNT, "safeguarding") as s:
-        routes = route(s, rt.cipher, submitted.submission.id, now=then)
-        names = {r.agency_id: r.reason for r in routes}
+    routed = route_on_behalf(rt.door, s, rt.cipher, submitted.submission.id, now=then)
+    names = {r.agency_id: r.reason for r in routed.routes}
     say(f"   a teacher's concern about a private hire car is routed to {len(names)} agencies")
     with rt.door.session(LICENSING_OFFICER, "safeguarding") as s:
         for r in intelligence.routes_for_me(s):
@@ -79,8 +78,9 @@ def _meeting(rt: Runtime) -> str:
 
 
 def _hold(rt: Runtime, meeting_id: str, say: Callable[[str], None]) -> None:
-    with rt.door.session(SERVICE_ACCOUNT, "panel") as s:
-        report = generate_agenda(s, meeting_id)
+    with rt.door.session(CHAIR, "panel") as s:
+        meetings.require_chair(s, meeting_id)
+    report = generate_on_behalf(rt.door, s, meeting_id)
     listed = sum(c["listed"] for c in report.sections.values())
     more = sum(c["not_listed"] for c in report.sections.values())
     say(

@@ -15,7 +15,6 @@ from joinedup.cli.common import acting, console, runtime, show_language
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import IntelligenceRoute
 from joinedup.panel.intelligence import MAX_SUMMARY_CHARS
-from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import ActorSession
 
 URGENCIES = ["routine", "urgent", "immediate"]
@@ -101,7 +100,7 @@ def submit_cmd(
 ) -> None:
     """Submit a concern or sighting; it is routed at once to every agency that must hear it."""
     from joinedup.panel.intelligence import submit
-    from joinedup.panel.routing import NoRecipients, route
+    from joinedup.panel.routing import NoRecipients, route_on_behalf
 
     text = _summary_text(summary, summary_file)
     rt = runtime()
@@ -116,9 +115,8 @@ def submit_cmd(
         )
     sub = done.submission
     try:
-        with rt.door.session(SERVICE_ACCOUNT, "safeguarding") as session:
-            routes = route(session, rt.cipher, sub.id)
-            names = _names(session)
+        routed = route_on_behalf(rt.door, session, rt.cipher, sub.id)
+        routes, names = routed.routes, routed.agency_names
     except (NoRecipients, ValueError, LookupError, PermissionError) as exc:
         show_language(done.language)
         raise click.ClickException(

@@ -11,8 +11,14 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
-from joinedup.settings import SERVICE_ACCOUNT
+from joinedup.cli.common import (
+    acting,
+    console,
+    door_session,
+    echo_with_language,
+    runtime,
+    show_language,
+)
 
 if TYPE_CHECKING:
     from joinedup.panel.meetings import Recorded
@@ -79,7 +85,7 @@ def agenda(
 ) -> None:
     """Show a meeting's agenda; with --generate, build it from the flags, assessments, late
     actions and unacknowledged intelligence first (run as the pipeline service account)."""
-    from joinedup.panel.agenda import generate_agenda
+    from joinedup.panel.agenda import generate_on_behalf
     from joinedup.panel.config import agenda_config
     from joinedup.panel.meetings import agenda as items_of
 
@@ -89,8 +95,8 @@ def agenda(
 
         with door_session(actor, purpose) as s:  # the chair asks; the service account reads
             require_chair(s, meeting_id)
-        with door_session(SERVICE_ACCOUNT, "panel") as s:
-            report = generate_agenda(s, meeting_id, config=agenda_config(config_path))
+        door = runtime().door
+        report = generate_on_behalf(door, s, meeting_id, config=agenda_config(config_path))
     with door_session(actor, purpose) as s:
         items = items_of(s, meeting_id)
     if as_json:

@@ -26,6 +26,7 @@ from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.panel.config import RouteRule, Routing, routing
 from joinedup.store.actor_session import ActorSession
+from joinedup.store.door import Door
 
 SUBMISSION_TABLE = "intelligence_submission"
 ROUTE_TABLE = "intelligence_route"
@@ -199,3 +200,32 @@ def _record_recipients(
         changes["acknowledge_by"] = earliest
     if changes:
         session.update(IntelligenceSubmission, submission.id, **changes)
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A submission's routes and the names of the agencies they go to (by agency id)."""
+
+    routes: list[IntelligenceRoute]
+    agency_names: dict[str, str]
+
+
+def route_on_behalf(
+    door: Door,
+    person: ActorSession,
+    cipher: FieldCipher,
+    submission_id: str,
+    *,
+    now: datetime | None = None,
+) -> Routed:
+    """Route a submission ``person`` has just made (their session, finished): the service
+    account routes it on their behalf (``Door.on_behalf``, logged with both names).
+
+    Raises what :func:`route` raises; the submission stays saved, unrouted, and the pipeline's
+    escalation sweep lists it until it is routed.
+    """
+    reason = f"route the intelligence submission {submission_id} {person.actor.username} made"
+    with door.on_behalf(person, "intel.route", reason) as service:
+        routes = route(service, cipher, submission_id, now=now)
+        names = {a.id: a.name for a in service.list(Agency)}
+    return Routed(routes, names)
