@@ -128,8 +128,8 @@ class Policy(BaseModel):
         return next(name for name, r in self.roles.items() if r.service)
 
     def person_roles(self) -> tuple[str, ...]:
-        """The roles a person may hold (every role but the service role), sorted."""
-        return tuple(sorted(name for name, r in self.roles.items() if not r.service))
+        """The roles a person may hold (every role but the service role), in file order."""
+        return tuple(name for name, r in self.roles.items() if not r.service)
 
     def administrator_role(self) -> str:
         """The person role that creates users (``users.add``): the first administrator's."""
@@ -229,3 +229,22 @@ def action_table_markdown(rules: Policy | None = None) -> str:
     for action, elevation in rules.elevations.items():
         lines.append(f"- `{action}` after `{elevation.after}`")
     return "\n".join(lines) + "\n"
+
+
+def with_action_table(document: str, rules: Policy | None = None) -> str:
+    """``document`` (docs/security.md) with the text between its action-table markers replaced
+    by :func:`action_table_markdown`; a document without both markers is an error."""
+    start, end = document.find(TABLE_START), document.find(TABLE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the document has no {TABLE_START} ... {TABLE_END} markers")
+    head = document[: start + len(TABLE_START)]
+    return f"{head}\n{action_table_markdown(rules)}{document[end:]}"
+
+
+if __name__ == "__main__":  # python -m joinedup.model.policy docs/security.md
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        doc = Path(name)
+        doc.write_text(with_action_table(doc.read_text(encoding="utf-8")), encoding="utf-8")
