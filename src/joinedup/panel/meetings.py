@@ -38,8 +38,8 @@ def schedule(
 ) -> PanelMeeting:
     """Schedule a meeting of ``panel`` (name or id) on ``held_on``, chaired by ``chair``
     (a username; the acting user when not given). One meeting per panel per day."""
+    found = find_panel(session, panel)  # a panel one does not sit on is not found
     session.require("panel.schedule_meeting")
-    found = find_panel(session, panel)
     if session.list(PanelMeeting, where={"panel_id": found.id, "held_on": held_on}):
         raise MeetingStateError(f"{found.name} already has a meeting on {held_on}")
     chair_id = session.colleague(chair).user_id if chair else session.actor.user_id
