@@ -79,7 +79,7 @@ def _meeting(rt: Runtime) -> str:
 
 def _hold(rt: Runtime, meeting_id: str, say: Callable[[str], None]) -> None:
     with rt.door.session(CHAIR, "panel") as s:
-        meetings.require_chair(s, meeting_id)
+        meetings.request_agenda(s, meeting_id)
     report = generate_on_behalf(rt.door, s, meeting_id)
     listed = sum(c["listed"] for c in report.sections.values())
     more = sum(c["not_listed"] for c in report.sections.values())

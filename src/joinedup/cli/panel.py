@@ -91,10 +91,10 @@ def agenda(
 
     report = None
     if generate:
-        from joinedup.panel.meetings import require_chair
+        from joinedup.panel.meetings import request_agenda
 
         with door_session(actor, purpose) as s:  # the chair asks; the service account reads
-            require_chair(s, meeting_id)
+            request_agenda(s, meeting_id)
         door = runtime().door
         report = generate_on_behalf(door, s, meeting_id, config=agenda_config(config_path))
     with door_session(actor, purpose) as s:

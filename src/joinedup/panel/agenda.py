@@ -347,8 +347,8 @@ def generate_on_behalf(
     service account builds it on their behalf (``Door.on_behalf``, logged with both names).
 
     The person must be allowed ``panel.request_agenda`` and either chair this meeting or be
-    allowed ``panel.run_any_meeting``; :func:`joinedup.panel.meetings.require_chair` in their
-    own session also checks that they can reach the meeting.
+    allowed ``panel.run_any_meeting``; :func:`joinedup.panel.meetings.request_agenda` in their
+    own session (called first) also checks that they can reach the meeting.
     """
     reason = f"{person.actor.username} asked for the agenda of meeting {meeting_id}"
     with door.on_behalf(person, "panel.generate_agenda", reason) as service:

@@ -69,9 +69,7 @@ def _meeting(session: ActorSession, meeting_id: str, *allowed: str) -> PanelMeet
     return meeting
 
 
-def require_chair(
-    session: ActorSession, meeting_id: str, action: str = "panel.request_agenda"
-) -> PanelMeeting:
+def require_chair(session: ActorSession, meeting_id: str, action: str) -> PanelMeeting:
     """The meeting, when the actor may take ``action`` and either chairs this meeting or may
     run any meeting (``panel.run_any_meeting``); :class:`Forbidden` otherwise (out-of-scope
     meetings are :class:`NotFound`)."""
@@ -80,6 +78,12 @@ def require_chair(
     if session.actor.user_id != meeting.chair_id and not session.may("panel.run_any_meeting"):
         raise Forbidden(f"only the chair runs meeting {meeting_id}: open, close, its agenda")
     return meeting
+
+
+def request_agenda(session: ActorSession, meeting_id: str) -> PanelMeeting:
+    """The chair asks for the agenda of a meeting they may run (the service account builds it
+    on their behalf: :func:`joinedup.panel.agenda.generate_on_behalf`)."""
+    return require_chair(session, meeting_id, "panel.request_agenda")
 
 
 def open_meeting(session: ActorSession, meeting_id: str) -> PanelMeeting:
