@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
+from joinedup.model.access import Actor
+from joinedup.model.base import utcnow
 from joinedup.model.policy import (
     TABLE_END,
     TABLE_START,
@@ -21,11 +25,13 @@ from joinedup.model.policy import (
     with_action_table,
 )
 from joinedup.model.vocab import VocabularyError
+from joinedup.store.actor_session import ActorSession, Forbidden
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "joinedup"
 POLICY_LOADER = SRC / "model" / "policy.py"
 SECURITY = ROOT / "docs" / "security.md"
+ACTIONS = tuple(policy().actions)
 ACTION_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
 # functions whose string arguments of the form "area.verb" name an action
 ACTION_CALLS = {
@@ -197,3 +203,24 @@ def test_the_table_has_a_row_per_action_and_a_column_per_role() -> None:
 def test_a_document_without_markers_is_refused() -> None:
     with pytest.raises(ValueError, match="markers"):
         with_action_table("# Security\n")
+
+
+# -- the one check --------------------------------------------------------------------------
+
+
+@given(role=st.sampled_from(sorted(policy().roles)), action=st.sampled_from(sorted(ACTIONS)))
+def test_require_refuses_exactly_what_the_policy_does_not_allow(role: str, action: str) -> None:
+    actor = Actor(user_id="u1", username="someone", agency_id="a1", role=role)
+    session = ActorSession(None, actor, "analysis", b"k" * 32, utcnow)  # type: ignore[arg-type]
+    allowed = policy().allows_action(role, action)
+    assert session.may(action) is allowed
+    if allowed:
+        session.require(action)
+        return
+    with pytest.raises(Forbidden) as refused:
+        session.require(action)
+    message = str(refused.value)
+    assert f"role {role!r} may not {action} " in message
+    service = policy().service_role()
+    for other in policy().roles_allowed(action):
+        assert (other if other == service else other.replace("_", " ")) in message
