@@ -63,13 +63,13 @@ def build(folder: Path, seed: int, scale: float) -> None:
 def evaluate(folder: Path) -> dict[str, Any]:
     """Today's and the new estimate for one linked borough, beside its truth."""
     os.environ.update(_env(folder))
+    from joinedup.app.runtime import Runtime
     from joinedup.assemble.build import assemble
     from joinedup.assemble.hidden import estimate_hidden
     from joinedup.assemble.hidden_store import members_and_imputations
     from joinedup.assemble.hidden_truth import evaluate_estimate, load_victim_truth
     from joinedup.assemble.lists import list_members
     from joinedup.linkage.truth import true_person_of_records
-    from joinedup.runtime import Runtime
     from joinedup.settings import SERVICE_ACCOUNT, from_environment
 
     rt = Runtime(from_environment())

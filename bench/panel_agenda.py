@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.access import directory
+from joinedup.app.runtime import Runtime
 from joinedup.linkage.sources import record_keys
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, Panel, PanelMeeting
 from joinedup.model.safeguarding import Flag
 from joinedup.panel.agenda import generate_agenda
 from joinedup.panel.meetings import agenda, schedule
-from joinedup.runtime import Runtime
 from joinedup.safeguarding.evaluate import FlagFacts, load_truth, truth_person
 from joinedup.settings import SERVICE_ACCOUNT, from_environment
 from joinedup.store.actor_session import NotFound

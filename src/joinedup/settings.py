@@ -2,7 +2,9 @@
 
 - ``JOINEDUP_DATABASE_URL``: SQLAlchemy URL of the store (default ``sqlite:///joinedup.db``).
 - ``JOINEDUP_HOME``: folder for keys and audit checkpoints, outside the database (``.joinedup``).
-- ``JOINEDUP_USER``: the user a command acts as (``--as`` overrides).
+- ``JOINEDUP_USER``: the user a command acts as (``--as`` overrides); dev mode only for people.
+- ``JOINEDUP_TOKEN``: a personal access token (``joinedup token create``): the command acts as
+  its user, authenticated. In production a person's command needs one.
 - ``JOINEDUP_ENV``: ``dev`` (default) creates missing keys; ``production`` refuses to.
 - ``JOINEDUP_AUDIT_KEY``: hex HMAC key of the audit chain (instead of the key file).
 - ``JOINEDUP_FIELD_KEYS``: JSON keyring for field encryption (instead of the key file).
@@ -13,7 +15,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///joinedup.db"
@@ -29,6 +31,7 @@ class Settings:
     user: str | None
     environment: str
     audit_syslog: str | None = None
+    token: str | None = field(default=None, repr=False)
 
     @property
     def dev_mode(self) -> bool:
@@ -48,4 +51,5 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         user=env.get("JOINEDUP_USER", "").strip() or None,
         environment=environment,
         audit_syslog=env.get("JOINEDUP_AUDIT_SYSLOG", "").strip() or None,
+        token=env.get("JOINEDUP_TOKEN", "").strip() or None,
     )

@@ -95,3 +95,25 @@ def test_the_pipeline_chases_and_the_chair_reassigns(
     assert moved["description"].endswith("from sw to sw2: sw on leave]")
     [listed] = as_json(env, "list", "--open", "--as", "sw2")
     assert listed["owner"] == "sw2"
+
+
+def test_a_dry_run_changes_nothing_and_a_future_day_is_refused(
+    panel: tuple[Store, Panel, dict[str, str]],
+) -> None:
+    """Issue 14, point 8: `chase --today` in the future escalated real actions for good."""
+    _store, p, env = panel
+    added = as_json(
+        env, "add", p.meeting_id, "--owner", "sw", "--due", DUE.isoformat(),
+        "--description", CLEAN, "--as", "chair",
+    )  # fmt: skip
+    late = (DUE + timedelta(days=8)).isoformat()
+    preview = as_json(env, "chase", "--today", late, "--dry-run")
+    assert preview["dry_run"] and preview["moved"]["escalated"] == [added["id"]]
+    [still] = as_json(env, "list", "--as", "chair")
+    assert (still["status"], still["escalation_level"]) == ("open", 0)
+    future = (date.today() + timedelta(days=30)).isoformat()
+    refused = run(env, "chase", "--today", future, ok=False)
+    assert "is in the future" in refused.output
+    assert as_json(env, "chase", "--today", future, "--dry-run")["dry_run"]
+    [unchanged] = as_json(env, "list", "--as", "chair")
+    assert unchanged["status"] == "open"

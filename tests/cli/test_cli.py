@@ -111,6 +111,11 @@ def test_demo_then_who_looked_verify_then_tamper(env: dict[str, str], db_url: st
     )
     assert trail == []
     _who_looked(env, db_url)
+    # issue 14, point 7: the accounts it made and what next; run again, the social worker is
+    # still refused the police record (the first run's grant was revoked, not left live)
+    assert "demo-social-worker" in demo.stdout and "What next" in demo.stdout
+    again = _run(env, "demo")
+    assert "social worker asks for police record" in again.stdout and "intact" in again.stdout
     engine = make_engine(db_url)
     try:
         with engine.begin() as conn:
@@ -129,17 +134,35 @@ def _who_looked(env: dict[str, str], db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
-            record_id = conn.execute(
+            record_id, reference = conn.execute(
                 text(
-                    "SELECT id FROM source_record WHERE record_type = 'persons' ORDER BY id LIMIT 1"
+                    "SELECT id, agency_key FROM source_record WHERE record_type = 'persons' "
+                    "ORDER BY id LIMIT 1"
                 )
+            ).one()
+            person_id = conn.execute(
+                text("SELECT person_id FROM person_link WHERE record_id = :r"), {"r": record_id}
             ).scalar_one()
     finally:
         engine.dispose()
-    trail = json.loads(
-        _run(env, "audit", "show", "--record", record_id, "--as", "demo-dpo", "--json").stdout
-    )
+
+    def asked(*how: str) -> list[dict[str, object]]:
+        out = _run(env, "audit", "show", *how, "--as", "demo-dpo", "--json").stdout
+        return list(json.loads(out))
+
+    trail = asked("--record", record_id)
     who = {(e["actor_name"], e["operation"]) for e in trail}
     assert ("joinedup-service", "collection") in who
     assert ("demo-social-worker", "consultation") in who
     assert all(e["purpose"] for e in trail)
+    seqs = {e["seq"] for e in trail}
+    # by the agency's own reference (issue 14, point 2): never a false "nothing"
+    assert seqs <= {e["seq"] for e in asked("--reference", reference)}
+    # by the person: every record of theirs, and the person itself
+    assert seqs <= {e["seq"] for e in asked("--person", person_id)}
+    # by the user, and within a period
+    mine = asked("--user", "demo-social-worker")
+    assert mine and {e["actor_name"] for e in mine} == {"demo-social-worker"}
+    assert asked("--record", record_id, "--to", "2001-01-01") == []
+    unknown = _run(env, "audit", "show", "--reference", "NO-SUCH-REF", "--as", "demo-dpo")
+    assert "no record is held for reference NO-SUCH-REF" in unknown.stdout

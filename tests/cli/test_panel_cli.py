@@ -27,6 +27,10 @@ def test_a_meeting_from_agenda_to_minutes(store: Store, tmp_path: Path) -> None:
     assert [i["subject_id"] for i in items][:2] == ["amy", "eve"]
     shown_item = run_cli(env, "panel", "item", items[0]["id"], "--as", "sw").stdout
     assert "Risk: Category 3" in shown_item and "police records: INC1" in shown_item
+    as_data = json.loads(
+        run_cli(env, "panel", "item", items[0]["id"], "--as", "sw", "--json").stdout
+    )
+    assert as_data["id"] == items[0]["id"] and "Risk: Category 3" in as_data["reasons"][0]
     seated = run_cli(env, "panel", "members", "Dunmere MASE", "--as", "sw").stdout
     assert "chair" in seated and "social_worker" in seated
     run_cli(env, "panel", "open", w.meeting_id, "--as", "chair")

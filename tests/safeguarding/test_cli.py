@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from joinedup.access import directory
-from joinedup.cli.common import runtime
+from joinedup.app.context import runtime
 from joinedup.cli.language import language
 from joinedup.cli.main import cli
 from joinedup.model.linkage import MatchReview
@@ -150,7 +150,7 @@ def test_assess_record_warns_after_saving(
     b = Build(agency_ids=platform.agencies)
     b.child("amy")
     b.event("concern", date(2010, 3, 1), agency="police", people={"amy": "victim"}, cse=True)
-    monkeypatch.setattr("joinedup.assemble.build.assemble", lambda session, cipher: b.done())
+    monkeypatch.setattr("joinedup.app.safeguarding.assemble", lambda session, cipher: b.done())
     out = platform.run(
         "assess",
         "record",

@@ -10,7 +10,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
+from joinedup.app import actions as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, echo_saved, show_language
 
 DAY = click.DateTime(["%Y-%m-%d"])
 STATUSES = ["open", "overdue", "escalated", "done"]
@@ -46,22 +48,19 @@ def add(
     purpose: str,
 ) -> None:
     """Record an action agreed at a meeting (panel chairs; the owner must sit on the panel)."""
-    from joinedup.panel.actions import add_action
-
-    with door_session(actor, purpose) as session:
-        added = add_action(
-            session,
-            meeting_id=meeting_id,
-            description=description,
-            owner_username=owner,
-            due_on=_day(due),
-            decision_id=decision_id,
-            case_id=case_id,
-        )
+    added = uc.add_action(
+        Caller(actor, purpose),
+        meeting_id=meeting_id,
+        description=description,
+        owner_username=owner,
+        due_on=_day(due),
+        decision_id=decision_id,
+        case_id=case_id,
+    )
     if as_json:
-        echo_with_language(added.action, added.language)
+        echo_saved(added)
         return
-    console.print(f"added action {added.action.id} for {owner}, due {added.action.due_on}")
+    console.print(f"added action {added.item.id} for {owner}, due {added.item.due_on}")
     show_language(added.language)
 
 
@@ -86,37 +85,31 @@ def list_command(
     purpose: str,
 ) -> None:
     """Actions of the panels you sit on, earliest due first, with their owners."""
-    from joinedup.panel.actions import list_actions
-
-    with door_session(actor, purpose) as session:
-        rows = list_actions(
-            session,
-            panel_id=panel_id,
-            meeting_id=meeting_id,
-            owner_user_id=session.actor.user_id if mine else None,
-            status=status,
-            open_only=open_only,
-            limit=limit,
-        )
-        names = session.colleagues(r.owner_user_id or "" for r in rows)
-    owner = {i: a.username for i, a in names.items()}
+    views = uc.list_actions(
+        Caller(actor, purpose),
+        mine=mine,
+        panel_id=panel_id,
+        meeting_id=meeting_id,
+        status=status,
+        open_only=open_only,
+        limit=limit,
+    )
     if as_json:
-        out = [
-            {**r.model_dump(mode="json"), "owner": owner.get(r.owner_user_id or "")} for r in rows
-        ]
+        out = [{**v.action.model_dump(mode="json"), "owner": v.owner} for v in views]
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     table = Table(title="Panel actions")
     for column in ("id", "due", "status", "level", "owner"):
         table.add_column(column, no_wrap=True)
     table.add_column("description")
-    for r in rows:
+    for v in views:
+        r = v.action
         table.add_row(
             r.id,
             str(r.due_on or ""),
             r.status,
             str(r.escalation_level or ""),
-            owner.get(r.owner_user_id or "", ""),
+            v.owner or "",
             r.description.splitlines()[0][:100],
         )
     console.print(table)
@@ -129,12 +122,9 @@ def list_command(
 @acting("panel")
 def done(action_id: str, note: str, as_json: bool, actor: str, purpose: str) -> None:
     """Complete an action you own (or, as a chair, any on your panels) with a note."""
-    from joinedup.panel.actions import complete
-
-    with door_session(actor, purpose) as session:
-        completed = complete(session, action_id, note)
+    completed = uc.complete_action(Caller(actor, purpose), action_id, note)
     if as_json:
-        echo_with_language(completed.action, completed.language)
+        echo_saved(completed)
         return
     console.print(f"done {action_id}")
     show_language(completed.language)
@@ -157,33 +147,38 @@ def reassign_command(
     purpose: str,
 ) -> None:
     """Give an action that is not done to another panel member with a new due date (chairs)."""
-    from joinedup.panel.actions import reassign
-
-    with door_session(actor, purpose) as session:
-        moved = reassign(session, action_id, owner, _day(due), reason)
+    moved = uc.reassign_action(Caller(actor, purpose), action_id, owner, _day(due), reason)
     if as_json:
-        echo_with_language(moved.action, moved.language)
+        echo_saved(moved)
         return
-    console.print(f"reassigned {action_id} to {owner}, due {moved.action.due_on}")
+    console.print(f"reassigned {action_id} to {owner}, due {moved.item.due_on}")
     show_language(moved.language)
 
 
 @actions.command("chase")
 @click.option("--today", type=DAY, default=None, help="The day to chase as of (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @acting("panel", service_default=True)
-def chase_command(today: datetime | None, as_json: bool, actor: str, purpose: str) -> None:
-    """Mark late actions overdue and escalate them (the pipeline, daily, or a chair)."""
-    from joinedup.panel.actions import chase
-
-    with door_session(actor, purpose) as session:
-        report: dict[str, Any] = chase(session, _day(today) if today else date.today()).to_dict()
+def chase_command(
+    today: datetime | None, dry_run: bool, as_json: bool, actor: str, purpose: str
+) -> None:
+    """Mark late actions overdue and escalate them (the pipeline, daily, or a chair).
+    A --today in the future is refused unless with --dry-run."""
+    try:
+        chased = uc.chase_actions(
+            Caller(actor, purpose), _day(today) if today else None, dry_run=dry_run
+        )
+    except uc.FutureChase as exc:
+        raise click.ClickException(f"--today {exc}") from None
+    report: dict[str, Any] = {**chased.to_dict(), "dry_run": dry_run}
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
     counts = report["counts"]
     console.print(
-        f"chased {report['checked']} actions not done as of {report['today']}: "
+        ("DRY RUN, nothing changed: " if dry_run else "")
+        + f"chased {report['checked']} actions not done as of {report['today']}: "
         f"{counts['overdue']} now overdue, {counts['escalated']} escalated, "
         f"{counts['raised']} escalated further"
     )

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
-from pydantic import BaseModel
 
-from joinedup.access import directory
-from joinedup.access.bootstrap import initialise
-from joinedup.cli.common import acting, console, door_session, friendly_errors, print_rows, runtime
-from joinedup.model.access import Grant, User
-from joinedup.model.organisation import Agency
-from joinedup.model.panel import Panel
-from joinedup.model.policy import roles
-from joinedup.model.vocab import vocabulary
-from joinedup.store.engine import redacted
+from joinedup.app import administration as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, friendly_errors, print_rows
 
 
 def _read_password(password_file: Path | None, password_stdin: bool) -> str | None:
@@ -49,23 +44,18 @@ def init(
     """Create or migrate the database; create keys (dev mode) and system accounts."""
     if adopt and not reason:
         raise click.UsageError("--adopt-database needs --reason")
-    rt = runtime(create_keys=True)
     password = _read_password(admin_password_file, False)
-    result = initialise(
-        rt.engine,
-        rt.audit_key,
-        rt.settings.home / "checkpoints",
+    done = uc.initialise_store(
         admin=(admin_name, password) if admin_name else None,
         adopt_reason=reason if adopt else None,
-        sink=rt.door.sink,
     )
-    rt.cipher  # noqa: B018 - creates the field keyring in dev mode
-    console.print(f"database {redacted(rt.settings.database_url)} at schema {result.revision}")
+    result = done.result
+    console.print(f"database {done.database} at schema {result.revision}")
     for item in result.created or ("nothing new: already initialised",):
         console.print(f"  created {item}" if result.created else f"  {item}")
     for warning in result.warnings:
         console.print(f"  warning: {warning}", style="yellow", markup=False, highlight=False)
-    console.print(f"keys and audit checkpoint in {rt.settings.home}")
+    console.print(f"keys and audit checkpoint in {done.home}")
 
 
 @click.group()
@@ -75,12 +65,11 @@ def agencies() -> None:
 
 @agencies.command("add")
 @click.argument("name")
-@click.option("--kind", required=True, type=click.Choice(sorted(vocabulary("agency_kinds").codes)))
+@click.option("--kind", required=True, type=click.Choice(uc.agency_kinds()))
 @acting("administration")
 def agencies_add(name: str, kind: str, actor: str, purpose: str) -> None:
     """Register an agency."""
-    with door_session(actor, purpose) as s:
-        agency = directory.add_agency(s, name, kind)
+    agency = uc.add_agency(Caller(actor, purpose), name, kind)
     console.print(f"agency {agency.name!r} ({agency.kind}) id {agency.id}")
 
 
@@ -92,7 +81,7 @@ def users() -> None:
 @users.command("add")
 @click.argument("username")
 @click.option("--agency", required=True, help="Agency name.")
-@click.option("--role", required=True, type=click.Choice(roles()))
+@click.option("--role", required=True, type=click.Choice(uc.role_names()))
 @click.option("--display-name", default=None)
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -109,8 +98,7 @@ def users_add(
 ) -> None:
     """Create a user (password hashed with argon2id; none means CLI-only until set)."""
     password = _read_password(password_file, password_stdin)
-    with door_session(actor, purpose) as s:
-        user = directory.add_user(s, username, agency, role, display_name, password)
+    user = uc.add_user(Caller(actor, purpose), username, agency, role, display_name, password)
     console.print(f"user {user.username!r} ({user.role}) id {user.id}")
 
 
@@ -123,9 +111,7 @@ def grants() -> None:
 @click.option("--user", "username", required=True)
 @click.option("--agency", required=True, help="Agency whose records become visible.")
 @click.option("--case", "case_id", default=None, help="Limit the grant to one case.")
-@click.option(
-    "--grant-purpose", required=True, type=click.Choice(sorted(vocabulary("purposes").codes))
-)
+@click.option("--grant-purpose", required=True, type=click.Choice(uc.grant_purposes()))
 @click.option("--reason", required=True)
 @click.option("--days", type=click.IntRange(1, 365), default=None, help="Expire after N days.")
 @click.option("--expires", type=click.DateTime(), default=None, help="Expire at (UTC).")
@@ -147,8 +133,9 @@ def grants_add(
     until = (
         expires.replace(tzinfo=UTC) if expires else datetime.now(UTC) + timedelta(days=days or 0)
     )
-    with door_session(actor, purpose) as s:
-        grant = directory.add_grant(s, username, agency, grant_purpose, reason, until, case_id)
+    grant = uc.add_grant(
+        Caller(actor, purpose), username, agency, grant_purpose, reason, until, case_id
+    )
     console.print(f"grant {grant.id} until {grant.expires_at.isoformat()}")
 
 
@@ -157,8 +144,7 @@ def grants_add(
 @acting("administration")
 def grants_revoke(grant_id: str, actor: str, purpose: str) -> None:
     """Revoke a grant now."""
-    with door_session(actor, purpose) as s:
-        directory.revoke_grant(s, grant_id)
+    uc.revoke_grant(Caller(actor, purpose), grant_id)
     console.print(f"grant {grant_id} revoked")
 
 
@@ -173,8 +159,7 @@ def panels() -> None:
 @acting("administration")
 def panels_add(name: str, agency: str, actor: str, purpose: str) -> None:
     """Create a panel."""
-    with door_session(actor, purpose) as s:
-        panel = directory.add_panel(s, name, agency)
+    panel = uc.add_panel(Caller(actor, purpose), name, agency)
     console.print(f"panel {panel.name!r} id {panel.id}")
 
 
@@ -184,31 +169,43 @@ def panels_add(name: str, agency: str, actor: str, purpose: str) -> None:
 @acting("administration")
 def panels_add_member(panel_name: str, username: str, actor: str, purpose: str) -> None:
     """Seat a user on a panel."""
-    with door_session(actor, purpose) as s:
-        directory.add_panel_member(s, panel_name, username)
+    uc.add_panel_member(Caller(actor, purpose), panel_name, username)
     console.print(f"{username} now sits on {panel_name}")
 
 
 def _add_list_command(
-    group: click.Group, model: type[BaseModel], columns: list[str], title: str
+    group: click.Group,
+    rows: Callable[[Caller], list[dict[str, Any]]],
+    columns: list[str],
+    title: str,
 ) -> None:
-    """Give ``group`` a ``list`` command printing ``model`` rows as a table or JSON."""
+    """Give ``group`` a ``list`` command printing ``rows`` as a table or JSON."""
 
     @group.command("list", help=f"List {title.lower()}.")
     @click.option("--json", "as_json", is_flag=True)
     @acting("administration")
     def list_rows(as_json: bool, actor: str, purpose: str) -> None:
-        with door_session(actor, purpose) as s:
-            rows = s.list(model)
-        print_rows(list(rows), columns, as_json, title)
+        print_rows(rows(Caller(actor, purpose)), columns, as_json, title)
 
 
-_add_list_command(agencies, Agency, ["id", "name", "kind"], "Agencies")
-_add_list_command(users, User, ["id", "username", "role", "agency_id", "active"], "Users")
+_add_list_command(agencies, uc.list_agencies, ["id", "name", "kind"], "Agencies")
+_add_list_command(
+    users, uc.list_users, ["id", "username", "role", "agency", "agency_id", "active"], "Users"
+)
 _add_list_command(
     grants,
-    Grant,
-    ["id", "user_id", "agency_id", "case_id", "purpose", "expires_at", "revoked_at"],
+    uc.list_grants,
+    [
+        "id",
+        "user",
+        "user_id",
+        "agency",
+        "agency_id",
+        "case_id",
+        "purpose",
+        "expires_at",
+        "revoked_at",
+    ],
     "Grants",
 )
-_add_list_command(panels, Panel, ["id", "name", "agency_id"], "Panels")
+_add_list_command(panels, uc.list_panels, ["id", "name", "agency", "agency_id"], "Panels")

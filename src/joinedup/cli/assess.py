@@ -4,21 +4,15 @@ an assessment that confirms or overrides the suggestions."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.cli.common import (
-    acting,
-    console,
-    door_session,
-    echo_with_language,
-    runtime,
-    show_language,
-)
+from joinedup.app import safeguarding as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, echo_saved, show_language
 
 
 @click.group(invoke_without_command=True)
@@ -48,23 +42,15 @@ def assess(
     """Run the risk-tool pre-fill and every rule over the joined-up records; hold the flags."""
     if ctx.invoked_subcommand is not None:
         return
-    from joinedup.safeguarding.notes import NotesReport
-    from joinedup.safeguarding.notes import check_notes as check
-    from joinedup.safeguarding.run import assess as run
-
     status = Console(stderr=True)
-    cipher = runtime().cipher
-    notes: NotesReport | None = None
-    with status.status("assessing") as spinner, door_session(actor, purpose) as session:
-        report = run(
-            session,
-            cipher,
+    with status.status("assessing") as spinner:
+        done = uc.run_assessment(
+            Caller(actor, purpose),
             as_of=as_of.date() if as_of else None,
+            with_notes=check_notes,
             progress=lambda m: spinner.update(m),
         )
-        if check_notes:
-            spinner.update("checking the notes")
-            notes = check(session, cipher)
+    report, notes = done.report, done.notes
     if as_json:
         out = report.to_dict()
         if notes is not None:
@@ -103,14 +89,12 @@ def assess(
         )
 
 
-def _parse_override(text: str) -> tuple[str, Any]:
-    from joinedup.safeguarding.scoring import Decision
-
+def _parse_override(text: str) -> tuple[str, tuple[bool, str | None]]:
     indicator, sep, rest = text.partition("=")
     answer, _, reason = rest.partition(":")
     if not sep or answer.strip().lower() not in ("yes", "no"):
         raise click.UsageError(f"--set needs INDICATOR=yes|no[:REASON], not {text!r}")
-    return indicator.strip(), Decision(answer.strip().lower() == "yes", reason.strip() or None)
+    return indicator.strip(), (answer.strip().lower() == "yes", reason.strip() or None)
 
 
 @assess.command("show")
@@ -119,46 +103,9 @@ def _parse_override(text: str) -> tuple[str, Any]:
 @acting("safeguarding")
 def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """The pre-filled risk tool for one child: suggestions with their evidence, and versions."""
-    from joinedup.assemble.build import assemble
-    from joinedup.safeguarding import assessments
-    from joinedup.safeguarding.prefill import prefill
-    from joinedup.store.door import NotFound
-
-    with door_session(actor, purpose) as session:
-        assembly = assemble(session, runtime().cipher)
-        person = assembly.persons.get(person_id)
-        if person is None:
-            raise NotFound(f"no person with id {person_id}")
-        pre = prefill(assembly, person)
-        versions = assessments.history(session, person_id)
-        # the assembly was a scan; what this screen shows is the child and the evidence
-        session.record_shown("person", [person_id])
-        session.record_shown(
-            "source_record", [r.record_id for s in pre.suggestions for r in s.evidence]
-        )
-    graded = pre.graded
-    data = {
-        "person_id": person_id,
-        "tool_version": pre.tool_version,
-        "age": pre.age,
-        "suggested_category": graded.category if graded else "none",
-        "score": graded.score if graded else 0,
-        "raised_by": list(graded.raised_by) if graded else [],
-        "suggestions": [
-            {
-                "indicator": s.indicator,
-                "present": s.present,
-                "summary": s.summary,
-                "evidence": [r.record_id for r in s.evidence],
-                "agencies": s.agencies,
-            }
-            for s in pre.suggestions
-        ],
-        "versions": [
-            {"version": v.version, "category": v.category, "assessed_on": v.assessed_on.isoformat()}
-            for v in versions
-        ],
-    }
+    pre = uc.child_prefill(Caller(actor, purpose), person_id)
+    data = pre.to_dict()
+    versions = pre.versions
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -170,7 +117,7 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
     for column in ("indicator", "suggested", "evidence"):
         table.add_column(column)
     for s in pre.suggestions:
-        table.add_row(s.indicator, "yes" if s.present else "no", s.summary)
+        table.add_row(s["indicator"], "yes" if s["present"] else "no", s["summary"])
     console.print(table)
 
 
@@ -199,17 +146,13 @@ def record(
 
     Reasons are checked for victim-blaming language: saved as written, with a warning.
     """
-    from joinedup.assemble.build import assemble
-    from joinedup.safeguarding import assessments
-
-    decisions = dict(_parse_override(s) for s in sets)
-    day = on.date() if on else date.today()
-    with door_session(actor, purpose) as session:
-        assembly = assemble(session, runtime().cipher)
-        done = assessments.record(session, assembly, person_id, decisions, assessed_on=day)
-    a = done.assessment
+    answers = dict(_parse_override(s) for s in sets)
+    done = uc.record_assessment(
+        Caller(actor, purpose), person_id, answers, on.date() if on else None
+    )
+    a = done.item
     if as_json:
-        echo_with_language(a, done.language)
+        echo_saved(done)
         return
     due = a.next_review_due.isoformat() if a.next_review_due else "none"
     console.print(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, errors, runtime
+from joinedup.app import audit as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, errors
 
 
 @click.group()
@@ -20,10 +23,8 @@ def audit() -> None:
 @acting("audit", service_default=True)
 def verify(as_json: bool, actor: str, purpose: str) -> None:
     """Verify the audit chain; exit 1 naming the first bad row if it was tampered with."""
-    rt = runtime()
-    checkpoint = rt.door.checkpoint()
-    with rt.door.session(actor, purpose) as s:
-        result = s.verify_chain(checkpoint)
+    checked = uc.verify_chain(Caller(actor, purpose))
+    result = checked.verification
     if as_json:
         click.echo(
             json.dumps(
@@ -45,7 +46,7 @@ def verify(as_json: bool, actor: str, purpose: str) -> None:
         if result.acknowledgements:
             console.print(
                 f"  {result.acknowledgements} acknowledgement(s) by an auditor on record: "
-                f"`joinedup audit show --record {checkpoint.database_id}`"
+                f"`joinedup audit show --record {checked.database_id}`"
             )
     else:
         for finding in result.findings:
@@ -60,27 +61,58 @@ def verify(as_json: bool, actor: str, purpose: str) -> None:
 def acknowledge_checkpoint(reason: str, actor: str, purpose: str) -> None:
     """An auditor accepts a missing, forged or cut-off checkpoint or anchor (logged with the
     reason) and re-anchors at the current head."""
-    result = runtime().door.acknowledge_checkpoint(actor, reason, purpose)
+    result = uc.acknowledge_checkpoint(Caller(actor, purpose), reason)
     console.print("acknowledged, logged with your reason, and re-anchored at the current head:")
     for finding in result.findings:
         console.print(f"  {finding.message}", markup=False, highlight=False)
 
 
 @audit.command("show")
-@click.option("--record", "record_id", required=True, help="Id of any record or object.")
+@click.option("--record", "record_id", default=None, help="Id of any record or object.")
+@click.option(
+    "--reference", default=None, help="An agency's own reference (police nominal, UPN, ...)."
+)
+@click.option("--person", default=None, help="A resolved person's id: all of their records.")
+@click.option("--user", default=None, help="Everything this user processed.")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @acting("audit")
-def show(record_id: str, as_json: bool, actor: str, purpose: str) -> None:
-    """Who processed a record, when, how and for what purpose."""
-    rt = runtime()
-    with rt.door.session(actor, purpose) as s:
-        events = s.audit_trail(record_id)
+def show(
+    record_id: str | None,
+    reference: str | None,
+    person: str | None,
+    user: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    as_json: bool,
+    actor: str,
+    purpose: str,
+) -> None:
+    """Who processed a record, an agency's reference, a person's records, or what a user
+    processed: when, how and for what purpose (``--from``/``--to``: a period, days
+    inclusive)."""
+    if not any((record_id, reference, person, user)):
+        raise click.UsageError("give --record, --reference, --person or --user")
+    found = uc.processing_of(
+        Caller(actor, purpose),
+        record=record_id,
+        reference=reference,
+        person=person,
+        user=user,
+        since=since.replace(tzinfo=UTC) if since else None,
+        until=until.replace(tzinfo=UTC) + timedelta(days=1) if until else None,
+    )
+    events = found.events
     if as_json:
         click.echo(
             json.dumps([e.model_dump(exclude={"mac", "prev_mac"}) for e in events], indent=2)
         )
         return
-    table = Table(title=f"Processing of {record_id}")
+    if found.nothing_held:
+        console.print(f"no record is held for {found.asked}: nothing to show", highlight=False)
+        return
+    table = Table(title=f"Processing of {found.asked}")
     for column in (
         "seq",
         "when (UTC)",
@@ -89,6 +121,7 @@ def show(record_id: str, as_json: bool, actor: str, purpose: str) -> None:
         "role",
         "operation",
         "how",
+        "object",
         "purpose",
         "recipient",
         "detail",
@@ -97,16 +130,17 @@ def show(record_id: str, as_json: bool, actor: str, purpose: str) -> None:
     for e in events:
         table.add_row(
             str(e.seq),
-            e.occurred_at,
+            e.occurred_at[:19],
             e.actor_name,
             e.agency_id or "",
             e.role,
             e.operation,
             e.access,
+            e.object_type,
             e.purpose,
             e.recipient or "",
             json.dumps(e.detail, ensure_ascii=False) if e.detail else "",
         )
     console.print(table)
     if not events:
-        console.print("no processing of this id is recorded")
+        console.print(f"no processing of {found.asked} is recorded in that period")

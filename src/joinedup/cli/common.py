@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,13 +14,17 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.access.keys import KeyMaterialError
-from joinedup.access.passwords import WeakPasswordError
-from joinedup.model.vocab import VocabularyError
-from joinedup.runtime import Runtime
-from joinedup.settings import SERVICE_ACCOUNT, from_environment
-from joinedup.store.actor_session import ActorSession
-from joinedup.store.door import Forbidden, NotFound, UnknownActor
+from joinedup.app.context import NeedsToken, acting_as, caller
+from joinedup.app.errors import (
+    Forbidden,
+    KeyMaterialError,
+    NoActor,
+    NotFound,
+    UnknownActor,
+    VocabularyError,
+    WeakPasswordError,
+)
+from joinedup.app.results import Saved
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -37,14 +40,6 @@ _EXPECTED = (
     ValueError,
     RuntimeError,
 )
-
-
-def runtime(create_keys: bool = False) -> Runtime:
-    """The runtime for this command, from the environment."""
-    try:
-        return Runtime(from_environment(), create_keys=create_keys)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def friendly_errors(func: F) -> F:
@@ -68,7 +63,8 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
     """Add ``--as`` and ``--purpose`` options; the command receives ``actor`` and ``purpose``.
 
     ``--as`` falls back to ``JOINEDUP_USER``; commands with ``service_default`` then fall back
-    to the pipeline service account.
+    to the pipeline service account. ``JOINEDUP_TOKEN`` names the user by a token (needed for
+    a person in production); every audit row of the command records which it was.
     """
 
     def decorate(func: F) -> F:
@@ -80,12 +76,14 @@ def acting(default_purpose: str, service_default: bool = False) -> Callable[[F],
         )
         @functools.wraps(func)
         def wrapper(*args: Any, actor: str | None, purpose: str, **kwargs: Any) -> Any:
-            name = (
-                actor or from_environment().user or (SERVICE_ACCOUNT if service_default else None)
-            )
-            if name is None:
-                raise click.UsageError("name the user to act as with --as or JOINEDUP_USER")
-            return func(*args, actor=name, purpose=purpose, **kwargs)
+            try:
+                who = caller(actor, purpose, service_default=service_default)
+            except NoActor as exc:
+                raise click.UsageError(str(exc)) from None
+            except NeedsToken as exc:
+                raise click.ClickException(str(exc)) from None
+            with acting_as(who):
+                return func(*args, actor=who.username, purpose=who.purpose, **kwargs)
 
         return friendly_errors(wrapper)  # type: ignore[return-value]
 
@@ -96,7 +94,7 @@ def window_options(
     area_help: str = "A town, or a postcode area, district or sector.",
 ) -> Callable[[F], F]:
     """Add ``--from``, ``--to`` and ``--area``; the command receives ``window`` (a
-    :class:`joinedup.network.scope.Window`)."""
+    :class:`joinedup.app.analysis.Window`)."""
 
     def decorate(func: F) -> F:
         day = click.DateTime(["%Y-%m-%d"])
@@ -112,7 +110,7 @@ def window_options(
             area: str | None,
             **kwargs: Any,
         ) -> Any:
-            from joinedup.network.scope import Window
+            from joinedup.app.analysis import Window
 
             window = Window(since.date() if since else None, until.date() if until else None, area)
             return func(*args, window=window, **kwargs)
@@ -143,38 +141,29 @@ def truth_options(truth_help: str = "A simulator's truth/ folder.") -> Callable[
 
 def show_language(found: Sequence[Any]) -> None:
     """After saving typed text: the victim-blaming language found in it, with reasons and
-    suggested wording (:func:`joinedup.safeguarding.entry.warning_lines`)."""
-    from joinedup.safeguarding.entry import warning_lines
+    suggested wording."""
+    from joinedup.app.results import warning_lines
 
     for line in warning_lines(list(found)):
         console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
-def echo_with_language(saved: BaseModel, found: Sequence[Any]) -> None:
+def echo_saved(saved: Saved[Any], exclude: set[str] | None = None) -> None:
     """Print what was saved as JSON, with a ``language`` list of what was found in its text."""
-    out = {**saved.model_dump(mode="json"), "language": [f.to_dict() for f in found]}
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(saved.as_dict(exclude), indent=2, ensure_ascii=False))
 
 
-@contextmanager
-def door_session(actor: str, purpose: str) -> Iterator[ActorSession]:
-    """An actor session on the configured store."""
-    with runtime().door.session(actor, purpose) as session:
-        yield session
-
-
-def print_rows(rows: list[BaseModel], columns: list[str], as_json: bool, title: str) -> None:
-    """Print rows as a table, or as a JSON array with ``--json``."""
+def print_rows(
+    rows: Sequence[BaseModel | Mapping[str, Any]], columns: list[str], as_json: bool, title: str
+) -> None:
+    """Print rows (models or mappings) as a table, or as a JSON array with ``--json``."""
+    data = [r.model_dump(mode="json") if isinstance(r, BaseModel) else dict(r) for r in rows]
     if as_json:
-        click.echo(
-            json.dumps([r.model_dump(mode="json", include=set(columns)) for r in rows], indent=2)
-        )
+        click.echo(json.dumps([{c: d.get(c) for c in columns} for d in data], indent=2))
         return
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
-    for row in rows:
-        table.add_row(
-            *(str(getattr(row, c) if getattr(row, c) is not None else "") for c in columns)
-        )
+    for d in data:
+        table.add_row(*(str(d[c]) if d.get(c) is not None else "" for c in columns))
     console.print(table)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import click
 
-from joinedup.cli.common import console, friendly_errors, runtime
-from joinedup.demo import run_demo
-from joinedup.store.engine import redacted
+from joinedup.app.demo import database_label, demonstrate
+from joinedup.cli.common import console, friendly_errors
 
 
 @click.command()
 @friendly_errors
 def demo() -> None:
     """Run the demonstration on synthetic data (creates keys in dev mode)."""
-    rt = runtime(create_keys=True)
-    console.print(f"[bold]joinedup demo[/] on {redacted(rt.settings.database_url)}")
-    if not run_demo(rt, lambda line: console.print(line, soft_wrap=True)):
+    console.print(f"[bold]joinedup demo[/] on {database_label()}")
+    ok, _ = demonstrate(lambda line: console.print(line, soft_wrap=True))
+    if not ok:
         raise SystemExit(1)

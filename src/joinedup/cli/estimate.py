@@ -159,7 +159,7 @@ def estimate(
     purpose: str,
 ) -> None:
     """Estimate how many victims there are, including those on no list."""
-    from joinedup.estimate.table import TableError, read_table
+    from joinedup.app.estimation import TableError, estimate_from_table
 
     options = {
         "method": method,
@@ -177,11 +177,9 @@ def estimate(
         raise click.UsageError("--stratify needs --from-db")
     if table_path is not None:
         try:
-            out = _estimate(read_table(table_path), options, suppress)
+            out = estimate_from_table(table_path, options, suppress)
         except TableError as exc:
             raise click.ClickException(str(exc)) from None
-        except ValueError as exc:
-            raise click.ClickException(f"{table_path}: {exc}") from None
     else:
         out = _from_database(
             actor, purpose, stratify, options, suppress, definitions, linkage_imputations
@@ -198,13 +196,6 @@ def estimate(
             click.echo(f"  not estimated: {result['warnings'][0]}")
 
 
-def _estimate(table: Any, options: dict[str, Any], suppress: bool) -> dict[str, Any]:
-    from joinedup.estimate import api
-
-    result: dict[str, Any] = api.estimate(table, **options).to_dict(suppress=suppress)
-    return result
-
-
 def _from_database(
     actor: str,
     purpose: str,
@@ -215,21 +206,17 @@ def _from_database(
     imputations: int = 10,
 ) -> dict[str, Any]:
     """Estimates from the agency lists of linked victims and possible victims in the store."""
-    from joinedup.assemble.hidden import NotEstimable
-    from joinedup.assemble.hidden_store import estimate_stored
-    from joinedup.cli.common import runtime
+    from joinedup.app.context import Caller
+    from joinedup.app.estimation import NotEstimable, estimate_from_store
 
-    rt = runtime()
     try:
-        with rt.door.session(actor, purpose) as session:
-            return estimate_stored(
-                session,
-                rt.cipher,
-                options,
-                stratify=stratify,
-                suppress=suppress,
-                selection=definitions,
-                imputations=imputations,
-            )
+        return estimate_from_store(
+            Caller(actor, purpose),
+            options,
+            stratify=stratify,
+            suppress=suppress,
+            definitions=definitions,
+            imputations=imputations,
+        )
     except NotEstimable as exc:
         raise click.ClickException(str(exc)) from None

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, runtime, truth_options
+from joinedup.cli.common import acting, console, truth_options
 
 
 @click.command("estimate")
@@ -35,21 +35,18 @@ def estimate(
     purpose: str,
 ) -> None:
     """The estimate and its interval against the true number of victims, per list."""
-    from joinedup.assemble.hidden_truth import evaluate_stored_estimate
+    from joinedup.app.context import Caller
+    from joinedup.app.estimation import estimate_against_truth
 
-    rt = runtime()
-    options = {"method": "auto", "n_bootstrap": n_bootstrap}
     try:
-        with rt.door.session(actor, purpose) as session:
-            result = evaluate_stored_estimate(
-                session,
-                rt.cipher,
-                truth_dir,
-                options,
-                definitions,
-                linkage_imputations,
-                not no_decomposition,
-            )
+        result = estimate_against_truth(
+            Caller(actor, purpose),
+            truth_dir,
+            definitions=definitions,
+            n_bootstrap=n_bootstrap,
+            imputations=linkage_imputations,
+            decomposition=not no_decomposition,
+        )
     except ValueError as exc:  # no truth there, or nothing to estimate
         raise click.ClickException(str(exc)) from None
     if as_json:

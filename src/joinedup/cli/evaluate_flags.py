@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, truth_options
+from joinedup.cli.common import acting, console, truth_options
 
 
 def _fmt(value: float | None) -> str:
@@ -20,10 +20,10 @@ def _fmt(value: float | None) -> str:
 @acting("analysis", service_default=True)
 def flags(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     """Victim recall and precision of the rules' flags, and per-rule precision and recall."""
-    from joinedup.safeguarding.evaluate import evaluate_stored_flags
+    from joinedup.app.context import Caller
+    from joinedup.app.evaluation import evaluate_flags
 
-    with door_session(actor, purpose) as session:
-        result = evaluate_stored_flags(session, truth_dir)
+    result = evaluate_flags(Caller(actor, purpose), truth_dir)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

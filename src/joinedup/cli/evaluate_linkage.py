@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, truth_options
+from joinedup.cli.common import acting, console, truth_options
 
 
 @click.command("linkage")
@@ -16,10 +16,10 @@ from joinedup.cli.common import acting, console, door_session, truth_options
 @acting("analysis", service_default=True)
 def linkage(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     """Pairwise precision, recall and F1, blocking recall and recall by name origin."""
-    from joinedup.linkage.truth import evaluate_stored_linkage
+    from joinedup.app.context import Caller
+    from joinedup.app.evaluation import evaluate_linkage
 
-    with door_session(actor, purpose) as session:
-        result = evaluate_stored_linkage(session, truth_dir).as_dict()
+    result = evaluate_linkage(Caller(actor, purpose), truth_dir)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

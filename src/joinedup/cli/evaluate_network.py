@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, runtime, truth_options
+from joinedup.cli.common import acting, console, truth_options
 
 
 @click.command("network")
@@ -16,19 +16,10 @@ from joinedup.cli.common import acting, console, runtime, truth_options
 @acting("analysis", service_default=True)
 def network(truth_dir: Path, as_json: bool, actor: str, purpose: str) -> None:
     """Adjusted Rand index of the offender groups and hotspot hits in the top ten."""
-    from joinedup.linkage.sources import record_keys
-    from joinedup.network.communities import offender_groups
-    from joinedup.network.evaluate import evaluate_network
-    from joinedup.network.hotspots import rank_places
-    from joinedup.network.scope import Window
-    from joinedup.network.store import load_network
+    from joinedup.app.context import Caller
+    from joinedup.app.evaluation import evaluate_networks
 
-    rt = runtime()
-    with rt.door.session(actor, purpose) as session:
-        net, _ = load_network(session, rt.cipher, Window(), require_linkage=True)
-        keys = record_keys(session)
-    groups = offender_groups(net)
-    result = evaluate_network(net, groups, rank_places(net, groups), truth_dir, keys).as_dict()
+    result = evaluate_networks(Caller(actor, purpose), truth_dir)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

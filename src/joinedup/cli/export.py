@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from joinedup.cli.common import acting, console, runtime, window_options
+from joinedup.cli.common import acting, console, window_options
 
 if TYPE_CHECKING:
-    from joinedup.network.scope import Window
+    from joinedup.app.analysis import Window
 
 
 @click.group("export")
@@ -62,11 +62,18 @@ def graph(
 ) -> None:
     """Write the network of the window as GraphML or as i2 entity and link files (the
     disclosure is logged before any file is written)."""
-    from joinedup.network.disclose import GraphExport, export_graph
+    from joinedup.app.analysis import export_network
+    from joinedup.app.context import Caller
 
-    rt = runtime()
-    request = GraphExport(fmt, out, window, extent, pseudonymise, recipient)
-    done = export_graph(rt.door, actor, purpose, rt.cipher, request)
+    done = export_network(
+        Caller(actor, purpose),
+        fmt,
+        out,
+        window,
+        extent=extent,
+        pseudonymise=pseudonymise,
+        recipient=recipient,
+    )
     console.print(
         f"wrote {done.entities:,} entities and {done.ties:,} ties to "
         f"{' and '.join(str(f) for f in done.files)} (disclosure to {done.recipient!r} logged)"

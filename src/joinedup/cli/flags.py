@@ -9,7 +9,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
+from joinedup.app import safeguarding as uc
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, echo_saved, show_language
 
 STATUSES = ["open", "acknowledged", "resolved"]
 
@@ -36,38 +38,55 @@ def list_flags(
     purpose: str,
 ) -> None:
     """Flags you may see (your agency's, and those you hold a grant for)."""
-    from joinedup.safeguarding.flags import list_flags as listed
-
-    with door_session(actor, purpose) as session:
-        rows = listed(session, rule_id=rule_id, status=status, subject_id=subject_id, limit=limit)
+    rows = uc.flags(
+        Caller(actor, purpose), rule_id=rule_id, status=status, subject_id=subject_id, limit=limit
+    )
     if as_json:
-        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
         return
-    table = Table(title="Flags")
-    for column in ("id", "rule", "status", "subject", "severity", "summary"):
-        table.add_column(column)
+    table = Table(title="Flags, most severe first, then oldest")
+    for column in ("severity", "raised", "child or subject", "rule", "status", "owner", "id"):
+        table.add_column(column, overflow="fold")
+    table.add_column("summary", ratio=1)
     for r in rows:
         table.add_row(
-            r.id,
-            r.rule_id,
-            r.status,
-            f"{r.subject_type} {r.subject_id}",
-            str(r.evidence.get("severity", "")),
-            str(r.evidence.get("summary", ""))[:120],
+            r.severity,
+            f"{r.flag.created_at:%Y-%m-%d}",
+            r.subject,
+            r.flag.rule_id,
+            r.flag.status,
+            r.owner,
+            r.flag.id,
+            str(r.flag.evidence.get("summary", ""))[:160],
         )
     console.print(table)
 
 
 @flags.command("show")
 @click.argument("flag_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the flag as JSON.")
 @acting("safeguarding")
-def show(flag_id: str, actor: str, purpose: str) -> None:
+def show(flag_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """One flag with its evidence, by agency, and its history."""
-    from joinedup.safeguarding.flags import get_flag
-
-    with door_session(actor, purpose) as session:
-        flag = get_flag(session, flag_id)
-    click.echo(json.dumps(flag.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    view = uc.flag(Caller(actor, purpose), flag_id)
+    if as_json:
+        click.echo(json.dumps(view.to_dict(), indent=2, ensure_ascii=False))
+        return
+    f, evidence = view.flag, view.flag.evidence
+    lines = [
+        f"{view.subject}: {evidence.get('summary', f.rule_id)}",
+        f"rule {f.rule_id} ({view.severity}), {f.status}, owned by {view.owner}",
+        f"raised {f.created_at:%Y-%m-%d}, judged as of {evidence.get('as_of', '-')}; id {f.id}",
+    ]
+    for agency, refs in (evidence.get("by_agency") or {}).items():
+        lines.append(f"  {agency}: {', '.join(map(str, refs))}")
+    for step in evidence.get("history", []):
+        note = f": {step['note']}" if step.get("note") else ""
+        lines.append(f"  {step.get('at', '')[:16]} {step.get('status')} by {step.get('by')}{note}")
+    if f.resolution:
+        lines.append(f"resolution: {f.resolution}")
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @flags.command("acknowledge")
@@ -93,12 +112,9 @@ def resolve(flag_id: str, reason: str, as_json: bool, actor: str, purpose: str) 
 def _move(
     flag_id: str, status: Any, note: str | None, as_json: bool, actor: str, purpose: str
 ) -> None:
-    from joinedup.safeguarding.flags import move
-
-    with door_session(actor, purpose) as session:
-        moved = move(session, flag_id, status, note)
+    moved = uc.move_flag(Caller(actor, purpose), flag_id, status, note)
     if as_json:
-        echo_with_language(moved.flag, moved.language)
+        echo_saved(moved)
         return
     console.print(f"{status} {flag_id}")
     show_language(moved.language)
@@ -112,10 +128,7 @@ def _move(
 @acting("safeguarding")
 def language_report(no_totals: bool, as_json: bool, actor: str, purpose: str) -> None:
     """Notes with victim-blaming language, per agency and author (from the held flags)."""
-    from joinedup.safeguarding.notes import language_report as report
-
-    with door_session(actor, purpose) as session:
-        summary = report(session, totals=not no_totals).to_dict()
+    summary = uc.flagged_language(Caller(actor, purpose), totals=not no_totals)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
         return

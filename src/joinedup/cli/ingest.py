@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -11,13 +12,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, errors, runtime
-from joinedup.ingest.batch import BatchReport
-from joinedup.ingest.formats import FormatError, formats
-from joinedup.ingest.plan import Job, PlanError, plan
-from joinedup.ingest.profile import ProfileError
-from joinedup.ingest.run import run_jobs
-from joinedup.runtime import Runtime
+from joinedup.app.context import Caller
+from joinedup.app.ingest import (
+    BatchReport,
+    FormatError,
+    PlanError,
+    ProfileError,
+    format_names,
+    import_exports,
+)
+from joinedup.cli.common import acting, console, errors
 
 
 def _summary(reports: list[BatchReport]) -> Table:
@@ -65,7 +69,7 @@ def _summary(reports: list[BatchReport]) -> Table:
     "--format",
     "fmt",
     default=None,
-    help=f"Format of a single file: {', '.join(sorted(formats()))}.",
+    help=f"Format of a single file: {', '.join(format_names())}.",
 )
 @click.option(
     "--mapping",
@@ -91,11 +95,6 @@ def ingest(
     purpose: str,
 ) -> None:
     """Import agency exports: files, folders with a manifest.json, or a simulator output root."""
-    try:
-        jobs = plan(list(paths), agency, fmt, mapping)
-    except (PlanError, FormatError, ProfileError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    rt = runtime()
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -106,17 +105,30 @@ def ingest(
         transient=True,
     )
 
-    def progress_for(job: Job):  # type: ignore[no-untyped-def]
-        task = bars.add_task(
-            f"{job.agency}: {job.path.name}", total=job.path.stat().st_size, rows=0
-        )
+    def progress(agency_name: str, path: Path) -> Callable[[int, int], None]:
+        task = bars.add_task(f"{agency_name}: {path.name}", total=path.stat().st_size, rows=0)
         return lambda chars, rows: bars.update(task, completed=chars, rows=rows)
 
-    with bars:
-        result = run_jobs(rt.door, actor, purpose, jobs, rt.cipher, progress_for)
-    fresh = [r.batch_id for r in result.reports if r.status == "imported" and r.batch_id]
-    if fresh and not no_language_check:
-        _check_language(rt, actor, purpose, fresh, as_json)
+    try:
+        with bars:
+            result = import_exports(
+                Caller(actor, purpose),
+                list(paths),
+                agency,
+                fmt,
+                mapping,
+                check_language=not no_language_check,
+                progress=progress,
+            )
+    except (PlanError, FormatError, ProfileError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if result.language_not_checked:
+        errors.print(f"[yellow]notes not checked for language[/]: {result.language_not_checked}")
+    elif result.notes_flagged and not as_json:
+        errors.print(
+            f"{result.notes_flagged:,} of {result.notes_checked:,} new notes use language that "
+            "blames or judges a child: see `joinedup flags language-report`"
+        )
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in result.reports], indent=2))
     else:
@@ -128,23 +140,3 @@ def ingest(
         errors.print(f"[red]not imported[/] {escape(message)}", highlight=False)
     if result.unreadable:
         raise SystemExit(2)
-
-
-def _check_language(
-    rt: Runtime, actor: str, purpose: str, batch_ids: list[str], quiet: bool
-) -> None:
-    """Check the free-text notes of the new batches; flags go to each note's agency."""
-    from joinedup.safeguarding.notes import check_notes
-    from joinedup.store.actor_session import Forbidden
-
-    try:
-        with rt.door.session(actor, purpose) as session:
-            report = check_notes(session, rt.cipher, batch_ids=batch_ids)
-    except Forbidden as exc:
-        errors.print(f"[yellow]notes not checked for language[/]: {exc}")
-        return
-    if not quiet and report.flagged_notes:
-        errors.print(
-            f"{report.flagged_notes:,} of {report.notes:,} new notes use language that blames "
-            "or judges a child: see `joinedup flags language-report`"
-        )

@@ -11,15 +11,12 @@ from typing import IO, Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, runtime, show_language
-from joinedup.model.organisation import Agency
-from joinedup.model.safeguarding import IntelligenceRoute
-from joinedup.panel.intelligence import MAX_SUMMARY_CHARS
-from joinedup.store.actor_session import ActorSession
+from joinedup.app import intelligence as uc
+from joinedup.app.context import Caller
+from joinedup.app.intelligence import MAX_SUMMARY_CHARS, URGENCIES, submission_dict
+from joinedup.cli.common import acting, console, show_language
 
-URGENCIES = ["routine", "urgent", "immediate"]
-MAX_FILE_BYTES = 4 * 20_000  # a summary is at most 20,000 characters of up to 4 bytes
-_HIDDEN = {"summary"}  # tokens: the text is shown decrypted by `show`, never as a token
+MAX_FILE_BYTES = 4 * MAX_SUMMARY_CHARS  # a summary of characters of up to 4 bytes each
 
 
 @click.group()
@@ -31,24 +28,12 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def _names(session: ActorSession) -> dict[str, str]:
-    return {a.id: a.name for a in session.list(Agency)}
-
-
-def _state(route: IntelligenceRoute, now: datetime) -> str:
+def _state(route: Any, now: datetime) -> str:
     if route.acknowledged_at is not None:
         return f"acknowledged {_when(route.acknowledged_at)}"
     if route.acknowledge_by < now or route.escalation_level > 0:
         return f"OVERDUE since {_when(route.acknowledge_by)}"
     return f"awaiting, due {_when(route.acknowledge_by)}"
-
-
-def _route_json(route: IntelligenceRoute, names: dict[str, str]) -> dict[str, Any]:
-    return {
-        **route.model_dump(mode="json", exclude=_HIDDEN),
-        "agency": names.get(route.agency_id, route.agency_id),
-        "from_agency": names.get(route.from_agency_id, route.from_agency_id),
-    }
 
 
 def _summary_text(summary: str | None, summary_file: IO[bytes] | None) -> str:
@@ -83,7 +68,7 @@ def _summary_text(summary: str | None, summary_file: IO[bytes] | None) -> str:
     default=None,
     help="Read the summary from a file ('-' for standard input).",
 )
-@click.option("--urgency", type=click.Choice(URGENCIES), default="routine", show_default=True)
+@click.option("--urgency", type=click.Choice(list(URGENCIES)), default="routine", show_default=True)
 @click.option("--about", "about", multiple=True, help="A person id it is about (repeatable).")
 @click.option("--vrm", "vrms", multiple=True, help="A vehicle registration mark (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the submission and its routes.")
@@ -99,34 +84,19 @@ def submit_cmd(
     purpose: str,
 ) -> None:
     """Submit a concern or sighting; it is routed at once to every agency that must hear it."""
-    from joinedup.panel.intelligence import submit
-    from joinedup.panel.routing import NoRecipients, route_on_behalf
-
     text = _summary_text(summary, summary_file)
-    rt = runtime()
-    with rt.door.session(actor, purpose) as session:
-        done = submit(
-            session,
-            rt.cipher,
-            text,
-            urgency=urgency,  # type: ignore[arg-type]
-            subject_person_ids=about,
-            vrms=vrms,
-        )
-    sub = done.submission
-    try:
-        routed = route_on_behalf(rt.door, session, rt.cipher, sub.id)
-        routes, names = routed.routes, routed.agency_names
-    except (NoRecipients, ValueError, LookupError, PermissionError) as exc:
+    done = uc.submit_concern(Caller(actor, purpose), text, urgency=urgency, about=about, vrms=vrms)
+    sub, routes = done.submission, done.routes
+    if done.not_routed is not None:
         show_language(done.language)
         raise click.ClickException(
-            f"submission {sub.id} was saved but NOT routed: {exc} (the pipeline's "
+            f"submission {sub.id} was saved but NOT routed: {done.not_routed} (the pipeline's "
             "`joinedup intel escalate` lists it until it is routed)"
-        ) from exc
+        )
     if as_json:
         out = {
-            "submission": sub.model_dump(mode="json", exclude=_HIDDEN),
-            "routes": [_route_json(r, names) for r in routes],
+            "submission": submission_dict(sub),
+            "routes": [r.to_dict() for r in routes],
             "language": [f.to_dict() for f in done.language],
         }
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -136,7 +106,7 @@ def submit_cmd(
     for column in ("agency", "acknowledge by", "why"):
         table.add_column(column)
     for r in routes:
-        table.add_row(names.get(r.agency_id, r.agency_id), _when(r.acknowledge_by), r.reason)
+        table.add_row(r.agency, _when(r.route.acknowledge_by), r.route.reason)
     console.print(table)
     console.print(f"follow it with: joinedup intel status {sub.id}", highlight=False)
     show_language(done.language)
@@ -152,25 +122,22 @@ def list_cmd(
     unacknowledged: bool, escalated: bool, limit: int, as_json: bool, actor: str, purpose: str
 ) -> None:
     """Intelligence routed to your agency: most pressing first."""
-    from joinedup.panel.intelligence import routes_for_me
-
     now = datetime.now(UTC)
-    with runtime().door.session(actor, purpose) as session:
-        routes = routes_for_me(
-            session, unacknowledged=unacknowledged, escalated=escalated, limit=limit
-        )
-        names = _names(session)
+    views = uc.routed_to_me(
+        Caller(actor, purpose), unacknowledged=unacknowledged, escalated=escalated, limit=limit
+    )
     if as_json:
-        click.echo(json.dumps([_route_json(r, names) for r in routes], indent=2))
+        click.echo(json.dumps([v.to_dict() for v in views], indent=2))
         return
     table = Table(title="Intelligence routed to your agency")
     table.add_column("route", no_wrap=True)
     for column in ("from", "urgency", "received", "status", "level"):
         table.add_column(column)
-    for r in routes:
+    for v in views:
+        r = v.route
         table.add_row(
             r.id,
-            names.get(r.from_agency_id, r.from_agency_id),
+            v.from_agency,
             r.urgency,
             _when(r.created_at),
             _state(r, now),
@@ -185,19 +152,15 @@ def list_cmd(
 @acting("safeguarding")
 def show_cmd(route_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """One route routed to your agency, with the submitted text."""
-    from joinedup.panel.intelligence import read_route
-
-    rt = runtime()
-    with rt.door.session(actor, purpose) as session:
-        route, text = read_route(session, rt.cipher, route_id)
-        names = _names(session)
+    view, text = uc.read_route(Caller(actor, purpose), route_id)
+    route = view.route
     if as_json:
-        click.echo(json.dumps({**_route_json(route, names), "summary": text}, indent=2))
+        click.echo(json.dumps({**view.to_dict(), "summary": text}, indent=2))
         return
     lines = [
         f"route {route.id} of submission {route.submission_id}",
-        f"from: {names.get(route.from_agency_id, route.from_agency_id)}",
-        f"to: {names.get(route.agency_id, route.agency_id)}",
+        f"from: {view.from_agency}",
+        f"to: {view.agency}",
         f"urgency: {route.urgency}   received: {_when(route.created_at)}",
         f"status: {_state(route, datetime.now(UTC))}   escalation level: {route.escalation_level}",
         f"why you received it: {route.reason}",
@@ -217,18 +180,11 @@ def acknowledge_cmd(
     route_id: str, note: str | None, as_json: bool, actor: str, purpose: str
 ) -> None:
     """Acknowledge intelligence routed to your agency (the referrer sees that it was read)."""
-    from joinedup.panel.intelligence import acknowledge
-
-    with runtime().door.session(actor, purpose) as session:
-        done = acknowledge(session, route_id, note)
+    done = uc.acknowledge_route(Caller(actor, purpose), route_id, note)
     if as_json:
-        out = {
-            **done.route.model_dump(mode="json", exclude=_HIDDEN),
-            "language": [f.to_dict() for f in done.language],
-        }
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(done.as_dict({"summary"}), indent=2, ensure_ascii=False))
         return
-    console.print(f"acknowledged {route_id} at {_when(done.route.acknowledged_at)}")
+    console.print(f"acknowledged {route_id} at {_when(done.item.acknowledged_at)}")
     show_language(done.language)
 
 
@@ -238,20 +194,17 @@ def acknowledge_cmd(
 @acting("safeguarding")
 def status_cmd(submission_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """Your submission: each recipient agency, acknowledged (when, by whom) or overdue."""
-    from joinedup.panel.intelligence import submission_status
-
     now = datetime.now(UTC)
-    with runtime().door.session(actor, purpose) as session:
-        sub, routes = submission_status(session, submission_id)
-        names = _names(session)
-        people = session.colleagues(r.acknowledged_by for r in routes if r.acknowledged_by)
-    who = {i: f"{a.username}" for i, a in people.items()}
+    sub, routes = uc.submission_status(Caller(actor, purpose), submission_id)
     if as_json:
         rows = [
-            {**_route_json(r, names), "acknowledged_by_name": who.get(r.acknowledged_by or "")}
-            for r in routes
+            {
+                **v.to_dict(),
+                "acknowledged_by_name": v.acknowledged_by if v.route.acknowledged_by else None,
+            }
+            for v in routes
         ]
-        out = {"submission": sub.model_dump(mode="json", exclude=_HIDDEN), "routes": rows}
+        out = {"submission": submission_dict(sub), "routes": rows}
         click.echo(json.dumps(out, indent=2))
         return
     console.print(f"submission {sub.id} ({sub.urgency}), submitted {_when(sub.created_at)}")
@@ -265,10 +218,9 @@ def status_cmd(submission_id: str, as_json: bool, actor: str, purpose: str) -> N
     table = Table()
     for column in ("agency", "status", "by", "level"):
         table.add_column(column)
-    for r in routes:
-        by = who.get(r.acknowledged_by or "", r.acknowledged_by or "")
+    for v in routes:
         table.add_row(
-            names.get(r.agency_id, r.agency_id), _state(r, now), by, str(r.escalation_level)
+            v.agency, _state(v.route, now), v.acknowledged_by or "", str(v.route.escalation_level)
         )
     console.print(table)
 
@@ -279,16 +231,13 @@ def status_cmd(submission_id: str, as_json: bool, actor: str, purpose: str) -> N
 @acting("safeguarding")
 def mine_cmd(limit: int, as_json: bool, actor: str, purpose: str) -> None:
     """Your own submissions, newest first: how many recipients acknowledged, how many overdue."""
-    from joinedup.panel.intelligence import my_submissions
-
     now = datetime.now(UTC)
-    with runtime().door.session(actor, purpose) as session:
-        found = my_submissions(session, limit=limit)
+    found = uc.my_submissions(Caller(actor, purpose), limit=limit)
     if as_json:
         out = [
             {
-                **sub.model_dump(mode="json", exclude=_HIDDEN),
-                "routes": [r.model_dump(mode="json", exclude=_HIDDEN) for r in routes],
+                **submission_dict(sub),
+                "routes": [r.model_dump(mode="json", exclude={"summary"}) for r in routes],
             }
             for sub, routes in found
         ]
@@ -329,19 +278,12 @@ def _at(value: str | None) -> datetime | None:
 @acting("safeguarding", service_default=True)
 def route_cmd(submission_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """Route a submission (again): agencies that already hold a route get nothing new."""
-    from joinedup.panel.routing import route
-
-    rt = runtime()
-    with rt.door.session(actor, purpose) as session:
-        routes = route(session, rt.cipher, submission_id)
-        names = _names(session)
+    views = uc.route_submission(Caller(actor, purpose), submission_id)
     if as_json:
-        click.echo(json.dumps([_route_json(r, names) for r in routes], indent=2))
+        click.echo(json.dumps([v.to_dict() for v in views], indent=2))
         return
-    for r in routes:
-        console.print(
-            f"{names.get(r.agency_id, r.agency_id)}: {r.id}, due {_when(r.acknowledge_by)}"
-        )
+    for v in views:
+        console.print(f"{v.agency}: {v.route.id}, due {_when(v.route.acknowledge_by)}")
 
 
 @intel.command("escalate")
@@ -350,10 +292,7 @@ def route_cmd(submission_id: str, as_json: bool, actor: str, purpose: str) -> No
 @acting("safeguarding", service_default=True)
 def escalate_cmd(now_text: str | None, as_json: bool, actor: str, purpose: str) -> None:
     """Escalate every route left unacknowledged past its deadline (run by the pipeline)."""
-    from joinedup.panel.intelligence import escalate
-
-    with runtime().door.session(actor, purpose) as session:
-        report = escalate(session, now=_at(now_text)).to_dict()
+    report = uc.escalate_overdue(Caller(actor, purpose), _at(now_text))
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

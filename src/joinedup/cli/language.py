@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from joinedup.safeguarding.language import check
+from joinedup.app.language import check_note
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -39,7 +39,7 @@ def _lines(data: bytes) -> list[str | None]:
 def _result(line: int, text: str | None, age: int | None) -> dict[str, Any]:
     if text is None:
         return {"line": line, "error": "line is not valid UTF-8 text; not checked", "flags": []}
-    flags = [f.to_dict() for f in check(text, child_age=age)]
+    flags = check_note(text, child_age=age)
     return {"line": line, "text": text, "flags": flags}
 
 

@@ -8,7 +8,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session
+from joinedup.app.context import Caller
+from joinedup.app.linkage import link_records
+from joinedup.cli.common import acting, console
 
 
 @click.command("link")
@@ -46,23 +48,17 @@ def link(
     purpose: str,
 ) -> None:
     """Link every person record in scope; new batches are linked incrementally."""
-    from joinedup.linkage.link import LinkConfig
-    from joinedup.linkage.persist import run_linkage
-
     if review_lower > threshold:
         raise click.BadParameter("--review-lower must not exceed --threshold")
-    config = LinkConfig(
-        threshold=threshold,
-        review_lower=review_lower,
-        backend="spark" if backend == "spark" else "duckdb",
-    )
     status = Console(stderr=True)
-    with (
-        status.status("linking") as spinner,
-        door_session(actor, purpose) as session,
-    ):
-        outcome = run_linkage(
-            session, config, retrain=retrain, progress=lambda m: spinner.update(m)
+    with status.status("linking") as spinner:
+        outcome = link_records(
+            Caller(actor, purpose),
+            threshold=threshold,
+            review_lower=review_lower,
+            backend="spark" if backend == "spark" else "duckdb",
+            retrain=retrain,
+            progress=lambda m: spinner.update(m),
         )
     if as_json:
         click.echo(json.dumps(outcome.as_dict(), indent=2))

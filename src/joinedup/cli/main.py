@@ -16,7 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Create or migrate the database, keys and system accounts.",
     ),
     "agencies": ("joinedup.cli.admin:agencies", "Partner agencies."),
-    "users": ("joinedup.cli.admin:users", "Users and service accounts."),
+    "users": ("joinedup.cli.accounts:users", "Users and service accounts."),
+    "token": ("joinedup.cli.tokens:token", "Personal access tokens: create, revoke."),
     "grants": ("joinedup.cli.admin:grants", "Expiring cross-agency access grants."),
     "panels": ("joinedup.cli.admin:panels", "Multi-agency panels and their members."),
     "audit": (

@@ -4,24 +4,17 @@ add items, record decisions, close, write the minutes."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import click
 from rich.table import Table
 
-from joinedup.cli.common import (
-    acting,
-    console,
-    door_session,
-    echo_with_language,
-    runtime,
-    show_language,
-)
-
-if TYPE_CHECKING:
-    from joinedup.panel.meetings import Recorded
+from joinedup.app import panel as uc
+from joinedup.app.context import Caller
+from joinedup.app.results import Saved
+from joinedup.cli.common import acting, console, echo_saved, show_language
 
 
 @click.group()
@@ -38,11 +31,8 @@ def schedule(
     panel_name: str, held_on: datetime, chair: str | None, actor: str, purpose: str
 ) -> None:
     """Schedule a meeting of a panel you sit on."""
-    from joinedup.panel.meetings import schedule as scheduled
-
     day = held_on.date()
-    with door_session(actor, purpose) as s:
-        meeting = scheduled(s, panel_name, day, chair=chair)
+    meeting = uc.schedule_meeting(Caller(actor, purpose), panel_name, day, chair=chair)
     console.print(f"meeting {meeting.id} of {panel_name} on {day}")
 
 
@@ -52,20 +42,17 @@ def schedule(
 @acting("panel")
 def list_meetings(status: str | None, as_json: bool, actor: str, purpose: str) -> None:
     """Meetings of the panels you sit on, newest first."""
-    from joinedup.panel.meetings import list_meetings as listed
-
-    with door_session(actor, purpose) as s:
-        rows = listed(s, status=status)
-        panels = {p.id: p.name for p in s.my_panels()}
+    views = uc.meetings_of_my_panels(Caller(actor, purpose), status)
     if as_json:
-        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        click.echo(json.dumps([v.meeting.model_dump(mode="json") for v in views], indent=2))
         return
     table = Table(title="Panel meetings")
     for column in ("id", "panel", "date", "status", "agenda generated"):
         table.add_column(column)
-    for m in rows:
+    for v in views:
+        m = v.meeting
         generated = f"{m.agenda_generated_at:%Y-%m-%d %H:%M}" if m.agenda_generated_at else "-"
-        table.add_row(m.id, panels.get(m.panel_id, m.panel_id), str(m.held_on), m.status, generated)
+        table.add_row(m.id, v.panel, str(m.held_on), m.status, generated)
     console.print(table)
 
 
@@ -85,20 +72,10 @@ def agenda(
 ) -> None:
     """Show a meeting's agenda; with --generate, build it from the flags, assessments, late
     actions and unacknowledged intelligence first (run as the pipeline service account)."""
-    from joinedup.panel.agenda import generate_on_behalf
-    from joinedup.panel.config import agenda_config
-    from joinedup.panel.meetings import agenda as items_of
-
-    report = None
-    if generate:
-        from joinedup.panel.meetings import request_agenda
-
-        with door_session(actor, purpose) as s:  # the chair asks; the service account reads
-            request_agenda(s, meeting_id)
-        door = runtime().door
-        report = generate_on_behalf(door, s, meeting_id, config=agenda_config(config_path))
-    with door_session(actor, purpose) as s:
-        items = items_of(s, meeting_id)
+    shown = uc.agenda(
+        Caller(actor, purpose), meeting_id, generate=generate, config_path=config_path
+    )
+    report, items = shown.report, shown.items
     if as_json:
         out = {
             "report": report.to_dict() if report else None,
@@ -125,16 +102,17 @@ def agenda(
 
 @panel.command("item")
 @click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the item and its briefing as JSON.")
 @acting("panel")
-def item(item_id: str, actor: str, purpose: str) -> None:
+def item(item_id: str, as_json: bool, actor: str, purpose: str) -> None:
     """One agenda item with its briefing: risk, agencies and their record keys, flags."""
-    from joinedup.model.panel import AgendaItem
-    from joinedup.panel.minutes import reasons
-
-    with door_session(actor, purpose) as s:
-        found = s.get(AgendaItem, item_id)
+    found, lines = uc.item(Caller(actor, purpose), item_id)
+    if as_json:
+        out = {**found.model_dump(mode="json"), "reasons": lines}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
     console.print(f"[bold]{found.position}. {found.title}[/] ({found.section})", highlight=False)
-    for line in reasons(found):
+    for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
 
 
@@ -143,18 +121,12 @@ def item(item_id: str, actor: str, purpose: str) -> None:
 @acting("panel")
 def members(panel_name: str, actor: str, purpose: str) -> None:
     """Who sits on a panel you sit on (username, role, agency)."""
-    from joinedup.model.organisation import Agency
-    from joinedup.panel.meetings import find_panel
-
-    with door_session(actor, purpose) as s:
-        found = find_panel(s, panel_name)
-        seated = s.panel_members(found.id)
-        agencies = {a.id: a.name for a in s.list(Agency)}
-    table = Table(title=f"Members of {found.name}")
+    name, seated = uc.members(Caller(actor, purpose), panel_name)
+    table = Table(title=f"Members of {name}")
     for column in ("username", "role", "agency"):
         table.add_column(column)
     for m in seated:
-        table.add_row(m.username, m.role, agencies.get(m.agency_id, m.agency_id))
+        table.add_row(m.username, m.role, m.agency)
     console.print(table)
 
 
@@ -163,10 +135,7 @@ def members(panel_name: str, actor: str, purpose: str) -> None:
 @acting("panel")
 def open_(meeting_id: str, actor: str, purpose: str) -> None:
     """Open a scheduled meeting (its generated agenda is then fixed)."""
-    from joinedup.panel.meetings import open_meeting
-
-    with door_session(actor, purpose) as s:
-        open_meeting(s, meeting_id)
+    uc.open_meeting(Caller(actor, purpose), meeting_id)
     console.print(f"meeting {meeting_id} is open")
 
 
@@ -180,19 +149,16 @@ def add_item(
     meeting_id: str, title: str, case_id: str | None, as_json: bool, actor: str, purpose: str
 ) -> None:
     """Add an item to a scheduled or open meeting (checked for victim-blaming language)."""
-    from joinedup.panel.meetings import add_item as added
-
-    with door_session(actor, purpose) as s:
-        done = added(s, meeting_id, title, case_id=case_id)
+    done = uc.add_item(Caller(actor, purpose), meeting_id, title, case_id=case_id)
     _saved(done, as_json, "item {} added")
 
 
-def _saved(done: Recorded, as_json: bool, message: str) -> None:
+def _saved(done: Saved[Any], as_json: bool, message: str) -> None:
     """Print what was saved (the id in ``message``) and any victim-blaming language found."""
     if as_json:
-        echo_with_language(done.saved, done.language)
+        echo_saved(done)
         return
-    console.print(message.format(done.saved.id))
+    console.print(message.format(done.item.id))
     show_language(done.language)
 
 
@@ -206,10 +172,7 @@ def decide(
     meeting_id: str, text: str, item_id: str | None, as_json: bool, actor: str, purpose: str
 ) -> None:
     """Record a decision of an open meeting (checked for victim-blaming language)."""
-    from joinedup.panel.meetings import decide as decided
-
-    with door_session(actor, purpose) as s:
-        done = decided(s, meeting_id, text, item_id=item_id)
+    done = uc.decide(Caller(actor, purpose), meeting_id, text, item_id=item_id)
     _saved(done, as_json, "decision {} recorded")
 
 
@@ -218,10 +181,7 @@ def decide(
 @acting("panel")
 def close(meeting_id: str, actor: str, purpose: str) -> None:
     """Close an open meeting: nothing more is recorded against it."""
-    from joinedup.panel.meetings import close_meeting
-
-    with door_session(actor, purpose) as s:
-        close_meeting(s, meeting_id)
+    uc.close_meeting(Caller(actor, purpose), meeting_id)
     console.print(f"meeting {meeting_id} is closed")
 
 
@@ -231,14 +191,9 @@ def close(meeting_id: str, actor: str, purpose: str) -> None:
 @acting("panel")
 def minutes(meeting_id: str, out: Path | None, actor: str, purpose: str) -> None:
     """The minutes (agenda, decisions, actions) as Markdown, printed or written to --out."""
-    from joinedup.panel.minutes import render_minutes
-
-    with door_session(actor, purpose) as s:
-        text = render_minutes(s, meeting_id, today=date.today())
+    who = Caller(actor, purpose)
     if out is None:
-        click.echo(text)
+        click.echo(uc.minutes(who, meeting_id))
         return
-    from joinedup.common.files import write_private
-
-    write_private(out, text)
+    uc.write_minutes(who, meeting_id, out)
     console.print(f"minutes written to {out}")

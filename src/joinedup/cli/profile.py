@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from joinedup.cli.common import acting, console, errors, runtime, window_options
+from joinedup.cli.common import acting, console, errors, window_options
 
 if TYPE_CHECKING:
-    from joinedup.network.scope import Window
+    from joinedup.app.analysis import Window
 
 
 @click.command("profile")
@@ -30,11 +30,11 @@ def profile(
     purpose: str,
 ) -> None:
     """Write a problem profile: victims, offenders, locations, themes and trends."""
-    from joinedup.network.report import problem_profile
+    from joinedup.app.analysis import write_problem_profile
+    from joinedup.app.context import Caller
 
     started = time.perf_counter()
-    rt = runtime()
-    run = problem_profile(rt.door, actor, purpose, rt.cipher, window, out)
+    run = write_problem_profile(Caller(actor, purpose), window, out)
     if not run.linked:
         errors.print(
             "[yellow]warning:[/] no linkage results in scope: persons are not joined across "

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
-from joinedup.cli.common import acting, console, errors, print_rows, runtime, show_language
-from joinedup.ingest import quarantine as q
-from joinedup.model.records import QuarantinedRow
+from joinedup.app import quarantine as q
+from joinedup.app.context import Caller
+from joinedup.cli.common import acting, console, errors, print_rows, show_language
 
 
 @click.group()
@@ -24,11 +23,8 @@ def quarantine() -> None:
 @acting("data_ingest", service_default=True)
 def list_rows(batch_id: str | None, status: str, as_json: bool, actor: str, purpose: str) -> None:
     """List quarantined rows (most useful with --batch)."""
-    where = {"status": status, **({"batch_id": batch_id} if batch_id else {})}
-    with runtime().door.session(actor, purpose) as s:
-        rows = s.list(QuarantinedRow, where=where)
     print_rows(
-        list(rows),
+        q.list_rows(Caller(actor, purpose), status, batch_id),
         ["id", "file_name", "row_number", "line", "field", "reason", "message"],
         as_json,
         "Quarantined rows",
@@ -40,9 +36,7 @@ def list_rows(batch_id: str | None, status: str, as_json: bool, actor: str, purp
 @acting("data_ingest", service_default=True)
 def show(row_id: str, actor: str, purpose: str) -> None:
     """Show one quarantined row: its verbatim text and its fields."""
-    rt = runtime()
-    with rt.door.session(actor, purpose) as s:
-        shown = q.show(s, rt.cipher, row_id)
+    shown = q.show_row(Caller(actor, purpose), row_id)
     console.print(
         f"{shown.row.file_name} row {shown.row.row_number} (line {shown.row.line}): "
         f"[bold]{shown.row.reason}[/] in {shown.row.field or '-'}: {shown.row.message}"
@@ -63,59 +57,27 @@ def resubmit(
     An accepted row's notes are checked for victim-blaming language as on ingest, and the
     ``--note`` as typed text (saved as written, with a warning).
     """
-    from joinedup.safeguarding.entry import WHERE_QUARANTINE_RESUBMIT
-
     corrections = {}
     for item in sets:
         column, sep, value = item.partition("=")
         if not sep:
             raise click.UsageError(f"--set needs COLUMN=VALUE, not {item!r}")
         corrections[column] = value
-    rt = runtime()
-    with rt.door.session(actor, purpose) as s:
-        outcome = q.resubmit(s, rt.cipher, row_id, corrections, note)
-        if isinstance(outcome, str):
-            row = s.get(QuarantinedRow, row_id)
-            language = _check_note(s, row, note, WHERE_QUARANTINE_RESUBMIT)
-    if not isinstance(outcome, str):
-        raise click.ClickException(
-            f"still quarantined: {outcome.code} in {outcome.field}: {outcome.message}"
-        )
-    console.print(f"accepted as source record {outcome}")
-    _check_notes(actor, purpose, row.batch_id, outcome)
-    show_language(language)
-
-
-def _check_note(s: Any, row: QuarantinedRow, note: str | None, where: str) -> list[Any]:
-    """The typed note checked for victim-blaming language; flags go to the row's agency."""
-    from joinedup.safeguarding.entry import check_entry
-
-    return check_entry(
-        s, note, where=where, subject_type="quarantine", subject_id=row.id, agency_id=row.agency_id
-    )
-
-
-def _check_notes(actor: str, purpose: str, batch_id: str, record_id: str) -> None:
-    """Check the new record's notes as ingest checks a batch's, in a transaction of its own:
-    the row stays accepted."""
-    from joinedup.safeguarding.notes import check_notes
-    from joinedup.store.actor_session import Forbidden
-
-    rt = runtime()
-    try:
-        with rt.door.session(actor, purpose) as s:
-            report = check_notes(s, rt.cipher, batch_ids=[batch_id], record_id=record_id)
-    except Forbidden as exc:
-        errors.print(f"[yellow]notes not checked for language[/]: {exc}")
-        return
-    if report.flags_created:
-        plural = "s" if report.flags_created != 1 else ""
+    done = q.resubmit_row(Caller(actor, purpose), row_id, corrections, note)
+    if done.record_id is None:
+        raise click.ClickException(f"still quarantined: {done.still_quarantined}")
+    console.print(f"accepted as source record {done.record_id}")
+    if done.notes_not_checked:
+        errors.print(f"[yellow]notes not checked for language[/]: {done.notes_not_checked}")
+    elif done.note_flags:
+        plural = "s" if done.note_flags != 1 else ""
         console.print(
-            f"{report.flags_created:,} new language flag{plural}: the row's notes use language "
+            f"{done.note_flags:,} new language flag{plural}: the row's notes use language "
             "that blames or judges a child (see `joinedup flags language-report`)",
             style="yellow",
             soft_wrap=True,
         )
+    show_language(done.language)
 
 
 @quarantine.command("dismiss")
@@ -125,10 +87,6 @@ def _check_notes(actor: str, purpose: str, batch_id: str, record_id: str) -> Non
 def dismiss(row_id: str, note: str, actor: str, purpose: str) -> None:
     """Close a quarantined row without importing it (it is kept); the note is checked for
     victim-blaming language (saved as written, with a warning)."""
-    from joinedup.safeguarding.entry import WHERE_QUARANTINE_DISMISS
-
-    with runtime().door.session(actor, purpose) as s:
-        row = q.dismiss(s, row_id, note)
-        language = _check_note(s, row, note, WHERE_QUARANTINE_DISMISS)
+    language = q.dismiss_row(Caller(actor, purpose), row_id, note)
     console.print(f"dismissed {row_id}")
     show_language(language)

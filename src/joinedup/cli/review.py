@@ -9,7 +9,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from joinedup.cli.common import acting, console, door_session, echo_with_language, show_language
+from joinedup.app.context import Caller
+from joinedup.app.linkage import decide_match, review_queue
+from joinedup.cli.common import acting, console, echo_saved, show_language
 
 FIELDS = ("agency", "forename", "surname", "date_of_birth", "sex", "postcode")
 
@@ -31,10 +33,7 @@ def review() -> None:
 @acting("linkage")
 def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: str) -> None:
     """List review items (both records side by side), most uncertain first."""
-    from joinedup.linkage.review import list_reviews
-
-    with door_session(actor, purpose) as session:
-        pairs = list_reviews(session, status, limit)
+    pairs = review_queue(Caller(actor, purpose), status, limit)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in pairs], indent=2, default=str))
         return
@@ -57,22 +56,11 @@ def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: st
 def _decide(
     item_id: str, verdict: Any, reason: str, as_json: bool, actor: str, purpose: str
 ) -> None:
-    """Decide the item and, in the same transaction, check the reason for victim-blaming
-    language (linkage sits below safeguarding, so the check is called from here)."""
-    from joinedup.linkage.review import decide
-    from joinedup.safeguarding.entry import WHERE_REVIEW, check_entry
-
-    with door_session(actor, purpose) as session:
-        item = decide(session, item_id, verdict, reason)
-        language = check_entry(
-            session,
-            item.reason,
-            where=WHERE_REVIEW[verdict],
-            subject_type="match_review",
-            subject_id=item.id,
-        )
+    """Decide the item; the reason is checked for victim-blaming language."""
+    saved = decide_match(Caller(actor, purpose), item_id, verdict, reason)
+    item, language = saved.item, saved.language
     if as_json:
-        echo_with_language(item, language)
+        echo_saved(saved)
         return
     console.print(f"{item.id}: {item.status} ({item.reason}); honoured from the next link run")
     show_language(language)

@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from joinedup.simulate import ScenarioError
-from joinedup.simulate import simulate as run
+from joinedup.app.simulation import ScenarioError, simulate_borough
 
 
 @click.command("simulate")
@@ -36,7 +35,7 @@ def simulate(out: Path, seed: int, scenario: str, scale: float) -> None:
     try:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Simulating cohorts", total=None)
-            result = run(
+            result = simulate_borough(
                 out,
                 seed=seed,
                 scenario=scenario,

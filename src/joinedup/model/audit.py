@@ -20,8 +20,10 @@ OPERATIONS: tuple[Operation, ...] = (
 # how the operation was reached through the door (no case content). A consultation by get,
 # list, search or show names what was shown to the person; by scan, it counts what was read to
 # compute something (the ids are not listed). acknowledge, anchor and restore are the audit
-# chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back); elevate
-# is the service account starting to act on a person's behalf (Door.on_behalf).
+# chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back).
+# sign_in ... enrol are identity events (sign-in attempts, lockouts, sessions and tokens issued,
+# ended or revoked, accounts deactivated, passwords and second factors reset or enrolled);
+# elevate is the service account starting to act on a person's behalf (Door.on_behalf).
 Access = Literal[
     "add",
     "update",
@@ -37,6 +39,14 @@ Access = Literal[
     "acknowledge",
     "anchor",
     "restore",
+    "sign_in",
+    "lockout",
+    "issue",
+    "end",
+    "revoke",
+    "deactivate",
+    "reset",
+    "enrol",
     "elevate",
 ]
 

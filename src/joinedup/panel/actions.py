@@ -283,14 +283,21 @@ def escalation_level(days_past_due: int, rules: ActionPolicy) -> int:
     return min(rules.max_escalation_level, 1 + steps)
 
 
-def chase(session: ActorSession, today: date, *, policy: ActionPolicy | None = None) -> ChaseReport:
+def chase(
+    session: ActorSession,
+    today: date,
+    *,
+    policy: ActionPolicy | None = None,
+    dry_run: bool = False,
+) -> ChaseReport:
     """Move actions not done past their due date to overdue, then escalate them (pipeline or
     chair; a chair chases the actions they may alter).
 
     Overdue the day after the due date; escalated (level 1) once more than
     ``escalate_after_days`` past it, one level more every ``escalate_every_days``, up to
     ``max_escalation_level``. Levels never go down; done actions are untouched; running again
-    on the same day changes nothing.
+    on the same day changes nothing. ``dry_run`` reports what would change and changes
+    nothing.
     """
     session.require("actions.chase")
     rules = policy or action_policy()
@@ -306,16 +313,18 @@ def chase(session: ActorSession, today: date, *, policy: ActionPolicy | None = N
             continue
         reached = max(level, escalation_level((today - due_on).days, rules))
         if reached > 0 and (status != "escalated" or reached > level):
-            session.update(
-                Action,
-                action_id,
-                status="escalated",
-                escalation_level=reached,
-                escalated_at=escalated_at or utcnow(),
-            )
+            if not dry_run:
+                session.update(
+                    Action,
+                    action_id,
+                    status="escalated",
+                    escalation_level=reached,
+                    escalated_at=escalated_at or utcnow(),
+                )
             (report.raised if status == "escalated" else report.escalated).append(action_id)
         elif status == "open":
-            session.update(Action, action_id, status="overdue")
+            if not dry_run:
+                session.update(Action, action_id, status="overdue")
             report.overdue.append(action_id)
     return report
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from joinedup.assemble.names import name_from_records
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, PanelMeeting
@@ -31,7 +32,7 @@ from joinedup.panel.actions import actions_needing_attention
 from joinedup.panel.briefing import SubjectSummary, describe, select, summarise
 from joinedup.panel.config import AgendaConfig, AgendaSection, agenda_config
 from joinedup.panel.intelligence import escalated_routes
-from joinedup.store.actor_session import ActorSession, Forbidden, NotFound
+from joinedup.store.actor_session import ActorSession, Forbidden
 from joinedup.store.door import Door
 
 Key = tuple[str, str, str]  # section, subject type, subject id
@@ -138,22 +139,7 @@ def _actions(session: ActorSession, panel_id: str) -> list[Planned]:
 def _name(session: ActorSession, summary: SubjectSummary, shown: list[str]) -> str | None:
     """The subject's name (first named source record) and date of birth (first record that
     has one), from the records that make up the subject."""
-    name = born = None
-    for record_id in summary.subject_records():
-        try:
-            n = session.get(SourceRecord, record_id).normalised
-        except NotFound:
-            continue
-        found = " ".join(str(n[k]) for k in ("forename", "surname") if n.get(k))
-        if (found and not name) or (n.get("date_of_birth") and not born):
-            shown.append(record_id)
-        name = name or found or None
-        born = born or n.get("date_of_birth")
-        if name and born:
-            break
-    if name is None:
-        return None
-    return f"{name} (born {born})" if born else name
+    return name_from_records(session, summary.subject_records(), shown)
 
 
 def _holder(summary: SubjectSummary) -> str:

@@ -15,13 +15,15 @@ from joinedup.model.access import Actor
 from joinedup.model.audit import Access, AuditEvent, Operation
 from joinedup.model.base import Owned
 from joinedup.model.policy import Category, policy
-from joinedup.store import audit
+from joinedup.store import audit, origin
 from joinedup.store.bulk import bulk_insert
 from joinedup.store.checkpoint import CheckpointFile
 from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import scope_clause
 from joinedup.store.staff import StaffDirectory
 from joinedup.store.tables.admin import ErasureRow
+from joinedup.store.tables.linkage import PersonLinkRow
+from joinedup.store.tables.records import SourceRecordRow
 
 M = TypeVar("M", bound=BaseModel)
 _CHUNK = 5000
@@ -85,7 +87,7 @@ class ActorSession(StaffDirectory):
             object_ids=ids,
             purpose=self.purpose,
             recipient=recipient,
-            detail=detail,
+            detail=origin.stamped(detail),
             on_behalf_of=self.on_behalf_of.user_id if self.on_behalf_of else None,
         )
         when = self._clock()
@@ -149,7 +151,11 @@ class ActorSession(StaffDirectory):
         for name, value in (where or {}).items():
             if name not in kind.model.model_fields:
                 raise ValueError(f"{kind.name} has no field {name!r}")
-            stmt = stmt.where(getattr(kind.table, name) == value)
+            column = getattr(kind.table, name)
+            if isinstance(value, list | tuple | set | frozenset):
+                stmt = stmt.where(column.in_(sorted(value)))  # any of these values
+            else:
+                stmt = stmt.where(column == value)
         return stmt
 
     def _count_in_scope(self, kind: Kind, ids: Sequence[str], operation: Operation) -> int:
@@ -320,7 +326,8 @@ class ActorSession(StaffDirectory):
         limit: int | None = None,
         offset: int = 0,
     ) -> list[M]:
-        """Objects in scope matching ``where`` (field equality), in id order."""
+        """Objects in scope matching ``where`` (field equality; a list, tuple or set: any of
+        its values), in id order."""
         return self._read(model, "consultation", "list", where, None, limit, offset)
 
     def search(self, model: type[M], text: str, limit: int | None = 100) -> builtins.list[M]:
@@ -435,13 +442,49 @@ class ActorSession(StaffDirectory):
             raise NotFound(f"some {kind.name} ids are missing")
         self._log("combination", "combine", kind.name, id_list)
 
-    def audit_trail(self, record_id: str) -> builtins.list[AuditEvent]:
-        """Who processed ``record_id``, when, how and why (auditors only)."""
+    def audit_trail(
+        self,
+        record_ids: str | Iterable[str] = (),
+        *,
+        actor_name: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> builtins.list[AuditEvent]:
+        """Who processed these records (or, with ``actor_name``, what that user processed),
+        when, how and why, within a period (auditors only)."""
         self.require_operation("consultation", "audit")
         self.require("audit.show")
-        events = audit.events_for_record(self._orm, record_id)
+        ids = [record_ids] if isinstance(record_ids, str) else builtins.list(record_ids)
+        events = audit.events_matching(
+            self._orm, ids, actor_name=actor_name, since=since, until=until
+        )
         self._log("consultation", "list", "audit_event", [str(e.seq) for e in events])
         return events
+
+    def audit_subjects(
+        self, *, reference: str | None = None, person_id: str | None = None
+    ) -> builtins.list[str]:
+        """The ids of the records an auditor asks about: those with an agency's own
+        reference (a police nominal, a UPN, ...) and those linked to a resolved person (ids
+        only, no content; auditors only)."""
+        self.require_operation("consultation", "audit")
+        self.require("audit.show")
+        ids: builtins.set[str] = set()
+        if reference is not None:
+            ids.update(
+                self._orm.execute(
+                    select(SourceRecordRow.id).where(SourceRecordRow.agency_key == reference)
+                ).scalars()
+            )
+        if person_id is not None:
+            ids.update(
+                self._orm.execute(
+                    select(PersonLinkRow.record_id).where(PersonLinkRow.person_id == person_id)
+                ).scalars()
+            )
+        found = sorted(ids)
+        self._log("consultation", "search", "source_record", found)
+        return found
 
     def verify_chain(self, checkpoint: CheckpointFile) -> audit.Verification:
         """Verify the whole audit chain against the key and the checkpoint."""

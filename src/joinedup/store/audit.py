@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.orm import Session
 
 from joinedup.model.audit import Access, AuditEvent, Operation
@@ -305,13 +305,40 @@ def verify(connection: Connection, key: bytes, checkpoint: CheckpointFile) -> Ve
 
 def events_for_record(session: Session, record_id: str) -> list[AuditEvent]:
     """Audit rows whose object ids include ``record_id``, oldest first."""
-    needle = json.dumps(record_id)  # the quoted form, as stored in the JSON array
-    rows = session.execute(
-        select(AuditEventRow)
-        .where(AuditEventRow.object_ids.contains(needle, autoescape=True))
-        .order_by(AuditEventRow.seq)
-    ).scalars()
-    return [_to_event(r) for r in rows if record_id in json.loads(r.object_ids)]
+    return events_matching(session, [record_id])
+
+
+def events_matching(
+    session: Session,
+    object_ids: Collection[str] = (),
+    *,
+    actor_name: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[AuditEvent]:
+    """Audit rows naming any of ``object_ids`` (all rows when none is given), by
+    ``actor_name`` if given, at or after ``since`` and before ``until``, oldest first."""
+    query = select(AuditEventRow).order_by(AuditEventRow.seq)
+    wanted = set(object_ids)
+    if wanted:
+        needles = [json.dumps(i) for i in sorted(wanted)]  # the quoted form, as stored
+        query = query.where(
+            or_(*(AuditEventRow.object_ids.contains(n, autoescape=True) for n in needles))
+        )
+    if actor_name is not None:
+        query = query.where(AuditEventRow.actor_name == actor_name)
+    if since is not None:
+        query = query.where(AuditEventRow.occurred_at >= _stamp(since))
+    if until is not None:
+        query = query.where(AuditEventRow.occurred_at < _stamp(until))
+    rows = session.execute(query).scalars()
+    return [_to_event(r) for r in rows if not wanted or wanted & set(json.loads(r.object_ids))]
+
+
+def _stamp(when: datetime) -> str:
+    """``when`` as ``occurred_at`` stores it (UTC, microseconds), for comparisons."""
+    aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _to_event(row: AuditEventRow) -> AuditEvent:

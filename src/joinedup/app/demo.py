@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
+from joinedup.app.context import pipeline, runtime
+from joinedup.app.demo_accounts import add_demo_users, demo_accounts
+from joinedup.app.demo_panel import run_panel
+from joinedup.app.ingest import Imported
+from joinedup.app.pipeline import process
+from joinedup.app.runtime import Runtime
 from joinedup.assemble.hidden import QUICK_LCMCR, NotEstimable
 from joinedup.assemble.hidden_store import estimate_stored
-from joinedup.demo_accounts import add_demo_users, demo_accounts
-from joinedup.demo_panel import run_panel
-from joinedup.ingest.plan import plan
-from joinedup.ingest.run import run_jobs
 from joinedup.linkage.link import LinkConfig
-from joinedup.linkage.persist import run_linkage
 from joinedup.linkage.train import TrainingOptions
 from joinedup.model.access import Grant
 from joinedup.model.base import utcnow
@@ -29,12 +29,10 @@ from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
 from joinedup.network.report import problem_profile
 from joinedup.network.scope import Window
-from joinedup.runtime import Runtime
-from joinedup.safeguarding.notes import check_notes
-from joinedup.safeguarding.run import assess
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
-from joinedup.store.actor_session import NotFound
+from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.engine import redacted
 
 ADMIN = "demo-admin"
 # a small borough needs only a small training sample (the defaults suit a whole borough)
@@ -42,30 +40,42 @@ DEMO_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=1e6, em_max_pairs
 SEED, SCALE = 2014, 0.02
 DEMO_ESTIMATE: dict[str, object] = {"method": "auto"}  # as `joinedup estimate --from-db`
 POLICE = demo_accounts().agencies["police"]
+SOCIAL_CARE = demo_accounts().agencies["social_care"]
+SCHOOL = demo_accounts().agencies["school"]
 
 
-def _ingest(rt: Runtime, borough: Path, say: Callable[[str], None]) -> None:
-    jobs = plan([borough], None, None, None)
-    result = run_jobs(rt.door, SERVICE_ACCOUNT, "demonstration", jobs, rt.cipher)
+DEMO_ACCOUNTS = (
+    (ADMIN, "administrator: agencies, users, grants, panels"),
+    ("demo-analyst", f"CSE analyst, {POLICE}"),
+    ("demo-social-worker", f"social worker, {SOCIAL_CARE}"),
+    ("demo-dpo", "data protection officer (auditor): who looked, and why"),
+    ("demo-chair", f"chair of the MASE panel, {POLICE}"),
+    ("demo-teacher", f"designated safeguarding lead (referrer), {SCHOOL}"),
+    ("demo-licensing", "taxi licensing officer (referrer)"),
+    ("joinedup-service", "the pipeline's service account (not for people)"),
+)
+
+
+def _say_imported(imported: Imported, say: Callable[[str], None]) -> None:
     by_agency: Counter[str] = Counter()
     read = accepted = quarantined = 0
-    for report in result.reports:
+    for report in imported.reports:
         by_agency[report.agency] += report.accepted
         read, accepted = read + report.rows_read, accepted + report.accepted
         quarantined += report.quarantined
-    statuses = Counter(r.status for r in result.reports)
+    statuses = Counter(r.status for r in imported.reports)
     say(
-        f"   {len(result.reports)} files ({dict(statuses)}): {read:,} rows read = "
+        f"   {len(imported.reports)} files ({dict(statuses)}): {read:,} rows read = "
         f"{accepted:,} accepted + {quarantined:,} quarantined"
     )
     for agency, count in sorted(by_agency.items()):
         say(f"   {agency}: {count:,} records")
-    for message in result.unreadable:
+    for message in imported.unreadable:
         say(f"   [red]unreadable[/]: {message}")
 
 
 def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
-    say("[bold]6. Estimate[/] the hidden number of victims from the agencies' linked lists")
+    say("[bold]4. Estimate[/] the hidden number of victims from the agencies' linked lists")
     try:
         with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
             # a shorter LCMCR run than the command's default: the demonstration is timed
@@ -93,7 +103,7 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
 
 
 def _profile(rt: Runtime, say: Callable[[str], None]) -> None:
-    say("[bold]7. Problem profile[/]: networks, places of concern, VOLT summary")
+    say("[bold]5. Problem profile[/]: networks, places of concern, VOLT summary")
     out = rt.settings.home / "demo-profile.html"
     run = problem_profile(rt.door, SERVICE_ACCOUNT, "analysis", rt.cipher, Window(), out)
     say(
@@ -107,6 +117,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     """Run the demonstration; returns True when the audit chain verifies at the end."""
     say("[bold]1. Initialise[/] the store, keys and system accounts")
     initialise(rt.engine, rt.audit_key, rt.settings.home / "checkpoints", admin=(ADMIN, None))
+    rt.cipher  # noqa: B018 - creates the field keyring in dev mode before the pipeline runs
     door = rt.door
 
     borough = rt.settings.home / "demo-borough"
@@ -117,22 +128,19 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         f"{sim.person_rows:,} person-bearing records across seven agencies"
     )
 
-    say("[bold]3. Ingest[/] every agency's export through the door (as the pipeline)")
-    _ingest(rt, borough, say)
-
-    say("[bold]4. Link[/] person records across agencies into resolved persons")
-    with door.session(SERVICE_ACCOUNT, "demonstration") as s:
-        linked = run_linkage(s, DEMO_LINKAGE)
+    say(
+        "[bold]3. The pipeline[/], as the service account: [bold]ingest[/] every agency's "
+        "export, [bold]link[/] records into persons, [bold]check case notes[/] for "
+        "victim-blaming language, [bold]assess[/]"
+    )
+    done = process(pipeline("demonstration"), [borough], link_config=DEMO_LINKAGE)
+    _say_imported(done.imported, say)
+    linked, notes, report = done.linked, done.notes, done.assessed
     say(
         f"   {linked.records:,} person records -> {linked.persons:,} persons "
         f"({'incremental' if linked.incremental else 'full'} run, "
         f"{linked.changed:,} memberships changed); {linked.review_items:,} pairs for review"
     )
-
-    say("[bold]5. Check case notes[/] for victim-blaming language, and [bold]assess[/]")
-    with door.session(SERVICE_ACCOUNT, "demonstration") as s:
-        notes = check_notes(s, rt.cipher)
-        report = assess(s, rt.cipher)
     say(
         f"   {notes.notes:,} notes checked: {notes.flagged_notes:,} use language that blames "
         f"or judges the child (each flagged with the reason and a better wording)"
@@ -148,14 +156,16 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     _estimate(rt, say)
     _profile(rt, say)
 
-    say("[bold]8. Administration[/]: users for police, social care and the auditor")
+    say("[bold]6. Administration[/]: users for police, social care and the auditor")
     with door.session(ADMIN, "administration") as s:
         add_demo_users(s, "borough")
 
-    say("[bold]9. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
+    say("[bold]7. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
     run_panel(rt, say, ADMIN, POLICE)
 
-    say("[bold]10. Scoped reads[/]: each worker sees only their own agency's records")
+    say("[bold]8. Scoped reads[/]: each worker sees only their own agency's records")
+    with door.session(ADMIN, "administration") as s:
+        _revoke_grants(s, "a grant left by an earlier demonstration")
     with door.session("demo-analyst", "demonstration") as s:
         police_rows = s.list(SourceRecord, where={"record_type": "persons"}, limit=5)
         say(f"   police analyst lists police persons: {[r.agency_key for r in police_rows]}")
@@ -169,24 +179,24 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         except NotFound as exc:
             say(f"   social worker asks for police record {target.agency_key}: [italic]{exc}[/]")
 
-    say("[bold]11. Expiring grant[/]: police share with the social worker for 7 days")
+    say("[bold]9. Expiring grant[/]: police share with the social worker for 7 days")
     with door.session(ADMIN, "administration") as s:
-        worker = directory.user_by_name(s, "demo-social-worker")
-        live = [g for g in s.list(Grant, where={"user_id": worker.id}) if g.revoked_at is None]
-        if not any(g.expires_at > utcnow() for g in live):
-            directory.add_grant(
-                s,
-                "demo-social-worker",
-                POLICE,
-                "safeguarding",
-                "strategy discussion about a missing child",
-                utcnow() + timedelta(days=7),
-            )
+        directory.add_grant(
+            s,
+            "demo-social-worker",
+            POLICE,
+            "safeguarding",
+            "strategy discussion about a missing child",
+            utcnow() + timedelta(days=7),
+        )
     with door.session("demo-social-worker", "demonstration") as s:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
+    with door.session(ADMIN, "administration") as s:
+        revoked = _revoke_grants(s, "the strategy discussion is over")
+    say(f"   the discussion over, the grant is revoked ({revoked}): the record is refused again")
 
-    say(f"[bold]12. Who looked at {target.agency_key}, and why[/] (auditor)")
+    say(f"[bold]10. Who looked at {target.agency_key}, and why[/] (auditor)")
     with door.session("demo-dpo", "demonstration") as s:
         for event in s.audit_trail(target.id):
             say(
@@ -194,11 +204,56 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
                 f"{event.operation}/{event.access} for {event.purpose}"
             )
 
-    say("[bold]13. Verify the audit chain[/]")
+    say("[bold]11. Verify the audit chain[/]")
     with door.session("demo-dpo", "demonstration") as s:
         result = s.verify_chain(door.checkpoint())
     if result.ok:
         say(f"   intact: {result.rows_checked:,} rows verified")
     else:
         say(f"   [red]BROKEN[/]: {result.problem}")
+    _what_next(rt, say, target.agency_key)
     return result.ok
+
+
+def _revoke_grants(s: ActorSession, why: str) -> int:
+    """Revoke the demonstration's live grants to the social worker; how many."""
+    worker = directory.user_by_name(s, "demo-social-worker")
+    live = [
+        g
+        for g in s.list(Grant, where={"user_id": worker.id})
+        if g.revoked_at is None and g.expires_at > utcnow()
+    ]
+    for grant in live:
+        directory.revoke_grant(s, grant.id)
+    return len(live)
+
+
+def _what_next(rt: Runtime, say: Callable[[str], None], reference: str) -> None:
+    """The accounts the demonstration made, and what to try next."""
+    say("[bold]Accounts[/] made by the demonstration (development mode, no passwords: act")
+    say("   as one with --as NAME or JOINEDUP_USER=NAME):")
+    for name, what in DEMO_ACCOUNTS:
+        say(f"   {name:<20} {what}")
+    say("[bold]What next[/]")
+    for line in (
+        "joinedup flags list --as demo-social-worker        the children flagged to social care",
+        "joinedup review list --as demo-analyst             matches a person must decide",
+        "joinedup intel list --as demo-licensing            concerns routed to licensing",
+        "joinedup panel list --as demo-chair                the MASE meeting and its agenda",
+        f"joinedup audit show --reference {reference} --as demo-dpo   who looked, and why",
+        f"open {rt.settings.home / 'demo-profile.html'}   the problem profile",
+    ):
+        say(f"   {line}")
+
+
+def demonstrate(say: Callable[[str], None]) -> tuple[bool, str]:
+    """Run the demonstration on the configured store (keys are created in dev mode).
+
+    Returns whether the audit chain verified at the end, and the database it ran on."""
+    rt = runtime(create_keys=True)
+    return run_demo(rt, say), redacted(rt.settings.database_url)
+
+
+def database_label() -> str:
+    """The configured database, with any password hidden."""
+    return redacted(runtime().settings.database_url)

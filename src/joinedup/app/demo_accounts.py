@@ -64,11 +64,11 @@ class DemoAccounts(BaseModel):
 @cache
 def demo_accounts() -> DemoAccounts:
     """The shipped demonstration accounts (cached)."""
-    path = resources.files("joinedup").joinpath("data", "demo_accounts.yml")
+    path = resources.files("joinedup.app").joinpath("data", "demo_accounts.yml")
     try:
         return DemoAccounts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError, VocabularyError) as exc:
-        raise VocabularyError(f"data/demo_accounts.yml: invalid demo accounts: {exc}") from exc
+        raise VocabularyError(f"app/data/demo_accounts.yml: invalid demo accounts: {exc}") from exc
 
 
 def add_demo_users(s: ActorSession, step: Step, by_kind: Mapping[str, str] | None = None) -> None:

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from joinedup.access import directory
+from joinedup.app.demo_accounts import add_demo_users
+from joinedup.app.runtime import Runtime
 from joinedup.common.files import write_private
-from joinedup.demo_accounts import add_demo_users
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel
@@ -21,7 +22,6 @@ from joinedup.panel import actions, intelligence, meetings
 from joinedup.panel.agenda import generate_on_behalf
 from joinedup.panel.minutes import render_minutes
 from joinedup.panel.routing import route_on_behalf
-from joinedup.runtime import Runtime
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import ActorSession
 

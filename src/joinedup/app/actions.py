@@ -1,0 +1,115 @@
+"""Use cases: panel actions — record, list (with owners' names), complete, reassign, chase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from joinedup.app.context import Caller, session
+from joinedup.app.results import Saved
+from joinedup.model.panel import Action
+from joinedup.panel import actions as panel_actions
+from joinedup.panel.actions import ChaseReport
+
+__all__ = [
+    "ActionView",
+    "ChaseReport",
+    "FutureChase",
+    "add_action",
+    "chase_actions",
+    "complete_action",
+    "list_actions",
+    "reassign_action",
+]
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action with its owner's username."""
+
+    action: Action
+    owner: str | None
+
+
+def add_action(
+    who: Caller,
+    meeting_id: str,
+    description: str,
+    owner_username: str,
+    due_on: date,
+    decision_id: str | None = None,
+    case_id: str | None = None,
+) -> Saved[Action]:
+    """Record an action agreed at a meeting (the owner must sit on the panel)."""
+    with session(who) as opened:
+        added = panel_actions.add_action(
+            opened,
+            meeting_id=meeting_id,
+            description=description,
+            owner_username=owner_username,
+            due_on=due_on,
+            decision_id=decision_id,
+            case_id=case_id,
+        )
+    return Saved(added.action, added.language)
+
+
+def list_actions(
+    who: Caller,
+    *,
+    mine: bool = False,
+    panel_id: str | None = None,
+    meeting_id: str | None = None,
+    status: str | None = None,
+    open_only: bool = False,
+    limit: int = 500,
+) -> list[ActionView]:
+    """Actions of the caller's panels, earliest due first, with their owners' names."""
+    with session(who) as opened:
+        rows = panel_actions.list_actions(
+            opened,
+            panel_id=panel_id,
+            meeting_id=meeting_id,
+            owner_user_id=opened.actor.user_id if mine else None,
+            status=status,
+            open_only=open_only,
+            limit=limit,
+        )
+        names = opened.colleagues(r.owner_user_id or "" for r in rows)
+    owner = {i: a.username for i, a in names.items()}
+    return [ActionView(r, owner.get(r.owner_user_id or "")) for r in rows]
+
+
+def complete_action(who: Caller, action_id: str, note: str) -> Saved[Action]:
+    """Complete an action the caller owns (or, as a chair, any on their panels)."""
+    with session(who) as opened:
+        done = panel_actions.complete(opened, action_id, note)
+    return Saved(done.action, done.language)
+
+
+def reassign_action(
+    who: Caller, action_id: str, owner_username: str, due_on: date, reason: str
+) -> Saved[Action]:
+    """Give an action that is not done to another panel member with a new due date."""
+    with session(who) as opened:
+        moved = panel_actions.reassign(opened, action_id, owner_username, due_on, reason)
+    return Saved(moved.action, moved.language)
+
+
+class FutureChase(ValueError):
+    """A chase as of a day after today would escalate real actions permanently."""
+
+
+def chase_actions(who: Caller, today: date | None = None, *, dry_run: bool = False) -> ChaseReport:
+    """Mark late actions overdue and escalate them, as of ``today`` (default: today).
+
+    A day in the future is refused (it would escalate real actions for good) unless this is a
+    dry run, which reports what would change and changes nothing, or the demonstration."""
+    day = today or date.today()
+    if day > date.today() and not dry_run and who.purpose != "demonstration":
+        raise FutureChase(
+            f"{day} is in the future: chasing as of it would escalate real actions "
+            "permanently; preview it with --dry-run"
+        )
+    with session(who) as opened:
+        return panel_actions.chase(opened, day, dry_run=dry_run)

@@ -1,0 +1,175 @@
+"""Use cases: set up the store, and manage agencies, users, grants and panels (names are
+resolved in what is listed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from joinedup.access import directory
+from joinedup.access.bootstrap import InitRefused, InitResult, initialise
+from joinedup.app.context import Caller, runtime, session
+from joinedup.model.access import Grant, User
+from joinedup.model.organisation import Agency
+from joinedup.model.panel import Panel
+from joinedup.model.policy import roles
+from joinedup.model.vocab import vocabulary
+from joinedup.store.engine import redacted
+
+__all__ = [
+    "InitRefused",
+    "Initialised",
+    "add_agency",
+    "add_grant",
+    "add_panel",
+    "add_panel_member",
+    "add_user",
+    "agency_kinds",
+    "grant_purposes",
+    "initialise_store",
+    "list_agencies",
+    "list_grants",
+    "list_panels",
+    "list_users",
+    "revoke_grant",
+    "role_names",
+]
+
+
+@dataclass(frozen=True)
+class Initialised:
+    """What ``init`` did, where."""
+
+    result: InitResult
+    database: str
+    home: str
+
+
+def initialise_store(
+    admin: tuple[str, str | None] | None = None, adopt_reason: str | None = None
+) -> Initialised:
+    """Create or migrate the database; create keys (dev mode) and the system accounts."""
+    rt = runtime(create_keys=True)
+    result = initialise(
+        rt.engine,
+        rt.audit_key,
+        rt.settings.home / "checkpoints",
+        admin=admin,
+        adopt_reason=adopt_reason,
+        sink=rt.door.sink,
+    )
+    rt.cipher  # noqa: B018 - creates the field keyring in dev mode
+    return Initialised(result, redacted(rt.settings.database_url), str(rt.settings.home))
+
+
+def agency_kinds() -> list[str]:
+    """The kinds of agency that may be registered."""
+    return sorted(vocabulary("agency_kinds").codes)
+
+
+def grant_purposes() -> list[str]:
+    """The purposes a grant may be for."""
+    return sorted(vocabulary("purposes").codes)
+
+
+def role_names() -> list[str]:
+    """The roles a user may hold."""
+    return list(roles())
+
+
+def add_agency(who: Caller, name: str, kind: str) -> Agency:
+    """Register an agency."""
+    with session(who) as opened:
+        return directory.add_agency(opened, name, kind)
+
+
+def add_user(
+    who: Caller,
+    username: str,
+    agency: str,
+    role: str,
+    display_name: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Create a user (password hashed with argon2id; none means CLI-only until set)."""
+    with session(who) as opened:
+        return directory.add_user(opened, username, agency, role, display_name, password)
+
+
+def add_grant(
+    who: Caller,
+    username: str,
+    agency: str,
+    purpose: str,
+    reason: str,
+    until: datetime,
+    case_id: str | None = None,
+) -> Grant:
+    """Grant a user access to another agency's records until a time."""
+    with session(who) as opened:
+        return directory.add_grant(opened, username, agency, purpose, reason, until, case_id)
+
+
+def revoke_grant(who: Caller, grant_id: str) -> Grant:
+    """Revoke a grant now."""
+    with session(who) as opened:
+        return directory.revoke_grant(opened, grant_id)
+
+
+def add_panel(who: Caller, name: str, agency: str) -> Panel:
+    """Create a panel hosted by an agency."""
+    with session(who) as opened:
+        return directory.add_panel(opened, name, agency)
+
+
+def add_panel_member(who: Caller, panel_name: str, username: str) -> None:
+    """Seat a user on a panel."""
+    with session(who) as opened:
+        directory.add_panel_member(opened, panel_name, username)
+
+
+def _agency_names(opened: Any) -> dict[str, str]:
+    return {a.id: a.name for a in opened.list(Agency)}
+
+
+def list_agencies(who: Caller) -> list[dict[str, Any]]:
+    """Agencies: id, name, kind."""
+    with session(who) as opened:
+        return [a.model_dump(mode="json") for a in opened.list(Agency)]
+
+
+def list_users(who: Caller) -> list[dict[str, Any]]:
+    """Users with their agency's name."""
+    with session(who) as opened:
+        names = _agency_names(opened)
+        return [
+            {**u.model_dump(mode="json"), "agency": names.get(u.agency_id or "", u.agency_id)}
+            for u in opened.list(User)
+        ]
+
+
+def list_grants(who: Caller) -> list[dict[str, Any]]:
+    """Grants with the grantee's username and the agency's name."""
+    with session(who) as opened:
+        names = _agency_names(opened)
+        rows = opened.list(Grant)
+        people = opened.colleagues(g.user_id for g in rows)
+        return [
+            {
+                **g.model_dump(mode="json"),
+                "user": people[g.user_id].username if g.user_id in people else g.user_id,
+                "agency": names.get(g.agency_id, g.agency_id),
+            }
+            for g in rows
+        ]
+
+
+def list_panels(who: Caller) -> list[dict[str, Any]]:
+    """Panels with their hosting agency's name."""
+    with session(who) as opened:
+        names = _agency_names(opened)
+        return [
+            {**p.model_dump(mode="json"), "agency": names.get(p.agency_id, p.agency_id)}
+            for p in opened.list(Panel)
+        ]

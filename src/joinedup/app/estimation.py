@@ -1,0 +1,77 @@
+"""Use cases: the hidden number of victims (multiple systems estimation), from a table or
+from the agency lists in the store, and beside a simulator's truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from joinedup.app.context import Caller, runtime, session
+from joinedup.assemble.hidden import NotEstimable
+from joinedup.assemble.hidden_store import estimate_stored
+from joinedup.assemble.hidden_truth import evaluate_stored_estimate
+from joinedup.estimate import api
+from joinedup.estimate.table import TableError, read_table
+
+__all__ = [
+    "NotEstimable",
+    "TableError",
+    "estimate_against_truth",
+    "estimate_from_store",
+    "estimate_from_table",
+]
+
+
+def estimate_from_table(
+    path: Path | str, options: dict[str, Any], suppress: bool
+) -> dict[str, Any]:
+    """Multiple systems estimation from a pattern -> count table in a file."""
+    table = read_table(path)
+    try:
+        result: dict[str, Any] = api.estimate(table, **options).to_dict(suppress=suppress)
+    except TableError:
+        raise
+    except ValueError as exc:
+        raise TableError(f"{path}: {exc}") from None
+    return result
+
+
+def estimate_from_store(
+    who: Caller,
+    options: dict[str, Any],
+    *,
+    stratify: str | None = None,
+    suppress: bool = False,
+    definitions: str = "specific",
+    imputations: int = 10,
+) -> dict[str, Any]:
+    """The hidden number from the agency lists of linked victims in what ``who`` may see."""
+    rt = runtime()
+    with session(who, rt) as opened:
+        return estimate_stored(
+            opened,
+            rt.cipher,
+            options,
+            stratify=stratify,
+            suppress=suppress,
+            selection=definitions,
+            imputations=imputations,
+        )
+
+
+def estimate_against_truth(
+    who: Caller,
+    truth_dir: Path,
+    *,
+    definitions: str = "specific",
+    n_bootstrap: int = 0,
+    imputations: int = 10,
+    decomposition: bool = True,
+) -> dict[str, Any]:
+    """The estimate and its interval beside the true number of victims, per list."""
+    rt = runtime()
+    options = {"method": "auto", "n_bootstrap": n_bootstrap}
+    with session(who, rt) as opened:
+        return evaluate_stored_estimate(
+            opened, rt.cipher, truth_dir, options, definitions, imputations, decomposition
+        )

@@ -1,0 +1,187 @@
+"""Use cases: intelligence and concerns — submit (routed at once), what was routed to my
+agency, read and acknowledge it, follow my submissions, route and escalate (the pipeline)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, get_args
+
+from joinedup.app.context import Caller, acting_as, runtime, session
+from joinedup.app.results import EntryFinding, Saved
+from joinedup.model.organisation import Agency
+from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission, Urgency
+from joinedup.panel import intelligence as intel
+from joinedup.panel.intelligence import MAX_SUMMARY_CHARS, AlreadyAcknowledged
+from joinedup.panel.routing import NoRecipients, route, route_on_behalf
+from joinedup.store.actor_session import ActorSession
+
+__all__ = [
+    "MAX_SUMMARY_CHARS",
+    "URGENCIES",
+    "AlreadyAcknowledged",
+    "NoRecipients",
+    "RouteView",
+    "Submitted",
+    "acknowledge_route",
+    "escalate_overdue",
+    "my_submissions",
+    "read_route",
+    "route_submission",
+    "routed_to_me",
+    "submission_status",
+    "submit_concern",
+]
+
+URGENCIES: tuple[str, ...] = get_args(Urgency)
+_HIDDEN = {"summary"}  # tokens: the text is shown decrypted by `read_route`, never as a token
+
+
+@dataclass(frozen=True)
+class RouteView:
+    """A route with the names of the agencies (and of who acknowledged it)."""
+
+    route: IntelligenceRoute
+    agency: str
+    from_agency: str
+    acknowledged_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, without the encrypted summary."""
+        return {
+            **self.route.model_dump(mode="json", exclude=_HIDDEN),
+            "agency": self.agency,
+            "from_agency": self.from_agency,
+        }
+
+
+def submission_dict(sub: IntelligenceSubmission) -> dict[str, Any]:
+    """A submission as JSON-ready data, without the encrypted summary."""
+    return sub.model_dump(mode="json", exclude=_HIDDEN)
+
+
+def _views(
+    s: ActorSession, routes: Sequence[IntelligenceRoute], with_names: bool = False
+) -> list[RouteView]:
+    names = {a.id: a.name for a in s.list(Agency)}
+    who: dict[str, str] = {}
+    if with_names:
+        people = s.colleagues(r.acknowledged_by for r in routes if r.acknowledged_by)
+        who = {i: a.username for i, a in people.items()}
+    return [
+        RouteView(
+            r,
+            names.get(r.agency_id, r.agency_id),
+            names.get(r.from_agency_id, r.from_agency_id),
+            who.get(r.acknowledged_by or "", r.acknowledged_by) if with_names else None,
+        )
+        for r in routes
+    ]
+
+
+@dataclass
+class Submitted:
+    """A saved submission, its routes, the language found in it, and why it was not routed
+    (it stays listed by the pipeline's escalation until it is)."""
+
+    submission: IntelligenceSubmission
+    routes: list[RouteView] = field(default_factory=list)
+    language: list[EntryFinding] = field(default_factory=list)
+    not_routed: str | None = None
+
+
+def submit_concern(
+    who: Caller,
+    summary: str,
+    *,
+    urgency: str = "routine",
+    about: Sequence[str] = (),
+    vrms: Sequence[str] = (),
+) -> Submitted:
+    """Submit a concern or sighting; it is routed at once to every agency that must hear it
+    (the service account routes it on the submitter's behalf)."""
+    if urgency not in URGENCIES:
+        raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
+    rt = runtime()
+    with session(who, rt) as opened:
+        done = intel.submit(
+            opened,
+            rt.cipher,
+            summary,
+            urgency=urgency,  # type: ignore[arg-type]
+            subject_person_ids=about,
+            vrms=vrms,
+        )
+    out = Submitted(done.submission, language=done.language)
+    try:
+        with acting_as(who):
+            routed = route_on_behalf(rt.door, opened, rt.cipher, done.submission.id)
+        names = routed.agency_names
+        out.routes = [
+            RouteView(
+                r,
+                names.get(r.agency_id, r.agency_id),
+                names.get(r.from_agency_id, r.from_agency_id),
+            )
+            for r in routed.routes
+        ]
+    except (NoRecipients, ValueError, LookupError, PermissionError) as exc:
+        out.not_routed = str(exc)
+    return out
+
+
+def routed_to_me(
+    who: Caller, *, unacknowledged: bool = False, escalated: bool = False, limit: int = 100
+) -> list[RouteView]:
+    """Intelligence routed to the caller's agency, most pressing first."""
+    with session(who) as opened:
+        routes = intel.routes_for_me(
+            opened, unacknowledged=unacknowledged, escalated=escalated, limit=limit
+        )
+        return _views(opened, routes)
+
+
+def read_route(who: Caller, route_id: str) -> tuple[RouteView, str]:
+    """One route to the caller's agency, with the submitted text (decrypted)."""
+    rt = runtime()
+    with session(who, rt) as opened:
+        found, text = intel.read_route(opened, rt.cipher, route_id)
+        return _views(opened, [found])[0], text
+
+
+def acknowledge_route(who: Caller, route_id: str, note: str | None) -> Saved[IntelligenceRoute]:
+    """Acknowledge a route (the submitter sees that it was read); the note is checked."""
+    with session(who) as opened:
+        done = intel.acknowledge(opened, route_id, note)
+    return Saved(done.route, done.language)
+
+
+def submission_status(
+    who: Caller, submission_id: str
+) -> tuple[IntelligenceSubmission, list[RouteView]]:
+    """The caller's submission and each recipient: acknowledged (when, by whom) or not."""
+    with session(who) as opened:
+        sub, routes = intel.submission_status(opened, submission_id)
+        return sub, _views(opened, routes, with_names=True)
+
+
+def my_submissions(
+    who: Caller, limit: int = 20
+) -> list[tuple[IntelligenceSubmission, list[IntelligenceRoute]]]:
+    """The caller's own submissions, newest first, with their routes."""
+    with session(who) as opened:
+        return intel.my_submissions(opened, limit=limit)
+
+
+def route_submission(who: Caller, submission_id: str) -> list[RouteView]:
+    """Route a submission (again): agencies that already hold a route get nothing new."""
+    rt = runtime()
+    with session(who, rt) as opened:
+        return _views(opened, route(opened, rt.cipher, submission_id))
+
+
+def escalate_overdue(who: Caller, now: datetime | None = None) -> dict[str, Any]:
+    """Escalate every route left unacknowledged past its deadline (the pipeline, daily)."""
+    with session(who) as opened:
+        return intel.escalate(opened, now=now).to_dict()

@@ -1,0 +1,255 @@
+"""Use cases: the risk tool and the rules (assess), one child's pre-fill, recording an
+assessment, and the flags the rules and the language checker raise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from joinedup.app.context import Caller, runtime, session
+from joinedup.app.results import Saved
+from joinedup.assemble.build import assemble
+from joinedup.assemble.names import name_from_records, person_names
+from joinedup.model.organisation import Agency
+from joinedup.model.safeguarding import Flag, RiskAssessment
+from joinedup.safeguarding import assessments
+from joinedup.safeguarding import flags as held
+from joinedup.safeguarding.notes import NotesReport, check_notes, language_report
+from joinedup.safeguarding.prefill import prefill
+from joinedup.safeguarding.run import AssessReport, assess
+from joinedup.safeguarding.scoring import Decision
+from joinedup.store.actor_session import ActorSession, NotFound
+
+__all__ = [
+    "AssessReport",
+    "Assessed",
+    "FlagView",
+    "NotesReport",
+    "Prefill",
+    "Recorded",
+    "child_prefill",
+    "flag",
+    "flagged_language",
+    "flags",
+    "move_flag",
+    "record_assessment",
+    "run_assessment",
+]
+
+
+@dataclass
+class Assessed:
+    """What an assessment run found, and the notes check if it was asked for."""
+
+    report: AssessReport
+    notes: NotesReport | None = None
+
+
+def run_assessment(
+    who: Caller,
+    *,
+    as_of: date | None = None,
+    with_notes: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Assessed:
+    """The risk-tool pre-fill and every rule over what ``who`` may see; the flags held."""
+    rt = runtime()
+    with session(who, rt) as opened:
+        report = assess(opened, rt.cipher, as_of=as_of, progress=progress)
+        notes = None
+        if with_notes:
+            if progress:
+                progress("checking the notes")
+            notes = check_notes(opened, rt.cipher)
+    return Assessed(report, notes)
+
+
+@dataclass
+class Prefill:
+    """One child's pre-filled risk tool: suggestions with their evidence, and the versions
+    recorded so far."""
+
+    person_id: str
+    tool_version: str
+    age: int | None
+    suggested_category: str
+    score: float
+    raised_by: list[str]
+    suggestions: list[dict[str, Any]]
+    versions: list[RiskAssessment] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (``assess show --json``)."""
+        return {
+            "person_id": self.person_id,
+            "tool_version": self.tool_version,
+            "age": self.age,
+            "suggested_category": self.suggested_category,
+            "score": self.score,
+            "raised_by": self.raised_by,
+            "suggestions": self.suggestions,
+            "versions": [
+                {
+                    "version": v.version,
+                    "category": v.category,
+                    "assessed_on": v.assessed_on.isoformat(),
+                }
+                for v in self.versions
+            ],
+        }
+
+
+def child_prefill(who: Caller, person_id: str) -> Prefill:
+    """The risk tool pre-filled from every record ``who`` may see about one child."""
+    rt = runtime()
+    with session(who, rt) as opened:
+        assembly = assemble(opened, rt.cipher)
+        person = assembly.persons.get(person_id)
+        if person is None:
+            raise NotFound(f"no person with id {person_id}")
+        pre = prefill(assembly, person)
+        versions = assessments.history(opened, person_id)
+        # the assembly was a scan; what this screen shows is the child and the evidence
+        opened.record_shown("person", [person_id])
+        opened.record_shown(
+            "source_record", [r.record_id for s in pre.suggestions for r in s.evidence]
+        )
+    graded = pre.graded
+    return Prefill(
+        person_id=person_id,
+        tool_version=pre.tool_version,
+        age=pre.age,
+        suggested_category=graded.category if graded else "none",
+        score=graded.score if graded else 0,
+        raised_by=list(graded.raised_by) if graded else [],
+        suggestions=[
+            {
+                "indicator": s.indicator,
+                "present": s.present,
+                "summary": s.summary,
+                "evidence": [r.record_id for r in s.evidence],
+                "agencies": s.agencies,
+            }
+            for s in pre.suggestions
+        ],
+        versions=versions,
+    )
+
+
+@dataclass(frozen=True)
+class Recorded(Saved[RiskAssessment]):
+    """A stored assessment version, the indicators overridden, and the language found."""
+
+    overridden: list[str] = field(default_factory=list)
+
+
+def record_assessment(
+    who: Caller,
+    person_id: str,
+    answers: dict[str, tuple[bool, str | None]],
+    assessed_on: date | None = None,
+) -> Recorded:
+    """Record a new assessment version: suggestions confirmed, or overridden with reasons
+    (checked for victim-blaming language: saved as written, with findings)."""
+    decisions = {k: Decision(present, reason) for k, (present, reason) in answers.items()}
+    rt = runtime()
+    with session(who, rt) as opened:
+        assembly = assemble(opened, rt.cipher)
+        done = assessments.record(
+            opened, assembly, person_id, decisions, assessed_on=assessed_on or date.today()
+        )
+    return Recorded(done.assessment, done.language, list(done.overridden))
+
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A flag with names: its subject (the child: name and date of birth where the reader
+    may see a named record) and its owner agency."""
+
+    flag: Flag
+    subject: str
+    owner: str
+
+    @property
+    def severity(self) -> str:
+        """The rule's severity (high, medium, low)."""
+        return str(self.flag.evidence.get("severity", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the flag with ``subject_name`` and ``owner_agency``."""
+        return {
+            **self.flag.model_dump(mode="json"),
+            "subject_name": self.subject,
+            "owner_agency": self.owner,
+        }
+
+
+def _views(opened: ActorSession, found: list[Flag]) -> list[FlagView]:
+    agencies = {a.id: a.name for a in opened.list(Agency)}
+    views = []
+    for f in found:
+        records = f.evidence.get("subject_records") or []
+        name = name_from_records(opened, records) if records else None
+        if name is None and f.subject_type == "person":
+            name = person_names(opened, [f.subject_id]).get(f.subject_id)
+        owner = f.owner_agency_id or f.agency_id
+        views.append(
+            FlagView(f, name or f"{f.subject_type} {f.subject_id}", agencies.get(owner, owner))
+        )
+    return views
+
+
+def flags(
+    who: Caller,
+    *,
+    rule_id: str | None = None,
+    status: str | None = None,
+    subject_id: str | None = None,
+    limit: int | None = 100,
+) -> list[FlagView]:
+    """Flags ``who`` may see, filtered by rule, status and subject: most severe first, then
+    oldest first, with their subjects' names."""
+    where = {
+        k: v
+        for k, v in (("rule_id", rule_id), ("status", status), ("subject_id", subject_id))
+        if v is not None
+    }
+    with session(who) as opened:
+        # rank every flag in scope (a scan: read, not shown), then read the ones shown
+        ranked = sorted(
+            (
+                (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
+                for chunk in opened.scan(Flag, ["evidence", "created_at"], where=where)
+                for flag_id, evidence, created in chunk
+            )
+        )
+        shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]
+        order = {flag_id: i for i, flag_id in enumerate(shown)}
+        found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
+        return _views(opened, found)
+
+
+def flag(who: Caller, flag_id: str) -> FlagView:
+    """One flag with its evidence and history (logged as shown), with names."""
+    with session(who) as opened:
+        return _views(opened, [held.get_flag(opened, flag_id)])[0]
+
+
+def move_flag(
+    who: Caller, flag_id: str, status: Literal["acknowledged", "resolved"], note: str | None
+) -> Saved[Flag]:
+    """Acknowledge (optional note) or resolve (reason required) a flag."""
+    with session(who) as opened:
+        moved = held.move(opened, flag_id, status, note)
+    return Saved(moved.flag, moved.language)
+
+
+def flagged_language(who: Caller, *, totals: bool = True) -> dict[str, Any]:
+    """Notes with victim-blaming language per agency and author (from the held flags)."""
+    with session(who) as opened:
+        return language_report(opened, totals=totals).to_dict()
