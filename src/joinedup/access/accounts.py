@@ -1,9 +1,9 @@
 """Account administration: deactivate, reset a password, reset or enrol a second factor.
 
-Done by an administrator (a role holding the matching ``users.*`` action in roles.yml) through the identity
-path; each is one audit row under the purpose ``administration``. Deactivation, a new password
-and a reset second factor end every session and revoke every token of the account at once, in
-the same transaction.
+Done by an administrator (a role holding the matching ``users.*`` action in roles.yml)
+through the identity path; each is one audit row under the purpose ``administration``.
+Deactivation, a new password and a reset second factor end every session and revoke every
+token of the account at once, in the same transaction.
 """
 
 from __future__ import annotations
