@@ -40,13 +40,24 @@ class Enrolment:
     uri: str
 
 
-def administrator(tx: IdentityTx, username: str, action: str) -> UserRow:
-    """The active user ``username`` if their role may take ``action`` (``roles.yml``)."""
+ACCOUNT_ACTIONS = (
+    "users.deactivate",
+    "users.reset_password",
+    "users.reset_second_factor",
+    "users.enrol_second_factor",
+)
+
+
+def administrator(tx: IdentityTx, username: str, action: str | None = None) -> UserRow:
+    """The active user ``username`` if their role may take ``action`` (``roles.yml``; None:
+    every one of :data:`ACCOUNT_ACTIONS`)."""
     user = tx.user(username)
     if user is None or not user.active:
         raise Forbidden(f"no active user named {username!r}")
-    if not policy().allows_action(user.role, action):
-        raise Forbidden(f"role {user.role!r} may not administer accounts ({action})")
+    wanted = (action,) if action else ACCOUNT_ACTIONS
+    refused = [a for a in wanted if not policy().allows_action(user.role, a)]
+    if refused:
+        raise Forbidden(f"role {user.role!r} may not administer accounts ({', '.join(refused)})")
     return user
 
 
