@@ -1,9 +1,9 @@
 """Account administration: deactivate, reset a password, reset or enrol a second factor.
 
-Done by an administrator (a role that may alter administration rows) through the identity
-path; each is one audit row under the purpose ``administration``. Deactivation, a new password
-and a reset second factor end every session and revoke every token of the account at once, in
-the same transaction.
+Done by an administrator (a role holding the matching ``users.*`` action in roles.yml)
+through the identity path; each is one audit row under the purpose ``administration``.
+Deactivation, a new password and a reset second factor end every session and revoke every
+token of the account at once, in the same transaction.
 """
 
 from __future__ import annotations
@@ -40,13 +40,24 @@ class Enrolment:
     uri: str
 
 
-def administrator(tx: IdentityTx, username: str) -> UserRow:
-    """The active user ``username`` if their role may administer accounts."""
+ACCOUNT_ACTIONS = (
+    "users.deactivate",
+    "users.reset_password",
+    "users.reset_second_factor",
+    "users.enrol_second_factor",
+)
+
+
+def administrator(tx: IdentityTx, username: str, action: str | None = None) -> UserRow:
+    """The active user ``username`` if their role may take ``action`` (``roles.yml``; None:
+    every one of :data:`ACCOUNT_ACTIONS`)."""
     user = tx.user(username)
     if user is None or not user.active:
         raise Forbidden(f"no active user named {username!r}")
-    if not policy().reaches(user.role, "alteration", "admin"):
-        raise Forbidden(f"role {user.role!r} may not administer accounts")
+    wanted = (action,) if action else ACCOUNT_ACTIONS
+    refused = [a for a in wanted if not policy().allows_action(user.role, a)]
+    if refused:
+        raise Forbidden(f"role {user.role!r} may not administer accounts ({', '.join(refused)})")
     return user
 
 

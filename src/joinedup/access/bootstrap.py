@@ -1,7 +1,8 @@
 """``joinedup init``: create or migrate the schema, then the partnership's system accounts.
 
 Creates (once) the database's random id, the partnership agency that hosts system accounts,
-the pipeline service account (role ``pipeline``) and optionally a first administrator; puts
+the pipeline service account (the policy's service role) and optionally a first
+administrator (the person role that may ``users.add``); puts
 back append-only triggers that were dropped or altered; and anchors ``JOINEDUP_HOME`` to the
 database (:mod:`joinedup.store.checkpoint`). Each of these is written to the audit chain by
 the ``system`` actor.
@@ -29,6 +30,7 @@ from joinedup.access.passwords import hash_password
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.audit import Access, Operation
 from joinedup.model.base import new_id, utcnow
+from joinedup.model.policy import policy
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store import audit, immutability, migrate
 from joinedup.store.checkpoint import (
@@ -218,9 +220,12 @@ def _accounts(orm: Session, key: bytes, admin: tuple[str, str | None] | None) ->
         orm.flush()
         _append(orm, key, _system_entry("agency", [agency.id]))
         created.append(f"agency {PARTNERSHIP_AGENCY!r}")
-    wanted: list[tuple[str, str, str | None, bool]] = [(SERVICE_ACCOUNT, "pipeline", None, True)]
+    rules = policy()
+    wanted: list[tuple[str, str, str | None, bool]] = [
+        (SERVICE_ACCOUNT, rules.service_role(), None, True)
+    ]
     if admin is not None:
-        wanted.append((admin[0], "admin", admin[1], False))
+        wanted.append((admin[0], rules.administrator_role(), admin[1], False))
     for username, role, password, is_service in wanted:
         exists = orm.execute(select(UserRow.id).where(UserRow.username == username)).first()
         if exists is not None:

@@ -33,6 +33,7 @@ def user_by_name(session: ActorSession, username: str) -> User:
 
 def add_agency(session: ActorSession, name: str, kind: str) -> Agency:
     """Register a partner agency."""
+    session.require("agencies.add")
     return session.add(Agency(name=name, kind=kind))
 
 
@@ -45,6 +46,7 @@ def add_user(
     password: str | None = None,
 ) -> User:
     """Create a user in ``agency`` with ``role``; the password is stored as argon2id."""
+    session.require("users.add")
     policy().role(role)  # unknown roles are refused
     target = agency_by_name(session, agency)
     user = User(
@@ -68,6 +70,7 @@ def add_grant(
     case_id: str | None = None,
 ) -> Grant:
     """Give ``username`` expiring access to ``agency``'s records (or one case of it)."""
+    session.require("grants.add")
     if expires_at <= utcnow():
         raise InputError("a grant must expire in the future")
     user = user_by_name(session, username)
@@ -87,16 +90,19 @@ def add_grant(
 
 def revoke_grant(session: ActorSession, grant_id: str) -> Grant:
     """Revoke a grant now (it stops working at once)."""
+    session.require("grants.revoke")
     return session.update(Grant, grant_id, revoked_at=utcnow())
 
 
 def add_panel(session: ActorSession, name: str, agency: str) -> Panel:
     """Create a standing panel hosted by ``agency``."""
+    session.require("panels.add")
     return session.add(Panel(name=name, agency_id=agency_by_name(session, agency).id))
 
 
 def add_panel_member(session: ActorSession, panel_name: str, username: str) -> PanelMember:
     """Seat ``username`` on the panel ``panel_name``."""
+    session.require("panels.add_member")
     panels = session.list(Panel, where={"name": panel_name})
     if not panels:
         raise NotFound(f"no panel named {panel_name!r}")

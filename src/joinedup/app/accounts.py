@@ -37,14 +37,14 @@ class NewPassword:
 def deactivate_user(rt: Runtime, actor: str, username: str, reason: str) -> Ended:
     """``actor`` deactivates ``username`` (with a reason): sessions and tokens end now."""
     with identity_path(rt).transaction() as tx:
-        admin = accounts.administrator(tx, actor)
+        admin = accounts.administrator(tx, actor, "users.deactivate")
         return accounts.deactivate(tx, admin, username, reason)
 
 
 def reset_password(rt: Runtime, actor: str, username: str) -> NewPassword:
     """``actor`` gives ``username`` a new random password; sessions and tokens end now."""
     with identity_path(rt).transaction() as tx:
-        admin = accounts.administrator(tx, actor)
+        admin = accounts.administrator(tx, actor, "users.reset_password")
         password, ended = accounts.reset_password(tx, admin, username)
     return NewPassword(username, password, ended)
 
@@ -52,7 +52,7 @@ def reset_password(rt: Runtime, actor: str, username: str) -> NewPassword:
 def reset_second_factor(rt: Runtime, actor: str, username: str) -> Ended:
     """``actor`` removes ``username``'s second factor (re-enrolment needed to sign in)."""
     with identity_path(rt).transaction() as tx:
-        admin = accounts.administrator(tx, actor)
+        admin = accounts.administrator(tx, actor, "users.reset_second_factor")
         return accounts.reset_second_factor(tx, admin, username)
 
 
@@ -64,7 +64,7 @@ def enrol_second_factor(
     if known_secret and not rt.settings.dev_mode:
         raise ValueError("the known demonstration secret is refused outside JOINEDUP_ENV=dev")
     with identity_path(rt).transaction() as tx:
-        admin = accounts.administrator(tx, actor)
+        admin = accounts.administrator(tx, actor, "users.enrol_second_factor")
         secret = totp.DEV_SECRET if known_secret else None
         return accounts.enrol(tx, rt.cipher, admin, username, secret)
 

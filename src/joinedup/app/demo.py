@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
 from joinedup.app.context import pipeline, runtime
+from joinedup.app.demo_accounts import add_demo_users, demo_accounts
 from joinedup.app.demo_panel import run_panel
 from joinedup.app.ingest import Imported
 from joinedup.app.pipeline import process
@@ -38,13 +39,9 @@ ADMIN = "demo-admin"
 DEMO_LINKAGE = LinkConfig(training=TrainingOptions(u_max_pairs=1e6, em_max_pairs=5e5))
 SEED, SCALE = 2014, 0.02
 DEMO_ESTIMATE: dict[str, object] = {"method": "auto"}  # as `joinedup estimate --from-db`
-POLICE, SOCIAL_CARE = "Dunmere police (synthetic)", "Dunmere social care (synthetic)"
-SCHOOL = "Dunmere education (synthetic)"
-USERS = (
-    ("demo-analyst", POLICE, "analyst"),
-    ("demo-social-worker", SOCIAL_CARE, "social_worker"),
-    ("demo-dpo", "Safeguarding partnership", "auditor"),
-)
+POLICE = demo_accounts().agencies["police"]
+SOCIAL_CARE = demo_accounts().agencies["social_care"]
+SCHOOL = demo_accounts().agencies["school"]
 
 
 DEMO_ACCOUNTS = (
@@ -57,14 +54,6 @@ DEMO_ACCOUNTS = (
     ("demo-licensing", "taxi licensing officer (referrer)"),
     ("joinedup-service", "the pipeline's service account (not for people)"),
 )
-
-
-def _add_users(s: ActorSession) -> None:
-    for username, agency, role in USERS:
-        try:
-            directory.user_by_name(s, username)
-        except NotFound:
-            directory.add_user(s, username, agency, role, display_name=f"Demo {role}")
 
 
 def _say_imported(imported: Imported, say: Callable[[str], None]) -> None:
@@ -170,10 +159,10 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
 
     say("[bold]6. Administration[/]: users for police, social care and the auditor")
     with door.session(ADMIN, "administration") as s:
-        _add_users(s)
+        add_demo_users(s, "borough")
 
     say("[bold]7. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
-    run_panel(rt, say, ADMIN, POLICE, SCHOOL)
+    run_panel(rt, say, ADMIN, POLICE)
 
     say("[bold]8. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session(ADMIN, "administration") as s:

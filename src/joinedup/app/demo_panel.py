@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from joinedup.access import directory
+from joinedup.app.demo_accounts import add_demo_users
 from joinedup.app.runtime import Runtime
 from joinedup.common.files import write_private
 from joinedup.model.base import utcnow
@@ -18,11 +19,11 @@ from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel
 from joinedup.model.safeguarding import IntelligenceSubmission
 from joinedup.panel import actions, intelligence, meetings
-from joinedup.panel.agenda import generate_agenda
+from joinedup.panel.agenda import generate_on_behalf
 from joinedup.panel.minutes import render_minutes
-from joinedup.panel.routing import route
+from joinedup.panel.routing import route_on_behalf
 from joinedup.settings import SERVICE_ACCOUNT
-from joinedup.store.actor_session import ActorSession, NotFound
+from joinedup.store.actor_session import ActorSession
 
 PANEL = "Dunmere MASE (synthetic)"
 CHAIR, TEACHER, WORKER = "demo-chair", "demo-teacher", "demo-social-worker"
@@ -34,12 +35,11 @@ CONCERN = (
 )
 
 
-def _users_and_panel(s: ActorSession, police: str, school: str) -> None:
-    for username, agency, role in ((CHAIR, police, "panel_chair"), (TEACHER, school, "referrer")):
-        try:
-            directory.user_by_name(s, username)
-        except NotFound:
-            directory.add_user(s, username, agency, role, display_name=f"Demo {role}")
+def _users_and_panel(s: ActorSession, police: str) -> None:
+    by_kind: dict[str, str] = {}
+    for agency in s.list(Agency):
+        by_kind.setdefault(agency.kind, agency.name)
+    add_demo_users(s, "panel", by_kind)
     if not s.list(Panel, where={"name": PANEL}):
         directory.add_panel(s, PANEL, police)
         for member in (CHAIR, WORKER, "demo-analyst"):
@@ -54,9 +54,8 @@ def _concern(rt: Runtime, say: Callable[[str], None]) -> None:
             return
         then = utcnow() - timedelta(hours=30)
         submitted = intelligence.submit(s, CONCERN, vrms=["DU51 XYZ"], now=then)
-    with rt.door.session(SERVICE_ACCOUNT, "safeguarding") as s:
-        routes = route(s, submitted.saved.id, now=then)
-        names = {r.agency_id: r.reason for r in routes}
+    routed = route_on_behalf(rt.door, s, submitted.saved.id, now=then)
+    names = {r.agency_id: r.reason for r in routed.routes}
     say(f"   a teacher's concern about a private hire car is routed to {len(names)} agencies")
     with rt.door.session(LICENSING_OFFICER, "safeguarding") as s:
         for r in intelligence.routes_for_me(s):
@@ -79,8 +78,9 @@ def _meeting(rt: Runtime) -> str:
 
 
 def _hold(rt: Runtime, meeting_id: str, say: Callable[[str], None]) -> None:
-    with rt.door.session(SERVICE_ACCOUNT, "panel") as s:
-        report = generate_agenda(s, meeting_id)
+    with rt.door.session(CHAIR, "panel") as s:
+        meetings.request_agenda(s, meeting_id)
+    report = generate_on_behalf(rt.door, s, meeting_id)
     listed = sum(c["listed"] for c in report.sections.values())
     more = sum(c["not_listed"] for c in report.sections.values())
     say(
@@ -112,17 +112,10 @@ def _hold(rt: Runtime, meeting_id: str, say: Callable[[str], None]) -> None:
     say("   the chair records a decision and an action for the social worker, then closes")
 
 
-def run_panel(
-    rt: Runtime, say: Callable[[str], None], admin: str, police: str, school: str
-) -> None:
+def run_panel(rt: Runtime, say: Callable[[str], None], admin: str, police: str) -> None:
     """Run the panel step as ``admin`` first (the demo's users must exist)."""
     with rt.door.session(admin, "administration") as s:
-        _users_and_panel(s, police, school)
-        licensing = next(a.name for a in s.list(Agency) if a.kind == "licensing")
-        try:
-            directory.user_by_name(s, LICENSING_OFFICER)
-        except NotFound:
-            directory.add_user(s, LICENSING_OFFICER, licensing, "referrer")
+        _users_and_panel(s, police)
     _concern(rt, say)
     meeting_id = _meeting(rt)
     with rt.door.session(CHAIR, "panel") as s:

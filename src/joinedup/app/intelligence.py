@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from joinedup.app.context import Caller, pipeline, runtime, session
+from joinedup.app.context import Caller, acting_as, runtime, session
 from joinedup.app.results import Saved
 from joinedup.model.organisation import Agency
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.model.vocab import vocabulary
 from joinedup.panel import intelligence as intel
 from joinedup.panel.intelligence import MAX_SUMMARY_CHARS, AlreadyAcknowledged
-from joinedup.panel.routing import NoRecipients, route
+from joinedup.panel.routing import NoRecipients, route, route_on_behalf
 from joinedup.store.actor_session import ActorSession
 
 __all__ = [
@@ -115,8 +115,17 @@ def submit_concern(
         )
     out = Submitted(done.saved, language=list(done.language))
     try:
-        with session(pipeline("safeguarding"), rt) as opened:
-            out.routes = _views(opened, route(opened, done.saved.id))
+        with acting_as(who):
+            routed = route_on_behalf(rt.door, opened, done.saved.id)
+        names = routed.agency_names
+        out.routes = [
+            RouteView(
+                r,
+                names.get(r.agency_id, r.agency_id),
+                names.get(r.from_agency_id, r.from_agency_id),
+            )
+            for r in routed.routes
+        ]
     except (NoRecipients, ValueError, LookupError, PermissionError) as exc:
         out.not_routed = str(exc)
     return out

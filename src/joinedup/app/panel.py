@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from joinedup.app.context import Caller, pipeline, session
+from joinedup.app.context import Caller, acting_as, runtime, session
 from joinedup.app.results import Saved
 from joinedup.common.files import write_private
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, Decision, PanelMeeting
 from joinedup.panel import meetings
-from joinedup.panel.agenda import AgendaClosed, AgendaReport, generate_agenda
+from joinedup.panel.agenda import AgendaClosed, AgendaReport, generate_on_behalf
 from joinedup.panel.config import PanelConfigError, agenda_config
 from joinedup.panel.meetings import MeetingStateError
 from joinedup.panel.minutes import reasons, render_minutes
@@ -94,12 +94,12 @@ def agenda(
     across the partnership on their behalf), judging ages as of ``as_of`` (default: today)."""
     report = None
     if generate:
-        with session(who) as opened:
-            meetings.require_chair(opened, meeting_id)
-        with session(pipeline("panel")) as opened:
-            report = generate_agenda(
-                opened, meeting_id, config=agenda_config(config_path), as_of=as_of
-            )
+        rt = runtime()
+        with session(who, rt) as opened:
+            meetings.request_agenda(opened, meeting_id)
+        with acting_as(who):
+            config = agenda_config(config_path)
+            report = generate_on_behalf(rt.door, opened, meeting_id, config=config, as_of=as_of)
     with session(who) as opened:
         return Agenda(meetings.agenda(opened, meeting_id), report)
 

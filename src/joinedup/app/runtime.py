@@ -18,7 +18,6 @@ from joinedup.store.engine import make_engine
 from joinedup.store.hooks import SessionHooks
 from joinedup.store.sink import sink_from
 
-
 _ENGINES: OrderedDict[str, Engine] = OrderedDict()
 _ENGINES_LOCK = threading.Lock()
 KEPT_ENGINES = 4

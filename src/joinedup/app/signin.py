@@ -114,7 +114,7 @@ def revoke_token_by_id(rt: Runtime, username: str, token_id: str) -> bool:
         info = tokens.by_id(tx, token_id)
         if actor is None or not actor.active:
             raise Forbidden(f"no active user named {username!r}")
-        admin = bool(policy().reaches(actor.role, "alteration", "admin"))
+        admin = policy().allows_action(actor.role, "tokens.revoke_any")
         if info is None or (info.user_id != actor.id and not admin):
             return False
         own = info.user_id == actor.id

@@ -127,6 +127,7 @@ def estimate_stored(
 ) -> dict[str, Any]:
     """The estimate from the agency lists in the store (what ``session`` may see);
     ``latent_class`` sets LCMCR's run (None leaves it out)."""
+    session.require("estimate.run")
     assembly = assemble(session, decrypt_text=False)
     members, imputed, n_links = members_and_imputations(
         session, assembly, selection, imputations, int(options.get("seed", 1234))

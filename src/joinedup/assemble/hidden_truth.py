@@ -277,6 +277,7 @@ def evaluate_stored_estimate(
     with_decomposition: bool = True,
 ) -> dict[str, Any]:
     """Evaluate the estimate from the store's lists against a simulator's truth."""
+    session.require("evaluate.run")
     from joinedup.linkage.truth import true_person_of_records
 
     root = Path(truth_dir)

@@ -147,6 +147,7 @@ def ingest_file(
     file is not readable at all and :class:`joinedup.ingest.files.RowCountMismatch` when its
     row count differs (the transaction then rolls back: nothing of the file is stored).
     """
+    session.require("ingest.import")
     try:
         return _ingest(
             session,

@@ -65,6 +65,7 @@ def resubmit(
     (typed text: saved as written, findings held for the row's agency), or the
     :class:`Problem` that still stands (the row then stays open, with the new reason).
     """
+    session.require("quarantine.review")
     shown = show(session, row_id)
     if shown.row.status != "open":
         raise InputError(f"quarantined row {row_id} is already {shown.row.status}")
@@ -103,6 +104,7 @@ def resubmit(
 def dismiss(session: ActorSession, row_id: str, note: str) -> Saved[QuarantinedRow]:
     """Close a quarantined row without importing it (kept, with the reason); the note is
     typed text (saved as written, the language found returned and held)."""
+    session.require("quarantine.review")
     if not note.strip():
         raise InputError("say why the row is dismissed")
     row = session.get(QuarantinedRow, row_id)

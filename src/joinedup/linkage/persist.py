@@ -130,6 +130,7 @@ def run_linkage(
     progress: Progress | None = None,
 ) -> LinkOutcome:
     """Link every person record in scope and store the result (see the module docstring)."""
+    session.require("linkage.run")
     config = config or LinkConfig()
     records = person_records(session)
     if not records:

@@ -103,6 +103,7 @@ def decide(
 
     The reason is typed text: saved as written, the victim-blaming language found returned.
     """
+    session.require("linkage.review")
     reason = reason.strip()
     if not reason:
         raise InputError("a decision needs a reason")

@@ -46,6 +46,7 @@ def name_origins(truth_dir: Path) -> dict[str, str]:
 
 def evaluate_stored_linkage(session: ActorSession, truth_dir: Path) -> LinkageEvaluation:
     """Score the persisted persons (the latest ``joinedup link``) against the truth."""
+    session.require("evaluate.run")
     person_ids = load_person_ids(session)
     if not person_ids:
         raise TruthError("no linkage results in scope: run `joinedup link` first")

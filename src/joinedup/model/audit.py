@@ -22,7 +22,8 @@ OPERATIONS: tuple[Operation, ...] = (
 # compute something (the ids are not listed). acknowledge, anchor and restore are the audit
 # chain's own upkeep (an auditor's acknowledgement, init's anchor, triggers put back).
 # sign_in ... enrol are identity events (sign-in attempts, lockouts, sessions and tokens issued,
-# ended or revoked, accounts deactivated, passwords and second factors reset or enrolled).
+# ended or revoked, accounts deactivated, passwords and second factors reset or enrolled);
+# elevate is the service account starting to act on a person's behalf (Door.on_behalf).
 Access = Literal[
     "add",
     "update",
@@ -46,6 +47,7 @@ Access = Literal[
     "deactivate",
     "reset",
     "enrol",
+    "elevate",
 ]
 
 
@@ -69,5 +71,8 @@ class AuditEvent(BaseModel):
     # metadata about the operation, never case content: rows scanned, a failed transaction's
     # outcome, the reason an auditor gave (None on rows that have none)
     detail: dict[str, Any] | None = None
+    # the person (user id) on whose behalf the service account acted (None: it acted for
+    # itself, or a person acted)
+    on_behalf_of: str | None = None
     prev_mac: str
     mac: str

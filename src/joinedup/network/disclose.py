@@ -71,7 +71,8 @@ def export_graph(door: Door, actor: str, purpose: str, request: GraphExport) -> 
     recipient = recipient_of(request, actor)
     _check_target(request)
     with door.session(actor, purpose) as session:
-        session.require("disclosure", "case")
+        session.require_operation("disclosure", "case")
+        session.require("network.export")
         net, _ = load_network(session, request.window)
         entities = net.cse_entities() if request.extent == "cse" else set(net.kind_of)
         tables: ExportTables = export_tables(

@@ -33,6 +33,7 @@ def problem_profile(door: Door, actor: str, purpose: str, window: Window, out: P
     (on SQLite a session holds the write lock).
     """
     with door.session(actor, purpose) as session:
+        session.require("profile.write")
         net, linked = load_network(session, window)
         sources = (agencies(session), refreshed(session))
         risk = risk_categories(session)

@@ -19,8 +19,8 @@ from joinedup.common.errors import InputError
 from joinedup.model.access import Actor
 from joinedup.model.base import utcnow
 from joinedup.model.panel import Action, ActionStatus, Decision, PanelMeeting
+from joinedup.model.policy import policy as access_policy
 from joinedup.panel.config import ActionPolicy, action_policy
-from joinedup.panel.meetings import CHAIR
 from joinedup.store.actor_session import ActorSession, Forbidden
 from joinedup.store.hooks import Saved
 
@@ -28,7 +28,6 @@ WHERE_DESCRIPTION = "panel action description"
 WHERE_COMPLETION = "panel action completion note"
 WHERE_REASSIGNMENT = "panel action reassignment reason"
 
-CHASERS = frozenset({"pipeline", CHAIR})
 STATUSES: tuple[str, ...] = get_args(ActionStatus)
 NOT_DONE = ("open", "overdue", "escalated")
 NEEDS_ATTENTION = ("overdue", "escalated")
@@ -111,11 +110,6 @@ def _panel_member(session: ActorSession, panel_id: str, username: str) -> Actor:
     return owner
 
 
-def _require_chair(session: ActorSession, doing: str) -> None:
-    if session.actor.role != CHAIR:
-        raise Forbidden(f"only a panel chair may {doing} (you act as {session.actor.role})")
-
-
 # -- recording, completing, reassigning -----------------------------------------------------
 
 
@@ -136,7 +130,7 @@ def add_action(
     saved as written and checked for victim-blaming language. ``case_id`` defaults to the
     decision's case, then the meeting's.
     """
-    _require_chair(session, "record panel actions")
+    session.require("actions.create")
     text = _text(description, "an action's description", DESCRIPTION_MAX)
     meeting = session.get(PanelMeeting, meeting_id)
     if due_on < meeting.held_on:
@@ -182,8 +176,12 @@ def complete(
     """
     text = _text(note, "a completion note (what was done)", NOTE_MAX)
     action = session.get(Action, action_id)
-    if session.actor.user_id != action.owner_user_id and session.actor.role != CHAIR:
-        raise Forbidden(f"only the owner of action {action_id} or a panel chair may complete it")
+    session.require("actions.complete")
+    if session.actor.user_id != action.owner_user_id and not session.may("actions.complete_any"):
+        raise Forbidden(
+            f"only the owner of action {action_id} or a role that may actions.complete_any "
+            f"({', '.join(access_policy().roles_allowed('actions.complete_any'))}) may complete it"
+        )
     if action.status == "done":
         raise InputError(f"action {action_id} is already done")
     done = session.update(
@@ -215,7 +213,7 @@ def reassign(
     checked for victim-blaming language. An overdue action is open again; an escalated one
     keeps its status and level until it is done.
     """
-    _require_chair(session, "reassign panel actions")
+    session.require("actions.reassign")
     text = _text(reason, "a reason for reassigning", NOTE_MAX)
     day = today or date.today()
     if due_on < day:
@@ -278,8 +276,7 @@ def chase(
     on the same day changes nothing. ``dry_run`` reports what would change and changes
     nothing.
     """
-    if session.actor.role not in CHASERS:
-        raise Forbidden(f"role {session.actor.role!r} may not chase panel actions")
+    session.require("actions.chase")
     rules = policy or action_policy()
     report = ChaseReport(today=today, policy_version=rules.version)
     rows: list[tuple[Any, ...]] = []

@@ -21,6 +21,7 @@ from joinedup.common.errors import JoinedupError
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, PanelMeeting
+from joinedup.model.policy import policy as access_policy
 from joinedup.model.records import SourceRecord
 from joinedup.model.safeguarding import (
     Flag,
@@ -32,7 +33,8 @@ from joinedup.panel.actions import actions_needing_attention
 from joinedup.panel.briefing import SubjectSummary, describe, select, summarise
 from joinedup.panel.config import AgendaConfig, AgendaSection, agenda_config
 from joinedup.panel.intelligence import escalated_routes
-from joinedup.store.actor_session import ActorSession
+from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.door import Door
 
 Key = tuple[str, str, str]  # section, subject type, subject id
 
@@ -275,6 +277,7 @@ def generate_agenda(
 
     Ages and "current" are judged as of ``as_of`` (default: the day of ``now``, today), so
     that an agenda can be replayed for an earlier date."""
+    session.require("panel.generate_agenda")
     config = config or agenda_config()
     now = now or datetime.now(UTC)
     as_of = as_of or now.date()
@@ -330,3 +333,28 @@ def generate_agenda(
     session.update(PanelMeeting, meeting_id, agenda_generated_at=now)
     _disclose(session, items, shown, f"panel {meeting.panel_id}")
     return report
+
+
+def generate_on_behalf(
+    door: Door,
+    person: ActorSession,
+    meeting_id: str,
+    *,
+    config: AgendaConfig | None = None,
+    now: datetime | None = None,
+    as_of: date | None = None,
+) -> AgendaReport:
+    """Generate a meeting's agenda because ``person`` asked (their session, finished): the
+    service account builds it on their behalf (``Door.on_behalf``, logged with both names).
+
+    The person must be allowed ``panel.request_agenda`` and either chair this meeting or be
+    allowed ``panel.run_any_meeting``; :func:`joinedup.panel.meetings.request_agenda` in their
+    own session (called first) also checks that they can reach the meeting.
+    """
+    reason = f"{person.actor.username} asked for the agenda of meeting {meeting_id}"
+    with door.on_behalf(person, "panel.generate_agenda", reason) as service:
+        meeting = service.get(PanelMeeting, meeting_id)
+        runs_any = access_policy().allows_action(person.actor.role, "panel.run_any_meeting")
+        if person.actor.user_id != meeting.chair_id and not runs_any:
+            raise Forbidden(f"only the chair runs meeting {meeting_id}: open, close, its agenda")
+        return generate_agenda(service, meeting_id, config=config, now=now, as_of=as_of)

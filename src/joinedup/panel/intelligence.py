@@ -28,7 +28,7 @@ from joinedup.model.base import Urgency, new_id
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.model.vocab import vocabulary
 from joinedup.panel.config import Routing, routing
-from joinedup.panel.routing import deadline_hours, moment, require_partnership
+from joinedup.panel.routing import deadline_hours, moment
 from joinedup.store.actor_session import ActorSession, Forbidden
 from joinedup.store.hooks import Saved
 
@@ -100,6 +100,7 @@ def submit(
     language flag, and the submission is saved as written. Route it with
     :func:`joinedup.panel.routing.route` (as the pipeline service account).
     """
+    session.require("intel.submit")
     text = _summary(summary)
     if urgency not in URGENCIES:
         raise InputError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
@@ -136,6 +137,7 @@ def acknowledge(
         raise Forbidden(
             f"intelligence route {route_id} is acknowledged by a user of its recipient agency"
         )
+    session.require("intel.acknowledge")
     if route.acknowledged_at is not None:
         raise AlreadyAcknowledged(
             f"intelligence route {route_id} was already acknowledged at "
@@ -219,7 +221,7 @@ def escalate(
     Also copies each submission's first acknowledgement and first escalation from its routes,
     and lists submissions with no recipients. Running it again at the same time changes nothing.
     """
-    require_partnership(session, "escalating intelligence")
+    session.require("intel.escalate")
     rules = rules or routing()
     at = moment(now)
     report = EscalationReport(now=at)

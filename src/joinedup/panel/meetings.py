@@ -20,7 +20,6 @@ from joinedup.store.hooks import Saved
 
 WHERE_DECISION = "panel decision"
 WHERE_ITEM = "panel agenda item"
-CHAIR = "panel_chair"  # the role that runs meetings and records actions
 
 
 class MeetingStateError(JoinedupError, ValueError):
@@ -40,7 +39,8 @@ def schedule(
 ) -> PanelMeeting:
     """Schedule a meeting of ``panel`` (name or id) on ``held_on``, chaired by ``chair``
     (a username; the acting user when not given). One meeting per panel per day."""
-    found = find_panel(session, panel)
+    found = find_panel(session, panel)  # a panel one does not sit on is not found
+    session.require("panel.schedule_meeting")
     if session.list(PanelMeeting, where={"panel_id": found.id, "held_on": held_on}):
         raise MeetingStateError(f"{found.name} already has a meeting on {held_on}")
     chair_id = session.colleague(chair).user_id if chair else session.actor.user_id
@@ -70,18 +70,26 @@ def _meeting(session: ActorSession, meeting_id: str, *allowed: str) -> PanelMeet
     return meeting
 
 
-def require_chair(session: ActorSession, meeting_id: str) -> PanelMeeting:
-    """The meeting, when the acting user chairs it or is a panel chair who may reach it;
-    :class:`Forbidden` for other members (out-of-scope meetings are :class:`NotFound`)."""
+def require_chair(session: ActorSession, meeting_id: str, action: str) -> PanelMeeting:
+    """The meeting, when the actor may take ``action`` and either chairs this meeting or may
+    run any meeting (``panel.run_any_meeting``); :class:`Forbidden` otherwise (out-of-scope
+    meetings are :class:`NotFound`)."""
+    session.require(action)
     meeting = session.get(PanelMeeting, meeting_id)
-    if session.actor.role != CHAIR and session.actor.user_id != meeting.chair_id:
+    if session.actor.user_id != meeting.chair_id and not session.may("panel.run_any_meeting"):
         raise Forbidden(f"only the chair runs meeting {meeting_id}: open, close, its agenda")
     return meeting
 
 
+def request_agenda(session: ActorSession, meeting_id: str) -> PanelMeeting:
+    """The chair asks for the agenda of a meeting they may run (the service account builds it
+    on their behalf: :func:`joinedup.panel.agenda.generate_on_behalf`)."""
+    return require_chair(session, meeting_id, "panel.request_agenda")
+
+
 def open_meeting(session: ActorSession, meeting_id: str) -> PanelMeeting:
     """The chair opens a scheduled meeting: the generated agenda is now fixed."""
-    require_chair(session, meeting_id)
+    require_chair(session, meeting_id, "panel.open_meeting")
     _meeting(session, meeting_id, "scheduled")
     return session.update(PanelMeeting, meeting_id, status="held")
 
@@ -90,7 +98,7 @@ def close_meeting(
     session: ActorSession, meeting_id: str, *, now: datetime | None = None
 ) -> PanelMeeting:
     """Close a held meeting (the chair): no more items or decisions are recorded against it."""
-    require_chair(session, meeting_id)
+    require_chair(session, meeting_id, "panel.close_meeting")
     _meeting(session, meeting_id, "held")
     return session.update(
         PanelMeeting, meeting_id, status="closed", closed_at=now or datetime.now(UTC)
@@ -114,6 +122,7 @@ def add_item(
     case_id: str | None = None,
 ) -> Saved[AgendaItem]:
     """Add an item to a scheduled or held meeting (after the generated ones)."""
+    session.require("panel.add_item")
     meeting = _meeting(session, meeting_id, "scheduled", "held")
     if not title.strip():
         raise InputError("an agenda item needs a title")
@@ -140,6 +149,7 @@ def decide(
     session: ActorSession, meeting_id: str, text: str, *, item_id: str | None = None
 ) -> Saved[Decision]:
     """Record a decision of a held meeting, against an agenda item when given."""
+    session.require("panel.decide")
     meeting = _meeting(session, meeting_id, "held")
     if not text.strip():
         raise InputError("a decision needs its text")

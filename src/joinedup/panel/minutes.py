@@ -117,6 +117,7 @@ def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: d
 
 def render_minutes(session: ActorSession, meeting_id: str, *, today: date) -> str:
     """The minutes of ``meeting_id`` as Markdown (a member of its panel may read them)."""
+    session.require("panel.write_minutes")
     record = minutes(session, meeting_id)
     panels = {p.id: p.name for p in session.my_panels()}
     users = [record.meeting.chair_id, *(a.owner_user_id for a in record.actions)]

@@ -23,10 +23,10 @@ from functools import cache
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.organisation import Agency
-from joinedup.model.policy import policy
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.panel.config import RouteRule, Routing, routing
-from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.actor_session import ActorSession
+from joinedup.store.door import Door
 
 _REASON_LIMIT = 500
 
@@ -40,15 +40,6 @@ def moment(now: datetime | None) -> datetime:
     if now is None:
         return utcnow()
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-
-
-def require_partnership(session: ActorSession, what: str) -> None:
-    """Raise :class:`Forbidden` unless the actor may alter every agency's intelligence routes (the
-    pipeline service account): routing and escalation act across the whole partnership."""
-    if "partnership" not in policy().reaches(session.actor.role, "alteration", "intelligence"):
-        raise Forbidden(
-            f"{what} runs as the pipeline service account, not as role {session.actor.role!r}"
-        )
 
 
 def deadline_hours(rules: Routing, urgency: str) -> float:
@@ -138,7 +129,7 @@ def route(
     Returns every route of the submission (those made now and any made before), ordered by
     deadline then agency id. Raises :class:`NoRecipients` when no agency matches.
     """
-    require_partnership(session, "routing intelligence")
+    session.require("intel.route")
     rules = rules or routing()
     at = moment(now)
     submission = session.get(IntelligenceSubmission, submission_id)
@@ -201,3 +192,31 @@ def _record_recipients(
         changes["acknowledge_by"] = earliest
     if changes:
         session.update(IntelligenceSubmission, submission.id, **changes)
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A submission's routes and the names of the agencies they go to (by agency id)."""
+
+    routes: list[IntelligenceRoute]
+    agency_names: dict[str, str]
+
+
+def route_on_behalf(
+    door: Door,
+    person: ActorSession,
+    submission_id: str,
+    *,
+    now: datetime | None = None,
+) -> Routed:
+    """Route a submission ``person`` has just made (their session, finished): the service
+    account routes it on their behalf (``Door.on_behalf``, logged with both names).
+
+    Raises what :func:`route` raises; the submission stays saved, unrouted, and the pipeline's
+    escalation sweep lists it until it is routed.
+    """
+    reason = f"route the intelligence submission {submission_id} {person.actor.username} made"
+    with door.on_behalf(person, "intel.route", reason) as service:
+        routes = route(service, submission_id, now=now)
+        names = {a.id: a.name for a in service.list(Agency)}
+    return Routed(routes, names)

@@ -82,6 +82,7 @@ def record(
     or override it (overrides need reasons). Each reason is checked for victim-blaming
     language (the child's age sharpens the wording). Returns the stored assessment.
     """
+    session.require("assessment.record")
     tool = tool or default_tool()
     person = assembly.persons.get(child_person_id)
     if person is None:

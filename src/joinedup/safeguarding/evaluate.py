@@ -239,6 +239,7 @@ def stored_flags(session: ActorSession, rules: RuleSet | None = None) -> list[Fl
 
 def evaluate_stored_flags(session: ActorSession, truth_dir: Path | str) -> dict[str, Any]:
     """Evaluate the flags held in the store against a simulator's truth."""
+    session.require("evaluate.run")
     truth = load_truth(truth_dir)
     keys = record_keys(session)
     return evaluate(stored_flags(session), keys, truth)

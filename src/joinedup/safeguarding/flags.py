@@ -216,6 +216,7 @@ def move(
     """
     from joinedup.safeguarding import entry  # entry holds its flags through this module
 
+    session.require("flags.resolve" if status == "resolved" else "flags.acknowledge")
     if status == "resolved":
         if not (note or "").strip():
             raise InputError("resolving a flag needs a reason")

@@ -11,13 +11,12 @@ from datetime import date
 from typing import Any
 
 from joinedup.assemble.view import Assembly
-from joinedup.model.policy import policy
 from joinedup.safeguarding import assessments as stored
 from joinedup.safeguarding.flags import Owners, SyncReport, sync
 from joinedup.safeguarding.rules.definitions import RuleSet, default_rules
 from joinedup.safeguarding.rules.engine import RuleResult, context, raised, run_rules
 from joinedup.safeguarding.tool import RiskTool, default_tool
-from joinedup.store.actor_session import ActorSession, Forbidden
+from joinedup.store.actor_session import ActorSession
 
 Progress = Callable[[str], None]
 
@@ -70,11 +69,7 @@ def assess(
     Flags are held for their owner agencies, so the acting account must be able to write
     case data for every agency (the pipeline service account).
     """
-    if "partnership" not in policy().reaches(session.actor.role, "collection", "case"):
-        raise Forbidden(
-            "assess holds flags for every agency: run it as the service account "
-            f"(role pipeline), not as {session.actor.username!r} ({session.actor.role})"
-        )
+    session.require("flags.run_rules")
     tool, rules = tool or default_tool(), rules or default_rules()
     as_of = as_of or date.today()
     seconds: dict[str, float] = {}

@@ -52,9 +52,12 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
         clock: Callable[[], datetime],
         hooks: SessionHooks | None = None,
         is_service: bool = False,
+        on_behalf_of: Actor | None = None,
     ) -> None:
         self.actor = actor
         self.is_service = is_service
+        # the person the service account acts for (Door.on_behalf); named on every audit row
+        self.on_behalf_of = on_behalf_of
         self.purpose = purpose
         self._orm = orm
         self._key = audit_key
@@ -67,6 +70,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
         self._hooks = hooks or SessionHooks()
         self._entered: builtins.set[str] = set()  # typed text that passed the check
         self._typed: builtins.list[tuple[str, str, str, str]] = []  # kind, id, path, text
+        self.finished = False  # set by the door once the transaction committed or rolled back
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -78,6 +82,8 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
         ids: Sequence[str],
         recipient: str | None = None,
         detail: Mapping[str, Any] | None = None,
+        *,
+        fact: bool = False,
     ) -> None:
         entry = audit.Entry(
             actor_id=self.actor.user_id,
@@ -91,11 +97,27 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
             purpose=self.purpose,
             recipient=recipient,
             detail=origin.stamped(detail),
+            on_behalf_of=self.on_behalf_of.user_id if self.on_behalf_of else None,
         )
         when = self._clock()
         self.audit_head = audit.append(self._orm, self._key, entry, when)
-        if operation in ("consultation", "disclosure"):
+        if fact or operation in ("consultation", "disclosure"):
             self.facts.append((entry, when))
+
+    def record_elevation(self, action: str, reason: str) -> None:
+        """Log that this (service account) session starts acting on a person's behalf: one
+        row naming the person (``on_behalf_of``, and the object), the action and the reason.
+        Kept as a fact, so it is logged again if the transaction rolls back."""
+        person = self.on_behalf_of
+        if person is None:
+            raise ValueError("only a session opened on a person's behalf records an elevation")
+        detail = {
+            "action": action,
+            "reason": reason,
+            "person": person.username,
+            "person_role": person.role,
+        }
+        self._log("alteration", "elevate", "user", [person.user_id], detail=detail, fact=True)
 
     def record_shown(self, object_type: str, ids: Iterable[str]) -> None:
         """Log that objects already read (by a scan, for instance) were shown to the person:
@@ -178,9 +200,30 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
             and all(row[owner] == self.actor.agency_id for row in rows)
         )
 
-    def require(self, operation: Operation, category: Category) -> None:
-        """Raise :class:`Forbidden` unless the role has any reach for this operation (for a
-        disclosure: to any recipient; a role limited to some recipients is refused here)."""
+    def may(self, action: str) -> bool:
+        """Whether the actor's role may take ``action`` (``roles.yml``, ``actions:``)."""
+        return policy().allows_action(self.actor.role, action)
+
+    def require(self, action: str) -> None:
+        """The one check for actions: raise :class:`Forbidden` unless the actor's role may
+        take ``action``, naming the action, the role and the roles that may."""
+        if self.may(action):
+            return
+        rules = policy()
+        service = rules.service_role()
+        who = [
+            f"the {n} service account (role {n})" if n == service else n.replace("_", " ")
+            for n in rules.roles_allowed(action)
+        ]
+        raise Forbidden(
+            f"role {self.actor.role!r} may not {action} ({rules.describe(action).rstrip('.')}); "
+            f"who may: {', '.join(who) or 'nobody'}"
+        )
+
+    def require_operation(self, operation: Operation, category: Category) -> None:
+        """Raise :class:`Forbidden` unless the role has any reach for this operation on rows of
+        ``category`` (for a disclosure: to any recipient; a role limited to some recipients
+        is refused here)."""
         rules = policy()
         if not rules.reaches(self.actor.role, operation, category) or (
             operation == "disclosure" and rules.role(self.actor.role).disclose_to
@@ -222,7 +265,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
         if not rows:
             return
         kind = kind_of(model)
-        self.require("collection", kind.category)
+        self.require_operation("collection", kind.category)
         if kind.typed_text:
             self._note_typed(kind, rows, rows[0].keys())
         if kind.encrypted_columns and not encrypted:
@@ -434,7 +477,8 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
     ) -> builtins.list[AuditEvent]:
         """Who processed these records (or, with ``actor_name``, what that user processed),
         when, how and why, within a period (auditors only)."""
-        self.require("consultation", "audit")
+        self.require_operation("consultation", "audit")
+        self.require("audit.show")
         ids = [record_ids] if isinstance(record_ids, str) else builtins.list(record_ids)
         events = audit.events_matching(
             self._orm, ids, actor_name=actor_name, since=since, until=until
@@ -448,7 +492,8 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
         """The ids of the records an auditor asks about: those with an agency's own
         reference (a police nominal, a UPN, ...) and those linked to a resolved person (ids
         only, no content; auditors only)."""
-        self.require("consultation", "audit")
+        self.require_operation("consultation", "audit")
+        self.require("audit.show")
         ids: builtins.set[str] = set()
         if reference is not None:
             ids.update(
@@ -468,7 +513,8 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
 
     def verify_chain(self, checkpoint: CheckpointFile) -> audit.Verification:
         """Verify the whole audit chain against the key and the checkpoint."""
-        self.require("consultation", "audit_chain")
+        self.require_operation("consultation", "audit_chain")
+        self.require("audit.verify")
         result = audit.verify(self._orm.connection(), self._key, checkpoint)
         self._log("consultation", "verify", "audit_chain", [])
         return result
@@ -478,7 +524,8 @@ class ActorSession(StaffDirectory, TypedTextAndFields):
         no longer match the chain, after looking into why: logged with the reason and what
         verification found; the door then re-anchors at this row. Rows of the chain that
         fail stay reported; a changed database id needs ``init --adopt-database``."""
-        self.require("consultation", "audit")
+        self.require_operation("consultation", "audit")
+        self.require("audit.acknowledge_checkpoint")
         if not reason.strip():
             raise InputError("an acknowledgement needs a reason: say what was looked into")
         result = self.verify_chain(checkpoint)

@@ -1,12 +1,13 @@
 """The s.62 audit chain: append in the caller's transaction, verify, and query.
 
-Each row's MAC is HMAC-SHA256 over its canonical fields (and its detail, when it has one) and
-the previous row's MAC, keyed with a key held outside the database. ``verify`` walks the chain
-and names the first bad row: an edited row fails its MAC, a deleted or reordered row breaks
-the sequence or the link; it then holds the chain against what is kept outside the database
+Each row's MAC is HMAC-SHA256 over its canonical fields (and its detail, when it has one; and
+the person on whose behalf the service account acted, when it did) and the previous row's MAC,
+keyed with a key held outside the database. ``verify`` walks the chain and names the first bad
+row: an edited row fails its MAC, a deleted or reordered row breaks the sequence or the link;
+it then holds the chain against what is kept outside the database
 (:mod:`joinedup.store.checkpoint`): a truncated, emptied or regrown chain disagrees with the
-checkpoint or the anchor, a changed database id with the anchor; and it reads the catalogue
-for the append-only triggers (:mod:`joinedup.store.immutability`).
+checkpoint or the anchor, a changed database id with the anchor; and it reads the catalogue for
+the append-only triggers (:mod:`joinedup.store.immutability`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Entry:
     purpose: str
     recipient: str | None = None
     detail: Mapping[str, Any] | None = None
+    # the person (user id) on whose behalf the service account acts (Door.on_behalf)
+    on_behalf_of: str | None = None
 
 
 def detail_text(detail: Mapping[str, Any] | None) -> str | None:
@@ -72,10 +75,14 @@ def detail_text(detail: Mapping[str, Any] | None) -> str | None:
 
 def compute_mac(key: bytes, values: dict[str, object]) -> str:
     """HMAC-SHA256 of a row's canonical form (fields in a fixed order, JSON-encoded; the
-    detail is appended only when present, so rows written before it existed still verify)."""
+    detail is appended only when present, and ``on_behalf_of`` (after the detail, null or
+    not) only when set, so rows written before either existed still verify)."""
     parts = [values[f] for f in _FIELDS]
-    if values.get("detail") is not None:
-        parts.append(values["detail"])
+    on_behalf_of = values.get("on_behalf_of")
+    if values.get("detail") is not None or on_behalf_of is not None:
+        parts.append(values.get("detail"))
+    if on_behalf_of is not None:
+        parts.append(on_behalf_of)
     message = json.dumps(parts, separators=(",", ":"), ensure_ascii=True)
     return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()
 
@@ -104,6 +111,7 @@ def append(session: Session, key: bytes, entry: Entry, when: datetime) -> tuple[
         "recipient": entry.recipient,
         "prev_mac": head.last_mac,
         "detail": detail_text(entry.detail),
+        "on_behalf_of": entry.on_behalf_of,
     }
     mac = compute_mac(key, values)
     session.add(AuditEventRow(**values, mac=mac))
@@ -205,7 +213,7 @@ def _check_row(key: bytes, row: AuditEventRow, expected_seq: int, prev_mac: str)
             "or reordered",
             row.seq,
         )
-    values = {f: getattr(row, f) for f in (*_FIELDS, "detail")}
+    values = {f: getattr(row, f) for f in (*_FIELDS, "detail", "on_behalf_of")}
     if not hmac.compare_digest(compute_mac(key, values), row.mac):
         return Finding("chain", f"row {row.seq} was altered: its MAC does not match", row.seq)
     return None
@@ -337,4 +345,5 @@ def _to_event(row: AuditEventRow) -> AuditEvent:
     data = {f: getattr(row, f) for f in _FIELDS}
     data["object_ids"] = json.loads(row.object_ids)
     data["detail"] = json.loads(row.detail) if row.detail else None
+    data["on_behalf_of"] = row.on_behalf_of
     return AuditEvent.model_validate({**data, "mac": row.mac})

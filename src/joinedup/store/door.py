@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from joinedup.common.errors import JoinedupError, StateError
@@ -100,13 +101,66 @@ class Door:
     @contextmanager
     def session(self, username: str, purpose: str) -> Iterator[ActorSession]:
         """A transaction acting as ``username`` for ``purpose``; commits on success."""
+        who = select(UserRow).where(UserRow.username == username, UserRow.active.is_(True))
+        with self._open(who, f"no active user named {username!r}", purpose) as session:
+            yield session
+
+    @contextmanager
+    def on_behalf(self, person: ActorSession, action: str, reason: str) -> Iterator[ActorSession]:
+        """A service-account transaction taking ``action`` on ``person``'s behalf.
+
+        Allowed only when ``roles.yml`` lists ``action`` under ``elevations:`` and the person's
+        role may take the action it comes after (e.g. ``intel.route`` after
+        ``intel.submit``). Its first audit row (access ``elevate``) names the person, the
+        action and the reason; every row it writes has the service account as actor and the
+        person in ``on_behalf_of``. ``person`` must be finished (committed or rolled back):
+        an open transaction holds the locks this one needs.
+        """
+        rules = policy()
+        after = rules.elevation_after(action)
+        if after is None:
+            raise Forbidden(
+                f"{action} is not an action the service account takes on a person's behalf "
+                "(roles.yml, elevations)"
+            )
+        if person.on_behalf_of is not None or not rules.allows_action(person.actor.role, after):
+            raise Forbidden(
+                f"role {person.actor.role!r} may not have the service account {action} on its "
+                f"behalf: that follows {after}, which it may not take"
+            )
+        if not person.finished:
+            raise RuntimeError("finish the person's session before acting on their behalf")
+        if not reason.strip():
+            raise ValueError("acting on a person's behalf needs a reason")
+        who = (
+            select(UserRow)
+            .where(
+                UserRow.role == rules.service_role(),
+                UserRow.is_service.is_(True),
+                UserRow.active.is_(True),
+            )
+            .order_by(UserRow.username)
+            .limit(1)
+        )
+        missing = "no active service account: run `joinedup init`"
+        with self._open(who, missing, person.purpose, person.actor) as session:
+            session.record_elevation(action, reason.strip()[:500])
+            session.require(action)
+            yield session
+
+    @contextmanager
+    def _open(
+        self,
+        who: Select[Any],
+        missing: str,
+        purpose: str,
+        for_person: Actor | None = None,
+    ) -> Iterator[ActorSession]:
         vocabulary("purposes").check(purpose)
         with Session(self.engine, expire_on_commit=False) as orm:
-            user = orm.execute(
-                select(UserRow).where(UserRow.username == username, UserRow.active.is_(True))
-            ).scalar_one_or_none()
+            user = orm.execute(who).scalar_one_or_none()
             if user is None:
-                raise UnknownActor(f"no active user named {username!r}")
+                raise UnknownActor(missing)
             if not policy().allows_purpose(user.role, purpose):
                 allowed = ", ".join(policy().role(user.role).purposes)
                 raise Forbidden(
@@ -117,7 +171,14 @@ class Door:
                 user_id=user.id, username=user.username, agency_id=user.agency_id, role=user.role
             )
             session = ActorSession(
-                orm, actor, purpose, self._key, self._clock, self.hooks, user.is_service
+                orm,
+                actor,
+                purpose,
+                self._key,
+                self._clock,
+                self.hooks,
+                user.is_service,
+                on_behalf_of=for_person,
             )
             try:
                 yield session
@@ -127,6 +188,8 @@ class Door:
                 orm.rollback()
                 self._record_failed(session.facts, exc)
                 raise
+            finally:
+                session.finished = True
         if session.audit_head is None:
             return
         if session.reanchor:

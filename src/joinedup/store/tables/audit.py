@@ -28,6 +28,8 @@ class AuditEventRow(Base):
     recipient: Mapped[str | None] = mapped_column(String(200))
     # JSON object of metadata (rows scanned, outcome, reason); part of the MAC when not null
     detail: Mapped[str | None] = mapped_column(Text)
+    # the person (user id) on whose behalf the service account acted; part of the MAC when set
+    on_behalf_of: Mapped[str | None] = mapped_column(ID)
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
 

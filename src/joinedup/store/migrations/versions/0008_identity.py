@@ -1,7 +1,7 @@
 """identity: credentials, server-side sessions, access tokens, sign-in attempts
 
 Revision ID: 0008
-Revises: 0006 (to be re-chained onto 0007 when that lands)
+Revises: 0007
 Create Date: 2026-12-07 07:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
