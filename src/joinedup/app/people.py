@@ -195,11 +195,14 @@ def search(who: Caller, q: str, *, rt: Runtime | None = None, limit: int = 50) -
     wanted: Any = _name_keys(value) if kind == "name" else value
     if not wanted:
         return []
+    # a number or registration may also be an agency's own reference (an NHS number looks
+    # like a phone number)
+    tests = [(kind, wanted)] + ([("reference", q.strip())] if kind in ("phone", "vrm") else [])
     with session(who, rt) as opened:
         hits: dict[str, tuple[str, dict[str, Any]]] = {}
         for chunk in opened.scan(SourceRecord, ["agency_id", "agency_key", "normalised"]):
             for record_id, agency_id, agency_key, normalised in chunk:
-                if _matches(kind, wanted, agency_key, normalised or {}):
+                if any(_matches(k, w, agency_key, normalised or {}) for k, w in tests):
                     hits[record_id] = (agency_id, normalised or {})
         if not hits:
             return []
