@@ -19,9 +19,9 @@ from typing import Any
 
 import phonenumbers
 
-from joinedup.app.context import Caller, session
+from joinedup.app.context import Caller, runtime, session
+from joinedup.app.people_index import IDENTIFIER_FIELDS, index_for, name_keys, ref_key
 from joinedup.app.runtime import Runtime
-from joinedup.linkage.names import canonical_any, name_key
 from joinedup.model.linkage import PersonLink
 from joinedup.model.organisation import Agency
 from joinedup.model.records import SourceRecord
@@ -43,7 +43,6 @@ __all__ = [
 
 #: normalised fields that date an event, most precise first
 DATE_FIELDS = ("occurred_at", "event_date", "start_date")
-IDENTIFIER_FIELDS = ("nhs_number", "upn", "pnc_id", "uprn")
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _VRM = re.compile(r"^[A-Z]{2}\d{2}[A-Z]{3}$|^[A-Z]\d{1,3}[A-Z]{3}$|^[A-Z]{3}\d{1,3}[A-Z]?$")
@@ -160,50 +159,36 @@ def classify(q: str) -> tuple[str, str]:
     return "name", text
 
 
-def _name_keys(value: Any) -> set[str]:
-    keys = set()
-    for part in re.split(r"[\s-]+", str(value or "")):
-        key = name_key(part)
-        if key:
-            keys.add(canonical_any(key) or key)
-    return keys
-
-
-def _matches(kind: str, wanted: Any, agency_key: str, normalised: dict[str, Any]) -> bool:
+def _candidates(rt: Runtime, kind: str, value: str) -> list[str]:
+    """Record ids the index holds under the search (before scope: the door decides)."""
+    index = index_for(rt)
     if kind == "name":
-        have = set()
-        for f in ("forename", "surname", "full_name"):
-            have |= _name_keys(normalised.get(f))
-        return bool(have) and wanted <= have
-    if kind == "date_of_birth":
-        return bool(normalised.get("date_of_birth") == wanted)
-    if kind in ("vrm", "phone"):
-        return bool(normalised.get(kind) == wanted)
-    ref = str(wanted).replace(" ", "").upper()
-    if agency_key.replace(" ", "").upper() == ref:
-        return True
-    return any(
-        str(normalised.get(f, "")).replace(" ", "").upper() == ref for f in IDENTIFIER_FIELDS
-    )
+        keys = [f"n:{k}" for k in name_keys(value)]
+        return index.all_of(keys) if keys else []
+    found = [] if kind == "reference" else index.all_of([f"{kind}:{value}"])
+    # a number or registration may also be an agency's own reference (an NHS number looks
+    # like a phone number)
+    return found + [r for r in index.all_of([f"ref:{ref_key(value)}"]) if r not in found]
 
 
 def search(who: Caller, q: str, *, rt: Runtime | None = None, limit: int = 50) -> list[Found]:
     """People the caller may see matching ``q`` (a name, a date of birth, an agency's own
     reference, a vehicle registration or a phone number), with the agencies holding their
     records; each person's matching records are logged as shown."""
+    rt = rt or runtime()
     kind, value = classify(q)
-    wanted: Any = _name_keys(value) if kind == "name" else value
-    if not wanted:
+    raw = q.strip() if kind in ("phone", "vrm") else value
+    candidates = _candidates(rt, kind, value)
+    if kind in ("phone", "vrm"):
+        candidates += [r for r in _candidates(rt, "reference", raw) if r not in candidates]
+    if not candidates:
         return []
-    # a number or registration may also be an agency's own reference (an NHS number looks
-    # like a phone number)
-    tests = [(kind, wanted)] + ([("reference", q.strip())] if kind in ("phone", "vrm") else [])
     with session(who, rt) as opened:
-        hits: dict[str, tuple[str, dict[str, Any]]] = {}
-        for chunk in opened.scan(SourceRecord, ["agency_id", "agency_key", "normalised"]):
-            for record_id, agency_id, agency_key, normalised in chunk:
-                if any(_matches(k, w, agency_key, normalised or {}) for k, w in tests):
-                    hits[record_id] = (agency_id, normalised or {})
+        hits: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(candidates), 500):
+            where = {"id": candidates[start : start + 500]}
+            for chunk in opened.scan(SourceRecord, ["normalised"], where=where):
+                hits.update((record_id, normalised or {}) for record_id, normalised in chunk)
         if not hits:
             return []
         links = _scan_links(opened, {"record_id": sorted(hits)})
@@ -216,12 +201,10 @@ def search(who: Caller, q: str, *, rt: Runtime | None = None, limit: int = 50) -
         for person_id in persons:
             mine = [r for r, p in links if p == person_id]
             shown += mine
-            names, born = _names_and_births(hits[r][1] for r in mine)
+            names, born = _names_and_births(hits[r] for r in mine)
             found.append(Found(person_id, names, born, holders[person_id], kind))
         opened.record_shown("source_record", shown)
-    found.sort(
-        key=lambda f: (f.names[0]["surname"], f.names[0]["forename"]) if f.names else ("", "")
-    )
+    found.sort(key=_sort_key)
     return found
 
 
