@@ -127,3 +127,37 @@ def test_my_work_and_who_looked(web: Web) -> None:
     assert page.status_code == 200
     assert "an.one" in page.text and "analysis" in page.text
     assert "web, session" in page.text
+
+
+def test_records_added_later_are_found_once_the_index_is_rebuilt(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from joinedup.app import people_index
+    from joinedup.model.linkage import LinkageRun, PersonLink
+    from joinedup.model.records import SourceRecord
+
+    analyst = _who("an.one", "analysis")
+    assert people.search(analyst, "Zofia Nowak", rt=web.rt) == []
+    monkeypatch.setattr(people_index, "CHECK_EVERY", 0.0)
+    with web.store.door.session("joinedup-service", "data_ingest") as s:
+        run = s.add(LinkageRun(agency_id=s.actor.agency_id, backend="test"))
+        police = web.store.agencies["Police"]
+        record = s.add(
+            SourceRecord(
+                agency_id=police,
+                record_type="person",
+                agency_key="N0003",
+                payload={},
+                normalised={"forename": "Zofia", "surname": "Nowak"},
+            )
+        )
+        s.add(PersonLink(agency_id=police, record_id=record.id, person_id="p-zofia", run_id=run.id))
+    found: list[people.Found] = []
+    for _ in range(100):  # the old index answers while the new one is built
+        found = people.search(analyst, "Zofia Nowak", rt=web.rt)
+        if found:
+            break
+        time.sleep(0.1)
+    assert [f.id for f in found] == ["p-zofia"]

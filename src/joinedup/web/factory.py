@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
 from joinedup.settings import Settings, from_environment
 from joinedup.web import api, errors, signin_pages, work_pages
 from joinedup.web.security import security_headers
 from joinedup.web.state import HERE, WebState, make_templates
 
+log = logging.getLogger("joinedup.web")
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+
+def _warm(rt: Runtime) -> None:
+    """Build the search index before the first search needs it."""
+    try:
+        index_for(rt)
+    except Exception:  # the first search will try again, and show its own error
+        log.exception("could not build the search index at start-up")
+
+
+def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAPI:
     """The web application on the store and keys of ``settings`` (default: the
-    environment, as the CLI reads it)."""
+    environment, as the CLI reads it). ``warm``: build the search index in the background
+    at start-up."""
     web = WebState(Runtime(settings or from_environment()), make_templates())
-    app = FastAPI(title="joinedup", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(web.rt,), daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="joinedup", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.web = web
     app.middleware("http")(security_headers)
     errors.install(app)
