@@ -78,6 +78,7 @@ RECORDS = {
                 "forename": "Aisha",
                 "surname": "Khan",
                 "nhs_number": "9434765919",
+                "phone": "+447700900123",
                 "event_date": "2024-02-02",
             },
         ),

@@ -56,9 +56,10 @@ def test_search_by_date_reference_vrm_and_phone(web: Web) -> None:
         ("CHID42", "aisha"),
         ("943 476 5919", "aisha"),
         ("AB12 CDE", "mo"),
-        ("07700900123", "mo"),
     ):
         assert [f.id for f in people.search(analyst, q, rt=web.rt)] == [web.persons[person]], q
+    by_phone = people.search(analyst, "07700 900123", rt=web.rt)  # Ali, then Khan
+    assert [f.id for f in by_phone] == [web.persons["mo"], web.persons["aisha"]]
     assert people.search(analyst, "Nobody Atall", rt=web.rt) == []
 
 
@@ -77,6 +78,16 @@ def test_person_chronology_in_time_order_across_agencies(web: Web) -> None:
     assert [e.agency for e in seen.chronology] == ["Social care", "Health", "Police"]
     assert sorted(seen.agencies) == ["Health", "Police", "Social care"]
     assert {f.agency for f in seen.names} == {"Health", "Police", "Social care"}
+
+
+def test_network_one_step_through_a_shared_phone(web: Web) -> None:
+    seen = people.person(_who("an.one", "analysis"), web.persons["aisha"], rt=web.rt)
+    assert [(c.via, c.value, c.name, c.person_id) for c in seen.network] == [
+        ("phone", "+447700900123", "Muhammad Ali", web.persons["mo"])
+    ]
+    # the social worker sees neither the shared phone (a Health record) nor Muhammad Ali
+    hidden = people.person(_who("sw.one", "safeguarding"), web.persons["aisha"], rt=web.rt)
+    assert hidden.network == []
 
 
 def test_out_of_reach_is_not_found(web: Web) -> None:
@@ -115,6 +126,8 @@ def test_search_page(web: Web) -> None:
     assert "1 person found" in page.text
     assert f'href="/people/{web.persons["aisha"]}"' in page.text
     assert "Health, Police, Social care" in page.text
+    person = web.client.get(f"/people/{web.persons['aisha']}")
+    assert "Network: people one step away" in person.text and "Muhammad Ali" in person.text
 
 
 def test_my_work_and_who_looked(web: Web) -> None:

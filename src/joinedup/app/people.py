@@ -20,7 +20,13 @@ from typing import Any
 import phonenumbers
 
 from joinedup.app.context import Caller, runtime, session
-from joinedup.app.people_index import IDENTIFIER_FIELDS, index_for, name_keys, ref_key
+from joinedup.app.people_index import (
+    IDENTIFIER_FIELDS,
+    SearchIndex,
+    index_for,
+    name_keys,
+    ref_key,
+)
 from joinedup.app.runtime import Runtime
 from joinedup.model.linkage import PersonLink
 from joinedup.model.organisation import Agency
@@ -31,6 +37,7 @@ from joinedup.store.actor_session import ActorSession, NotFound
 __all__ = [
     "Assessment",
     "ChronologyEntry",
+    "Connection",
     "Fact",
     "FlagSummary",
     "Found",
@@ -108,6 +115,18 @@ class Assessment:
     next_review_due: str | None
 
 
+@dataclass(frozen=True)
+class Connection:
+    """Another person one step away: sharing a vehicle or a phone number with this one."""
+
+    via: str  # "vehicle" or "phone"
+    value: str
+    person_id: str
+    name: str
+    agency: str
+    record_id: str
+
+
 @dataclass
 class Person:
     """What the caller may see of one resolved person."""
@@ -122,6 +141,7 @@ class Person:
     flags: list[FlagSummary] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
+    network: list[Connection] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the API contract's names)."""
@@ -266,6 +286,8 @@ def _names_and_births(
 def person(who: Caller, person_id: str, *, rt: Runtime | None = None) -> Person:
     """What the caller may see of one person; :class:`NotFound` when the person is unknown
     or none of their records is in the caller's reach (the two look the same)."""
+    rt = rt or runtime()
+    index = index_for(rt)  # before the session: building it opens a session of its own
     with session(who, rt) as opened:
         links = opened.list(PersonLink, where={"person_id": person_id})
         if not links:
@@ -277,6 +299,7 @@ def person(who: Caller, person_id: str, *, rt: Runtime | None = None) -> Person:
         seen = Person(person_id, "")
         _identity(seen, records, agencies)
         seen.chronology = _chronology(records, agencies)
+        seen.network = _network(opened, index, person_id, records, agencies)
         flags = opened.list(Flag, where={"subject_id": person_id, "status": "open"})
         seen.flags = [_flag(f, agencies) for f in flags]
         seen.assessments = [
@@ -322,6 +345,53 @@ def _identity(seen: Person, records: list[SourceRecord], agencies: dict[str, str
     born = _most_common(f.value for f in seen.dates_of_birth)
     if born:
         seen.name = f"{seen.name} (born {born})"
+
+
+_VIA = {"vrm": "vehicle", "phone": "phone"}
+MAX_CONNECTIONS = 100
+
+
+def _network(
+    opened: ActorSession,
+    index: SearchIndex,
+    person_id: str,
+    records: list[SourceRecord],
+    agencies: dict[str, str],
+) -> list[Connection]:
+    """Other persons whose records (in the caller's reach) name a vehicle or phone number
+    that this person's records name: one step of the network, from the search index."""
+    own = {r.id for r in records}
+    wanted = {
+        (kind, str(r.normalised[kind])) for r in records for kind in _VIA if r.normalised.get(kind)
+    }
+    via: dict[str, tuple[str, str]] = {}
+    for kind, value in sorted(wanted):
+        for record_id in index.all_of([f"{kind}:{value}"]):
+            if record_id not in own and len(via) < MAX_CONNECTIONS:
+                via.setdefault(record_id, (_VIA[kind], value))
+    if not via:
+        return []
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for chunk in opened.scan(SourceRecord, ["agency_id", "normalised"], where={"id": list(via)}):
+        found.update((rid, (agency_id, n or {})) for rid, agency_id, n in chunk)
+    links = [(r, p) for r, p in _scan_links(opened, {"record_id": sorted(found)}) if p != person_id]
+    connections = []
+    for record_id, other in links:
+        agency_id, n = found[record_id]
+        name = " ".join(str(n[k]) for k in ("forename", "surname") if n.get(k))
+        kind, value = via[record_id]
+        connections.append(
+            Connection(
+                kind,
+                value,
+                other,
+                name or "Name not recorded",
+                agencies.get(agency_id, agency_id),
+                record_id,
+            )
+        )
+    opened.record_shown("source_record", (c.record_id for c in connections))
+    return sorted(connections, key=lambda c: (c.via, c.value, c.name))
 
 
 def _most_common(values: Iterable[str]) -> str | None:

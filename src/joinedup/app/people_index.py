@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from joinedup.app.runtime import Runtime
 from joinedup.linkage.names import canonical_any, name_key
+from joinedup.model.organisation import Batch
 from joinedup.model.records import SourceRecord
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.kinds import kind_of
@@ -116,9 +117,15 @@ def _build(rt: Runtime, signature: tuple[int, str]) -> SearchIndex:
     started = time.perf_counter()
     index = SearchIndex(signature=signature)
     with rt.door.session(SERVICE_ACCOUNT, "analysis") as opened:
-        for chunk in opened.scan(SourceRecord, ["agency_key", "normalised"]):
-            for record_id, agency_key, normalised in chunk:
-                index.add(record_id, record_keys(agency_key, normalised or {}))
+        batches: list[str | None] = [b for chunk in opened.scan(Batch, []) for (b,) in chunk]
+    # one short session per import batch (and one for records without a batch): on SQLite a
+    # session holds the write lock, and one long scan would stall every page meanwhile
+    for batch in [None, *batches]:
+        with rt.door.session(SERVICE_ACCOUNT, "analysis") as opened:
+            where = {"batch_id": batch}
+            for chunk in opened.scan(SourceRecord, ["agency_key", "normalised"], where=where):
+                for record_id, agency_key, normalised in chunk:
+                    index.add(record_id, record_keys(agency_key, normalised or {}))
     index.built_in_s = time.perf_counter() - started
     index.checked_at = time.monotonic()
     return index

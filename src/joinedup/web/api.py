@@ -83,6 +83,15 @@ class AssessmentItem(BaseModel):
     next_review_due: str | None
 
 
+class ConnectionItem(BaseModel):
+    via: str
+    value: str
+    person_id: str
+    name: str
+    agency: str
+    record_id: str
+
+
 class PersonPage(BaseModel):
     id: str
     name: str
@@ -94,6 +103,7 @@ class PersonPage(BaseModel):
     flags: list[FlagItem]
     assessments: list[AssessmentItem]
     chronology: list[ChronologyItem]
+    network: list[ConnectionItem]
 
 
 class Problem(BaseModel):
