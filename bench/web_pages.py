@@ -14,8 +14,13 @@ sharing agreement), then, as that analyst:
 - opens the person page of each first result, through ``app.people.person`` and
   ``GET /people/{id}``.
 
-Reports p50 and p95 of each, and the server process's peak memory. Targets (issue 16):
+Reports p50 and p95 of each, and the process's peak memory. Targets (issue 16):
 search < 300 ms, person page < 500 ms.
+
+``--load SECONDS`` then runs a bounded load on loopback: ``joinedup serve`` in a child
+process, ``--users`` signed-in sessions (20 by default) each looping over a search, a person
+page and My work for SECONDS; reports requests, errors, p50/p95 per page and the server's
+peak memory (VmHWM).
 """
 
 from __future__ import annotations
@@ -108,10 +113,98 @@ def _summary(ms: list[float]) -> dict[str, float]:
     return {"n": len(ms), "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(p95, 1)}
 
 
+def _load(
+    rt: Runtime, queries: list[str], person_ids: list[str], seconds: int, users: int
+) -> dict[str, Any]:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    import httpx
+
+    from joinedup.access import sessions
+    from joinedup.app.signin import identity_path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "joinedup", "serve", "--port", str(port)],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    raws = []
+    with identity_path(rt).transaction() as tx:
+        user = tx.user(ANALYST)
+        assert user is not None
+        for _ in range(users):
+            raws.append(sessions.create(tx, user, "web load bench", "analysis")[0])
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/sign-in", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        warm = httpx.Client(base_url=base, cookies={SESSION_COOKIE: raws[0]}, timeout=300)
+        warm.get("/search", params={"q": queries[0]})  # waits for the search index
+        times: dict[str, list[float]] = {"search": [], "person": [], "my_work": []}
+        errors: list[str] = []
+        stop = time.monotonic() + seconds
+
+        def user_loop(raw: str, seed: int) -> None:
+            rng = random.Random(seed)
+            client = httpx.Client(base_url=base, cookies={SESSION_COOKIE: raw}, timeout=60)
+            while time.monotonic() < stop:
+                for kind, path, params in (
+                    ("search", "/search", {"q": rng.choice(queries)}),
+                    ("person", f"/people/{rng.choice(person_ids)}", {}),
+                    ("my_work", "/", {}),
+                ):
+                    started = time.perf_counter()
+                    try:
+                        answer = client.get(path, params=params)
+                        ok = answer.status_code == 200
+                    except httpx.HTTPError as exc:
+                        ok, answer = False, exc
+                    times[kind].append((time.perf_counter() - started) * 1000)
+                    if not ok:
+                        errors.append(f"{kind}: {answer}")
+
+        threads = [threading.Thread(target=user_loop, args=(r, i)) for i, r in enumerate(raws)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with open(f"/proc/{server.pid}/status", encoding="utf-8") as status:
+            hwm = next(line for line in status if line.startswith("VmHWM"))
+        return {
+            "users": users,
+            "seconds": seconds,
+            "requests": sum(len(v) for v in times.values()),
+            "errors": len(errors),
+            "first_errors": errors[:3],
+            **{kind: _summary(v) for kind, v in times.items() if v},
+            "server_peak_rss_mib": round(int(hwm.split()[1]) / 1024),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        for raw in raws:
+            signin.sign_out(rt, raw)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--load", type=int, default=0, metavar="SECONDS")
+    parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
     rt = Runtime(from_environment())
     _setup(rt)
@@ -145,6 +238,8 @@ def main() -> None:
             _timed([lambda p=p: client.get(f"/people/{p}") for p in person_ids])
         )
     signin.sign_out(rt, raw)
+    if args.load:
+        results["load"] = _load(rt, queries, person_ids, args.load, args.users)
     results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if args.json:
         print(json.dumps(results, indent=2))
