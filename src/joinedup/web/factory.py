@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
+from joinedup.app.context import using
 from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
 from joinedup.settings import Settings, from_environment
@@ -18,6 +19,7 @@ from joinedup.web.security import security_headers
 from joinedup.web.state import HERE, WebState, make_templates
 
 log = logging.getLogger("joinedup.web")
+CallNext = Callable[[Request], Awaitable[Response]]
 
 
 def _warm(rt: Runtime) -> None:
@@ -44,6 +46,12 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
         title="joinedup", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.web = web
+
+    @app.middleware("http")
+    async def one_runtime(request: Request, call_next: CallNext) -> Response:
+        with using(web.rt):  # every use case of the request shares the app's engine
+            return await call_next(request)
+
     app.middleware("http")(security_headers)
     errors.install(app)
     app.include_router(signin_pages.router)
