@@ -112,6 +112,8 @@ def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -
         agencies = {r.split("\t")[1].strip() for r in rows}
         assert agencies == {"Police", "Social care", "Health"}
         assert page.get_by_role("link", name="Muhammad Ali").is_visible()  # network table
+        page.locator("#network-picture canvas").first.wait_for(timeout=5000)  # and picture
+        assert page.locator("#network-picture").is_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "person.png", full_page=True)
 

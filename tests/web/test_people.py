@@ -90,6 +90,18 @@ def test_network_one_step_through_a_shared_phone(web: Web) -> None:
     assert hidden.network == []
 
 
+def test_network_picture_elements_name_people(web: Web) -> None:
+    from joinedup.web.work_pages import network_elements
+
+    seen = people.person(_who("an.one", "analysis"), web.persons["aisha"], rt=web.rt)
+    elements = network_elements(seen)
+    labels = {e["data"]["label"] for e in elements if "label" in e["data"]}
+    assert labels == {seen.name, "Muhammad Ali", "+447700900123"}
+    edges = {(e["data"]["source"], e["data"]["target"]) for e in elements if "source" in e["data"]}
+    phone = "phone:+447700900123"
+    assert edges == {(web.persons["aisha"], phone), (web.persons["mo"], phone)}
+
+
 def test_out_of_reach_is_not_found(web: Web) -> None:
     social_worker = _who("sw.one", "safeguarding")
     with pytest.raises(NotFound):

@@ -65,7 +65,25 @@ def person(request: Request, person_id: str, agency: str = "") -> Response:
     me = visitor(request)
     seen = people.person(me.caller, person_id, rt=state(request).rt)
     chronology = [e for e in seen.chronology if not agency or e.agency == agency]
-    return page(request, me, "person.html", person=seen, chronology=chronology, agency=agency)
+    graph = network_elements(seen)
+    return page(
+        request, me, "person.html", person=seen, chronology=chronology, agency=agency, graph=graph
+    )
+
+
+def network_elements(seen: people.Person) -> list[dict[str, Any]]:
+    """Cytoscape.js elements of a person's network: the person, the vehicles and phones
+    shared, the people sharing them (names, never ids, as labels)."""
+    nodes = {seen.id: {"id": seen.id, "label": seen.name, "kind": "subject"}}
+    edges = set()
+    for c in seen.network:
+        thing = f"{c.via}:{c.value}"
+        nodes.setdefault(thing, {"id": thing, "label": c.value, "kind": c.via})
+        nodes.setdefault(c.person_id, {"id": c.person_id, "label": c.name, "kind": "person"})
+        edges |= {(seen.id, thing), (c.person_id, thing)}
+    return [{"data": n, "classes": n["kind"]} for n in nodes.values()] + [
+        {"data": {"id": f"{a}|{b}", "source": a, "target": b}} for a, b in sorted(edges)
+    ]
 
 
 def _day(text: str, end: bool = False) -> datetime | None:
