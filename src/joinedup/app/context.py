@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from joinedup.app.runtime import Runtime
@@ -26,7 +27,11 @@ __all__ = [
     "pipeline",
     "runtime",
     "session",
+    "using",
 ]
+
+# the runtime a long-lived interface (the web) built once; None: build one per use case
+_RUNTIME: ContextVar[Runtime | None] = ContextVar("joinedup_runtime", default=None)
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,24 @@ def pipeline(purpose: str) -> Caller:
 
 
 def runtime(create_keys: bool = False) -> Runtime:
-    """The runtime for this use case, from the environment (``create_keys``: ``init`` and
-    ``demo`` may create missing keys in dev mode)."""
+    """The runtime for this use case: the one set by :func:`using`, else one from the
+    environment (``create_keys``: ``init`` and ``demo`` may create missing keys in dev
+    mode)."""
+    current = _RUNTIME.get()
+    if current is not None and not create_keys:
+        return current
     return Runtime(from_environment(), create_keys=create_keys)
+
+
+@contextmanager
+def using(rt: Runtime) -> Iterator[None]:
+    """Use cases called inside the block use ``rt`` (one engine and its connection pool for
+    a whole web server) instead of building a runtime, and an engine, per call."""
+    token = _RUNTIME.set(rt)
+    try:
+        yield
+    finally:
+        _RUNTIME.reset(token)
 
 
 @contextmanager

@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "joinedup.cli.intel:intel",
         "Intelligence and concerns: submit, route, acknowledge, escalate.",
     ),
+    "serve": ("joinedup.cli.serve:serve", "Serve the web pages and the JSON API (uvicorn)."),
     "panel": (
         "joinedup.cli.panel:panel",
         "Panel meetings: schedule, generated agenda, decisions, minutes.",

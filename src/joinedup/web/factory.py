@@ -1,0 +1,63 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from joinedup.app.context import using
+from joinedup.app.people_index import index_for
+from joinedup.app.runtime import Runtime
+from joinedup.settings import Settings, from_environment
+from joinedup.web import api, errors, signin_pages, work_pages
+from joinedup.web.security import security_headers
+from joinedup.web.state import HERE, WebState, make_templates
+
+log = logging.getLogger("joinedup.web")
+CallNext = Callable[[Request], Awaitable[Response]]
+
+
+def _warm(rt: Runtime) -> None:
+    """Build the search index before the first search needs it."""
+    try:
+        index_for(rt)
+    except Exception:  # the first search will try again, and show its own error
+        log.exception("could not build the search index at start-up")
+
+
+def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAPI:
+    """The web application on the store and keys of ``settings`` (default: the
+    environment, as the CLI reads it). ``warm``: build the search index in the background
+    at start-up."""
+    web = WebState(Runtime(settings or from_environment()), make_templates())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(web.rt,), daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="joinedup", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.web = web
+
+    @app.middleware("http")
+    async def one_runtime(request: Request, call_next: CallNext) -> Response:
+        with using(web.rt):  # every use case of the request shares the app's engine
+            return await call_next(request)
+
+    app.middleware("http")(security_headers)
+    errors.install(app)
+    app.include_router(signin_pages.router)
+    app.include_router(work_pages.router)
+    sub = api.create_api()
+    sub.state.web = web
+    app.mount("/api/v1", sub)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,124 @@
+"""The signed-in pages: My work, Search, a person, Who looked."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from joinedup.app import people
+from joinedup.app.actions import list_actions
+from joinedup.app.audit import processing_of
+from joinedup.app.errors import Forbidden
+from joinedup.app.intelligence import routed_to_me
+from joinedup.app.safeguarding import flags
+from joinedup.web.auth import Visitor, visitor
+from joinedup.web.state import state
+
+router = APIRouter()
+
+
+def page(request: Request, me: Visitor, template: str, **context: Any) -> Response:
+    """Render a signed-in page (the header shows who, which purpose, and sign-out)."""
+    return state(request).templates.TemplateResponse(request, template, {"me": me, **context})
+
+
+def _or_none(call: Any) -> Any:
+    """A section's content, or None when the role may not see that kind of thing."""
+    try:
+        return call()
+    except Forbidden:
+        return None
+
+
+@router.get("/")
+def my_work(request: Request) -> Response:
+    """My work: open flags owned by my agency (most severe, then oldest), intelligence
+    routed to my agency awaiting acknowledgement, my actions due."""
+    me = visitor(request)
+    who = me.caller
+    open_flags = _or_none(lambda: flags(who, status="open", limit=200))
+    if open_flags is not None:
+        open_flags = [
+            f
+            for f in open_flags
+            if (f.flag.owner_agency_id or f.flag.agency_id) == me.user.agency_id
+        ]
+    routes = _or_none(lambda: routed_to_me(who, unacknowledged=True))
+    actions = _or_none(lambda: list_actions(who, mine=True, open_only=True))
+    return page(request, me, "my_work.html", flags=open_flags, routes=routes, actions=actions)
+
+
+@router.get("/search")
+def search(request: Request, q: str = "") -> Response:
+    """Find people by name, date of birth, an agency's reference, a VRM or a phone."""
+    me = visitor(request)
+    text = q.strip()[:200]
+    results = people.search(me.caller, text, rt=state(request).rt) if text else None
+    return page(request, me, "search.html", q=text, results=results)
+
+
+@router.get("/people/{person_id}")
+def person(request: Request, person_id: str, agency: str = "") -> Response:
+    """Everything the reader may see of one person; the chronology filterable by agency."""
+    me = visitor(request)
+    seen = people.person(me.caller, person_id, rt=state(request).rt)
+    chronology = [e for e in seen.chronology if not agency or e.agency == agency]
+    graph = network_elements(seen)
+    return page(
+        request, me, "person.html", person=seen, chronology=chronology, agency=agency, graph=graph
+    )
+
+
+def network_elements(seen: people.Person) -> list[dict[str, Any]]:
+    """Cytoscape.js elements of a person's network: the person, the vehicles and phones
+    shared, the people sharing them (names, never ids, as labels)."""
+    nodes = {seen.id: {"id": seen.id, "label": seen.name, "kind": "subject"}}
+    edges = set()
+    for c in seen.network:
+        thing = f"{c.via}:{c.value}"
+        nodes.setdefault(thing, {"id": thing, "label": c.value, "kind": c.via})
+        nodes.setdefault(c.person_id, {"id": c.person_id, "label": c.name, "kind": "person"})
+        edges |= {(seen.id, thing), (c.person_id, thing)}
+    return [{"data": n, "classes": n["kind"]} for n in nodes.values()] + [
+        {"data": {"id": f"{a}|{b}", "source": a, "target": b}} for a, b in sorted(edges)
+    ]
+
+
+def _day(text: str, end: bool = False) -> datetime | None:
+    if not text:
+        return None
+    day = datetime.fromisoformat(text).date()
+    return datetime.combine(day, time.max if end else time.min)
+
+
+@router.get("/audit")
+def who_looked(
+    request: Request,
+    person: str = "",
+    reference: str = "",
+    record: str = "",
+    user: str = "",
+    since: str = "",
+    until: str = "",
+) -> Response:
+    """Who looked: every processing of a person, a record, an agency's reference, or by a
+    user, over a period (auditors)."""
+    me = visitor(request)
+    asked = {"person": person, "reference": reference, "record": record, "user": user}
+    answer = None
+    error = None
+    if any(v.strip() for v in asked.values()):
+        try:
+            answer = processing_of(
+                me.caller,
+                **{k: v.strip() or None for k, v in asked.items()},
+                since=_day(since),
+                until=_day(until, end=True),
+            )
+        except ValueError:
+            error = "Enter dates as YYYY-MM-DD"
+    return page(
+        request, me, "audit.html", asked=asked, since=since, until=until, answer=answer, error=error
+    )

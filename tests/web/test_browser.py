@@ -1,0 +1,125 @@
+"""End to end in a real browser (Debian's chromium driven by Playwright) against a real
+uvicorn server: sign in with the second factor, search a child by a misspelt name, open the
+person page (events from three agencies in time order, the network table), sign out; axe-core
+finds no serious or critical accessibility violation on the sign-in, search and person pages.
+
+Screenshots go to ``$JOINEDUP_SCREENSHOTS`` when set (CI keeps that folder), else to the
+test's temporary folder. Skipped, saying why, without chromium or Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.access.conftest import PASSWORD
+from tests.web.conftest import Web
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+)
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="no chromium at /usr/bin/chromium (apt-get install -y chromium; .ci/run does)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(web: Web) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port (SQLite only: one browser run)."""
+    if not web.store.url.startswith("sqlite"):
+        pytest.skip("the browser test runs once, on SQLite")
+    import uvicorn
+
+    from joinedup.web import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(web.rt.settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    served = uvicorn.Server(config)
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if served.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        served.should_exit = True
+        thread.join(timeout=10)
+
+
+def _serious(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -> None:
+    shots = Path(os.environ.get("JOINEDUP_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{server}/")
+        assert page.url.startswith(f"{server}/sign-in")
+        assert _serious(page) == []
+        page.get_by_label("Username").fill("an.one")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Security code").fill(web.code("an.one"))
+        page.screenshot(path=shots / "sign-in.png", full_page=True)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Analysis").check()
+        page.get_by_role("button", name="Continue").click()
+        assert page.get_by_role("heading", name="My work").is_visible()
+
+        page.get_by_role("link", name="Search").click()
+        page.get_by_label("Name, date of birth").fill("Ayesha Khan")
+        page.get_by_role("button", name="Search").click()
+        assert _serious(page) == []
+        page.screenshot(path=shots / "search.png", full_page=True)
+        page.get_by_role("link", name="Aisha Khan").first.click()
+
+        heading = page.get_by_role("heading", level=1)
+        assert heading.inner_text().startswith("Aisha Khan")
+        rows = page.locator("#chronology ~ table tbody tr").all_inner_texts()
+        dates = [r.split("\t")[0].strip() for r in rows]
+        assert dates == sorted(dates) and len(dates) == 3
+        agencies = {r.split("\t")[1].strip() for r in rows}
+        assert agencies == {"Police", "Social care", "Health"}
+        assert page.get_by_role("link", name="Muhammad Ali").is_visible()  # network table
+        page.locator("#network-picture canvas").first.wait_for(timeout=5000)  # and picture
+        assert page.locator("#network-picture").is_visible()
+        assert _serious(page) == []
+        page.screenshot(path=shots / "person.png", full_page=True)
+
+        page.get_by_role("button", name="Sign out").click()
+        assert "You have signed out" in page.content()
+        page.goto(f"{server}/people/{web.persons['aisha']}")
+        assert page.url.startswith(f"{server}/sign-in")
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+        browser.close()
