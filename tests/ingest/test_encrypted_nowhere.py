@@ -69,7 +69,7 @@ def test_a_profile_with_every_field_encrypted_stores_none_in_clear(
         writer.writerow(["S2", *SECRETS.values()])
     job = plan([path], "Police", None, profile)[0]
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        report = ingest_file(s, job.path, job.agency, job.layout, ing.cipher, opener=job.opener)
+        report = ingest_file(s, job.path, job.agency, job.layout, opener=job.opener)
     assert report.accepted == 2
     cleaned = ["ZEPHYRINE", "QUILLFEATHERINGTON", "+447700900987", "9434765919", "QX51ZZQ"]
     assert _in_clear(ing, [*SECRETS.values(), *cleaned]) == []
@@ -86,7 +86,7 @@ def test_no_built_in_format_stores_its_encrypted_columns_in_clear(
     ing: IngestStore, tiny_borough: Path
 ) -> None:
     jobs = plan([tiny_borough], None, None, None)
-    result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs, ing.cipher)
+    result = run_jobs(ing.store.door, "joinedup-service", "data_ingest", jobs)
     assert not result.unreadable and sum(r.accepted for r in result.reports) > 1000
     needles: set[str] = set()
     # every file's encrypted columns, read back from the files

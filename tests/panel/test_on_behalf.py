@@ -16,7 +16,7 @@ from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import Forbidden
 from joinedup.store.tables.audit import AuditEventRow
 from tests.conftest import Store
-from tests.panel.test_intelligence import CIPHER, T0, TAXI, _partnership
+from tests.panel.test_intelligence import T0, TAXI, _partnership
 from tests.panel.world import build
 
 NOW = datetime(2013, 3, 1, 9, tzinfo=UTC)
@@ -66,8 +66,8 @@ def test_a_member_who_does_not_chair_the_meeting_is_refused(store: Store) -> Non
 def test_a_submission_is_routed_on_the_submitters_behalf(store: Store) -> None:
     ids = _partnership(store)
     with store.door.session("teacher", "safeguarding") as teacher:
-        done = intel.submit(teacher, CIPHER, TAXI, now=T0)
-    routed = route_on_behalf(store.door, teacher, CIPHER, done.submission.id, now=T0)
+        done = intel.submit(teacher, TAXI, now=T0)
+    routed = route_on_behalf(store.door, teacher, done.saved.id, now=T0)
     assert {routed.agency_names[r.agency_id] for r in routed.routes} == {
         "Dunmere police",
         "Dunmere social care",
@@ -75,6 +75,6 @@ def test_a_submission_is_routed_on_the_submitters_behalf(store: Store) -> None:
     }
     assert set(ids.values()) <= set(routed.agency_names)  # every agency, by name
     rows = _rows_for(store, teacher.actor.user_id)
-    assert rows[0].access == "elevate" and done.submission.id in (rows[0].detail or "")
+    assert rows[0].access == "elevate" and done.saved.id in (rows[0].detail or "")
     routes = [r for r in rows if r.object_type == "intelligence_route"]
     assert routes and all(r.actor_name == SERVICE_ACCOUNT for r in routes)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from joinedup.access import totp
 from joinedup.access.crypto import DecryptionError, FieldCipher
 from joinedup.access.passwords import hash_password, verify_password
+from joinedup.common.errors import JoinedupError
 from joinedup.model.base import new_id
 from joinedup.store.identity import NOBODY, IdentityTx, who
 from joinedup.store.tables.admin import UserRow
@@ -35,7 +36,7 @@ ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 
 
-class SignInRefused(PermissionError):
+class SignInRefused(JoinedupError, PermissionError):
     """Sign-in failed; the message never says why."""
 
     def __init__(self) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from joinedup.app.context import Caller, session
 from joinedup.app.results import Saved
 from joinedup.assemble.names import person_names
+from joinedup.common.errors import InputError
 from joinedup.model.panel import Action
 from joinedup.model.safeguarding import SafeguardingCase
 from joinedup.panel import actions as panel_actions
@@ -115,7 +116,7 @@ def reassign_action(
     return Saved(moved.saved, list(moved.language))
 
 
-class FutureChase(ValueError):
+class FutureChase(InputError):
     """A chase as of a day after today would escalate real actions permanently."""
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from joinedup.access import sessions, tokens
 from joinedup.access.identity import Attempt, SignInRefused, authenticate
 from joinedup.app.runtime import Runtime
+from joinedup.common.errors import JoinedupError
 from joinedup.settings import SERVICE_ACCOUNT, Settings, from_environment
 from joinedup.store.actor_session import Forbidden
 from joinedup.store.identity import IdentityPath, who
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-class NeedsToken(PermissionError):
+class NeedsToken(JoinedupError, PermissionError):
     """A person's command in production without a valid ``JOINEDUP_TOKEN``."""
 
 

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from joinedup.common.errors import JoinedupError
+
 if TYPE_CHECKING:
     from joinedup.store.actor_session import ActorSession
 
@@ -91,11 +93,11 @@ class Saved(Generic[T]):
     language: list[TextFinding]
 
 
-class UncheckedText(RuntimeError):
+class UncheckedText(JoinedupError, RuntimeError):
     """A person's session wrote typed text that did not pass :meth:`ActorSession.entered`."""
 
 
-class NoFieldCrypto(RuntimeError):
+class NoFieldCrypto(JoinedupError, RuntimeError):
     """An encrypted column was written through a door opened without the keyring."""
 
 

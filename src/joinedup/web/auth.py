@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from joinedup.app.context import Caller
+from joinedup.app.errors import JoinedupError
 from joinedup.app.signed_in import SignedIn, session_holder, token_holder
 from joinedup.web.security import csrf_ok, csrf_token, session_cookie_name
 from joinedup.web.state import state
 
 
-class SignedOut(Exception):
+class SignedOut(JoinedupError):
     """No live session (never signed in, signed out, or timed out)."""
 
     def __init__(self, expired: bool = False) -> None:
@@ -21,11 +22,11 @@ class SignedOut(Exception):
         self.expired = expired
 
 
-class NoPurpose(Exception):
+class NoPurpose(JoinedupError):
     """Signed in, but no purpose chosen yet for this session."""
 
 
-class BadCsrf(Exception):
+class BadCsrf(JoinedupError):
     """A state-changing request without the session's CSRF token."""
 
 
