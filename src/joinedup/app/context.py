@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from joinedup.app.runtime import Runtime
 from joinedup.app.signin import NeedsToken, cli_identity
 from joinedup.app.signin import NoActorNamed as NoActor
-from joinedup.settings import SERVICE_ACCOUNT, from_environment
+from joinedup.settings import SERVICE_ACCOUNT, Settings, from_environment
 from joinedup.store import origin
 from joinedup.store.actor_session import ActorSession
 
@@ -22,8 +22,10 @@ __all__ = [
     "Caller",
     "NeedsToken",
     "NoActor",
+    "Settings",
     "acting_as",
     "caller",
+    "from_environment",
     "pipeline",
     "runtime",
     "session",

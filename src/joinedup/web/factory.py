@@ -10,10 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from joinedup.app.context import using
+from joinedup.app.context import Settings, from_environment, using
 from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
-from joinedup.settings import Settings, from_environment
 from joinedup.web import api, errors, signin_pages, work_pages
 from joinedup.web.security import security_headers
 from joinedup.web.state import HERE, WebState, make_templates
