@@ -119,3 +119,16 @@ def test_production_refuses_a_key_file_others_can_read(env: dict[str, str]) -> N
     refused = run_cli({**env, "JOINEDUP_ENV": "production"}, "audit", "verify", ok=False)
     assert refused.returncode == 1
     assert "audit.key has mode 0644" in refused.stderr and "chmod 600" in refused.stderr
+
+
+def test_an_auditor_lists_the_grants(env: dict[str, str]) -> None:
+    """Issue 14, point 2: the DPO sees who was granted what, until when (once refused)."""
+    run_cli(env, "agencies", "add", "Dunmere police", "--kind", "police", "--as", "root-admin")
+    run_cli(
+        env, "grants", "add", "--user", "dpo", "--agency", "Dunmere police",
+        "--grant-purpose", "audit", "--reason", "review of access", "--days", "7",
+        "--as", "root-admin",
+    )  # fmt: skip
+    listed = run_cli(env, "grants", "list", "--as", "dpo", "--purpose", "audit", "--json")
+    [grant] = json.loads(listed.stdout)
+    assert grant["user"] == "dpo" and grant["agency"] == "Dunmere police"
