@@ -49,6 +49,10 @@ def test_imputation_keeps_every_listing_and_never_adds_people(
 ) -> None:
     uncertain = [UncertainLink(a, b, p) for a, b, p in links if a != b]
     for members in impute_members(MEMBERS, uncertain, n=3):
-        assert 1 <= len(members) <= len(MEMBERS)
+        ids = [m.person_id for m in members]
+        assert len(ids) == len(set(ids)) and set(ids) <= {m.person_id for m in MEMBERS}
+        possible = {frozenset((u.person_a, u.person_b)) for u in uncertain if u.probability > 0}
+        certain = any(u.probability >= 1.0 for u in uncertain)
+        assert len(MEMBERS) - len(possible) <= len(members) <= len(MEMBERS) - certain
         held = [(name, m.person_id) for m in members for name in m.lists]
         assert {name for name, _ in held} == {"police", "health", "social_care", "voluntary"}
