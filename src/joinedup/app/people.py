@@ -22,6 +22,7 @@ import phonenumbers
 from joinedup.app.context import Caller, runtime, session
 from joinedup.app.people_index import (
     IDENTIFIER_FIELDS,
+    IDENTIFIER_LABELS,
     SearchIndex,
     index_for,
     name_keys,
@@ -339,7 +340,7 @@ def _identity(seen: Person, records: list[SourceRecord], agencies: dict[str, str
             seen.addresses.append(fact(address))
         for key in IDENTIFIER_FIELDS:
             if n.get(key):
-                seen.identifiers.append(fact(f"{key}: {n[key]}"))
+                seen.identifiers.append(fact(f"{IDENTIFIER_LABELS[key]}: {n[key]}"))
         seen.agencies.setdefault(agency, []).append(record.agency_key)
     seen.name = _most_common(f.value for f in seen.names) or "Name not recorded"
     born = _most_common(f.value for f in seen.dates_of_birth)

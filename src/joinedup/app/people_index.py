@@ -32,10 +32,25 @@ from joinedup.model.records import SourceRecord
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.kinds import kind_of
 
-__all__ = ["CHECK_EVERY", "IDENTIFIER_FIELDS", "SearchIndex", "index_for", "name_keys", "ref_key"]
+__all__ = [
+    "CHECK_EVERY",
+    "IDENTIFIER_FIELDS",
+    "IDENTIFIER_LABELS",
+    "SearchIndex",
+    "index_for",
+    "name_keys",
+    "ref_key",
+]
 
 CHECK_EVERY = 10.0  # seconds between checks that the store has not changed
 IDENTIFIER_FIELDS = ("nhs_number", "upn", "pnc_id", "uprn")
+# what a person reading a page calls each identifier
+IDENTIFIER_LABELS = {
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number",
+    "pnc_id": "PNC ID",
+    "uprn": "UPRN (property)",
+}
 _SPLIT = re.compile(r"[\s-]+")
 
 
