@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
 from joinedup.access.crypto import FieldCipher
 from joinedup.access.keys import Keyring
+from joinedup.model.access import Grant, User
+from joinedup.model.base import utcnow
 from joinedup.safeguarding.entry import check_entry
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
@@ -119,6 +122,27 @@ class Store:
         self.agency(agency)
         with self.door.session("admin", "administration") as s:
             return directory.add_user(s, username, agency, role).id
+
+    def grant(
+        self,
+        username: str,
+        agency: str,
+        purpose: str,
+        *,
+        until: datetime | None = None,
+        case_id: str | None = None,
+    ) -> Grant:
+        """A live grant: requested by the administrator, approved by ``agency``'s data
+        protection officer (``dpo-<agency>``, created if needed)."""
+        until = until or utcnow() + timedelta(days=1)
+        with self.door.session("admin", "administration") as s:
+            requested = directory.add_grant(s, username, agency, purpose, "test", until, case_id)
+            approver = f"dpo-{agency.lower().replace(' ', '-')}"
+            known = bool(s.list(User, where={"username": approver}))
+        if not known:
+            self.user(approver, agency, "auditor")
+        with self.door.session(approver, "audit") as s:
+            return directory.decide_grant(s, requested.id, True, "agreed for the test")
 
 
 @pytest.fixture

@@ -76,8 +76,13 @@ def _world(store: Store) -> tuple[dict[str, Flag], dict[str, str]]:
     """One flag per scope, a case on a panel agenda, and a user per role in agency Own."""
     for name in AGENCY_OF_SCOPE.values():
         store.agency(name)
-    users = {role: f"u-{role.replace('_', '-')}" for role in ROLES}
-    for role, username in users.items():
+    # the service role is the service account's alone (only init creates it)
+    users = {
+        role: "joinedup-service" if role == "pipeline" else f"u-{role.replace('_', '-')}"
+        for role in ROLES
+    }
+    people = {role: name for role, name in users.items() if role != "pipeline"}
+    for role, username in people.items():
         store.user(username, "Own", role)
     flags: dict[str, Flag] = {}
     with store.door.session("joinedup-service", "data_ingest") as s:
@@ -94,17 +99,14 @@ def _world(store: Store) -> tuple[dict[str, Flag], dict[str, str]]:
                     subject_id=f"child-{scope}",
                 )
             )
-    with store.door.session("admin", "administration") as s:
-        for username in users.values():
-            directory.add_grant(
-                s, username, "Granted", "safeguarding", "test", utcnow() + timedelta(days=1)
-            )
-            grant = directory.add_grant(
-                s, username, "Expired", "safeguarding", "test", utcnow() + timedelta(seconds=1)
-            )
+    for role, username in people.items():
+        store.grant(username, "Granted", PURPOSE[role])
+        grant = store.grant(username, "Expired", PURPOSE[role])
+        with store.door.session("admin", "administration") as s:
             s.update(type(grant), grant.id, expires_at=utcnow() - timedelta(days=1))
+    with store.door.session("admin", "administration") as s:
         panel = directory.add_panel(s, "MASE", "Paneled")
-        for username in users.values():
+        for username in people.values():
             directory.add_panel_member(s, "MASE", username)
     store.user("chair", "Paneled", "panel_chair")
     with store.door.session("chair", "panel") as s:
@@ -192,10 +194,7 @@ def test_revoked_grant_stops_access_at_once(store: Store) -> None:
     store.user("ana", "Own", "analyst")
     with store.door.session("joinedup-service", "data_ingest") as s:
         flag = s.add(Flag(agency_id=other, rule_id="r", subject_type="person", subject_id="p"))
-    with store.door.session("admin", "administration") as s:
-        grant = directory.add_grant(
-            s, "ana", "Other", "analysis", "joint work", utcnow() + timedelta(days=1)
-        )
+    grant = store.grant("ana", "Other", "analysis")
     with store.door.session("ana", "analysis") as s:
         assert s.get(Flag, flag.id).id == flag.id
     with store.door.session("admin", "administration") as s:
@@ -210,16 +209,7 @@ def test_case_grant_reaches_that_case_only(store: Store) -> None:
     with store.door.session("joinedup-service", "data_ingest") as s:
         case_a = s.add(SafeguardingCase(agency_id=other, child_person_id="a"))
         case_b = s.add(SafeguardingCase(agency_id=other, child_person_id="b"))
-    with store.door.session("admin", "administration") as s:
-        directory.add_grant(
-            s,
-            "ana",
-            "Other",
-            "safeguarding",
-            "case conference",
-            utcnow() + timedelta(days=1),
-            case_id=case_a.id,
-        )
+    store.grant("ana", "Other", "safeguarding", case_id=case_a.id)
     with store.door.session("ana", "safeguarding") as s:
         assert {c.id for c in s.list(SafeguardingCase)} == {case_a.id}
         with pytest.raises(NotFound):

@@ -48,6 +48,11 @@ def add_user(
     """Create a user in ``agency`` with ``role``; the password is stored as argon2id."""
     session.require("users.add")
     policy().role(role)  # unknown roles are refused
+    if role == policy().service_role():
+        raise InputError(
+            f"no person may have the role {role!r}: it is the pipeline's service account's, "
+            "which only `joinedup init` creates"
+        )
     target = agency_by_name(session, agency)
     user = User(
         username=username,
@@ -69,12 +74,18 @@ def add_grant(
     expires_at: datetime,
     case_id: str | None = None,
 ) -> Grant:
-    """Give ``username`` expiring access to ``agency``'s records (or one case of it)."""
+    """Request expiring access for ``username`` to ``agency``'s records (or one case of it)
+    for ``purpose``; it works only once a person of ``agency`` approves it
+    (:func:`decide_grant`)."""
     session.require("grants.add")
     if expires_at <= utcnow():
         raise InputError("a grant must expire in the future")
     user = user_by_name(session, username)
     target = agency_by_name(session, agency)
+    if user.agency_id == target.id:
+        raise InputError(f"{username} already reaches {agency}'s records: it is their agency")
+    if not policy().allows_purpose(user.role, purpose):
+        raise InputError(f"{username}'s role {user.role!r} may not act for purpose {purpose!r}")
     grant = Grant(
         user_id=user.id,
         agency_id=target.id,
@@ -86,6 +97,27 @@ def add_grant(
         expires_at=expires_at,
     )
     return session.add(grant)
+
+
+def decide_grant(session: ActorSession, grant_id: str, approve: bool, note: str) -> Grant:
+    """Approve or refuse a requested grant to the deciding person's own agency's records
+    (the scope predicate lets a person alter only their own agency's grants)."""
+    session.require("grants.approve")
+    if not note.strip():
+        raise InputError("say why the grant is approved or refused")
+    grant = session.get(Grant, grant_id)
+    if grant.status != "requested":
+        raise InputError(f"grant {grant_id} was already {grant.status}")
+    if grant.granted_by == session.actor.user_id:
+        raise InputError("a grant is approved by someone other than who requested it")
+    return session.update(
+        Grant,
+        grant_id,
+        status="approved" if approve else "refused",
+        decided_by=session.actor.user_id,
+        decided_at=utcnow(),
+        decision_note=note.strip()[:500],
+    )
 
 
 def revoke_grant(session: ActorSession, grant_id: str) -> Grant:

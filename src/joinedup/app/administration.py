@@ -26,6 +26,7 @@ __all__ = [
     "add_panel_member",
     "add_user",
     "agency_kinds",
+    "decide_grant",
     "grant_purposes",
     "initialise_store",
     "list_agencies",
@@ -106,9 +107,16 @@ def add_grant(
     until: datetime,
     case_id: str | None = None,
 ) -> Grant:
-    """Grant a user access to another agency's records until a time."""
+    """Request access for a user to another agency's records until a time (live once that
+    agency approves it)."""
     with session(who) as opened:
         return directory.add_grant(opened, username, agency, purpose, reason, until, case_id)
+
+
+def decide_grant(who: Caller, grant_id: str, approve: bool, note: str) -> Grant:
+    """Approve or refuse a requested grant to the caller's own agency's records."""
+    with session(who) as opened:
+        return directory.decide_grant(opened, grant_id, approve, note)
 
 
 def revoke_grant(who: Caller, grant_id: str) -> Grant:
@@ -154,11 +162,16 @@ def list_grants(who: Caller) -> list[dict[str, Any]]:
     with session(who) as opened:
         names = _agency_names(opened)
         rows = opened.list(Grant)
-        people = opened.colleagues(g.user_id for g in rows)
+        people = opened.colleagues([g.user_id for g in rows] + [g.decided_by or "" for g in rows])
+
+        def name(user_id: str | None) -> str | None:
+            return people[user_id].username if user_id in people else user_id
+
         return [
             {
                 **g.model_dump(mode="json"),
-                "user": people[g.user_id].username if g.user_id in people else g.user_id,
+                "user": name(g.user_id),
+                "decided_by": name(g.decided_by),
                 "agency": names.get(g.agency_id, g.agency_id),
             }
             for g in rows

@@ -127,7 +127,8 @@ def grants_add(
     actor: str,
     purpose: str,
 ) -> None:
-    """Grant a user access to another agency's records until a time."""
+    """Request access for a user to another agency's records until a time, for one purpose
+    (it works once a person of that agency approves it: `grants approve`)."""
     if (days is None) == (expires is None):
         raise click.UsageError("give exactly one of --days or --expires")
     until = (
@@ -136,7 +137,31 @@ def grants_add(
     grant = uc.add_grant(
         Caller(actor, purpose), username, agency, grant_purpose, reason, until, case_id
     )
-    console.print(f"grant {grant.id} until {grant.expires_at.isoformat()}")
+    console.print(
+        f"grant {grant.id} requested until {grant.expires_at.isoformat()}: it works once "
+        f"{agency} approves it (`joinedup grants approve {grant.id}` by its data protection "
+        "officer)"
+    )
+
+
+@grants.command("approve")
+@click.argument("grant_id")
+@click.option("--note", required=True, help="Why the grant is approved (kept with it).")
+@acting("audit")
+def grants_approve(grant_id: str, note: str, actor: str, purpose: str) -> None:
+    """Approve a requested grant to your own agency's records."""
+    grant = uc.decide_grant(Caller(actor, purpose), grant_id, True, note)
+    console.print(f"grant {grant.id} approved: live until {grant.expires_at.isoformat()}")
+
+
+@grants.command("refuse")
+@click.argument("grant_id")
+@click.option("--note", required=True, help="Why the grant is refused (kept with it).")
+@acting("audit")
+def grants_refuse(grant_id: str, note: str, actor: str, purpose: str) -> None:
+    """Refuse a requested grant to your own agency's records."""
+    grant = uc.decide_grant(Caller(actor, purpose), grant_id, False, note)
+    console.print(f"grant {grant.id} refused")
 
 
 @grants.command("revoke")
@@ -203,6 +228,8 @@ _add_list_command(
         "agency_id",
         "case_id",
         "purpose",
+        "status",
+        "decided_by",
         "expires_at",
         "revoked_at",
     ],

@@ -20,6 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "token": ("joinedup.cli.tokens:token", "Personal access tokens: create, revoke."),
     "grants": ("joinedup.cli.admin:grants", "Expiring cross-agency access grants."),
     "panels": ("joinedup.cli.admin:panels", "Multi-agency panels and their members."),
+    "agreements": (
+        "joinedup.cli.agreements:agreements",
+        "Information-sharing agreements between agencies.",
+    ),
     "audit": (
         "joinedup.cli.audit:audit",
         "Verify the audit chain; who looked at a record and why.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,8 +23,14 @@ class User(Entity):
     created_at: datetime | None = None
 
 
+GrantStatus = Literal["requested", "approved", "refused"]
+
+
 class Grant(Entity):
-    """Expiring, revocable access for one user to another agency's records or to one case."""
+    """Expiring, revocable access for one user to another agency's records or to one case,
+    for one purpose. Requested (``granted_by`` is who asked), then approved or refused by a
+    named person of the agency whose records it opens; live only when approved, unexpired
+    and not revoked."""
 
     user_id: Id
     agency_id: Id
@@ -34,6 +41,10 @@ class Grant(Entity):
     created_at: datetime | None = None
     expires_at: datetime
     revoked_at: datetime | None = None
+    status: GrantStatus = "requested"
+    decided_by: Id | None = None
+    decided_at: datetime | None = None
+    decision_note: ShortText | None = None
 
 
 class Actor(BaseModel):

@@ -20,7 +20,7 @@ from joinedup.model.audit import Operation
 from joinedup.model.vocab import VocabularyError, vocabulary
 
 Category = Literal["case", "intelligence", "panel", "admin", "directory", "audit", "audit_chain"]
-Reach = Literal["own_agency", "grant", "panel", "own_submissions", "partnership"]
+Reach = Literal["own_agency", "grant", "agreement", "panel", "own_submissions", "partnership"]
 CATEGORIES: tuple[Category, ...] = (
     "case",
     "intelligence",
@@ -30,7 +30,14 @@ CATEGORIES: tuple[Category, ...] = (
     "audit",
     "audit_chain",
 )
-REACHES: tuple[Reach, ...] = ("own_agency", "grant", "panel", "own_submissions", "partnership")
+REACHES: tuple[Reach, ...] = (
+    "own_agency",
+    "grant",
+    "agreement",
+    "panel",
+    "own_submissions",
+    "partnership",
+)
 
 
 class RolePolicy(BaseModel):

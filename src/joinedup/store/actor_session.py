@@ -22,7 +22,8 @@ from joinedup.store.bulk import bulk_insert
 from joinedup.store.guarded import TypedTextAndFields
 from joinedup.store.hooks import SessionHooks
 from joinedup.store.kinds import Kind, kind_of
-from joinedup.store.scope import scope_clause
+from joinedup.store.scope import Reader, scope_clause
+from joinedup.store.sharing import NOTHING, Sharing
 from joinedup.store.staff import StaffDirectory
 from joinedup.store.tables.admin import ErasureRow
 
@@ -51,8 +52,14 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
         hooks: SessionHooks | None = None,
         is_service: bool = False,
         on_behalf_of: Actor | None = None,
+        sharing: Sharing = NOTHING,
+        aggregate: bool = False,
     ) -> None:
         self.actor = actor
+        # the live information-sharing agreements the actor works under for this purpose, and
+        # whether this session computes aggregates under an ``aggregate`` agreement
+        self.sharing = sharing
+        self.aggregate = aggregate
         self.is_service = is_service
         # the person the service account acts for (Door.on_behalf); named on every audit row
         self.on_behalf_of = on_behalf_of
@@ -94,7 +101,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
             object_ids=ids,
             purpose=self.purpose,
             recipient=recipient,
-            detail=origin.stamped(detail),
+            detail=origin.stamped(self._with_agreements(detail)),
             on_behalf_of=self.on_behalf_of.user_id if self.on_behalf_of else None,
         )
         when = self._clock()
@@ -102,10 +109,23 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
         if fact or operation in ("consultation", "disclosure"):
             self.facts.append((entry, when))
 
+    def _with_agreements(self, detail: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        """``detail`` naming the agreements the session works under (none: unchanged)."""
+        if not self.sharing.agreements:
+            return detail
+        named: dict[str, Any] = {"agreements": sorted(self.sharing.agreements.values())}
+        if self.aggregate:
+            named["aggregate"] = True
+        return {**(detail or {}), **named}
+
     # -- helpers ---------------------------------------------------------------------------
 
+    def _scope(self, kind: Kind, operation: Operation) -> Any:
+        reader = Reader(self.actor, self.purpose, self._clock(), self.sharing, self.aggregate)
+        return scope_clause(kind, reader, operation)
+
     def _scoped(self, kind: Kind, operation: Operation) -> Select[Any]:
-        return select(kind.table).where(scope_clause(kind, self.actor, operation, self._clock()))
+        return select(kind.table).where(self._scope(kind, operation))
 
     def _to_model(self, kind: Kind, row: Any) -> Any:
         data = {name: getattr(row, name) for name in kind.model.model_fields}
@@ -153,7 +173,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
                 .select_from(kind.table)
                 .where(
                     kind.table.id.in_(chunk),  # type: ignore[attr-defined]
-                    scope_clause(kind, self.actor, operation, self._clock()),
+                    self._scope(kind, operation),
                 )
             ).scalar_one()
         return total
@@ -348,7 +368,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
                 self._orm.execute(
                     select(kind.table.id).where(  # type: ignore[attr-defined]
                         kind.table.id.in_(wanted[start : start + _CHUNK]),  # type: ignore[attr-defined]
-                        scope_clause(kind, self.actor, "disclosure", self._clock()),
+                        self._scope(kind, "disclosure"),
                     )
                 ).scalars()
             )
@@ -416,7 +436,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
         table = kind.table
         selected = [table.id] + [getattr(table, c) for c in columns]  # type: ignore[attr-defined]
         stmt = self._filtered(
-            select(*selected).where(scope_clause(kind, self.actor, "consultation", self._clock())),
+            select(*selected).where(self._scope(kind, "consultation")),
             kind,
             where,
         ).order_by(table.id)  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ from joinedup.store.checkpoint import (
     url_fingerprint,
 )
 from joinedup.store.hooks import FieldCrypto, NoFieldCrypto, SessionHooks
+from joinedup.store.sharing import sharing_for
 from joinedup.store.tables.admin import Meta, UserRow
 from joinedup.store.tables.audit import AuditEventRow
 
@@ -106,6 +107,23 @@ class Door:
             yield session
 
     @contextmanager
+    def aggregate_session(self, username: str, purpose: str) -> Iterator[ActorSession]:
+        """A transaction acting as ``username`` for ``purpose`` that also reaches every party
+        agency of the live ``aggregate`` agreements the user is a member of for that purpose,
+        for computing aggregate outputs (profiles, estimates, network statistics). Its audit
+        rows name the agreements; what it returns about a person the user could not reach in
+        an ordinary session must be pseudonymised by the caller (joinedup.app)."""
+        who = select(UserRow).where(UserRow.username == username, UserRow.active.is_(True))
+        missing = f"no active user named {username!r}"
+        with self._open(who, missing, purpose, aggregate=True) as session:
+            if not session.sharing.aggregate:
+                raise Forbidden(
+                    f"{username} is a member of no live information-sharing agreement for "
+                    f"aggregate {purpose} (joinedup agreements list)"
+                )
+            yield session
+
+    @contextmanager
     def on_behalf(self, person: ActorSession, action: str, reason: str) -> Iterator[ActorSession]:
         """A service-account transaction taking ``action`` on ``person``'s behalf.
 
@@ -155,12 +173,20 @@ class Door:
         missing: str,
         purpose: str,
         for_person: Actor | None = None,
+        *,
+        aggregate: bool = False,
     ) -> Iterator[ActorSession]:
         vocabulary("purposes").check(purpose)
         with Session(self.engine, expire_on_commit=False) as orm:
             user = orm.execute(who).scalar_one_or_none()
             if user is None:
                 raise UnknownActor(missing)
+            if (user.role == policy().service_role()) != bool(user.is_service):
+                # only `init` makes the service account; a person given its role (or a
+                # service flag) by editing the database acts as nobody
+                raise UnknownActor(
+                    f"{user.username} is not a valid account (role and service flag)"
+                )
             if not policy().allows_purpose(user.role, purpose):
                 allowed = ", ".join(policy().role(user.role).purposes)
                 raise Forbidden(
@@ -179,6 +205,8 @@ class Door:
                 self.hooks,
                 user.is_service,
                 on_behalf_of=for_person,
+                sharing=sharing_for(orm, actor, purpose, self._clock()),
+                aggregate=aggregate,
             )
             try:
                 yield session

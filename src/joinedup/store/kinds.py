@@ -7,7 +7,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from joinedup.model import access, linkage, organisation, panel, pole, records, safeguarding
+from joinedup.model import (
+    access,
+    linkage,
+    organisation,
+    panel,
+    pole,
+    records,
+    safeguarding,
+    sharing,
+)
 from joinedup.model.policy import Category
 from joinedup.store.tables import admin as t_admin
 from joinedup.store.tables import cases as t_cases
@@ -37,6 +46,10 @@ class Kind:
     typed_text: tuple[str, ...] = ()
     # columns the session encrypts on write and decrypts on read (the field cipher's tokens)
     encrypted_columns: tuple[str, ...] = ()
+    # the resolved person a row is about: a column holding the person's id, or ``"record"``
+    # for a source record (its person through its link); what an information-sharing
+    # agreement's ``open_cse_cases`` extent is decided on (store/scope.py)
+    subject: str | None = None
 
     def column(self, name: str | None) -> Any:
         """The table column called ``name`` (None when the kind has no such column)."""
@@ -72,6 +85,28 @@ _ALL = (
         secret_columns=("password_hash",),
     ),
     Kind("grant", access.Grant, t_admin.GrantRow, "admin", creator_column="granted_by"),
+    Kind(
+        "sharing_agreement",
+        sharing.SharingAgreement,
+        t_admin.AgreementRow,
+        "admin",
+        search_columns=("name",),
+    ),
+    Kind(
+        "agreement_party",
+        sharing.AgreementParty,
+        t_admin.AgreementPartyRow,
+        "admin",
+        creator_column=None,
+    ),
+    Kind(
+        "agreement_member",
+        sharing.AgreementMember,
+        t_admin.AgreementMemberRow,
+        "admin",
+        owner_column=None,
+        creator_column="added_by",
+    ),
     Kind("panel", panel.Panel, t_admin.PanelRow, "admin", search_columns=("name",)),
     Kind(
         "panel_member",
@@ -88,6 +123,7 @@ _ALL = (
         t_records.SourceRecordRow,
         "case",
         search_columns=("agency_key",),
+        subject="record",
     ),
     Kind(
         "quarantine",
@@ -99,7 +135,7 @@ _ALL = (
         encrypted_columns=("raw",),
     ),
     Kind("linkage_run", linkage.LinkageRun, t_linkage.LinkageRunRow, "case"),
-    Kind("person_link", linkage.PersonLink, t_linkage.PersonLinkRow, "case"),
+    Kind("person_link", linkage.PersonLink, t_linkage.PersonLinkRow, "case", subject="person_id"),
     Kind(
         "match_review",
         linkage.MatchReview,
@@ -119,14 +155,25 @@ _ALL = (
     Kind("event", pole.Event, t_pole.EventRow, "case"),
     Kind("event_participant", pole.EventParticipant, t_pole.EventParticipantRow, "case"),
     Kind("link", pole.Link, t_pole.LinkRow, "case"),
-    _case("case", safeguarding.SafeguardingCase, t_cases.CaseRow),
-    _case("person_category", safeguarding.PersonCategory, t_cases.PersonCategoryRow),
-    _case("risk_assessment", safeguarding.RiskAssessment, t_cases.RiskAssessmentRow),
+    _case("case", safeguarding.SafeguardingCase, t_cases.CaseRow, subject="child_person_id"),
+    _case(
+        "person_category",
+        safeguarding.PersonCategory,
+        t_cases.PersonCategoryRow,
+        subject="person_id",
+    ),
+    _case(
+        "risk_assessment",
+        safeguarding.RiskAssessment,
+        t_cases.RiskAssessmentRow,
+        subject="child_person_id",
+    ),
     _case(
         "flag",
         safeguarding.Flag,
         t_cases.FlagRow,
         search_columns=("rule_id",),
+        subject="subject_id",
         typed_text=("resolution", "evidence.history[].note"),
     ),
     _case(

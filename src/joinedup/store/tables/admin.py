@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.store.tables.base import ID, Base, IdMixin, OwnedMixin, UTCDateTime
@@ -53,6 +53,10 @@ class GrantRow(Base, IdMixin):
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    decided_by: Mapped[str | None] = mapped_column(ID)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(500))
 
 
 class PanelRow(Base, OwnedMixin):
@@ -77,3 +81,38 @@ class ErasureRow(Base, IdMixin):
     reason: Mapped[str] = mapped_column(String(500))
     erased_by: Mapped[str] = mapped_column(ID)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AgreementRow(Base, IdMixin):
+    """An information-sharing agreement (joinedup.model.sharing), held by its lead agency."""
+
+    __tablename__ = "sharing_agreement"
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    agency_id: Mapped[str] = mapped_column(ID, ForeignKey("agency.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    extent: Mapped[str] = mapped_column(String(32))
+    basis: Mapped[str] = mapped_column(String(500))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class AgreementPartyRow(Base, IdMixin):
+    __tablename__ = "agreement_party"
+    __table_args__ = (UniqueConstraint("agreement_id", "agency_id"),)
+    agreement_id: Mapped[str] = mapped_column(ID, ForeignKey("sharing_agreement.id"), index=True)
+    agency_id: Mapped[str] = mapped_column(ID, ForeignKey("agency.id"), index=True)
+    approved_by: Mapped[str | None] = mapped_column(ID)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AgreementMemberRow(Base, IdMixin):
+    __tablename__ = "agreement_member"
+    __table_args__ = (UniqueConstraint("agreement_id", "user_id"),)
+    agreement_id: Mapped[str] = mapped_column(ID, ForeignKey("sharing_agreement.id"), index=True)
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("app_user.id"), index=True)
+    added_by: Mapped[str | None] = mapped_column(ID)
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
