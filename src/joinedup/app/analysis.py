@@ -19,10 +19,14 @@ __all__ = [
 ]
 
 
-def write_problem_profile(who: Caller, window: Window, out: Path) -> ProfileRun:
-    """Write the VOLT problem profile of what ``who`` may see in ``window`` to ``out``."""
+def write_problem_profile(
+    who: Caller, window: Window, out: Path, *, shared: bool = False
+) -> ProfileRun:
+    """Write the VOLT problem profile of what ``who`` may see in ``window`` to ``out``; with
+    ``shared``, across the agencies of ``who``'s live aggregate information-sharing
+    agreements, persons ``who`` cannot otherwise reach pseudonymised."""
     rt = runtime()
-    return problem_profile(rt.door, who.username, who.purpose, window, out)
+    return problem_profile(rt.door, who.username, who.purpose, window, out, shared=shared)
 
 
 def export_network(

@@ -96,7 +96,13 @@ def using(rt: Runtime) -> Iterator[None]:
 
 
 @contextmanager
-def session(who: Caller, rt: Runtime | None = None) -> Iterator[ActorSession]:
-    """A door session (one transaction, audited) for ``who``."""
-    with acting_as(who), (rt or runtime()).door.session(who.username, who.purpose) as opened:
+def session(
+    who: Caller, rt: Runtime | None = None, *, shared: bool = False
+) -> Iterator[ActorSession]:
+    """A door session (one transaction, audited) for ``who``; with ``shared``, an aggregate
+    session across the agencies of ``who``'s live aggregate information-sharing agreements
+    (for aggregate outputs only: counts, estimates, pseudonymised profiles)."""
+    door = (rt or runtime()).door
+    opened_by = door.aggregate_session if shared else door.session
+    with acting_as(who), opened_by(who.username, who.purpose) as opened:
         yield opened

@@ -44,10 +44,13 @@ def estimate_from_store(
     suppress: bool = False,
     definitions: str = "specific",
     imputations: int = 10,
+    shared: bool = False,
 ) -> dict[str, Any]:
-    """The hidden number from the agency lists of linked victims in what ``who`` may see."""
+    """The hidden number from the agency lists of linked victims in what ``who`` may see;
+    with ``shared``, across the agencies of ``who``'s live aggregate information-sharing
+    agreements (the result holds counts only)."""
     rt = runtime()
-    with session(who, rt) as opened:
+    with session(who, rt, shared=shared) as opened:
         return estimate_stored(
             opened,
             options,

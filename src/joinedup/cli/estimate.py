@@ -104,6 +104,12 @@ def _print_table(out: dict[str, Any]) -> None:
     show_default=True,
     help="With --from-db: imputations of the uncertain links carried into the interval.",
 )
+@click.option(
+    "--shared",
+    is_flag=True,
+    help="With --from-db: across the agencies of your live aggregate information-sharing "
+    "agreements (joinedup agreements list).",
+)
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="auto", show_default=True)
 @click.option("--model", default=None, help='Model for --method fixed, e.g. "[12,3]".')
 @click.option(
@@ -145,6 +151,7 @@ def estimate(
     stratify: str | None,
     definitions: str,
     linkage_imputations: int,
+    shared: bool,
     method: str,
     model: str | None,
     max_order: int | None,
@@ -173,8 +180,8 @@ def estimate(
     }
     if from_db == (table_path is not None):
         raise click.UsageError("give exactly one of --table FILE and --from-db")
-    if stratify and not from_db:
-        raise click.UsageError("--stratify needs --from-db")
+    if (stratify or shared) and not from_db:
+        raise click.UsageError("--stratify and --shared need --from-db")
     if table_path is not None:
         try:
             out = estimate_from_table(table_path, options, suppress)
@@ -182,7 +189,7 @@ def estimate(
             raise click.ClickException(str(exc)) from None
     else:
         out = _from_database(
-            actor, purpose, stratify, options, suppress, definitions, linkage_imputations
+            actor, purpose, stratify, options, suppress, definitions, linkage_imputations, shared
         )
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
@@ -204,6 +211,7 @@ def _from_database(
     suppress: bool,
     definitions: str = "specific",
     imputations: int = 10,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """Estimates from the agency lists of linked victims and possible victims in the store."""
     from joinedup.app.context import Caller
@@ -217,6 +225,7 @@ def _from_database(
             suppress=suppress,
             definitions=definitions,
             imputations=imputations,
+            shared=shared,
         )
     except NotEstimable as exc:
         raise click.ClickException(str(exc)) from None

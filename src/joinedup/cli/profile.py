@@ -22,10 +22,17 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The HTML file to write; the Markdown goes beside it (same name, .md).",
 )
+@click.option(
+    "--shared",
+    is_flag=True,
+    help="Across the agencies of your live aggregate information-sharing agreements; persons "
+    "you cannot otherwise reach appear under pseudonyms.",
+)
 @acting("analysis", service_default=True)
 def profile(
     window: Window,
     out: Path,
+    shared: bool,
     actor: str,
     purpose: str,
 ) -> None:
@@ -34,7 +41,7 @@ def profile(
     from joinedup.app.context import Caller
 
     started = time.perf_counter()
-    run = write_problem_profile(Caller(actor, purpose), window, out)
+    run = write_problem_profile(Caller(actor, purpose), window, out, shared=shared)
     if not run.linked:
         errors.print(
             "[yellow]warning:[/] no linkage results in scope: persons are not joined across "

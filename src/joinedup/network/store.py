@@ -42,6 +42,11 @@ def load_network(
     return build_network(assembly, window, config), bool(person_ids)
 
 
+def person_ids_in_reach(session: ActorSession) -> set[str]:
+    """The resolved persons of whom ``session`` reaches at least one record."""
+    return set(_person_ids(session).values())
+
+
 def _person_ids(session: ActorSession) -> dict[str, str]:
     """``record id -> person id`` as ``joinedup link`` stored them (read here rather than
     through ``joinedup.linkage.persist``, which imports Splink: seconds a profile need not
