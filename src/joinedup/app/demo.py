@@ -16,6 +16,7 @@ from joinedup.access.bootstrap import initialise
 from joinedup.app.context import pipeline, runtime
 from joinedup.app.demo_accounts import add_demo_users, demo_accounts
 from joinedup.app.demo_panel import run_panel
+from joinedup.app.demo_sharing import approver, set_up_sharing, show_sharing
 from joinedup.app.ingest import Imported
 from joinedup.app.pipeline import process
 from joinedup.app.runtime import Runtime
@@ -52,6 +53,7 @@ DEMO_ACCOUNTS = (
     ("demo-chair", f"chair of the MASE panel, {POLICE}"),
     ("demo-teacher", f"designated safeguarding lead (referrer), {SCHOOL}"),
     ("demo-licensing", "taxi licensing officer (referrer)"),
+    ("demo-ig-police", "police information governance lead (approves grants, agreements)"),
     ("joinedup-service", "the pipeline's service account (not for people)"),
 )
 
@@ -164,6 +166,10 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
     say("[bold]7. The panel[/]: a concern routed and escalated, a MASE meeting, its minutes")
     run_panel(rt, say, ADMIN, POLICE)
 
+    say("[bold]7a. Information-sharing agreements[/]: the CSE team and the partnership analyst")
+    set_up_sharing(rt, say, ADMIN, POLICE)
+    show_sharing(rt, say)
+
     say("[bold]8. Scoped reads[/]: each worker sees only their own agency's records")
     with door.session(ADMIN, "administration") as s:
         _revoke_grants(s, "a grant left by an earlier demonstration")
@@ -180,16 +186,21 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         except NotFound as exc:
             say(f"   social worker asks for police record {target.agency_key}: [italic]{exc}[/]")
 
-    say("[bold]9. Expiring grant[/]: police share with the social worker for 7 days")
+    say(
+        "[bold]9. Expiring grant[/]: police share with the social worker for 7 days, "
+        "approved by the police information governance lead"
+    )
     with door.session(ADMIN, "administration") as s:
-        directory.add_grant(
+        grant = directory.add_grant(
             s,
             "demo-social-worker",
             POLICE,
-            "safeguarding",
+            "demonstration",
             "strategy discussion about a missing child",
             utcnow() + timedelta(days=7),
         )
+    with door.session(approver("police"), "audit") as s:
+        directory.decide_grant(s, grant.id, True, "strategy discussion agreed by the DI")
     with door.session("demo-social-worker", "demonstration") as s:
         record = s.get(SourceRecord, target.id)
         say(f"   now the social worker can read {record.agency_key}: {record.normalised}")
