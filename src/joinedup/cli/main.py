@@ -20,6 +20,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "token": ("joinedup.cli.tokens:token", "Personal access tokens: create, revoke."),
     "grants": ("joinedup.cli.admin:grants", "Expiring cross-agency access grants."),
     "panels": ("joinedup.cli.admin:panels", "Multi-agency panels and their members."),
+    "worker": (
+        "joinedup.cli.worker:worker",
+        "Run the scheduled jobs (drops, escalation, chasing).",
+    ),
+    "status": ("joinedup.cli.worker:status", "The worker's jobs, drops waiting, quarantine."),
     "agreements": (
         "joinedup.cli.agreements:agreements",
         "Information-sharing agreements between agencies.",

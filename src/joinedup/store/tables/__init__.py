@@ -1,6 +1,27 @@
 """SQLAlchemy tables. Importing this package registers every table on ``Base.metadata``."""
 
-from joinedup.store.tables import admin, audit, cases, identity, linkage, panel, pole, records
+from joinedup.store.tables import (
+    admin,
+    audit,
+    cases,
+    identity,
+    jobs,
+    linkage,
+    panel,
+    pole,
+    records,
+)
 from joinedup.store.tables.base import Base
 
-__all__ = ["Base", "admin", "audit", "cases", "identity", "linkage", "panel", "pole", "records"]
+__all__ = [
+    "Base",
+    "admin",
+    "audit",
+    "cases",
+    "identity",
+    "jobs",
+    "linkage",
+    "panel",
+    "pole",
+    "records",
+]

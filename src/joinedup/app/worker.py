@@ -1,0 +1,189 @@
+"""Use cases of ``joinedup worker``: run the scheduled jobs that are due, and report status.
+
+Jobs (each idempotent, each under its lock so that one worker runs it at a time, each run
+recorded in ``job_run``):
+
+- ``drops``: every complete drop (a folder with a ``.done`` marker) in the schedule's drop
+  folders that no successful run has taken yet, oldest name first: ingest it, then link,
+  check the new notes and assess (the pipeline's order, :mod:`joinedup.app.pipeline`). A run
+  that dies part-way is not successful, so its drops are taken again by the next run:
+  ingest recognises files already imported, and linkage and assessment are recomputed.
+- ``escalate``: intelligence routes left unacknowledged past their deadline.
+- ``chase``: panel actions past their due date.
+
+Every job acts as the pipeline's service account; its work goes through the door and is
+audited there.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from joinedup.app.actions import chase_actions
+from joinedup.app.context import Caller, pipeline, runtime, session
+from joinedup.app.ingest import import_exports
+from joinedup.app.intelligence import escalate_overdue
+from joinedup.app.schedule import JOBS, JobName, Schedule
+from joinedup.linkage.link import LinkConfig
+from joinedup.linkage.persist import run_linkage
+from joinedup.model.records import QuarantinedRow
+from joinedup.safeguarding.notes import check_notes
+from joinedup.safeguarding.run import assess
+from joinedup.store.jobs import LastRun, completed_drops, finish_run, job_lock, last_runs, start_run
+
+MARKER = ".done"
+
+__all__ = ["JobResult", "Status", "complete_drops", "run_due", "status"]
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What one job did in this pass: ran (ok or failed), skipped (not due, or another worker
+    holds it)."""
+
+    job: str
+    outcome: str  # ok, failed, not due, locked, disabled
+    detail: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+def complete_drops(folders: tuple[Path, ...]) -> list[Path]:
+    """Every folder under ``folders`` holding a ``.done`` marker, in name order."""
+    found: set[Path] = set()
+    for root in folders:
+        for marker in root.rglob(MARKER):
+            if marker.is_file():
+                found.add(marker.parent.resolve())
+    return sorted(found, key=lambda p: (str(p.relative_to(p.anchor)), str(p)))
+
+
+def waiting_drops(folders: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """(complete drops not yet taken, folders with files but no marker yet)."""
+    taken = completed_drops(runtime().engine)
+    complete = [d for d in complete_drops(folders) if str(d) not in taken]
+    incomplete = sorted(
+        {
+            p.parent.resolve()
+            for root in folders
+            for p in root.rglob("*")
+            if p.is_file() and not (p.parent / MARKER).exists()
+        }
+    )
+    return complete, incomplete
+
+
+def _drops(who: Caller, schedule: Schedule, as_of: date | None) -> dict[str, Any]:
+    drops, _ = waiting_drops(schedule.drop_folders)
+    detail: dict[str, Any] = {"drops": [str(d) for d in drops], "files": 0, "rows_read": 0}
+    if not drops:
+        return detail
+    imported = import_exports(who, drops, check_language=False)
+    accepted = sum(r.accepted for r in imported.reports)
+    detail.update(
+        files=len(imported.reports),
+        rows_read=sum(r.rows_read for r in imported.reports),
+        accepted=accepted,
+        quarantined=sum(r.quarantined for r in imported.reports),
+        unreadable=list(imported.unreadable),
+    )
+    fresh = [r for r in imported.reports if r.status == "imported"]
+    if not fresh and not accepted:
+        return detail
+    with session(who) as opened:
+        linked = run_linkage(opened, LinkConfig())
+    with session(who) as opened:
+        notes = check_notes(opened)
+        assessed = assess(opened, as_of=as_of)
+    detail.update(
+        persons=linked.persons,
+        notes_flagged=notes.flagged_notes,
+        children_with_concern=assessed.children_with_concern,
+    )
+    return detail
+
+
+def _run_job(name: JobName, schedule: Schedule, as_of: date | None) -> dict[str, Any]:
+    if name == "drops":
+        return _drops(pipeline("data_ingest"), schedule, as_of)
+    if name == "escalate":
+        now = datetime.combine(as_of, datetime.min.time(), UTC) if as_of else None
+        return escalate_overdue(pipeline("safeguarding"), now)
+    return chase_actions(pipeline("panel"), as_of).to_dict()
+
+
+def _due(last: LastRun | None, every: timedelta, now: datetime) -> bool:
+    if last is None or last.status in ("running", "interrupted", "failed"):
+        return True
+    return last.started_at + every <= now
+
+
+def run_due(
+    schedule: Schedule,
+    *,
+    as_of: date | None = None,
+    force: bool = False,
+    say: Callable[[JobResult], None] = lambda result: None,
+) -> list[JobResult]:
+    """Run every job that is due (``force``: every enabled job), each under its lock; a job
+    that fails is recorded with its error and the others still run."""
+    rt = runtime()
+    now = datetime.now(UTC)
+    last = last_runs(rt.engine)
+    results = []
+    for name in JOBS:
+        job = schedule.job(name)
+        if not job.enabled:
+            result = JobResult(name, "disabled")
+        elif not force and not _due(last.get(name), job.interval, now):
+            result = JobResult(name, "not due")
+        else:
+            result = _locked_run(name, schedule, as_of, rt.settings.home / "locks")
+        results.append(result)
+        say(result)
+    return results
+
+
+def _locked_run(name: JobName, schedule: Schedule, as_of: date | None, locks: Path) -> JobResult:
+    rt = runtime()
+    with job_lock(rt.engine, name, locks) as taken:
+        if not taken:
+            return JobResult(name, "locked")
+        run_id = start_run(rt.engine, name)
+        try:
+            detail = _run_job(name, schedule, as_of)
+        except Exception as exc:  # recorded, then the next job runs
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            finish_run(rt.engine, run_id, {}, error)
+            return JobResult(name, "failed", error=error)
+        finish_run(rt.engine, run_id, detail)
+        return JobResult(name, "ok", detail)
+
+
+@dataclass(frozen=True)
+class Status:
+    """The worker's state for operators: last run of each job, drops waiting, quarantine."""
+
+    last: dict[str, LastRun]
+    waiting: list[str]
+    incomplete: list[str]
+    quarantined_open: int
+
+
+def status(schedule: Schedule) -> Status:
+    """What an operator checks: each job's last run, drops waiting and half-written ones,
+    and quarantined rows not yet dealt with."""
+    rt = runtime()
+    complete, incomplete = waiting_drops(schedule.drop_folders)
+    with session(pipeline("data_ingest"), rt) as opened:
+        open_rows = sum(
+            len(chunk)
+            for chunk in opened.scan(QuarantinedRow, ["status"], where={"status": "open"})
+        )
+    return Status(
+        last_runs(rt.engine), [str(d) for d in complete], [str(d) for d in incomplete], open_rows
+    )

@@ -1,0 +1,104 @@
+"""``joinedup worker``: drops taken once, only when complete; locks; crash recovery; status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from joinedup.app.worker import complete_drops
+from joinedup.simulate import simulate
+from joinedup.store.engine import make_engine
+from joinedup.store.jobs import job_lock, last_runs, start_run
+from joinedup.store.tables.jobs import JobRunRow
+from tests.cli.helpers import cli_env, run_cli
+
+
+def test_only_folders_with_their_marker_are_complete(tmp_path: Path) -> None:
+    done = tmp_path / "police" / "2026-12-01"
+    half = tmp_path / "police" / "2026-12-08"
+    for folder in (done, half):
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text("{}")
+    (done / ".done").write_text("")
+    assert complete_drops((tmp_path,)) == [done.resolve()]
+
+
+def test_a_job_runs_in_one_worker_at_a_time(db_url: str, tmp_path: Path) -> None:
+    run_cli(cli_env(db_url, tmp_path / "home"), "init")
+    engine = make_engine(db_url)
+    try:
+        with job_lock(engine, "drops", tmp_path / "locks") as first:
+            with job_lock(engine, "drops", tmp_path / "locks") as second:
+                assert first and not second
+            with job_lock(engine, "escalate", tmp_path / "locks") as other:
+                assert other  # another job is not blocked
+        with job_lock(engine, "drops", tmp_path / "locks") as again:
+            assert again  # released
+    finally:
+        engine.dispose()
+
+
+def test_a_run_left_running_by_a_dead_worker_is_marked_interrupted(
+    db_url: str, tmp_path: Path
+) -> None:
+    run_cli(cli_env(db_url, tmp_path / "home"), "init")
+    engine = make_engine(db_url)
+    try:
+        dead = start_run(engine, "chase")  # never finished: the process was killed
+        start_run(engine, "chase")
+        with engine.connect() as conn:
+            status = conn.execute(select(JobRunRow.status).where(JobRunRow.id == dead)).scalar()
+        assert status == "interrupted"
+        assert last_runs(engine)["chase"].status == "running"
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def drops(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A drop folder: one week's complete drop (a tiny borough) and one still uploading."""
+    root = tmp_path_factory.mktemp("drops")
+    borough = root.parent / f"{root.name}-borough"
+    simulate(borough, seed=7, scale=0.01)
+    shutil.copytree(borough / "police", root / "2026-11-30" / "police")
+    shutil.copytree(borough / "social_care", root / "2026-11-30" / "social_care")
+    (root / "2026-11-30" / "police" / ".done").write_text("")
+    (root / "2026-11-30" / "social_care" / ".done").write_text("")
+    shutil.copytree(borough / "health", root / "2026-12-07" / "health")  # no marker yet
+    return root
+
+
+def test_the_worker_takes_each_complete_drop_once(db_url: str, tmp_path: Path, drops: Path) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the end-to-end worker run is timed on SQLite; locks are tested on both")
+    env = cli_env(db_url, tmp_path / "home")
+    run_cli(env, "init")
+    schedule = tmp_path / "home" / "schedule.yml"
+    schedule.write_text(f"version: 1\ndrop_folders: ['{drops}']\n", encoding="utf-8")
+
+    first = run_cli(env, "worker", "--once").stdout
+    assert "drops: ok" in first and "escalate: ok" in first and "chase: ok" in first
+    state = json.loads(run_cli(env, "status", "--json").stdout)
+    drop_run = state["jobs"]["drops"]
+    assert drop_run["status"] == "ok" and len(drop_run["detail"]["drops"]) == 2
+    assert drop_run["detail"]["accepted"] > 0 and drop_run["detail"]["persons"] > 0
+    assert state["drops_waiting"] == []
+    assert [Path(p).name for p in state["drops_incomplete"]] == ["health"]
+
+    again = run_cli(env, "worker", "--once").stdout
+    assert "drops: not due" in again
+    forced = run_cli(env, "worker", "--once", "--force").stdout
+    assert "drops: ok" in forced
+    state = json.loads(run_cli(env, "status", "--json").stdout)
+    assert state["jobs"]["drops"]["detail"]["drops"] == []  # nothing taken twice
+
+    (drops / "2026-12-07" / "health" / ".done").write_text("")  # the upload completes
+    run_cli(env, "worker", "--once", "--force")
+    state = json.loads(run_cli(env, "status", "--json").stdout)
+    assert [Path(p).name for p in state["jobs"]["drops"]["detail"]["drops"]] == ["health"]
+    assert state["drops_incomplete"] == []
+    assert "intact" in run_cli(env, "audit", "verify").stdout
