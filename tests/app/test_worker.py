@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from joinedup.app.worker import complete_drops
 from joinedup.simulate import simulate
@@ -101,4 +106,56 @@ def test_the_worker_takes_each_complete_drop_once(db_url: str, tmp_path: Path, d
     state = json.loads(run_cli(env, "status", "--json").stdout)
     assert [Path(p).name for p in state["jobs"]["drops"]["detail"]["drops"]] == ["health"]
     assert state["drops_incomplete"] == []
+    assert "intact" in run_cli(env, "audit", "verify").stdout
+
+
+def _count(db_url: str, sql: str) -> int:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("moment", ["ingest", "after ingest"])
+def test_a_worker_killed_mid_run_loses_and_repeats_nothing(
+    db_url: str, tmp_path: Path, drops: Path, moment: str
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the kill test runs on SQLite (the locks are tested on both)")
+    env = cli_env(db_url, tmp_path / "home")
+    run_cli(env, "init")
+    (tmp_path / "home" / "schedule.yml").write_text(
+        f"version: 1\ndrop_folders: ['{drops}']\n", encoding="utf-8"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "joinedup", "worker", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    files = [p for p in drops.rglob("*.csv") if (p.parent / ".done").exists()]
+    # kill -9 while the first files are imported, or once every file is in (linkage running)
+    wanted = 1 if moment == "ingest" else len(files)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and worker.poll() is None:
+        done = _count(db_url, "SELECT count(*) FROM import_batch WHERE completed_at IS NOT NULL")
+        if done >= wanted:
+            break
+        time.sleep(0.05)
+    assert worker.poll() is None, "the worker finished before it could be killed"
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+    run_cli(env, "worker", "--once")
+    state = json.loads(run_cli(env, "status", "--json").stdout)
+    assert state["jobs"]["drops"]["status"] == "ok"
+    # every file of the complete drops imported exactly once, every accepted row stored once
+    batches = _count(db_url, "SELECT count(DISTINCT file_sha256) FROM import_batch")
+    assert batches == _count(db_url, "SELECT count(*) FROM import_batch") == len(files)
+    accepted = _count(db_url, "SELECT sum(rows_accepted) FROM import_batch")
+    assert _count(db_url, "SELECT count(*) FROM source_record") == accepted > 0
+    interrupted = _count(db_url, "SELECT count(*) FROM job_run WHERE status = 'interrupted'")
+    assert interrupted == 1
     assert "intact" in run_cli(env, "audit", "verify").stdout
