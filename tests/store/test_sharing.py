@@ -112,7 +112,7 @@ def test_nothing_is_shared_until_every_party_approves(store: Store) -> None:
         views = isa.list_agreements(s)
     assert _visible(store, "sw", "safeguarding") == {"Health-A"}
     (view,) = views
-    assert view.live and {p[1] for p in view.parties} == {
+    assert view.live and {p[2] for p in view.parties} == {
         "dpo-police",
         "dpo-social-care",
         "dpo-health",

@@ -153,13 +153,15 @@ class AgreementView:
 
     agreement: SharingAgreement
     lead_agency: str
-    parties: list[tuple[str, str | None, str | None]]  # agency, approved by, approved at
+    parties: list[tuple[str, str, str | None, str | None]]  # agency id, name, approved by, at
     members: list[tuple[str, str]]  # username, agency
     live: bool
 
 
 def list_agreements(session: ActorSession) -> list[AgreementView]:
-    """Every agreement the reader may see, with parties, approvals and members."""
+    """Every agreement the reader may see, with parties, approvals and members (refused to
+    a role that may not read administrative records at all)."""
+    session.require_operation("consultation", "admin")
     agencies = {a.id: a.name for a in session.list(Agency)}
     today = utcnow().date()
     views = []
@@ -180,6 +182,7 @@ def list_agreements(session: ActorSession) -> list[AgreementView]:
                 agencies.get(agreement.agency_id, agreement.agency_id),
                 [
                     (
+                        p.agency_id,
                         agencies.get(p.agency_id, p.agency_id),
                         people[p.approved_by].username if p.approved_by in people else None,
                         p.approved_at.isoformat(timespec="minutes") if p.approved_at else None,

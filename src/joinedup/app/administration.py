@@ -158,11 +158,15 @@ def list_users(who: Caller) -> list[dict[str, Any]]:
 
 
 def list_grants(who: Caller) -> list[dict[str, Any]]:
-    """Grants with the grantee's username and the agency's name."""
+    """Grants with the grantee's username and the agency's name (refused to a role that may
+    not read administrative records at all)."""
     with session(who) as opened:
+        opened.require_operation("consultation", "admin")
         names = _agency_names(opened)
         rows = opened.list(Grant)
-        people = opened.colleagues([g.user_id for g in rows] + [g.decided_by or "" for g in rows])
+        people = opened.colleagues(
+            [u for g in rows for u in (g.user_id, g.decided_by, g.granted_by) if u]
+        )
 
         def name(user_id: str | None) -> str | None:
             return people[user_id].username if user_id in people else user_id
@@ -172,6 +176,7 @@ def list_grants(who: Caller) -> list[dict[str, Any]]:
                 **g.model_dump(mode="json"),
                 "user": name(g.user_id),
                 "decided_by": name(g.decided_by),
+                "requested_by": name(g.granted_by),
                 "agency": names.get(g.agency_id, g.agency_id),
             }
             for g in rows

@@ -7,6 +7,7 @@ from typing import Any
 from joinedup.access import agreements
 from joinedup.access.agreements import AgreementTerms, AgreementView
 from joinedup.app.context import Caller, session
+from joinedup.model.policy import policy
 from joinedup.model.sharing import EXTENTS, SharingAgreement
 
 __all__ = [
@@ -19,7 +20,18 @@ __all__ = [
     "approve_agreement",
     "end_agreement",
     "list_agreements",
+    "sharing_actions",
 ]
+
+
+SHARING_ACTIONS = ("grants.approve", "agreements.approve", "grants.add", "agreements.add")
+
+
+def sharing_actions(role: str) -> frozenset[str]:
+    """Which of the grant and agreement actions ``role`` may take (for showing buttons; the
+    door decides again when one is pressed)."""
+    rules = policy()
+    return frozenset(a for a in SHARING_ACTIONS if rules.allows_action(role, a))
 
 
 def add_agreement(who: Caller, terms: AgreementTerms) -> SharingAgreement:
@@ -69,8 +81,8 @@ def agreement_rows(views: list[AgreementView]) -> list[dict[str, Any]]:
                 "live": view.live,
                 "ended": a.ended_at.isoformat(timespec="minutes") if a.ended_at else None,
                 "parties": [
-                    {"agency": agency, "approved_by": by, "approved_at": at}
-                    for agency, by, at in view.parties
+                    {"agency_id": agency_id, "agency": agency, "approved_by": by, "approved_at": at}
+                    for agency_id, agency, by, at in view.parties
                 ],
                 "members": [{"username": u, "agency": ag} for u, ag in view.members],
             }
