@@ -13,7 +13,7 @@ from joinedup.app.context import Caller, runtime, session
 from joinedup.model.access import Grant, User
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel
-from joinedup.model.policy import roles
+from joinedup.model.policy import policy
 from joinedup.model.vocab import vocabulary
 from joinedup.store.engine import redacted
 
@@ -33,6 +33,7 @@ __all__ = [
     "list_grants",
     "list_panels",
     "list_users",
+    "may_administer",
     "revoke_grant",
     "role_names",
 ]
@@ -74,9 +75,15 @@ def grant_purposes() -> list[str]:
     return sorted(vocabulary("purposes").codes)
 
 
+def may_administer(role: str) -> bool:
+    """Whether ``role`` administers accounts (for showing the pages; the door decides again
+    on every change)."""
+    return policy().allows_action(role, "users.add")
+
+
 def role_names() -> list[str]:
-    """The roles a user may hold."""
-    return list(roles())
+    """The roles a person may hold (not the pipeline's service role: only init makes it)."""
+    return list(policy().person_roles())
 
 
 def add_agency(who: Caller, name: str, kind: str) -> Agency:

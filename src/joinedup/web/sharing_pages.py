@@ -45,7 +45,13 @@ def sharing_page(request: Request, error: str = "") -> Response:
         grants=sorted(grants, key=lambda g: (g["state"] != "Requested", g["expires_at"])),
         agreements=agreements,
         my_agency=my_agency,
-        actions=sharing.sharing_actions(me.user.role),
+        actions=(actions := sharing.sharing_actions(me.user.role)),
+        agencies=(
+            sorted(a["name"] for a in administration.list_agencies(me.caller))
+            if "grants.add" in actions
+            else []
+        ),
+        purposes=administration.grant_purposes(),
         error=error,
     )
 
