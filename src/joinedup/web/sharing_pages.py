@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from joinedup.app import administration, sharing
+from joinedup.app.subject_access import subject_access_report
 from joinedup.common.errors import InputError
 from joinedup.web.auth import check_csrf, visitor
 from joinedup.web.work_pages import page
@@ -90,3 +91,14 @@ def approve_agreement(
     except InputError:
         return RedirectResponse("/sharing?error=approved", status_code=303)
     return RedirectResponse("/sharing", status_code=303)
+
+
+@router.get("/audit/subject-access")
+def subject_access(request: Request, person: str = "") -> Response:
+    """A subject access report on one person (DPA 2018 s.45), for the data protection
+    officer to review before disclosure; printable."""
+    me = visitor(request)
+    if not person.strip():
+        return RedirectResponse("/audit", status_code=303)
+    report = subject_access_report(me.caller, person.strip()[:64])
+    return page(request, me, "subject_access.html", report=report)
