@@ -51,7 +51,7 @@ def _world(store: Store) -> dict[str, str]:
             Flag(
                 agency_id=store.agencies["Social care"],
                 rule_id="missing_episodes",
-                subject_type="person",
+                subject_type="child",
                 subject_id="person-A",
             )
         )

@@ -210,17 +210,28 @@ class FlagView:
         }
 
 
+def _unnamed(f: Flag) -> str:
+    """How a flag's subject is shown when no record the reader may see names them: what it
+    is and which agencies' records raised it, never a bare id."""
+    kinds = {"child": "A child", "person": "A person", "vehicle": "A vehicle"}
+    what = kinds.get(f.subject_type, "A record")
+    held = sorted(
+        {str(r.get("agency")) for r in f.evidence.get("records") or [] if r.get("agency")}
+    )
+    return f"{what} known to {', '.join(a.replace('_', ' ') for a in held)}" if held else what
+
+
 def _views(opened: ActorSession, found: list[Flag], on: date | None = None) -> list[FlagView]:
     agencies = {a.id: a.name for a in opened.list(Agency)}
     views = []
     for f in found:
         records = f.evidence.get("subject_records") or []
         name = name_from_records(opened, records) if records else None
-        if name is None and f.subject_type == "person":
+        if name is None and f.subject_type in ("child", "person"):
             name = person_names(opened, [f.subject_id]).get(f.subject_id)
         owner = f.owner_agency_id or f.agency_id
         day = on or date.today()
-        subject = name or f"{f.subject_type} {f.subject_id}"
+        subject = name or _unnamed(f)
         views.append(FlagView(f, subject, agencies.get(owner, owner), day, subject_age(f, day)))
     return views
 

@@ -54,11 +54,15 @@ def _my_panels(actor: Actor) -> Any:
     return select(PanelMemberRow.panel_id).where(PanelMemberRow.user_id == actor.user_id)
 
 
+#: flag subject types whose subject id is a resolved person
+PERSON_SUBJECTS = ("child", "person")
+
+
 def _children_with_open_cases() -> Any:
     """Persons with a CSE flag not resolved or an open case."""
     return union(
         select(FlagRow.subject_id).where(
-            FlagRow.subject_type == "person", FlagRow.status != "resolved"
+            FlagRow.subject_type.in_(PERSON_SUBJECTS), FlagRow.status != "resolved"
         ),
         select(CaseRow.child_person_id).where(CaseRow.status == "open"),
     )

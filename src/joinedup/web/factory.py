@@ -17,6 +17,7 @@ from joinedup.web import (
     admin_pages,
     api,
     errors,
+    flag_pages,
     ops,
     sharing_pages,
     signin_pages,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(ops.router)
     app.include_router(sharing_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(flag_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)
