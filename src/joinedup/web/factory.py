@@ -16,6 +16,7 @@ from joinedup.app.runtime import Runtime
 from joinedup.web import (
     admin_pages,
     api,
+    concern_pages,
     errors,
     flag_pages,
     ops,
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(sharing_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(flag_pages.router)
+    app.include_router(concern_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

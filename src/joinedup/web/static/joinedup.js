@@ -4,3 +4,9 @@ import { initAll } from "/static/govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// HTMX requests carry the session's CSRF token as a header (the page's meta tag)
+document.body.addEventListener("htmx:configRequest", (event) => {
+  const token = document.querySelector('meta[name="csrf-token"]');
+  if (token) event.detail.headers["X-CSRF-Token"] = token.content;
+});

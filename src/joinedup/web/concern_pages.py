@@ -1,0 +1,118 @@
+"""The concern form and its status (issue 17, referrer): name the child, say what was seen;
+the language check shown as one types (warn, never refuse); then where it went and whether
+each recipient has read it, updated while the page is open."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from joinedup.app.concerns import Concern, send_concern
+from joinedup.app.intelligence import URGENCIES as URGENCY_CHOICES
+from joinedup.app.intelligence import my_submissions, submission_status
+from joinedup.app.language import check_note
+from joinedup.web.auth import check_csrf, visitor
+from joinedup.web.state import state
+from joinedup.web.work_pages import page
+
+router = APIRouter()
+URGENCIES = tuple(URGENCY_CHOICES)
+
+
+def _born(day: str, month: str, year: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+@router.get("/concerns")
+def concerns(request: Request) -> Response:
+    """The referrer's own concerns, newest first, and a link to tell a new one."""
+    me = visitor(request)
+    mine = my_submissions(me.caller)
+    return page(request, me, "concerns.html", mine=mine)
+
+
+@router.get("/concerns/new")
+def new_concern(request: Request) -> Response:
+    """The concern form."""
+    me = visitor(request)
+    return page(request, me, "concern_form.html", form={}, errors={}, urgencies=URGENCIES)
+
+
+@router.post("/concerns/language")
+def language(request: Request, seen: Annotated[str, Form()] = "") -> Response:
+    """What in the text may blame or judge the child (an HTMX partial; nothing is stored)."""
+    me = visitor(request)
+    check_csrf(request, me, None)
+    findings = check_note(seen[:20_000]) if seen.strip() else []
+    return state(request).templates.TemplateResponse(
+        request, "_language_findings.html", {"findings": findings}
+    )
+
+
+@router.post("/concerns")
+def send(
+    request: Request,
+    forename: Annotated[str, Form()] = "",
+    surname: Annotated[str, Form()] = "",
+    born_day: Annotated[str, Form()] = "",
+    born_month: Annotated[str, Form()] = "",
+    born_year: Annotated[str, Form()] = "",
+    seen: Annotated[str, Form()] = "",
+    when: Annotated[str, Form()] = "",
+    where: Annotated[str, Form()] = "",
+    vehicles: Annotated[str, Form()] = "",
+    phones: Annotated[str, Form()] = "",
+    people: Annotated[str, Form()] = "",
+    urgency: Annotated[str, Form()] = "routine",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Send the concern: the child matched (or not), the concern routed at once."""
+    me = visitor(request)
+    check_csrf(request, me, csrf_token)
+    form = dict(
+        forename=forename, surname=surname, born_day=born_day, born_month=born_month,
+        born_year=born_year, seen=seen, when=when, where=where, vehicles=vehicles,
+        phones=phones, people=people, urgency=urgency,
+    )  # fmt: skip
+    errors = {}
+    if not seen.strip():
+        errors["seen"] = "Say what was seen or heard"
+    born = _born(born_day, born_month, born_year)
+    if any(v.strip() for v in (born_day, born_month, born_year)) and born is None:
+        errors["born_day"] = "Enter a real date of birth, for example 27 3 2011"
+    if urgency not in URGENCIES:
+        errors["urgency"] = "Choose how urgent it is"
+    if errors:
+        return page(request, me, "concern_form.html", form=form, errors=errors, urgencies=URGENCIES)
+    concern = Concern(
+        forename[:200], surname[:200], born, seen[:20_000], when[:200], where[:500],
+        tuple(v.strip() for v in vehicles.split(",") if v.strip())[:10],
+        tuple(p.strip() for p in phones.split(",") if p.strip())[:10],
+        people[:2000], urgency,
+    )  # fmt: skip
+    sent, match = send_concern(me.caller, concern)
+    return RedirectResponse(f"/concerns/{sent.submission.id}?match={match.found}", status_code=303)
+
+
+@router.get("/concerns/{submission_id}")
+def concern(request: Request, submission_id: str, match: str = "") -> Response:
+    """Where the concern went and whether each recipient has read it."""
+    me = visitor(request)
+    sub, routes = submission_status(me.caller, submission_id)
+    return page(request, me, "concern.html", sub=sub, routes=routes, match=match, partial=False)
+
+
+@router.get("/concerns/{submission_id}/routes")
+def concern_routes(request: Request, submission_id: str) -> Response:
+    """The recipients table alone (polled by the status page while it is open)."""
+    me = visitor(request)
+    sub, routes = submission_status(me.caller, submission_id)
+    return state(request).templates.TemplateResponse(
+        request, "_concern_routes.html", {"sub": sub, "routes": routes}
+    )
