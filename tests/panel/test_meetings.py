@@ -60,3 +60,12 @@ def test_decisions_are_recorded_checked_and_frozen_on_close(store: Store) -> Non
         assert len(s.list(Decision, where={"meeting_id": w.meeting_id})) == 2
     with store.door.session("outsider", "panel") as s:
         assert s.list(Decision) == []
+
+
+def test_a_meeting_is_not_opened_before_its_day(store: Store) -> None:
+    w = build(store)
+    day_before = MEETING_DAY.replace(day=MEETING_DAY.day - 1)
+    with store.door.session("chair", "panel") as s:
+        with pytest.raises(MeetingStateError, match="not before"):
+            meetings.open_meeting(s, w.meeting_id, today=day_before)
+        assert meetings.open_meeting(s, w.meeting_id, today=MEETING_DAY).status == "held"

@@ -87,10 +87,18 @@ def request_agenda(session: ActorSession, meeting_id: str) -> PanelMeeting:
     return require_chair(session, meeting_id, "panel.request_agenda")
 
 
-def open_meeting(session: ActorSession, meeting_id: str) -> PanelMeeting:
-    """The chair opens a scheduled meeting: the generated agenda is now fixed."""
+def open_meeting(
+    session: ActorSession, meeting_id: str, *, today: date | None = None
+) -> PanelMeeting:
+    """The chair opens a scheduled meeting on or after its day: the generated agenda is now
+    fixed. (Opened early, its actions could not be given the due dates agreed at it.)"""
     require_chair(session, meeting_id, "panel.open_meeting")
-    _meeting(session, meeting_id, "scheduled")
+    meeting = _meeting(session, meeting_id, "scheduled")
+    day = today or date.today()
+    if meeting.held_on > day:
+        raise MeetingStateError(
+            f"the meeting is on {meeting.held_on}: it can be opened on that day, not before"
+        )
     return session.update(PanelMeeting, meeting_id, status="held")
 
 
