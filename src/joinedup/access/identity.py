@@ -82,7 +82,8 @@ def _failures(tx: IdentityTx, column: str, value: str) -> int:
 
 
 def _secret(cipher: FieldCipher, credential: CredentialRow | None) -> str | None:
-    if credential is None or credential.totp_secret is None:
+    """The confirmed TOTP secret (a pending enrolment's secret does not sign in)."""
+    if credential is None or credential.totp_secret is None or credential.enrolled_at is None:
         return None
     try:
         return totp.unseal(cipher, credential.totp_secret, credential.user_id)
@@ -122,10 +123,22 @@ def _checks(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt, user: UserRow
     return ""
 
 
-def authenticate(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt) -> UserRow | None:
+def enrolled(tx: IdentityTx, user: UserRow) -> bool:
+    """Whether ``user`` has a confirmed second factor (a pending enrolment is not one)."""
+    credential = tx.credential(user.id)
+    return bool(credential and credential.totp_secret and credential.enrolled_at)
+
+
+def authenticate(
+    tx: IdentityTx, cipher: FieldCipher, attempt: Attempt, *, enrolment: bool = False
+) -> UserRow | None:
     """Check an attempt inside ``tx``: the user when it succeeds, None when refused. The
     caller commits ``tx`` either way (the failure must be recorded) and then raises
-    :class:`SignInRefused` on None."""
+    :class:`SignInRefused` on None.
+
+    ``enrolment``: an account without a second factor whose password is right also succeeds
+    (recorded as ``enrolment``): the caller must then send it to enrol (check
+    :func:`enrolled`), never start a full session."""
     name = attempt.username.strip().lower()[:64]
     address = attempt.address.strip()[:64] or "unknown"
     locked = (
@@ -136,6 +149,9 @@ def authenticate(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt) -> UserR
     reason = _checks(tx, cipher, attempt, user)
     if locked:
         reason = "locked"
+    enrolling = enrolment and reason == "not enrolled"
+    if enrolling:
+        reason = ""
     tx.orm.add(
         SignInAttemptRow(
             id=new_id(),
@@ -143,14 +159,15 @@ def authenticate(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt) -> UserR
             address=address,
             at=tx.now,
             ok=not reason,
-            reason=reason or "ok",
+            reason=reason or ("enrolment" if enrolling else "ok"),
         )
     )
     tx.orm.flush()
     ids = [user.id] if user else []
     if not reason:
         assert user is not None
-        tx.log(who(user), "consultation", "sign_in", "user", ids, detail={"address": address})
+        detail = {"address": address} | ({"enrolment": "started"} if enrolling else {})
+        tx.log(who(user), "consultation", "sign_in", "user", ids, detail=detail)
         return user
     detail = {"outcome": "refused", "reason": reason, "username": name, "address": address}
     tx.log(NOBODY, "consultation", "sign_in", "user", ids, detail=detail)

@@ -129,6 +129,12 @@ def end(tx: IdentityTx, raw: str, reason: str = "signed out") -> bool:
     return True
 
 
+def current(tx: IdentityTx, raw: str) -> SessionInfo | None:
+    """The live session with secret ``raw``, not touched (None when ended or timed out)."""
+    row = _live(tx, raw)
+    return _info(row) if row is not None and _expiry(row, tx.now) is None else None
+
+
 def mine(tx: IdentityTx, user_id: str) -> list[SessionInfo]:
     """The user's live sessions, newest first."""
     rows = tx.orm.execute(
@@ -153,6 +159,19 @@ def end_others(tx: IdentityTx, raw: str) -> list[str]:
     ).scalars()
     user = tx.user_by_id(current.user_id)
     return _end(tx, list(rows), "ended by its user", who(user) if user else SYSTEM)
+
+
+def end_one(tx: IdentityTx, raw: str, session_id: str) -> bool:
+    """From the session ``raw``: end another live session of the same user by its public
+    id (False when it is not theirs, not live, or the current one)."""
+    current = _live(tx, raw)
+    if current is None or session_id == current.id:
+        return False
+    row = tx.orm.get(UserSessionRow, session_id)
+    if row is None or row.user_id != current.user_id or row.ended_at is not None:
+        return False
+    user = tx.user_by_id(current.user_id)
+    return bool(_end(tx, [row], "ended by its user", who(user) if user else SYSTEM))
 
 
 def end_all(

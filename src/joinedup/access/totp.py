@@ -46,6 +46,13 @@ def qr_svg(uri: str) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
+def qr_data_uri(uri: str) -> str:
+    """The provisioning URI as a QR code in an SVG ``data:`` URI, for an ``<img>`` on a page
+    (no script, no request to anyone: the page's Content-Security-Policy allows ``data:``
+    images)."""
+    return str(segno.make(uri, error="m").svg_data_uri(scale=5, title="enrolment QR code"))
+
+
 def code_at(secret: str, at: datetime) -> str:
     """The code for the step holding ``at`` (tests, and the dev demonstration)."""
     return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).at(at)
