@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from joinedup.access import directory
-from joinedup.app import signin
 from joinedup.access.identity import password_hash_of
 from joinedup.access.passwords import verify_password
+from joinedup.app import signin
 from joinedup.app.signin import Attempt, identity_path
 from tests.access.conftest import PASSWORD
 from tests.web.conftest import Web
@@ -71,8 +71,7 @@ def test_nobody_ends_a_session_of_someone_else(web: Web) -> None:
     theirs = _other_session(web, "an.one")
     web.sign_in("sw.one")
     own = web.client.get("/account").text
-    for session_id in re.findall(r"/account/sessions/([^/]+)/end", own) + ["x"]:
-        assert session_id
+    assert "/account/sessions/" not in own  # only this session: nothing to end
     info = signin.touch_session(web.rt, theirs)
     assert info is not None
     answer = web.client.post(
