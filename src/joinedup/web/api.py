@@ -14,6 +14,7 @@ from joinedup.app import people, signin
 from joinedup.app.safeguarding import flags
 from joinedup.app.signin import Attempt, SignInRefused
 from joinedup.web import errors
+from joinedup.web.api_document import document_problems
 from joinedup.web.auth import api_caller
 from joinedup.web.signin_pages import address
 from joinedup.web.state import state
@@ -129,6 +130,7 @@ def create_api() -> FastAPI:
         "`X-Purpose` (a purpose your role allows; default its first).",
     )
     errors.install(api)
+    document_problems(api)
 
     @api.post("/tokens", response_model=TokenIssued, status_code=201, responses=ERRORS)
     def create_token(request: Request, body: TokenRequest) -> Any:
