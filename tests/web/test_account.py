@@ -202,6 +202,8 @@ def test_an_account_without_a_second_factor_enrols_after_its_password(web: Web) 
     )
     assert chosen.status_code == 303
     assert web.client.get("/").status_code == 200
+    sessions = web.client.get("/account").text
+    assert "web testclient" in sessions and "enrolment" not in sessions
     # from now on the password alone is refused: the code is needed
     web.client.cookies.clear()
     page = web.client.get("/sign-in")

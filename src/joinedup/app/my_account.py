@@ -62,14 +62,24 @@ class Started:
     enrol: bool
 
 
-def _user_of(tx: IdentityTx, raw: str, *, enrolling: bool = False) -> UserRow | None:
-    """The active user of the live session ``raw`` (its idle clock restarted): a full
-    session's user is enrolled, an enrolment session's is not."""
+ENROLMENT = "enrolment, "  # the origin of an enrolment session starts so
+
+
+def _holder(
+    tx: IdentityTx, raw: str, *, enrolling: bool = False
+) -> tuple[UserRow, SessionInfo] | None:
+    """The active user of the live session ``raw`` and the session (its idle clock
+    restarted): a full session's user is enrolled, an enrolment session's is not."""
     info = sessions.touch(tx, raw)
     user = tx.user_by_id(info.user_id) if info else None
-    if user is None or enrolled(tx, user) == enrolling:
+    if info is None or user is None or enrolled(tx, user) == enrolling:
         return None
-    return user
+    return user, info
+
+
+def _user_of(tx: IdentityTx, raw: str, *, enrolling: bool = False) -> UserRow | None:
+    found = _holder(tx, raw, enrolling=enrolling)
+    return found[0] if found else None
 
 
 def sign_in_or_enrol(rt: Runtime, attempt: Attempt, origin: str) -> Started:
@@ -81,7 +91,7 @@ def sign_in_or_enrol(rt: Runtime, attempt: Attempt, origin: str) -> Started:
         started = None
         if user is not None:
             enrol = not enrolled(tx, user)
-            label = f"enrolment, {origin}" if enrol else origin
+            label = ENROLMENT + origin if enrol else origin
             started = Started(sessions.create(tx, user, label)[0], enrol)
     if started is None:
         raise SignInRefused()
@@ -118,20 +128,20 @@ def confirm_enrolment(rt: Runtime, raw: str, code: str) -> str | None:
     """Confirm the pending second factor with its first code: the enrolment session ends and
     a full session starts (its secret returned); None when the code is wrong."""
     with identity_path(rt).transaction() as tx:
-        user = _user_of(tx, raw, enrolling=True)
-        if user is None or not enrolment.confirm(tx, rt.cipher, user, code):
+        found = _holder(tx, raw, enrolling=True)
+        if found is None or not enrolment.confirm(tx, rt.cipher, found[0], code):
             return None
         sessions.end(tx, raw, "enrolled")
-        return sessions.create(tx, user, "web, after enrolment")[0]
+        return sessions.create(tx, found[0], found[1].origin.removeprefix(ENROLMENT))[0]
 
 
 def my_account(rt: Runtime, raw: str) -> MyAccount | None:
     """The user's live sessions (newest first) and live tokens, from their session."""
     with identity_path(rt).transaction() as tx:
-        user = _user_of(tx, raw)
-        here = sessions.touch(tx, raw)
-        if user is None or here is None:
+        found = _holder(tx, raw)
+        if found is None:
             return None
+        user, here = found
         return MyAccount(
             user.username,
             user.display_name or user.username,
@@ -171,10 +181,10 @@ def change_my_password(rt: Runtime, raw: str, current: str, new: str, again: str
     if new == current:
         raise PasswordRefused("Your new password must be different from your current one")
     with identity_path(rt).transaction() as tx:
-        user = _user_of(tx, raw)
-        here = sessions.touch(tx, raw)
-        if user is None or here is None:
+        found = _holder(tx, raw)
+        if found is None:
             raise PasswordRefused("Sign in again to change your password")
+        user, here = found
         if change_password(tx, user, current, new) is None:
             refused = True
         else:
