@@ -57,7 +57,7 @@ DEMO_ACCOUNTS = (
     ("demo-dpo", "data protection officer (auditor): who looked, and why"),
     ("demo-chair", f"chair of the MASE panel, {POLICE}"),
     ("demo-teacher", f"designated safeguarding lead (referrer), {SCHOOL}"),
-    ("demo-licensing", "taxi licensing officer (referrer), licensing"),
+    ("demo-licensing", "taxi licensing officer (referrer), in the licensing agency"),
     (SERVICE_ACCOUNT, "the pipeline's service account (not for people: no sign-in)"),
 )
 
@@ -256,8 +256,8 @@ def _what_next(rt: Runtime, say: Callable[[str], None], target: SourceRecord) ->
     name = " ".join(str(target.normalised.get(k) or "") for k in ("forename", "surname")).strip()
     say("[bold]What to try first[/]")
     for line in (
-        f"as demo-analyst: Search for {name or target.agency_key}, open the person page: "
-        "every agency's records in one chronology, and the network",
+        f"as demo-analyst: Search for {name or target.agency_key}, "
+        "open the person page: the chronology, the agencies holding records, the network",
         "as demo-social-worker: My work, the children flagged to social care",
         "as demo-dpo: Who looked, and why, at the person you opened",
         "your name in the header: your sessions and tokens, change your password",
