@@ -46,7 +46,8 @@ def test_the_account_page_lists_my_sessions_and_marks_this_one(web: Web) -> None
     assert page.status_code == 200
     assert page.text.count("This session") == 1
     assert "10.9.8.7" in page.text and "testclient" in page.text
-    assert page.text.count('action="/account/sessions/') == 1  # only the other one can end
+    assert len(re.findall(r'action="/account/sessions/[^"/]+/end"', page.text)) == 1  # the other
+    assert 'action="/sign-out"' in page.text  # this one: sign out
     assert other not in page.text  # never a session's secret
     assert page.headers["cache-control"] == "no-store"
 
@@ -55,7 +56,7 @@ def test_ending_another_session_needs_the_csrf_token(web: Web) -> None:
     web.sign_in("sw.one")
     other = _other_session(web, "sw.one")
     page = web.client.get("/account").text
-    path = re.search(r'action="(/account/sessions/[^"]+/end)"', page)
+    path = re.search(r'action="(/account/sessions/[^"/]+/end)"', page)
     assert path
     forged = web.client.post(path.group(1), data={"csrf_token": "forged"})
     assert forged.status_code == 403 and _live(web, other)
@@ -65,6 +66,19 @@ def test_ending_another_session_needs_the_csrf_token(web: Web) -> None:
     assert ended.status_code == 303 and not _live(web, other)
     assert "The session has ended" in web.client.get(ended.headers["location"]).text
     assert web.client.get("/").status_code == 200  # this one goes on
+
+
+def test_end_all_my_other_sessions(web: Web) -> None:
+    web.sign_in("sw.one")
+    other = _other_session(web, "sw.one")
+    theirs = _other_session(web, "an.one")
+    page = web.client.get("/account").text
+    assert "End all your other sessions" in page
+    done = web.client.post("/account/sessions/end-others", data={"csrf_token": _form_csrf(page)})
+    assert done.status_code == 200 and "Your other sessions have ended" in done.text
+    assert not _live(web, other) and _live(web, theirs)
+    assert "End all your other sessions" not in done.text  # only this one is left
+    assert web.client.get("/").status_code == 200
 
 
 def test_nobody_ends_a_session_of_someone_else(web: Web) -> None:

@@ -63,6 +63,7 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/account/password"): Expect("/account/password"),
     ("POST", "/account/password"): Expect("/account/password", status=403),
     ("POST", "/account/sessions/{session_id}/end"): Expect("/account/sessions/x/end", status=403),
+    ("POST", "/account/sessions/end-others"): Expect("/account/sessions/end-others", status=403),
     ("POST", "/account/tokens/{token_id}/revoke"): Expect("/account/tokens/x/revoke", status=403),
     ("GET", "/enrol"): Expect("/enrol", status=303, public=True),  # no enrolment session
     ("POST", "/enrol"): Expect("/enrol", status=303, public=True),

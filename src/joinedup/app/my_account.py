@@ -30,6 +30,7 @@ __all__ = [
     "Started",
     "change_my_password",
     "confirm_enrolment",
+    "end_my_other_sessions",
     "end_my_session",
     "my_account",
     "pending_enrolment",
@@ -158,6 +159,14 @@ def end_my_session(rt: Runtime, raw: str, session_id: str) -> bool:
         if _user_of(tx, raw) is None:
             return False
         return sessions.end_one(tx, raw, session_id)
+
+
+def end_my_other_sessions(rt: Runtime, raw: str) -> int:
+    """End every other session of the user (sign out everywhere else); how many ended."""
+    with identity_path(rt).transaction() as tx:
+        if _user_of(tx, raw) is None:
+            return 0
+        return len(sessions.end_others(tx, raw))
 
 
 def revoke_my_token(rt: Runtime, raw: str, token_id: str) -> bool:

@@ -25,6 +25,7 @@ router = APIRouter()
 Field = Annotated[str, Form()]
 NOTICES = {
     "ended": "The session has ended.",
+    "ended_all": "Your other sessions have ended.",
     "revoked": "The token is revoked.",
     "password": "Your password is changed. Your other sessions have ended and your tokens "
     "are revoked.",
@@ -52,6 +53,15 @@ def end_session(request: Request, session_id: str, csrf_token: Field = "") -> Re
     check_csrf(request, me, csrf_token)
     my_account.end_my_session(state(request).rt, me.secret, session_id)
     return RedirectResponse("/account?done=ended", status_code=303)
+
+
+@router.post("/account/sessions/end-others")
+def end_other_sessions(request: Request, csrf_token: Field = "") -> Response:
+    """Sign out everywhere else: end every other session of yours."""
+    me = visitor(request, need_purpose=False)
+    check_csrf(request, me, csrf_token)
+    my_account.end_my_other_sessions(state(request).rt, me.secret)
+    return RedirectResponse("/account?done=ended_all", status_code=303)
 
 
 @router.post("/account/tokens/{token_id}/revoke")

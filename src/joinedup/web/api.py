@@ -4,9 +4,9 @@ cases as the pages, for scripts and the agencies' own systems. Bearer personal a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -161,9 +161,11 @@ def create_api() -> FastAPI:
         return people.person(who, person_id, rt=state(request).rt).to_dict()
 
     @api.get("/flags", responses=ERRORS)
-    def list_flags(request: Request, status: str = "open", limit: int = 100) -> Any:
+    def list_flags(
+        request: Request, status: str = "open", limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> Any:
         """Flags the caller may see, most severe then oldest, with names."""
         who = api_caller(request)
-        return {"results": [f.to_dict() for f in flags(who, status=status, limit=min(limit, 500))]}
+        return {"results": [f.to_dict() for f in flags(who, status=status, limit=limit)]}
 
     return api
