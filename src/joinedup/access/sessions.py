@@ -129,12 +129,6 @@ def end(tx: IdentityTx, raw: str, reason: str = "signed out") -> bool:
     return True
 
 
-def current(tx: IdentityTx, raw: str) -> SessionInfo | None:
-    """The live session with secret ``raw``, not touched (None when ended or timed out)."""
-    row = _live(tx, raw)
-    return _info(row) if row is not None and _expiry(row, tx.now) is None else None
-
-
 def mine(tx: IdentityTx, user_id: str) -> list[SessionInfo]:
     """The user's live sessions, newest first."""
     rows = tx.orm.execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from joinedup.access import enrolment, sessions, tokens, totp
-from joinedup.access.accounts import Enrolment, change_password
+from joinedup.access.accounts import change_password
 from joinedup.access.identity import Attempt, SignInRefused, authenticate, enrolled
 from joinedup.access.passwords import MIN_LENGTH, WeakPasswordError
 from joinedup.access.sessions import SessionInfo
@@ -23,7 +23,6 @@ from joinedup.store.tables.admin import UserRow
 
 __all__ = [
     "MIN_LENGTH",
-    "Enrolment",
     "MyAccount",
     "PasswordRefused",
     "ShownEnrolment",
