@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from joinedup.access import directory
-from joinedup.access.identity import password_hash_of
+from joinedup.access.identity import ACCOUNT_LIMIT, password_hash_of
 from joinedup.access.passwords import verify_password
 from joinedup.app import signin
 from joinedup.app.signin import Attempt, identity_path
@@ -167,6 +167,18 @@ def test_a_refused_password_change_says_why_and_changes_nothing(
     assert answer.status_code == 400 and message in answer.text
     assert "There is a problem" in answer.text
     assert _live(web, other) and web.client.get("/").status_code == 200
+
+
+def test_guessing_the_current_password_is_paused_like_sign_in(web: Web) -> None:
+    web.sign_in("sw.one")
+    csrf = web.csrf("/account/password")
+    form = {"new": NEW_PASSWORD, "again": NEW_PASSWORD, "csrf_token": csrf}
+    for _ in range(ACCOUNT_LIMIT):  # each wrong guess is checked, and counted
+        answer = web.client.post("/account/password", data={"current": "a wrong guess!", **form})
+        assert "current password is not right" in answer.text
+    # now even the right one is not checked, as sign-in is paused for the account
+    paused = web.client.post("/account/password", data={"current": PASSWORD, **form})
+    assert paused.status_code == 400 and "paused" in paused.text
 
 
 def _new_user(web: Web, username: str) -> None:

@@ -129,6 +129,28 @@ def enrolled(tx: IdentityTx, user: UserRow) -> bool:
     return bool(credential and credential.totp_secret and credential.enrolled_at)
 
 
+def password_check(tx: IdentityTx, user: UserRow, password: str, address: str) -> bool | None:
+    """A signed-in person's password checked again (to change it): True when right; False
+    when wrong, counted as a sign-in failure (the same lockout); None when sign-in is paused
+    for the account or the address (nothing is checked)."""
+    name, where = user.username.lower()[:64], address.strip()[:64] or "unknown"
+    if _failures(tx, "username", name) >= ACCOUNT_LIMIT:
+        return None
+    if _failures(tx, "address", where) >= ADDRESS_LIMIT:
+        return None
+    credential = tx.credential(user.id)
+    if verify_password(password_hash_of(user, credential) or _dummy_hash(), password):
+        return True
+    attempt = SignInAttemptRow(
+        id=new_id(), username=name, address=where, at=tx.now, ok=False, reason="wrong password"
+    )
+    tx.orm.add(attempt)
+    tx.orm.flush()
+    detail = {"outcome": "refused", "reason": "wrong current password", "address": where}
+    tx.log(who(user), "consultation", "sign_in", "user", [user.id], detail=detail)
+    return False
+
+
 def authenticate(
     tx: IdentityTx, cipher: FieldCipher, attempt: Attempt, *, enrolment: bool = False
 ) -> UserRow | None:

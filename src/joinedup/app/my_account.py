@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from joinedup.access import enrolment, sessions, tokens, totp
 from joinedup.access.accounts import change_password
-from joinedup.access.identity import Attempt, SignInRefused, authenticate, enrolled
+from joinedup.access.identity import (
+    Attempt,
+    SignInRefused,
+    authenticate,
+    enrolled,
+    password_check,
+)
 from joinedup.access.passwords import MIN_LENGTH, WeakPasswordError
 from joinedup.access.sessions import SessionInfo
 from joinedup.access.tokens import TokenInfo
@@ -178,10 +184,13 @@ def revoke_my_token(rt: Runtime, raw: str, token_id: str) -> bool:
         return tokens.revoke_id(tx, token_id, "revoked by its user", who(user))
 
 
-def change_my_password(rt: Runtime, raw: str, current: str, new: str, again: str) -> str:
+def change_my_password(
+    rt: Runtime, raw: str, current: str, new: str, again: str, address: str = "unknown"
+) -> str:
     """Change the user's password (the current one, then the new one twice): every session
     and token of theirs ends, this one included, and a new session starts for the same
-    purpose (its secret returned). Raises :class:`PasswordRefused` saying what to fix."""
+    purpose (its secret returned). A wrong current password counts as a sign-in failure
+    from ``address`` (the same lockout). Raises :class:`PasswordRefused` saying what to fix."""
     if new != again:
         raise PasswordRefused("Enter the same new password twice")
     if len(new) < MIN_LENGTH:
@@ -193,11 +202,15 @@ def change_my_password(rt: Runtime, raw: str, current: str, new: str, again: str
         if found is None:
             raise PasswordRefused("Sign in again to change your password")
         user, here = found
-        if change_password(tx, user, current, new) is None:
-            refused = True
-        else:
-            refused = False
+        checked = password_check(tx, user, current, address)
+        if checked:
+            change_password(tx, user, current, new)
             fresh = sessions.create(tx, user, here.origin, here.purpose)[0]
-    if refused:
+    if checked is None:
+        raise PasswordRefused(
+            "Changing your password is paused after too many wrong passwords: try again in "
+            "15 minutes"
+        )
+    if not checked:
         raise PasswordRefused("Your current password is not right")
     return fresh

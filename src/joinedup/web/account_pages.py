@@ -18,7 +18,7 @@ from joinedup.web.security import (
     session_cookie_name,
     set_cookie,
 )
-from joinedup.web.signin_pages import safe_next
+from joinedup.web.signin_pages import address, safe_next
 from joinedup.web.state import state
 
 router = APIRouter()
@@ -92,7 +92,9 @@ def change_password(
     me = visitor(request, need_purpose=False)
     check_csrf(request, me, csrf_token)
     try:
-        fresh = my_account.change_my_password(state(request).rt, me.secret, current, new, again)
+        fresh = my_account.change_my_password(
+            state(request).rt, me.secret, current, new, again, address(request)
+        )
     except PasswordRefused as refused:
         return _render(
             request,
