@@ -47,7 +47,7 @@ def test_enrol_then_my_account(web: Web, server: str, tmp_path: Path) -> None:
 
         page.get_by_role("link", name=re.compile("your account$")).click()
         assert page.get_by_role("heading", name="Your account").is_visible()
-        assert page.get_by_text("This session").is_visible()
+        assert page.get_by_text("This session", exact=True).is_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "account.png", full_page=True)
         page.get_by_role("link", name="Change your password").click()
