@@ -129,11 +129,17 @@ def enrolled(tx: IdentityTx, user: UserRow) -> bool:
     return bool(credential and credential.totp_secret and credential.enrolled_at)
 
 
+def storable(text: str) -> str:
+    """``text`` with NUL characters replaced (U+FFFD): every store can keep it, and a name
+    typed with one never matches a user."""
+    return text.replace("\x00", "\ufffd")
+
+
 def password_check(tx: IdentityTx, user: UserRow, password: str, address: str) -> bool | None:
     """A signed-in person's password checked again (to change it): True when right; False
     when wrong, counted as a sign-in failure (the same lockout); None when sign-in is paused
     for the account or the address (nothing is checked)."""
-    name, where = user.username.lower()[:64], address.strip()[:64] or "unknown"
+    name, where = user.username.lower()[:64], storable(address.strip()[:64]) or "unknown"
     if _failures(tx, "username", name) >= ACCOUNT_LIMIT:
         return None
     if _failures(tx, "address", where) >= ADDRESS_LIMIT:
@@ -161,8 +167,8 @@ def authenticate(
     ``enrolment``: an account without a second factor whose password is right also succeeds
     (recorded as ``enrolment``): the caller must then send it to enrol (check
     :func:`enrolled`), never start a full session."""
-    name = attempt.username.strip().lower()[:64]
-    address = attempt.address.strip()[:64] or "unknown"
+    name = storable(attempt.username.strip().lower()[:64])
+    address = storable(attempt.address.strip()[:64]) or "unknown"
     locked = (
         _failures(tx, "username", name) >= ACCOUNT_LIMIT
         or _failures(tx, "address", address) >= ADDRESS_LIMIT
