@@ -5,6 +5,7 @@ type, body schema). Bounded (a few examples per operation) so CI stays fast."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -15,7 +16,8 @@ from schemathesis.generation.modes import GenerationMode
 
 from tests.web.conftest import USERS, Web
 
-EXAMPLES = 8  # per operation and role
+# per operation and role; JOINEDUP_FUZZ_EXAMPLES=200 for a deeper run by hand
+EXAMPLES = int(os.environ.get("JOINEDUP_FUZZ_EXAMPLES", "8"))
 
 
 def _fuzz_one(operation: Any, headers: dict[str, str], seen: dict[str, int]) -> None:

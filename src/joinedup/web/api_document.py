@@ -1,5 +1,6 @@
 """The API's OpenAPI document says what the API answers: bad input is a ``400`` with the
-problem body (our handler's), never FastAPI's default ``422`` validation error."""
+problem body (our handler's), never FastAPI's default ``422`` validation error; text in a
+web address never holds NUL."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from fastapi.openapi.utils import get_openapi
 
 BAD_INPUT = "400"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+NO_NUL = "^[^\\u0000]*$"  # errors.refuse_nul answers 400 before any route runs
 
 
 def _rewrite(document: dict[str, Any]) -> dict[str, Any]:
     for methods in document.get("paths", {}).values():
         for operation in methods.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string":  # a NUL in a web address is bad input
+                    schema.setdefault("pattern", NO_NUL)
             responses = operation.get("responses", {})
             if responses.pop("422", None) is not None or operation.get("parameters"):
                 responses.setdefault(
