@@ -5,8 +5,9 @@
 
 Needs a store on which ``joinedup ingest`` and ``joinedup link`` have run (the default
 borough: ``joinedup simulate --out DIR --scale 1 --seed 0``, then those two). Adds (once) an
-analyst in the police agency with grants to every other agency's records (a CSE team's
-sharing agreement), then, as that analyst:
+analyst in the police agency with grants to every other agency's records (requested by the
+bench administrator, approved by a bench data protection officer of each agency), then, as
+that analyst:
 
 - searches for names taken from the store (each misspelt where the variant tables know a
   spelling variant), dates of birth and agency references, through ``app.people.search``
@@ -26,6 +27,7 @@ peak memory (VmHWM).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import resource
@@ -39,7 +41,7 @@ from fastapi.testclient import TestClient
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
-from joinedup.app import people, signin
+from joinedup.app import accounts, people, signin
 from joinedup.app.context import Caller
 from joinedup.app.runtime import Runtime
 from joinedup.linkage.names import name_key, variant_groups
@@ -61,13 +63,24 @@ def _setup(rt: Runtime) -> None:
         police = next(a for a in agencies if a.kind == "police")
         try:
             directory.user_by_name(s, ANALYST)
-            return
+            created = False
         except NotFound:
             directory.add_user(s, ANALYST, police.name, "analyst", password=PASSWORD)
-        for agency in agencies:
+            created = True
+        requested = []
+        for agency in agencies if created else ():
             if agency.id != police.id and agency.kind != "partnership":
                 until = utcnow() + timedelta(days=365)
-                directory.add_grant(s, ANALYST, agency.name, "analysis", "bench", until)
+                grant = directory.add_grant(s, ANALYST, agency.name, "analysis", "bench", until)
+                dpo = f"bench-dpo-{agency.id[:8]}"
+                directory.add_user(s, dpo, agency.name, "auditor")
+                requested.append((dpo, grant.id))
+    for dpo, grant_id in requested:  # the owning agency approves each grant
+        with rt.door.session(dpo, "audit") as s:
+            directory.decide_grant(s, grant_id, True, "bench: the analyst reads every agency")
+    with contextlib.suppress(ValueError):  # enrolled by an earlier run
+        # a session is live only for an account with a second factor
+        accounts.enrol_second_factor(rt, ADMIN, ANALYST)
 
 
 def _queries(rt: Runtime, count: int, seed: int = 1) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -40,6 +42,24 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert commands[0].endswith("joinedup demo")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci
+
+
+def test_the_quick_start_then_serves_the_demo_in_a_browser() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    after = section.split("Then, to use it in a browser", 1)
+    assert len(after) == 2, "the quick start says how to use the demo in a browser"
+    serve = re.findall(r"```shell\n(.+?)\n```", after[1])
+    assert serve == [".venv/bin/joinedup serve"]
+    answer = subprocess.run(
+        [sys.executable, "-m", "joinedup", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert "--host" in answer.stdout and "--port" in answer.stdout
 
 
 def test_every_setting_is_documented() -> None:

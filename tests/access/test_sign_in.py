@@ -140,3 +140,13 @@ def test_an_unknown_user_costs_the_same_checks(
         calls.clear()
         _refused(people, username, "wrong password!!", people.code(secret))
         assert calls == ["password", "code"], username
+
+
+def test_a_username_with_a_nul_character_is_refused_and_recorded(
+    store: Store, people: People
+) -> None:
+    secret = people.add("sw.one")
+    assert _refused(people, "sw.\x00one", PASSWORD, people.code(secret), "10.0.\x000.9") == REFUSAL
+    refused = audit_rows(store, "sign_in")[-1]["detail"]
+    assert refused["username"] == "sw.\ufffdone" and refused["address"] == "10.0.\ufffd0.9"
+    assert refused["reason"] == "unknown user"

@@ -79,3 +79,10 @@ def test_a_sealed_secret_opens_only_for_its_user() -> None:
     assert totp.unseal(cipher, sealed, "user-1") == secret
     with pytest.raises(DecryptionError):
         totp.unseal(cipher, sealed, "user-2")
+
+
+def test_a_code_in_any_characters_is_refused_not_an_error() -> None:
+    secret = totp.new_secret()
+    for code in ("\uff11\uff12\uff13\uff14\uff15\uff16", "\u00e412345", "\U0001f4a5", ""):
+        assert totp.accepted_step(secret, code, NOW, None) is None
+    assert totp.accepted_step(secret, totp.code_at(secret, NOW), NOW, None) is not None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+import stat
 import subprocess
 from pathlib import Path
 
@@ -118,7 +120,23 @@ def test_demo_then_who_looked_verify_then_tamper(env: dict[str, str], db_url: st
     _who_looked(env, db_url)
     # issue 14, point 7: the accounts it made and what next; run again, the social worker is
     # still refused the police record (the first run's grant was revoked, not left live)
-    assert "demo-social-worker" in demo.stdout and "What next" in demo.stdout
+    assert "demo-social-worker" in demo.stdout and "What to try first" in demo.stdout
+    # issue 16: one account per role, with its password and key, in an owner-only CSV, and
+    # how to start the web
+    assert "joinedup serve" in demo.stdout
+    accounts = Path(env["JOINEDUP_HOME"]) / "demo-accounts.csv"
+    assert stat.S_IMODE(accounts.stat().st_mode) == 0o600
+    rows = list(csv.DictReader(accounts.read_text(encoding="utf-8").splitlines()))
+    assert {r["role"] for r in rows} == {
+        "admin",
+        "analyst",
+        "social_worker",
+        "panel_chair",
+        "referrer",
+        "auditor",
+    }
+    assert {"demo-teacher", "demo-licensing"} <= {r["username"] for r in rows}
+    assert all(r["password"] in demo.stdout and r["totp_secret"] for r in rows)
     again = _run(env, "demo")
     assert "social worker asks for police record" in again.stdout and "intact" in again.stdout
     engine = make_engine(db_url)

@@ -152,7 +152,7 @@ def enrol(
         raise ValueError("a service account does not sign in and has no second factor")
     credential = tx.credential(target.id, create=True)
     assert credential is not None
-    if credential.totp_secret is not None:
+    if credential.totp_secret is not None and credential.enrolled_at is not None:
         raise ValueError(
             f"{username!r} already has a second factor: reset it first "
             "(joinedup users reset-second-factor)"

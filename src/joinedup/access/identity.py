@@ -82,7 +82,8 @@ def _failures(tx: IdentityTx, column: str, value: str) -> int:
 
 
 def _secret(cipher: FieldCipher, credential: CredentialRow | None) -> str | None:
-    if credential is None or credential.totp_secret is None:
+    """The confirmed TOTP secret (a pending enrolment's secret does not sign in)."""
+    if credential is None or credential.totp_secret is None or credential.enrolled_at is None:
         return None
     try:
         return totp.unseal(cipher, credential.totp_secret, credential.user_id)
@@ -122,12 +123,52 @@ def _checks(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt, user: UserRow
     return ""
 
 
-def authenticate(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt) -> UserRow | None:
+def enrolled(tx: IdentityTx, user: UserRow) -> bool:
+    """Whether ``user`` has a confirmed second factor (a pending enrolment is not one)."""
+    credential = tx.credential(user.id)
+    return bool(credential and credential.totp_secret and credential.enrolled_at)
+
+
+def storable(text: str) -> str:
+    """``text`` with NUL characters replaced (U+FFFD): every store can keep it, and a name
+    typed with one never matches a user."""
+    return text.replace("\x00", "\ufffd")
+
+
+def password_check(tx: IdentityTx, user: UserRow, password: str, address: str) -> bool | None:
+    """A signed-in person's password checked again (to change it): True when right; False
+    when wrong, counted as a sign-in failure (the same lockout); None when sign-in is paused
+    for the account or the address (nothing is checked)."""
+    name, where = user.username.lower()[:64], storable(address.strip()[:64]) or "unknown"
+    if _failures(tx, "username", name) >= ACCOUNT_LIMIT:
+        return None
+    if _failures(tx, "address", where) >= ADDRESS_LIMIT:
+        return None
+    credential = tx.credential(user.id)
+    if verify_password(password_hash_of(user, credential) or _dummy_hash(), password):
+        return True
+    attempt = SignInAttemptRow(
+        id=new_id(), username=name, address=where, at=tx.now, ok=False, reason="wrong password"
+    )
+    tx.orm.add(attempt)
+    tx.orm.flush()
+    detail = {"outcome": "refused", "reason": "wrong current password", "address": where}
+    tx.log(who(user), "consultation", "sign_in", "user", [user.id], detail=detail)
+    return False
+
+
+def authenticate(
+    tx: IdentityTx, cipher: FieldCipher, attempt: Attempt, *, enrolment: bool = False
+) -> UserRow | None:
     """Check an attempt inside ``tx``: the user when it succeeds, None when refused. The
     caller commits ``tx`` either way (the failure must be recorded) and then raises
-    :class:`SignInRefused` on None."""
-    name = attempt.username.strip().lower()[:64]
-    address = attempt.address.strip()[:64] or "unknown"
+    :class:`SignInRefused` on None.
+
+    ``enrolment``: an account without a second factor whose password is right also succeeds
+    (recorded as ``enrolment``): the caller must then send it to enrol (check
+    :func:`enrolled`), never start a full session."""
+    name = storable(attempt.username.strip().lower()[:64])
+    address = storable(attempt.address.strip()[:64]) or "unknown"
     locked = (
         _failures(tx, "username", name) >= ACCOUNT_LIMIT
         or _failures(tx, "address", address) >= ADDRESS_LIMIT
@@ -136,6 +177,9 @@ def authenticate(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt) -> UserR
     reason = _checks(tx, cipher, attempt, user)
     if locked:
         reason = "locked"
+    enrolling = enrolment and reason == "not enrolled"
+    if enrolling:
+        reason = ""
     tx.orm.add(
         SignInAttemptRow(
             id=new_id(),
@@ -143,14 +187,15 @@ def authenticate(tx: IdentityTx, cipher: FieldCipher, attempt: Attempt) -> UserR
             address=address,
             at=tx.now,
             ok=not reason,
-            reason=reason or "ok",
+            reason=reason or ("enrolment" if enrolling else "ok"),
         )
     )
     tx.orm.flush()
     ids = [user.id] if user else []
     if not reason:
         assert user is not None
-        tx.log(who(user), "consultation", "sign_in", "user", ids, detail={"address": address})
+        detail = {"address": address} | ({"enrolment": "started"} if enrolling else {})
+        tx.log(who(user), "consultation", "sign_in", "user", ids, detail=detail)
         return user
     detail = {"outcome": "refused", "reason": reason, "username": name, "address": address}
     tx.log(NOBODY, "consultation", "sign_in", "user", ids, detail=detail)

@@ -155,6 +155,19 @@ def end_others(tx: IdentityTx, raw: str) -> list[str]:
     return _end(tx, list(rows), "ended by its user", who(user) if user else SYSTEM)
 
 
+def end_one(tx: IdentityTx, raw: str, session_id: str) -> bool:
+    """From the session ``raw``: end another live session of the same user by its public
+    id (False when it is not theirs, not live, or the current one)."""
+    current = _live(tx, raw)
+    if current is None or session_id == current.id:
+        return False
+    row = tx.orm.get(UserSessionRow, session_id)
+    if row is None or row.user_id != current.user_id or row.ended_at is not None:
+        return False
+    user = tx.user_by_id(current.user_id)
+    return bool(_end(tx, [row], "ended by its user", who(user) if user else SYSTEM))
+
+
 def end_all(
     tx: IdentityTx, user_id: str, reason: str, by: Who, purpose: str = AUTHENTICATION
 ) -> list[str]:

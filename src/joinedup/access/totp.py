@@ -46,6 +46,13 @@ def qr_svg(uri: str) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
+def qr_data_uri(uri: str) -> str:
+    """The provisioning URI as a QR code in an SVG ``data:`` URI, for an ``<img>`` on a page
+    (no script, no request to anyone: the page's Content-Security-Policy allows ``data:``
+    images)."""
+    return str(segno.make(uri, error="m").svg_data_uri(scale=5, title="enrolment QR code"))
+
+
 def code_at(secret: str, at: datetime) -> str:
     """The code for the step holding ``at`` (tests, and the dev demonstration)."""
     return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).at(at)
@@ -60,11 +67,11 @@ def accepted_step(secret: str, code: str, at: datetime, last_step: int | None) -
     """The step ``code`` belongs to when it is valid at ``at`` (±1 step) and later than
     ``last_step``; None otherwise. Every candidate is compared, in constant time."""
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
-    given = code.strip().replace(" ", "")
+    given = code.strip().replace(" ", "").encode("utf-8")  # bytes: any text compares
     now = step_of(at)
     found: int | None = None
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
-        match = hmac.compare_digest(totp.generate_otp(step), given)
+        match = hmac.compare_digest(totp.generate_otp(step).encode("ascii"), given)
         if match and found is None:
             found = step
     if found is None or (last_step is not None and found <= last_step):

@@ -14,7 +14,13 @@ from datetime import date, timedelta
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
 from joinedup.app.context import pipeline, runtime
-from joinedup.app.demo_accounts import add_demo_users, demo_accounts
+from joinedup.app.demo_accounts import (
+    CSV_NAME,
+    add_demo_users,
+    demo_accounts,
+    issue_credentials,
+    write_credentials,
+)
 from joinedup.app.demo_panel import run_panel
 from joinedup.app.demo_sharing import approver, set_up_sharing, show_sharing
 from joinedup.app.ingest import Imported
@@ -47,14 +53,14 @@ SCHOOL = demo_accounts().agencies["school"]
 
 DEMO_ACCOUNTS = (
     (ADMIN, "administrator: agencies, users, grants, panels"),
-    ("demo-analyst", f"CSE analyst, {POLICE}"),
-    ("demo-social-worker", f"social worker, {SOCIAL_CARE}"),
+    ("demo-analyst", f"CSE-team analyst, {POLICE}"),
+    ("demo-social-worker", f"CSE-team social worker, {SOCIAL_CARE}"),
     ("demo-dpo", "data protection officer (auditor): who looked, and why"),
     ("demo-chair", f"chair of the MASE panel, {POLICE}"),
     ("demo-teacher", f"designated safeguarding lead (referrer), {SCHOOL}"),
-    ("demo-licensing", "taxi licensing officer (referrer)"),
+    ("demo-licensing", "taxi licensing officer (referrer), in the licensing agency"),
     ("demo-ig-police", "police information governance lead (approves grants, agreements)"),
-    ("joinedup-service", "the pipeline's service account (not for people)"),
+    (SERVICE_ACCOUNT, "the pipeline's service account (not for people: no sign-in)"),
 )
 
 
@@ -223,7 +229,7 @@ def run_demo(rt: Runtime, say: Callable[[str], None]) -> bool:
         say(f"   intact: {result.rows_checked:,} rows verified")
     else:
         say(f"   [red]BROKEN[/]: {result.problem}")
-    _what_next(rt, say, target.agency_key)
+    _what_next(rt, say, target)
     return result.ok
 
 
@@ -240,19 +246,44 @@ def _revoke_grants(s: ActorSession, why: str) -> int:
     return len(live)
 
 
-def _what_next(rt: Runtime, say: Callable[[str], None], reference: str) -> None:
-    """The accounts the demonstration made, and what to try next."""
-    say("[bold]Accounts[/] made by the demonstration (development mode, no passwords: act")
-    say("   as one with --as NAME or JOINEDUP_USER=NAME):")
-    for name, what in DEMO_ACCOUNTS:
-        say(f"   {name:<20} {what}")
-    say("[bold]What next[/]")
+def _what_next(rt: Runtime, say: Callable[[str], None], target: SourceRecord) -> None:
+    """The accounts the demonstration made, with how to sign in as each, and what next."""
+    described = dict(DEMO_ACCOUNTS)
+    people = [name for name, _ in DEMO_ACCOUNTS if name != SERVICE_ACCOUNT]
+    issued = issue_credentials(rt, ADMIN, people)
+    saved = write_credentials(rt.settings.home / CSV_NAME, issued)
+    say("[bold]Accounts[/] made by the demonstration (synthetic people; each run issues new")
+    say(f"   passwords; also in {saved}, readable by you only):")
+    say(f"   {'username':<20} {'password':<24} {'security code key (TOTP)':<34} who")
+    for c in issued:
+        say(f"   {c.username:<20} {c.password:<24} {c.totp_secret:<34} {described[c.username]}")
+    if rt.settings.dev_mode:
+        say("   (JOINEDUP_ENV=dev: every demo account shares the documented demonstration key)")
+    say(f"   {SERVICE_ACCOUNT:<20} {described[SERVICE_ACCOUNT]}")
+    say("[bold]The web[/]: start it with [bold]joinedup serve[/] (then open http://127.0.0.1:8000)")
+    say("   Sign in with a username, its password and the 6-digit code an authenticator app")
+    say("   shows for its key (add the key by hand, or print a code with")
+    say("   python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\").")
+    name = " ".join(str(target.normalised.get(k) or "") for k in ("forename", "surname")).strip()
+    say("[bold]What to try first[/]")
+    for line in (
+        f"as demo-analyst: Search for {name or target.agency_key}, "
+        "open the person page: the chronology, the agencies holding records, the network",
+        "as demo-social-worker (purpose: safeguarding, as a member of the CSE team): My work, "
+        "a flag, then the child's page with every agency's records under the team's agreement",
+        "as demo-teacher: Concerns, tell a concern about a child; see who has read it",
+        "as demo-dpo: Who looked, and why, at the person you opened; a subject access report",
+        "as demo-ig-police: Grants and agreements, who approved what",
+        "your name in the header: your sessions and tokens, change your password",
+    ):
+        say(f"   {line}")
+    say("[bold]Or on the command line[/]")
     for line in (
         "joinedup flags list --as demo-social-worker        the children flagged to social care",
         "joinedup review list --as demo-analyst             matches a person must decide",
         "joinedup intel list --as demo-licensing            concerns routed to licensing",
         "joinedup panel list --as demo-chair                the MASE meeting and its agenda",
-        f"joinedup audit show --reference {reference} --as demo-dpo   who looked, and why",
+        f"joinedup audit show --reference {target.agency_key} --as demo-dpo   who looked, and why",
         f"open {rt.settings.home / 'demo-profile.html'}   the problem profile",
     ):
         say(f"   {line}")

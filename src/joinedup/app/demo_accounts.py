@@ -6,15 +6,23 @@ is checked against the access policy when the file is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from joinedup.access import directory
+from joinedup.app import accounts
+from joinedup.app.runtime import Runtime
+from joinedup.common.files import write_private
+from joinedup.model.organisation import Agency
 from joinedup.model.policy import policy
 from joinedup.model.vocab import VocabularyError
 from joinedup.store.actor_session import ActorSession, NotFound
@@ -82,3 +90,47 @@ def add_demo_users(s: ActorSession, step: Step, by_kind: Mapping[str, str] | Non
             agency = accounts.agency_name(account, by_kind)
             role = account.role
             directory.add_user(s, account.username, agency, role, display_name=f"Demo {role}")
+
+
+CSV_HEADER = ("username", "role", "agency", "password", "totp_secret")
+CSV_NAME = "demo-accounts.csv"
+
+
+@dataclass(frozen=True)
+class DemoCredential:
+    """How a person signs in as one demonstration account (printed, and kept in the
+    owner-only ``demo-accounts.csv``)."""
+
+    username: str
+    role: str
+    agency: str
+    password: str
+    totp_secret: str
+
+
+def issue_credentials(rt: Runtime, admin: str, usernames: Sequence[str]) -> list[DemoCredential]:
+    """As ``admin``, give each demonstration account a fresh random password and a second
+    factor (the documented known secret in dev mode, else a fresh one), ending any sessions
+    and tokens they had: each run of the demo re-issues them."""
+    with rt.door.session(admin, "administration") as s:
+        agencies = {a.id: a.name for a in s.list(Agency)}
+        users = [directory.user_by_name(s, name) for name in usernames]
+    issued = []
+    for user in users:
+        password = accounts.reset_password(rt, admin, user.username).password
+        accounts.reset_second_factor(rt, admin, user.username)
+        known = rt.settings.dev_mode
+        enrolled = accounts.enrol_second_factor(rt, admin, user.username, known_secret=known)
+        agency = agencies.get(user.agency_id, "")
+        issued.append(DemoCredential(user.username, user.role, agency, password, enrolled.secret))
+    return issued
+
+
+def write_credentials(path: Path, issued: Sequence[DemoCredential]) -> Path:
+    """Write the demonstration's credentials as CSV (``CSV_HEADER``), mode 0600."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for c in issued:
+        writer.writerow([c.username, c.role, c.agency, c.password, c.totp_secret])
+    return write_private(path, out.getvalue())

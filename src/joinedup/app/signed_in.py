@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from joinedup.access import sessions, tokens
+from joinedup.access.identity import enrolled
 from joinedup.app.runtime import Runtime
 from joinedup.app.signin import identity_path
 from joinedup.model.policy import policy
@@ -49,11 +50,13 @@ def _signed_in(tx: IdentityTx, user_id: str, purpose: str | None, via: str) -> S
 
 def session_holder(rt: Runtime, raw: str) -> SignedIn | None:
     """The user of the live session behind a cookie (its idle clock restarted), or None when
-    the session is unknown, ended or timed out (then it is ended, the reason logged)."""
+    the session is unknown, ended or timed out (then it is ended, the reason logged), or
+    its user has no confirmed second factor (an enrolment session)."""
     with identity_path(rt).transaction() as tx:
         info = sessions.touch(tx, raw)
-        if info is None:
-            return None
+        user = tx.user_by_id(info.user_id) if info else None
+        if info is None or user is None or not enrolled(tx, user):
+            return None  # an enrolment session enrols, and does nothing else
         return _signed_in(tx, info.user_id, info.purpose, f"session {info.id}")
 
 

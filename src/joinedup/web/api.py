@@ -4,9 +4,9 @@ cases as the pages, for scripts and the agencies' own systems. Bearer personal a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -14,6 +14,7 @@ from joinedup.app import people, signin
 from joinedup.app.safeguarding import flags
 from joinedup.app.signin import Attempt, SignInRefused
 from joinedup.web import errors
+from joinedup.web.api_document import document_problems
 from joinedup.web.auth import api_caller
 from joinedup.web.signin_pages import address
 from joinedup.web.state import state
@@ -129,6 +130,7 @@ def create_api() -> FastAPI:
         "`X-Purpose` (a purpose your role allows; default its first).",
     )
     errors.install(api)
+    document_problems(api)
 
     @api.post("/tokens", response_model=TokenIssued, status_code=201, responses=ERRORS)
     def create_token(request: Request, body: TokenRequest) -> Any:
@@ -159,9 +161,11 @@ def create_api() -> FastAPI:
         return people.person(who, person_id, rt=state(request).rt).to_dict()
 
     @api.get("/flags", responses=ERRORS)
-    def list_flags(request: Request, status: str = "open", limit: int = 100) -> Any:
+    def list_flags(
+        request: Request, status: str = "open", limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> Any:
         """Flags the caller may see, most severe then oldest, with names."""
         who = api_caller(request)
-        return {"results": [f.to_dict() for f in flags(who, status=status, limit=min(limit, 500))]}
+        return {"results": [f.to_dict() for f in flags(who, status=status, limit=limit)]}
 
     return api

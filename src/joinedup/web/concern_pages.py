@@ -11,15 +11,25 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from joinedup.app.concerns import Concern, send_concern
+from joinedup.app.errors import Forbidden
 from joinedup.app.intelligence import URGENCIES as URGENCY_CHOICES
 from joinedup.app.intelligence import my_submissions, submission_status
 from joinedup.app.language import check_note
-from joinedup.web.auth import check_csrf, visitor
+from joinedup.app.permissions import actions_of
+from joinedup.web.auth import Visitor, check_csrf, visitor
 from joinedup.web.state import state
 from joinedup.web.work_pages import page
 
 router = APIRouter()
 URGENCIES = tuple(URGENCY_CHOICES)
+
+
+def _referrer(request: Request) -> Visitor:
+    """The visitor, when their role may submit intelligence (others get the 404 page)."""
+    me = visitor(request)
+    if "intel.submit" not in actions_of(me.user.role):
+        raise Forbidden("this role does not submit concerns")
+    return me
 
 
 def _born(day: str, month: str, year: str) -> date | None:
@@ -32,7 +42,7 @@ def _born(day: str, month: str, year: str) -> date | None:
 @router.get("/concerns")
 def concerns(request: Request) -> Response:
     """The referrer's own concerns, newest first, and a link to tell a new one."""
-    me = visitor(request)
+    me = _referrer(request)
     mine = my_submissions(me.caller)
     return page(request, me, "concerns.html", mine=mine)
 
@@ -40,7 +50,7 @@ def concerns(request: Request) -> Response:
 @router.get("/concerns/new")
 def new_concern(request: Request) -> Response:
     """The concern form."""
-    me = visitor(request)
+    me = _referrer(request)
     return page(request, me, "concern_form.html", form={}, errors={}, urgencies=URGENCIES)
 
 

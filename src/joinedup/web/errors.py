@@ -4,6 +4,7 @@ traceback: not found and not allowed look the same; a signed-out page goes to si
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
@@ -53,8 +54,25 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
     )
 
 
+def _has_nul(request: Request) -> bool:
+    query = request.scope.get("query_string", b"").lower()
+    return "\x00" in request.scope.get("path", "") or b"%00" in query or b"\x00" in query
+
+
+async def refuse_nul(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Middleware: a web address holding a NUL character is bad input (400), never passed
+    on: no store keeps NUL in text (PostgreSQL refuses it), and no name or reference has
+    one."""
+    if _has_nul(request):
+        return error_response(request, 400)
+    return await call_next(request)
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``."""
+    """Register the handlers on ``app`` (and :func:`refuse_nul`)."""
+    app.middleware("http")(refuse_nul)
 
     @app.exception_handler(SignedOut)
     async def signed_out(request: Request, exc: SignedOut) -> Response:

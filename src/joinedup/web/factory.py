@@ -14,6 +14,7 @@ from joinedup.app.context import Settings, from_environment, using
 from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
 from joinedup.web import (
+    account_pages,
     admin_pages,
     api,
     concern_pages,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.middleware("http")(security_headers)
     errors.install(app)
     app.include_router(signin_pages.router)
+    app.include_router(account_pages.router)
     app.include_router(work_pages.router)
     app.include_router(ops.router)
     app.include_router(sharing_pages.router)

@@ -13,6 +13,8 @@ SESSION_COOKIE = "joinedup_session"
 SECURE_SESSION_COOKIE = "__Host-joinedup_session"
 SIGNIN_COOKIE = "joinedup_signin"  # a pre-session secret: the sign-in form's CSRF token
 SECURE_SIGNIN_COOKIE = "__Host-joinedup_signin"
+ENROL_COOKIE = "joinedup_enrol"  # an enrolment session: enrols the second factor, nothing else
+SECURE_ENROL_COOKIE = "__Host-joinedup_enrol"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -54,6 +56,11 @@ def session_cookie_name(request: Request) -> str:
 def signin_cookie_name(request: Request) -> str:
     """The pre-session cookie's name, prefixed like the session cookie's."""
     return SECURE_SIGNIN_COOKIE if is_https(request) else SIGNIN_COOKIE
+
+
+def enrol_cookie_name(request: Request) -> str:
+    """The enrolment session's cookie name, prefixed like the session cookie's."""
+    return SECURE_ENROL_COOKIE if is_https(request) else ENROL_COOKIE
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str) -> None:

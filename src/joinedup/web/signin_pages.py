@@ -9,11 +9,13 @@ from fastapi.responses import RedirectResponse
 
 from joinedup.app import signin
 from joinedup.app.errors import Forbidden
+from joinedup.app.my_account import sign_in_or_enrol
 from joinedup.app.signin import Attempt, SignInRefused
 from joinedup.web.auth import BadCsrf, check_csrf, visitor
 from joinedup.web.security import (
     csrf_ok,
     csrf_token,
+    enrol_cookie_name,
     new_secret,
     session_cookie_name,
     set_cookie,
@@ -69,26 +71,30 @@ def sign_in(
     request: Request,
     username: Field,
     password: Field,
-    code: Field,
     csrf_token: Field,
+    code: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the three; start a server-side session; then choose a purpose."""
+    """Check the three; start a server-side session; then choose a purpose. An account
+    without a second factor whose password is right is sent to enrol one first."""
     pre = request.cookies.get(signin_cookie_name(request))
     if not csrf_ok(pre, csrf_token):
         raise BadCsrf()
     where = address(request)
     try:
-        raw, _ = signin.sign_in(
+        started = sign_in_or_enrol(
             state(request).rt,
             Attempt(username.strip(), password, code.strip(), where),
             f"web {where}",
         )
     except SignInRefused as refused:
         return _form(request, new_secret(), error=str(refused), username=username, next_=next)
-    target = "/purpose?next=" + safe_next(next)
-    response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, session_cookie_name(request), raw)
+    if started.enrol:
+        response = RedirectResponse("/enrol?next=" + safe_next(next), status_code=303)
+        set_cookie(request, response, enrol_cookie_name(request), started.secret)
+    else:
+        response = RedirectResponse("/purpose?next=" + safe_next(next), status_code=303)
+        set_cookie(request, response, session_cookie_name(request), started.secret)
     response.delete_cookie(signin_cookie_name(request), path="/")
     return response
 
