@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from joinedup.app.context import Settings, from_environment, using
 from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
-from joinedup.web import api, errors, signin_pages, work_pages
+from joinedup.web import api, errors, signin_pages, thing_pages, work_pages
 from joinedup.web.security import security_headers
 from joinedup.web.state import HERE, WebState, make_templates
 
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     errors.install(app)
     app.include_router(signin_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(thing_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

@@ -59,16 +59,40 @@ def search(request: Request, q: str = "") -> Response:
     return page(request, me, "search.html", q=text, results=results)
 
 
+def _filtered(seen: people.Person, agency: str, event_type: str) -> dict[str, Any]:
+    """The chronology filtered by agency and event type, and the choices of each filter."""
+    return {
+        "chronology": [
+            e
+            for e in seen.chronology
+            if (not agency or e.agency == agency) and (not event_type or e.event_type == event_type)
+        ],
+        "agency": agency,
+        "event_type": event_type,
+        "event_types": sorted({e.event_type for e in seen.chronology}),
+    }
+
+
 @router.get("/people/{person_id}")
-def person(request: Request, person_id: str, agency: str = "") -> Response:
-    """Everything the reader may see of one person; the chronology filterable by agency."""
+def person(request: Request, person_id: str, agency: str = "", event_type: str = "") -> Response:
+    """Everything the reader may see of one person; the chronology filterable by agency and
+    by event type."""
     me = visitor(request)
     seen = people.person(me.caller, person_id, rt=state(request).rt)
-    chronology = [e for e in seen.chronology if not agency or e.agency == agency]
     graph = network_elements(seen)
-    return page(
-        request, me, "person.html", person=seen, chronology=chronology, agency=agency, graph=graph
-    )
+    chosen = _filtered(seen, agency, event_type)
+    return page(request, me, "person.html", person=seen, graph=graph, **chosen)
+
+
+@router.get("/people/{person_id}/chronology")
+def printable_chronology(
+    request: Request, person_id: str, agency: str = "", event_type: str = ""
+) -> Response:
+    """The person's chronology alone, plainly laid out for paper."""
+    me = visitor(request)
+    seen = people.person(me.caller, person_id, rt=state(request).rt)
+    chosen = _filtered(seen, agency, event_type)
+    return page(request, me, "chronology_print.html", person=seen, **chosen)
 
 
 def network_elements(seen: people.Person) -> list[dict[str, Any]]:

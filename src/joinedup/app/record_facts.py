@@ -1,0 +1,156 @@
+"""Small readings of source records shared by the record, vehicle, phone and place pages:
+a record's name and date as a reader would say them, its payload with free text decrypted,
+the persons records are linked to, and the agencies' names.
+
+Everything here reads through an open door session, so only what its caller may see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from joinedup.model.linkage import PersonLink
+from joinedup.model.organisation import Agency
+from joinedup.model.records import SourceRecord
+from joinedup.store.actor_session import ActorSession
+from joinedup.store.hooks import NoFieldCrypto
+
+__all__ = [
+    "DATE_FIELDS",
+    "NOT_DECRYPTED",
+    "Read",
+    "age_on",
+    "agency_names",
+    "display_name",
+    "linked_persons",
+    "payload_in_clear",
+    "read_records",
+    "when",
+]
+
+#: normalised fields that date an event, most precise first
+DATE_FIELDS = ("occurred_at", "event_date", "start_date")
+#: payload fields that date a record when no normalised field does (as the agency wrote them)
+PAYLOAD_DATES = (
+    "concern_date",
+    "recorded_date",
+    "valid_from",
+    "licence_issued",
+    "created_date",
+    "contact_date",
+)
+NOT_DECRYPTED = "(could not be decrypted)"
+_DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class Read:
+    """The columns of one source record a page needs (payload still as stored)."""
+
+    id: str
+    agency_id: str
+    record_type: str
+    agency_key: str
+    payload: dict[str, Any]
+    normalised: dict[str, Any]
+
+
+def agency_names(opened: ActorSession) -> dict[str, str]:
+    """``agency id -> name``."""
+    return {a.id: a.name for a in opened.list(Agency)}
+
+
+def read_records(opened: ActorSession, ids: Iterable[str]) -> dict[str, Read]:
+    """The records among ``ids`` the caller may see (a scan: the caller logs what it shows)."""
+    wanted = sorted(set(ids))
+    out: dict[str, Read] = {}
+    columns = ["agency_id", "record_type", "agency_key", "payload", "normalised"]
+    for start in range(0, len(wanted), 500):
+        where = {"id": wanted[start : start + 500]}
+        for chunk in opened.scan(SourceRecord, columns, where=where):
+            for rid, agency_id, record_type, key, payload, normalised in chunk:
+                out[rid] = Read(rid, agency_id, record_type, key, payload or {}, normalised or {})
+    return out
+
+
+def linked_persons(opened: ActorSession, record_ids: Iterable[str]) -> dict[str, str]:
+    """``record id -> resolved person id`` for the records linkage put in a person."""
+    wanted = sorted(set(record_ids))
+    out: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        where = {"record_id": wanted[start : start + 500]}
+        for chunk in opened.scan(PersonLink, ["record_id", "person_id"], where=where):
+            out.update((record_id, person_id) for _, record_id, person_id in chunk)
+    return out
+
+
+def display_name(normalised: dict[str, Any]) -> str:
+    """The name a record gives, as a reader would say it ("" when it gives none)."""
+    name = " ".join(str(normalised[k]) for k in ("forename", "surname") if normalised.get(k))
+    return name or str(normalised.get("full_name") or "")
+
+
+def _parse(text: str) -> str | None:
+    if m := _ISO.match(text):
+        return f"{m[1]}-{m[2]}-{m[3]}"
+    if m := _DAY.match(text):
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def when(normalised: dict[str, Any], payload: dict[str, Any] | None = None) -> str | None:
+    """The date (ISO, or date and time) a record is of: its normalised event date, else a
+    dated payload field as the agency wrote it, read day first; None when undated."""
+    for f in DATE_FIELDS:
+        if normalised.get(f):
+            return str(normalised[f])
+    for f in PAYLOAD_DATES:
+        value = (payload or {}).get(f)
+        if isinstance(value, str) and (day := _parse(value)):
+            return day
+    return None
+
+
+def age_on(normalised: dict[str, Any], day: str | None) -> int | None:
+    """Age in whole years on ``day`` from the record's date of birth (None if unknown)."""
+    born = _parse(str(normalised.get("date_of_birth") or ""))
+    on = _parse(day or "")
+    if not born or not on:
+        return None
+    b, d = date.fromisoformat(born), date.fromisoformat(on)
+    return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+
+
+def _encrypted(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("v1:") and value.count(":") >= 2
+
+
+def payload_in_clear(
+    opened: ActorSession, record_id: str, payload: dict[str, Any], order: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """``(column, value)`` of a payload as the agency sent it, free text decrypted with the
+    door's field cipher (the caller has already been allowed to read the record), in the
+    file's column order when ``order`` is given."""
+    cipher = None
+    columns = [c for c in order if c in payload] + [c for c in payload if c not in order]
+    out = []
+    for column in columns:
+        value = payload[column]
+        if _encrypted(value):
+            try:
+                cipher = cipher or opened.field_crypto()
+                value = cipher.decrypt(
+                    value, table="source_record", column=f"payload.{column}", row_id=record_id
+                )
+            except (ValueError, NoFieldCrypto):
+                value = NOT_DECRYPTED
+        out.append((column, "" if value is None else str(value)))
+    return out
