@@ -264,6 +264,14 @@ def world(web: Web, tmp_path: Path) -> Iterator[World]:  # noqa: F811 (the fixtu
                 for k in (row[0] for row in t[1:])
             }
         }
+        address = SourceRecord(  # social care's address of the child "Ayesha Khan"
+            agency_id=web.store.agencies["Social care"],
+            record_type="ssd_address",
+            agency_key="ADR1",
+            payload={"addr_person_id": "CHID42", "addr_address_postcode": "DM11AA"},
+            normalised={"postcode": "DM1 1AA", "addr_address_start_date": "2023-02-01"},
+        )
+        records["ADR1"] = s.add(address).id
         run = s.add(LinkageRun(agency_id=s.actor.agency_id, backend="test"))
         for key, person in members.items():
             record = s.get(SourceRecord, records[key])

@@ -57,6 +57,13 @@ def test_place_events_and_who_was_there(world: World) -> None:
     assert [e.event_type for e in takeaway.events] == ["vehicle_stop"]
     assert [s.name for s in takeaway.children] == ["Zara Hussain"]
     assert ("Tariq Javed", "lives here (police)") in {(s.name, s.role) for s in takeaway.people}
+    # social care's address record names its child by social care's own key
+    (ayesha,) = [s for s in takeaway.people if s.agency == "Social care"]
+    assert (ayesha.name, ayesha.person_id) == ("Ayesha Khan", world.web.persons["aisha"])
+    assert (ayesha.role, ayesha.record_id) == (
+        "address recorded by social care",
+        world.records["ADR1"],
+    )
 
 
 def test_phone_holder(world: World) -> None:
@@ -70,13 +77,17 @@ def test_phone_holder(world: World) -> None:
     "who", [Caller("sw.one", "safeguarding", "t"), Caller("ref.one", "safeguarding", "t")]
 )
 def test_out_of_reach_is_not_found(world: World, who: Caller) -> None:
-    for call, key in (
-        (things.vehicle, "XY12ABC"),
-        (things.place, "DM1 1AA"),
-        (things.phone, "07700900555"),
-    ):
+    for call, key in ((things.vehicle, "XY12ABC"), (things.phone, "07700900555")):
         with pytest.raises(NotFound):
             call(who, key, rt=world.web.rt)
+    if who.username == "ref.one":
+        with pytest.raises(NotFound):
+            things.place(who, "DM1 1AA", rt=world.web.rt)
+        return
+    # the social worker reaches social care's address there, and nothing of the police
+    there = things.place(who, "DM1 1AA", rt=world.web.rt)
+    assert [(s.name, s.agency) for s in there.people] == [("Ayesha Khan", "Social care")]
+    assert there.events == []
 
 
 def test_unknown_or_malformed_is_not_found(world: World) -> None:

@@ -108,10 +108,14 @@ def _parse(text: str) -> str | None:
 
 def when(normalised: dict[str, Any], payload: dict[str, Any] | None = None) -> str | None:
     """The date (ISO, or date and time) a record is of: its normalised event date, else a
-    dated payload field as the agency wrote it, read day first; None when undated."""
+    dated column (normalised, else as the agency wrote it, read day first); None when
+    undated."""
     for f in DATE_FIELDS:
         if normalised.get(f):
             return str(normalised[f])
+    for f in PAYLOAD_DATES:  # ingest keeps typed dates in ISO under their column's name
+        if isinstance(normalised.get(f), str) and (day := _parse(normalised[f])):
+            return day
     for f in PAYLOAD_DATES:
         value = (payload or {}).get(f)
         if isinstance(value, str) and (day := _parse(value)):

@@ -33,6 +33,9 @@ from joinedup.store.actor_session import ActorSession, NotFound
 
 __all__ = ["Licence", "NotFound", "Sighting", "Thing", "ThingEvent", "phone", "place", "vehicle"]
 
+#: payload columns (by their ending) naming the person a record is about by the key of the
+#: agency's person record: social care's ``*_person_id``, a school's ``upn``
+OWNER_COLUMNS = ("person_id", "upn")
 MAX_EVENTS = 200  # events shown on one page (the most recent)
 #: how a record that names a thing ties its person to it, by the record's type
 ROLE_OF = {
@@ -46,6 +49,7 @@ ROLE_OF = {
     "attendances": "health attendance",
     "contacts": "contact",
     "ssd_address": "address recorded by social care",
+    "ssd_cla_placement": "placed here (looked after)",
     "ssd_person": "known to social care",
 }
 
@@ -121,6 +125,7 @@ class _Walk:
         self.records: dict[str, Read] = {}
         self.persons: dict[str, str] = {}
         self.agencies = agency_names(opened)
+        self.shown: set[str] = set()  # records whose content a page shows
 
     def read(self, ids: Iterable[str]) -> list[Read]:
         wanted = [i for i in ids if i not in self.records]
@@ -137,11 +142,35 @@ class _Walk:
         ids = [i for r in set(refs) if r for i in self.index.all_of([f"ref:{ref_key(r)}"])]
         return {r.agency_key: r for r in self.read(ids) if r.agency_id == agency_id}
 
+    def owners(self, records: list[Read]) -> dict[str, Read]:
+        """The person-bearing record each of ``records`` (not linked to a person itself)
+        names by its key: a social care address or placement's person, a pupil's attendance
+        (``record id -> the person's record``)."""
+        wanted: dict[str, dict[str, str]] = {}
+        for r in records:
+            for column, value in r.payload.items():
+                if value and isinstance(value, str) and column.endswith(OWNER_COLUMNS):
+                    wanted.setdefault(r.agency_id, {})[r.id] = value
+                    break
+        out = {}
+        for agency_id, refs in wanted.items():
+            found = self.by_ref(agency_id, refs.values())
+            for record_id, ref in refs.items():
+                person = found.get(ref)
+                if person is not None and person.id in self.persons:
+                    out[record_id] = person
+        return out
+
     def agency(self, record: Read) -> str:
         return self.agencies.get(record.agency_id, record.agency_id)
 
-    def sighting(self, person: Read, role: str, day: str | None) -> Sighting:
+    def sighting(
+        self, person: Read, role: str, day: str | None, record_id: str | None = None
+    ) -> Sighting:
+        """``person`` (a person-bearing record) tied to the thing by the record
+        ``record_id`` (default: that same record)."""
         age = age_on(person.normalised, day)
+        self.shown |= {person.id, record_id or person.id}
         return Sighting(
             self.persons.get(person.id),
             display_name(person.normalised) or "Name not recorded",
@@ -150,7 +179,7 @@ class _Walk:
             age,
             self.agency(person),
             day,
-            person.id,
+            record_id or person.id,
         )
 
 
@@ -259,18 +288,21 @@ def _thing(who: Caller, kind: str, key: str, index_key: str, rt: Runtime | None)
             raise NotFound(f"no {kind} {key}")
         anchors = [r for r in named if r.record_type in ("objects", "locations")]
         licensed = [r for r in named if r.record_type == "vehicles" and "plate_number" in r.payload]
+        owners = walk.owners([r for r in named if r.id not in walk.persons])
         for r in named:
             if (d := _description(r.payload)) and d not in thing.descriptions:
                 thing.descriptions.append(d)
-            if r.id in walk.persons:
+            person = r if r.id in walk.persons else owners.get(r.id)
+            if person is not None:
                 role = ROLE_OF.get(r.record_type, r.record_type.replace("_", " "))
-                thing.people.append(walk.sighting(r, role, when(r.normalised, r.payload)))
+                day = when(r.normalised, r.payload)
+                thing.people.append(walk.sighting(person, role, day, r.id))
         _licences(walk, thing, licensed)
         _follow_pole(walk, thing, anchors)
         thing.people = sorted(
             set(thing.people), key=lambda s: (not s.child, s.date or "", s.name, s.role)
         )
-        opened.record_shown("source_record", _shown(thing))
+        opened.record_shown("source_record", walk.shown | _shown(thing))
     return thing
 
 
