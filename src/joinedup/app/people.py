@@ -20,6 +20,7 @@ from typing import Any
 import phonenumbers
 
 from joinedup.app.context import Caller, runtime, session
+from joinedup.app.neighbourhood import Neighbourhood, neighbourhood
 from joinedup.app.people_index import (
     IDENTIFIER_FIELDS,
     IDENTIFIER_LABELS,
@@ -28,6 +29,7 @@ from joinedup.app.people_index import (
     name_keys,
     ref_key,
 )
+from joinedup.app.record_facts import Read
 from joinedup.app.runtime import Runtime
 from joinedup.model.linkage import PersonLink
 from joinedup.model.organisation import Agency
@@ -143,6 +145,7 @@ class Person:
     assessments: list[Assessment] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
     network: list[Connection] = field(default_factory=list)
+    neighbourhood: Neighbourhood = field(default_factory=Neighbourhood)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the API contract's names)."""
@@ -301,6 +304,11 @@ def person(who: Caller, person_id: str, *, rt: Runtime | None = None) -> Person:
         _identity(seen, records, agencies)
         seen.chronology = _chronology(records, agencies)
         seen.network = _network(opened, index, person_id, records, agencies)
+        reads = [
+            Read(r.id, r.agency_id, r.record_type, r.agency_key, r.payload, r.normalised)
+            for r in records
+        ]
+        seen.neighbourhood = neighbourhood(opened, index, person_id, seen.name, reads)
         flags = opened.list(Flag, where={"subject_id": person_id, "status": "open"})
         seen.flags = [_flag(f, agencies) for f in flags]
         seen.assessments = [

@@ -79,9 +79,9 @@ def person(request: Request, person_id: str, agency: str = "", event_type: str =
     by event type."""
     me = visitor(request)
     seen = people.person(me.caller, person_id, rt=state(request).rt)
-    graph = network_elements(seen)
+    graph, table = network_elements(seen), network_table(seen)
     chosen = _filtered(seen, agency, event_type)
-    return page(request, me, "person.html", person=seen, graph=graph, **chosen)
+    return page(request, me, "person.html", person=seen, graph=graph, network=table, **chosen)
 
 
 @router.get("/people/{person_id}/chronology")
@@ -96,18 +96,31 @@ def printable_chronology(
 
 
 def network_elements(seen: people.Person) -> list[dict[str, Any]]:
-    """Cytoscape.js elements of a person's network: the person, the vehicles and phones
-    shared, the people sharing them (names, never ids, as labels)."""
-    nodes = {seen.id: {"id": seen.id, "label": seen.name, "kind": "subject"}}
-    edges = set()
-    for c in seen.network:
-        thing = f"{c.via}:{c.value}"
-        nodes.setdefault(thing, {"id": thing, "label": c.value, "kind": c.via})
-        nodes.setdefault(c.person_id, {"id": c.person_id, "label": c.name, "kind": "person"})
-        edges |= {(seen.id, thing), (c.person_id, thing)}
-    return [{"data": n, "classes": n["kind"]} for n in nodes.values()] + [
-        {"data": {"id": f"{a}|{b}", "source": a, "target": b}} for a, b in sorted(edges)
+    """Cytoscape.js elements of the person's neighbourhood within two steps: people,
+    vehicles, phones and places (names, registrations, numbers and postcodes as labels,
+    never ids)."""
+    around = seen.neighbourhood
+    nodes = [
+        {"data": {"id": n.id, "label": n.label, "kind": n.kind, "href": n.href}, "classes": n.kind}
+        for n in around.nodes
     ]
+    edges = [
+        {"data": {"id": f"{t.source}|{t.target}|{t.how}", "source": t.source, "target": t.target}}
+        for t in around.ties
+    ]
+    return nodes + edges
+
+
+def network_table(seen: people.Person) -> list[dict[str, Any]]:
+    """The same neighbourhood as rows for screen readers and paper: each person or thing
+    (not the person themself), its step, and what it is tied to, by name."""
+    around = seen.neighbourhood
+    label = {n.id: n for n in around.nodes}
+    tied: dict[str, list[str]] = {n.id: [] for n in around.nodes}
+    for t in around.ties:
+        tied[t.source].append(f"{label[t.target].label} ({t.how})")
+        tied[t.target].append(f"{label[t.source].label} ({t.how})")
+    return [{"node": n, "tied": sorted(set(tied[n.id]))} for n in around.nodes if n.step > 0]
 
 
 def _day(text: str, end: bool = False) -> datetime | None:

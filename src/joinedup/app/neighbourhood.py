@@ -1,0 +1,237 @@
+"""A person's neighbourhood within two steps: the people, vehicles, phones and places around
+them, for the network picture and its table on the person page.
+
+Step 1: the vehicles, phones and places the person's records name (police links included:
+a vehicle they drive or own, a phone they use), the people their police record links them
+to directly (a controlling adult, an associate), and the people sharing a vehicle or phone
+with them. Step 2: the same from each step-1 person. Places are shown but not followed (a
+postcode is shared by a whole street); the picture stops at :data:`MAX_NODES` and says so.
+Built from the search index and read through the door as the caller, like the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from joinedup.app.people_index import SearchIndex, ref_key
+from joinedup.app.record_facts import Read, display_name, linked_persons, read_records
+from joinedup.model.linkage import PersonLink
+from joinedup.store.actor_session import ActorSession
+
+__all__ = ["MAX_NODES", "Neighbourhood", "Node", "Tie", "neighbourhood"]
+
+MAX_NODES = 150
+STEPS = 2
+_THINGS = {"vrm": "vehicle", "phone": "phone"}
+#: police links from a person to an object that tie them to it
+_OBJECT_LINKS = {"driver_of", "owner_of", "uses_phone"}
+#: police links between two persons
+_PERSON_LINKS = {"associate", "controlling_adult", "seen_with"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """A person or thing in the picture: ``label`` is a name or a registration, number or
+    postcode, never an id; ``step``: 0 for the person, then 1 or 2."""
+
+    id: str
+    label: str
+    kind: str  # "subject", "person", "vehicle", "phone" or "place"
+    step: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Tie:
+    """An edge: ``how`` in words (e.g. "driver of", "named in a record")."""
+
+    source: str
+    target: str
+    how: str
+
+
+@dataclass
+class Neighbourhood:
+    """The picture's nodes and ties, and whether it was cut at :data:`MAX_NODES`."""
+
+    nodes: list[Node] = field(default_factory=list)
+    ties: list[Tie] = field(default_factory=list)
+    cut: bool = False
+    limit: int = MAX_NODES
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return asdict(self)
+
+
+class _Builder:
+    def __init__(self, opened: ActorSession, index: SearchIndex, limit: int) -> None:
+        self.opened, self.index, self.limit = opened, index, limit
+        self.nodes: dict[str, Node] = {}
+        self.ties: set[Tie] = set()
+        self.cut = False
+        self.shown: set[str] = set()
+
+    def node(self, node_id: str, label: str, kind: str, step: int, href: str) -> bool:
+        """Add a node (False when the picture is full and it was left out)."""
+        if node_id in self.nodes:
+            return True
+        if len(self.nodes) >= self.limit:
+            self.cut = True
+            return False
+        self.nodes[node_id] = Node(node_id, label, kind, step, href)
+        return True
+
+    def tie(self, a: str, b: str, how: str) -> None:
+        if a in self.nodes and b in self.nodes and a != b:
+            self.ties.add(Tie(a, b, how))
+
+    def person(self, person_id: str, label: str, step: int) -> bool:
+        return self.node(
+            person_id, label or "Name not recorded", "person", step, f"/people/{person_id}"
+        )
+
+    def thing(self, kind: str, key: str, step: int) -> str | None:
+        node_id = f"{kind}:{key}"
+        path = {"vehicle": "vehicles", "phone": "phones", "place": "places"}[kind]
+        return node_id if self.node(node_id, key, kind, step, f"/{path}/{quote(key)}") else None
+
+    def records_of(self, persons: list[str]) -> dict[str, list[Read]]:
+        """Each person's records in reach."""
+        links: dict[str, str] = {}
+        for start in range(0, len(persons), 500):
+            where = {"person_id": persons[start : start + 500]}
+            for chunk in self.opened.scan(PersonLink, ["record_id", "person_id"], where=where):
+                links.update((record_id, person_id) for _, record_id, person_id in chunk)
+        out: dict[str, list[Read]] = {p: [] for p in persons}
+        for record in read_records(self.opened, links).values():
+            out[links[record.id]].append(record)
+        return out
+
+    def step(self, frontier: dict[str, list[Read]], step: int) -> list[str]:
+        """Tie the frontier's people to their things and to the people sharing them; the
+        people newly reached."""
+        owners: dict[str, set[str]] = {}  # thing node -> persons of the frontier
+        places: set[tuple[str, str]] = set()  # (person, postcode): shown, not followed
+        police: list[tuple[str, Read]] = []
+        for person_id, records in frontier.items():
+            for r in records:
+                for field_name, kind in _THINGS.items():
+                    if r.normalised.get(field_name):
+                        thing = f"{kind}:{r.normalised[field_name]}"
+                        owners.setdefault(thing, set()).add(person_id)
+                if r.normalised.get("postcode"):
+                    places.add((person_id, str(r.normalised["postcode"])))
+                if r.record_type == "persons":
+                    police.append((person_id, r))
+        direct = self._police_links(police, owners)
+        reached: list[str] = []
+        for thing, persons in sorted(owners.items()):
+            kind, key = thing.split(":", 1)
+            if self.thing(kind, key, step) is None:
+                continue
+            for p in persons:
+                self.tie(p, thing, "named in a record" if kind != "vehicle" else "vehicle")
+            for other, label, how in self._sharing(kind, key):
+                if other not in self.nodes and self.person(other, label, step):
+                    reached.append(other)
+                self.tie(other, thing, how)
+        for (a, b), (label, how) in direct.items():
+            if b not in self.nodes and self.person(b, label, step):
+                reached.append(b)
+            self.tie(a, b, how)
+        for person_id, postcode in sorted(places):
+            if place := self.thing("place", postcode, step):
+                self.tie(person_id, place, "address")
+        return reached
+
+    def _police_links(
+        self, police: list[tuple[str, Read]], owners: dict[str, set[str]]
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """A police nominal's links to objects (added to ``owners``) and to other persons."""
+        direct: dict[tuple[str, str], tuple[str, str]] = {}
+        mentions: dict[str, tuple[str, Read]] = {}
+        for person_id, r in police:
+            for rid in self.index.all_of([f"see:{ref_key(r.agency_key)}"]):
+                mentions[rid] = (person_id, r)
+        links = [
+            m
+            for m in read_records(self.opened, mentions).values()
+            if m.record_type == "links"
+            and m.payload.get("from_type") == "person"
+            and m.payload.get("to_type") in ("object", "person")
+            and m.payload.get("link_type") in _OBJECT_LINKS | _PERSON_LINKS
+        ]
+        targets = {
+            rid: str(m.payload.get("to_ref"))
+            for m in links
+            for rid in self.index.all_of([f"ref:{ref_key(m.payload.get('to_ref'))}"])
+        }
+        found = read_records(self.opened, targets)
+        persons = linked_persons(self.opened, found)
+        for link in links:
+            person_id, nominal = mentions[link.id]
+            if link.payload.get("from_ref") != nominal.agency_key:
+                continue
+            for target in found.values():
+                if target.agency_key != link.payload.get("to_ref"):
+                    continue
+                if target.agency_id != link.agency_id:
+                    continue
+                how = str(link.payload.get("link_type")).replace("_", " ")
+                self.shown |= {link.id, target.id}
+                for field_name, kind in _THINGS.items():
+                    if target.normalised.get(field_name):
+                        owners.setdefault(f"{kind}:{target.normalised[field_name]}", set()).add(
+                            person_id
+                        )
+                if target.id in persons:
+                    direct[(person_id, persons[target.id])] = (display_name(target.normalised), how)
+        return direct
+
+    def _sharing(self, kind: str, key: str) -> list[tuple[str, str, str]]:
+        """``(person id, name, how)`` of the people whose records name the thing."""
+        field_name = next(f for f, k in _THINGS.items() if k == kind)
+        ids = self.index.all_of([f"{field_name}:{key}"])
+        records = read_records(self.opened, ids)
+        persons = linked_persons(self.opened, records)
+        self.shown |= set(persons)
+        return [
+            (persons[rid], display_name(r.normalised), "named in a record")
+            for rid, r in records.items()
+            if rid in persons
+        ]
+
+
+def neighbourhood(
+    opened: ActorSession,
+    index: SearchIndex,
+    person_id: str,
+    name: str,
+    records: list[Read],
+    *,
+    limit: int | None = None,
+) -> Neighbourhood:
+    """The people, vehicles, phones and places within two steps of ``person_id`` (whose
+    ``records`` the caller may see), at most ``limit`` (default :data:`MAX_NODES`) nodes;
+    logged as shown."""
+    limit = limit or MAX_NODES
+    build = _Builder(opened, index, limit)
+    build.node(person_id, name, "subject", 0, f"/people/{person_id}")
+    frontier = {person_id: records}
+    for step in range(1, STEPS + 1):
+        reached = build.step(frontier, step)
+        if not reached or build.cut or step == STEPS:
+            break
+        frontier = build.records_of(reached)
+        for rs in frontier.values():
+            build.shown |= {r.id for r in rs}
+    opened.record_shown("source_record", build.shown)
+    return Neighbourhood(
+        sorted(build.nodes.values(), key=lambda n: (n.step, n.kind != "person", n.label)),
+        sorted(build.ties, key=lambda t: (t.source, t.target, t.how)),
+        build.cut,
+        limit,
+    )
