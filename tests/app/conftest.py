@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,8 +242,8 @@ def _export(
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-@pytest.fixture
-def world(web: Web, tmp_path: Path) -> Iterator[World]:  # noqa: F811 (the fixture above)
+def build_world(web: Web, tmp_path: Path) -> World:  # noqa: F811 (a plain argument)
+    """Import the police and licensing exports into ``web``'s store and link the persons."""
     web.store.agency("Licensing", "licensing")
     _export(tmp_path / "police", "Police", "police", "police_pole", POLICE)
     _export(tmp_path / "licensing", "Licensing", "licensing", "licensing", LICENSING)
@@ -281,4 +280,10 @@ def world(web: Web, tmp_path: Path) -> Iterator[World]:  # noqa: F811 (the fixtu
                 )
             )
     rebuild_now(web.rt)
-    yield World(web, records, zara, tariq)
+    return World(web, records, zara, tariq)
+
+
+@pytest.fixture
+def world(web: Web, tmp_path: Path) -> World:  # noqa: F811 (the fixture imported above)
+    """The web fixture with the police and licensing world imported."""
+    return build_world(web, tmp_path)

@@ -11,6 +11,7 @@ Built from the search index and read through the door as the caller, like the pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from joinedup.store.actor_session import ActorSession
 __all__ = ["MAX_NODES", "Neighbourhood", "Node", "Tie", "neighbourhood"]
 
 MAX_NODES = 150
+PER_THING = 200  # records read for one vehicle or phone (a busy taxi firm's number ...)
 STEPS = 2
 _THINGS = {"vrm": "vehicle", "phone": "phone"}
 #: police links from a person to an object that tie them to it
@@ -113,7 +115,7 @@ class _Builder:
     def step(self, frontier: dict[str, list[Read]], step: int) -> list[str]:
         """Tie the frontier's people to their things and to the people sharing them; the
         people newly reached."""
-        owners: dict[str, set[str]] = {}  # thing node -> persons of the frontier
+        owners: dict[str, dict[str, str]] = {}  # thing node -> {frontier person: how}
         places: set[tuple[str, str]] = set()  # (person, postcode): shown, not followed
         police: list[tuple[str, Read]] = []
         for person_id, records in frontier.items():
@@ -121,23 +123,22 @@ class _Builder:
                 for field_name, kind in _THINGS.items():
                     if r.normalised.get(field_name):
                         thing = f"{kind}:{r.normalised[field_name]}"
-                        owners.setdefault(thing, set()).add(person_id)
+                        owners.setdefault(thing, {}).setdefault(person_id, "named in a record")
                 if r.normalised.get("postcode"):
                     places.add((person_id, str(r.normalised["postcode"])))
                 if r.record_type == "persons":
                     police.append((person_id, r))
         direct = self._police_links(police, owners)
+        kept = [t for t in sorted(owners) if self.thing(*_kind_key(t), step) is not None]
+        sharing = self._sharing(kept)
         reached: list[str] = []
-        for thing, persons in sorted(owners.items()):
-            kind, key = thing.split(":", 1)
-            if self.thing(kind, key, step) is None:
-                continue
-            for p in persons:
-                self.tie(p, thing, "named in a record" if kind != "vehicle" else "vehicle")
-            for other, label, how in self._sharing(kind, key):
+        for thing in kept:
+            for p, how in owners[thing].items():
+                self.tie(p, thing, how)
+            for other, label in sharing.get(thing, []):
                 if other not in self.nodes and self.person(other, label, step):
                     reached.append(other)
-                self.tie(other, thing, how)
+                self.tie(other, thing, "named in a record")
         for (a, b), (label, how) in direct.items():
             if b not in self.nodes and self.person(b, label, step):
                 reached.append(b)
@@ -148,7 +149,7 @@ class _Builder:
         return reached
 
     def _police_links(
-        self, police: list[tuple[str, Read]], owners: dict[str, set[str]]
+        self, police: list[tuple[str, Read]], owners: dict[str, dict[str, str]]
     ) -> dict[tuple[str, str], tuple[str, str]]:
         """A police nominal's links to objects (added to ``owners``) and to other persons."""
         direct: dict[tuple[str, str], tuple[str, str]] = {}
@@ -184,25 +185,85 @@ class _Builder:
                 self.shown |= {link.id, target.id}
                 for field_name, kind in _THINGS.items():
                     if target.normalised.get(field_name):
-                        owners.setdefault(f"{kind}:{target.normalised[field_name]}", set()).add(
-                            person_id
-                        )
+                        thing = f"{kind}:{target.normalised[field_name]}"
+                        owners.setdefault(thing, {})[person_id] = how
                 if target.id in persons:
                     direct[(person_id, persons[target.id])] = (display_name(target.normalised), how)
         return direct
 
-    def _sharing(self, kind: str, key: str) -> list[tuple[str, str, str]]:
-        """``(person id, name, how)`` of the people whose records name the thing."""
-        field_name = next(f for f, k in _THINGS.items() if k == kind)
-        ids = self.index.all_of([f"{field_name}:{key}"])
-        records = read_records(self.opened, ids)
+    def _seen_in(self, objects: dict[str, Read], mentions: Iterable[Read]) -> list[Read]:
+        """The participation links of the people in the events a police object took part
+        in (a vehicle stop: its driver and passengers), as if to the object itself."""
+        events: dict[str, str] = {}  # event ref -> object ref
+        for m in mentions:
+            sent = m.payload
+            if (m.record_type, sent.get("from_type"), sent.get("to_type")) == (
+                "links",
+                "object",
+                "event",
+            ) and sent.get("from_ref") in objects:
+                events[str(sent["to_ref"])] = str(sent["from_ref"])
+        keys = [f"see:{ref_key(e)}" for e in list(events)[:PER_THING]]
+        seen = read_records(self.opened, (i for k in keys for i in self.index.all_of([k])))
+        out = []
+        for m in seen.values():
+            sent = m.payload
+            event = str(sent.get("to_ref"))
+            if m.record_type == "links" and sent.get("from_type") == "person" and event in events:
+                as_if = {**sent, "to_ref": events[event], "link_type": "seen_in"}
+                out.append(Read(m.id, m.agency_id, m.record_type, m.agency_key, as_if, {}))
+        return out
+
+    def _sharing(self, things: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """``thing node -> [(person id, name)]``: the people whose records name each thing
+        (at most :data:`PER_THING` records each), read at once."""
+        fields = {kind: f for f, kind in _THINGS.items()}
+        wanted: dict[str, str] = {}
+        for thing in things:
+            kind, key = thing.split(":", 1)
+            for rid in self.index.all_of([f"{fields[kind]}:{key}"])[:PER_THING]:
+                wanted.setdefault(rid, thing)
+        records = read_records(self.opened, wanted)
+        # a police object: the nominals its links name as its drivers, owners or users
+        objects = {r.agency_key: r for r in records.values() if r.record_type == "objects"}
+        mentions = read_records(
+            self.opened,
+            (i for key in objects for i in self.index.all_of([f"see:{ref_key(key)}"])),
+        ).values()
+        links = [
+            m
+            for m in mentions
+            if m.record_type == "links"
+            and m.payload.get("from_type") == "person"
+            and m.payload.get("link_type") in _OBJECT_LINKS
+            and m.payload.get("to_ref") in objects
+        ]
+        links += self._seen_in(objects, mentions)
+        nominals = read_records(
+            self.opened,
+            (
+                i
+                for m in links
+                for i in self.index.all_of([f"ref:{ref_key(m.payload['from_ref'])}"])
+            ),
+        )
+        for m in links:
+            for n in nominals.values():
+                if n.agency_key == m.payload["from_ref"] and n.agency_id == m.agency_id:
+                    records[n.id] = n
+                    wanted[n.id] = wanted[objects[str(m.payload["to_ref"])].id]
         persons = linked_persons(self.opened, records)
         self.shown |= set(persons)
-        return [
-            (persons[rid], display_name(r.normalised), "named in a record")
-            for rid, r in records.items()
-            if rid in persons
-        ]
+        out: dict[str, list[tuple[str, str]]] = {}
+        for rid, r in records.items():
+            if rid in persons:
+                out.setdefault(wanted[rid], []).append((persons[rid], display_name(r.normalised)))
+        return out
+
+
+def _kind_key(node_id: str) -> tuple[str, str]:
+    kind, _, key = node_id.partition(":")
+    return kind, key
 
 
 def neighbourhood(

@@ -31,7 +31,17 @@ from joinedup.app.runtime import Runtime
 from joinedup.common.values.places import clean_postcode, clean_vrm
 from joinedup.store.actor_session import ActorSession, NotFound
 
-__all__ = ["Licence", "NotFound", "Sighting", "Thing", "ThingEvent", "phone", "place", "vehicle"]
+__all__ = [
+    "Licence",
+    "NotFound",
+    "Sighting",
+    "Thing",
+    "ThingEvent",
+    "phone",
+    "place",
+    "thing_in",
+    "vehicle",
+]
 
 #: payload columns (by their ending) naming the person a record is about by the key of the
 #: agency's person record: social care's ``*_person_id``, a school's ``upn``
@@ -340,3 +350,17 @@ def place(who: Caller, postcode: str, *, rt: Runtime | None = None) -> Thing:
     except ValueError as exc:
         raise NotFound(f"no place {postcode}") from exc
     return _thing(who, "place", key, f"postcode:{key}", rt)
+
+
+def thing_in(q: str) -> tuple[str, str] | None:
+    """The vehicle, phone or place a search text names, as ``(kind, key)`` (a registration,
+    an E.164 number, a postcode), or None: the search page links it to its own page."""
+    kind, value = classify(q)
+    if kind in ("vrm", "phone"):
+        return ("vehicle" if kind == "vrm" else "phone", value)
+    if kind == "reference":
+        try:
+            return ("place", clean_postcode(q))
+        except ValueError:
+            return None
+    return None

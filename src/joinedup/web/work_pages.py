@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from joinedup.app import people
+from joinedup.app import people, things
 from joinedup.app.actions import list_actions
 from joinedup.app.audit import processing_of
 from joinedup.app.errors import Forbidden
@@ -56,7 +56,8 @@ def search(request: Request, q: str = "") -> Response:
     me = visitor(request)
     text = q.strip()[:200]
     results = people.search(me.caller, text, rt=state(request).rt) if text else None
-    return page(request, me, "search.html", q=text, results=results)
+    thing = things.thing_in(text) if text else None
+    return page(request, me, "search.html", q=text, results=results, thing=thing)
 
 
 def _filtered(seen: people.Person, agency: str, event_type: str) -> dict[str, Any]:
