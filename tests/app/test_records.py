@@ -59,6 +59,7 @@ def test_dates_and_ages() -> None:
     assert when({}, {"concern_date": "30/01/2011"}) == "2011-01-30"
     assert when({}, {"concern_date": "31/02/2011"}) is None
     assert when({"licence_issued": "2023-01-01"}) == "2023-01-01"
+    assert when({"addr_address_start_date": "2011-11-05", "end_date": "2012-01-01"}) == "2011-11-05"
     assert age_on({"date_of_birth": "2009-05-05"}, "2024-05-04") == 14
     assert age_on({"date_of_birth": "2009-05-05"}, "2024-05-05T00:00") == 15
     assert age_on({}, "2024-05-05") is None

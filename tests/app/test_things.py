@@ -55,11 +55,12 @@ def test_place_events_and_who_was_there(world: World) -> None:
     takeaway = things.place(ANALYST, "dm11aa", rt=world.web.rt)
     assert takeaway.key == "DM1 1AA"
     assert [e.event_type for e in takeaway.events] == ["vehicle_stop"]
-    assert [s.name for s in takeaway.children] == ["Zara Hussain"]
+    assert [s.name for s in takeaway.children] == ["Ayesha Khan", "Zara Hussain"]
     assert ("Tariq Javed", "lives here (police)") in {(s.name, s.role) for s in takeaway.people}
     # social care's address record names its child by social care's own key
     (ayesha,) = [s for s in takeaway.people if s.agency == "Social care"]
     assert (ayesha.name, ayesha.person_id) == ("Ayesha Khan", world.web.persons["aisha"])
+    assert (ayesha.date, ayesha.age, ayesha.child) == ("2023-02-01", 12, True)
     assert (ayesha.role, ayesha.record_id) == (
         "address recorded by social care",
         world.records["ADR1"],

@@ -116,6 +116,9 @@ def when(normalised: dict[str, Any], payload: dict[str, Any] | None = None) -> s
     for f in PAYLOAD_DATES:  # ingest keeps typed dates in ISO under their column's name
         if isinstance(normalised.get(f), str) and (day := _parse(normalised[f])):
             return day
+    for f, value in normalised.items():  # another agency's start date (an address's, ...)
+        if f.endswith("start_date") and isinstance(value, str) and (day := _parse(value)):
+            return day
     for f in PAYLOAD_DATES:
         value = (payload or {}).get(f)
         if isinstance(value, str) and (day := _parse(value)):
