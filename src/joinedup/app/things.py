@@ -138,6 +138,7 @@ class _Walk:
         self.shown: set[str] = set()  # records whose content a page shows
 
     def read(self, ids: Iterable[str]) -> list[Read]:
+        ids = list(ids)
         wanted = [i for i in ids if i not in self.records]
         if wanted:
             self.records.update(read_records(self.opened, wanted))
@@ -207,25 +208,28 @@ def _summary(record: Read) -> tuple[str, str]:
 def _follow_pole(walk: _Walk, thing: Thing, anchors: list[Read]) -> None:
     """Police objects and locations naming the thing: their links (drivers, owners, users,
     residents), the events they took part in or that happened there, and who took part."""
-    events: dict[str, Read] = {}
+    keys = {a.id: f"see:{ref_key(a.agency_key)}" for a in anchors}
+    walk.read(i for key in keys.values() for i in walk.index.all_of([key]))  # all at once
+    events: dict[tuple[str, str], Read] = {}
+    wanted: dict[str, set[str]] = {}  # agency -> event refs
     for anchor in anchors:
-        mentions = walk.keyed(f"see:{ref_key(anchor.agency_key)}")
-        same = [m for m in mentions if m.agency_id == anchor.agency_id]
+        same = [m for m in walk.keyed(keys[anchor.id]) if m.agency_id == anchor.agency_id]
         links = [m for m in same if m.record_type == "links"]
-        events.update((m.agency_key, m) for m in same if m.record_type == "events")
+        events.update(((m.agency_id, m.agency_key), m) for m in same if m.record_type == "events")
         people = walk.by_ref(anchor.agency_id, [m.payload.get("from_ref", "") for m in links])
         for m in same:  # nominals whose address this is
             if m.record_type == "persons":
                 thing.people.append(walk.sighting(m, "lives here (police)", when(m.normalised)))
-        to_events = [m for m in links if m.payload.get("to_type") == "event"]
         for link in links:
             sent = link.payload
             if sent.get("from_type") == "person" and sent.get("from_ref") in people:
                 role = str(sent.get("link_type") or "linked")
                 person = people[str(sent["from_ref"])]
-                thing.people.append(walk.sighting(person, role, when(link.normalised)))
-        refs = [str(m.payload.get("to_ref", "")) for m in to_events]
-        events.update(walk.by_ref(anchor.agency_id, refs))
+                thing.people.append(walk.sighting(person, role, when(link.normalised), link.id))
+            if sent.get("to_type") == "event":
+                wanted.setdefault(anchor.agency_id, set()).add(str(sent.get("to_ref", "")))
+    for agency_id, refs in wanted.items():
+        events.update(((agency_id, k), r) for k, r in walk.by_ref(agency_id, refs).items())
     _events(walk, thing, list(events.values()))
 
 
@@ -233,22 +237,31 @@ def _events(walk: _Walk, thing: Thing, events: list[Read]) -> None:
     """The events (most recent :data:`MAX_EVENTS`) with the people who took part."""
     dated = sorted(events, key=lambda e: when(e.normalised, e.payload) or "", reverse=True)
     shown, thing.events_cut = dated[:MAX_EVENTS], max(0, len(dated) - MAX_EVENTS)
+    keys = {e.id: f"see:{ref_key(e.agency_key)}" for e in shown}
+    walk.read(i for key in keys.values() for i in walk.index.all_of([key]))  # all at once
+    taking_part: dict[str, list[Read]] = {}
+    refs: dict[str, set[str]] = {}
     for event in shown:
-        day = when(event.normalised, event.payload) or ""
-        links = [
+        taking_part[event.id] = [
             m
-            for m in walk.keyed(f"see:{ref_key(event.agency_key)}")
+            for m in walk.keyed(keys[event.id])
             if m.record_type == "links"
             and m.agency_id == event.agency_id
             and m.payload.get("from_type") == "person"
         ]
-        people = walk.by_ref(event.agency_id, [str(m.payload.get("from_ref")) for m in links])
+        refs.setdefault(event.agency_id, set()).update(
+            str(m.payload.get("from_ref")) for m in taking_part[event.id]
+        )
+    people = {a: walk.by_ref(a, agency_refs) for a, agency_refs in refs.items()}
+    for event in shown:
+        day = when(event.normalised, event.payload) or ""
         names = []
-        for link in links:
-            person = people.get(str(link.payload.get("from_ref")))
+        for link in taking_part[event.id]:
+            person = people[event.agency_id].get(str(link.payload.get("from_ref")))
             if person is None:
                 continue
-            sighting = walk.sighting(person, str(link.payload.get("role") or "took part"), day)
+            role = str(link.payload.get("role") or "took part")
+            sighting = walk.sighting(person, role, day, link.id)
             thing.people.append(sighting)
             names.append(f"{sighting.name} ({sighting.role})")
         event_type, summary = _summary(event)
