@@ -16,6 +16,7 @@ from joinedup.app.people_index import rebuild_now
 from joinedup.ingest.plan import plan
 from joinedup.ingest.run import run_jobs
 from joinedup.model.linkage import LinkageRun, PersonLink
+from joinedup.model.organisation import Batch
 from joinedup.model.records import SourceRecord
 from tests.access.conftest import cheap_argon2  # noqa: F401 (autouse fixture)
 from tests.web.conftest import Web, web  # noqa: F401 (the fixture)
@@ -263,8 +264,19 @@ def build_world(web: Web, tmp_path: Path) -> World:  # noqa: F811 (a plain argum
                 for k in (row[0] for row in t[1:])
             }
         }
+        social_care = web.store.agencies["Social care"]
+        batch = s.add(
+            Batch(
+                agency_id=social_care,
+                file_name="ssd_address.csv",
+                file_sha256="0" * 64,
+                format="ssd",
+                record_type="ssd_address",
+            )
+        )
         address = SourceRecord(  # social care's address of the child "Ayesha Khan"
-            agency_id=web.store.agencies["Social care"],
+            agency_id=social_care,
+            batch_id=batch.id,
             record_type="ssd_address",
             agency_key="ADR1",
             payload={"addr_person_id": "CHID42", "addr_address_postcode": "DM11AA"},

@@ -73,12 +73,25 @@ def ref_key(value: Any) -> str:
 
 #: payload columns that name another record of the same agency by its key: the police POLE
 #: export's links (person, object or place to event, person to object ...), where its events
-#: happened and where its nominals live; a licensed vehicle's proprietor (a driver's badge)
+#: happened and where its nominals live; a licensed vehicle's proprietor (a driver's badge);
+#: the person a social care or school record is about
 REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("police_pole", "links"): ("from_ref", "to_ref"),
     ("police_pole", "events"): ("location_ref",),
     ("police_pole", "persons"): ("address_ref",),
     ("licensing", "vehicles"): ("proprietor_badge",),
+    # records about a person named by the key of the agency's person record
+    ("education", "exclusions"): ("upn",),
+    ("ssd", "ssd_contacts"): ("cont_person_id",),
+    ("ssd", "ssd_cin_episodes"): ("cine_person_id",),
+    ("ssd", "ssd_cin_assessments"): ("cina_person_id",),
+    ("ssd", "ssd_cla_episodes"): ("clae_person_id",),
+    ("ssd", "ssd_cla_placement"): ("clap_person_id",),
+    ("ssd", "ssd_cp_plans"): ("cppl_person_id",),
+    ("ssd", "ssd_missing"): ("miss_person_id",),
+    ("ssd", "case_notes"): ("note_person_id",),
+    ("ssd", "ssd_involvements"): ("invo_person_id",),
+    ("ssd", "ssd_address"): ("addr_person_id",),
 }
 
 

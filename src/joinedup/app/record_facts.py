@@ -42,7 +42,11 @@ PAYLOAD_DATES = (
     "licence_issued",
     "created_date",
     "contact_date",
+    "attendance_date",
+    "entry_date",
 )
+#: dated columns that end something rather than date it
+_NOT_WHEN = ("end_date", "ceased_date", "expires", "leaving_date", "auth_date", "dbs_check_date")
 NOT_DECRYPTED = "(could not be decrypted)"
 _DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
@@ -116,9 +120,11 @@ def when(normalised: dict[str, Any], payload: dict[str, Any] | None = None) -> s
     for f in PAYLOAD_DATES:  # ingest keeps typed dates in ISO under their column's name
         if isinstance(normalised.get(f), str) and (day := _parse(normalised[f])):
             return day
-    for f, value in normalised.items():  # another agency's start date (an address's, ...)
-        if f.endswith("start_date") and isinstance(value, str) and (day := _parse(value)):
-            return day
+    for ending in ("start_date", "_date"):  # another agency's dated column (social care's)
+        for f, value in normalised.items():
+            dated = f.endswith(ending) and f != "date_of_birth" and not f.endswith(_NOT_WHEN)
+            if dated and isinstance(value, str) and (day := _parse(value)):
+                return day
     for f in PAYLOAD_DATES:
         value = (payload or {}).get(f)
         if isinstance(value, str) and (day := _parse(value)):

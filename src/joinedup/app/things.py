@@ -17,7 +17,7 @@ from typing import Any
 
 from joinedup.app.context import Caller, runtime, session
 from joinedup.app.people import classify
-from joinedup.app.people_index import SearchIndex, index_for, ref_key
+from joinedup.app.people_index import IDENTIFIER_FIELDS, SearchIndex, index_for, ref_key
 from joinedup.app.record_facts import (
     Read,
     age_on,
@@ -150,8 +150,17 @@ class _Walk:
 
     def by_ref(self, agency_id: str, refs: Iterable[str]) -> dict[str, Read]:
         """Records of ``agency_id`` by their own key (agency references are per agency)."""
-        ids = [i for r in set(refs) if r for i in self.index.all_of([f"ref:{ref_key(r)}"])]
-        return {r.agency_key: r for r in self.read(ids) if r.agency_id == agency_id}
+        wanted = {ref_key(r) for r in refs if r}
+        ids = [i for r in wanted for i in self.index.all_of([f"ref:{r}"])]
+        out = {}
+        for r in self.read(ids):
+            if r.agency_id != agency_id:
+                continue
+            out[r.agency_key] = r
+            for field_name in IDENTIFIER_FIELDS:  # a pupil by UPN (keyed by enrolment)
+                if (value := r.normalised.get(field_name)) and ref_key(value) in wanted:
+                    out.setdefault(str(value), r)
+        return out
 
     def owners(self, records: list[Read]) -> dict[str, Read]:
         """The person-bearing record each of ``records`` (not linked to a person itself)
