@@ -104,9 +104,8 @@ def _queries(rt: Runtime, count: int, seed: int = 1) -> list[str]:
 def _thing_paths(
     rt: Runtime, who: Caller, person_ids: list[str], count: int, seed: int = 3
 ) -> dict[str, list[str]]:
-    """Pages to time: a source record of each person's chronology, vehicles (a third of
-    them licensed taxis, the others in police records), phones and places (postcodes) from
-    the search index, chosen at random."""
+    """Pages to time: a source record of each person's chronology (else of their identity),
+    and vehicles, phones and places (postcodes) chosen at random from the search index."""
     from urllib.parse import quote
 
     from joinedup.app.people_index import index_for
@@ -115,9 +114,10 @@ def _thing_paths(
     index = index_for(rt)
     out: dict[str, list[str]] = {"record": []}
     for p in person_ids:
-        chronology = people.person(who, p, rt=rt).chronology
-        if chronology:
-            out["record"].append(f"/records/{rng.choice(chronology).record_id}")
+        seen = people.person(who, p, rt=rt)
+        cited = [e.record_id for e in seen.chronology] or [f.record_id for f in seen.names]
+        if cited:
+            out["record"].append(f"/records/{rng.choice(cited)}")
     for kind, prefix in (("vehicle", "vrm:"), ("phone", "phone:"), ("place", "postcode:")):
         keys = sorted(k for k in index.postings if k.startswith(prefix))
         chosen = rng.sample(keys, min(count, len(keys)))
