@@ -42,7 +42,7 @@ from fastapi.testclient import TestClient
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
-from joinedup.app import people, signin
+from joinedup.app import people, signin, things
 from joinedup.app.context import Caller
 from joinedup.app.runtime import Runtime
 from joinedup.linkage.names import name_key, variant_groups
@@ -104,8 +104,9 @@ def _queries(rt: Runtime, count: int, seed: int = 1) -> list[str]:
 def _thing_paths(
     rt: Runtime, who: Caller, person_ids: list[str], count: int, seed: int = 3
 ) -> dict[str, list[str]]:
-    """Pages to time: a source record of each person's chronology (else of their identity),
-    and vehicles, phones and places (postcodes) chosen at random from the search index."""
+    """Pages to time: a source record of each person's chronology (else of their identity);
+    vehicles, phones and places (postcodes) chosen at random from the search index; the
+    person pages of people tied to the vehicles most records name (the widest networks)."""
     from urllib.parse import quote
 
     from joinedup.app.people_index import index_for
@@ -122,6 +123,17 @@ def _thing_paths(
         keys = sorted(k for k in index.postings if k.startswith(prefix))
         chosen = rng.sample(keys, min(count, len(keys)))
         out[kind] = [f"/{kind}s/{quote(k.removeprefix(prefix))}" for k in chosen]
+    # the people tied to the busiest vehicles (drivers, passengers ...): the widest networks
+    busiest = sorted(
+        (k for k in index.postings if k.startswith("vrm:")), key=lambda k: -len(index.postings[k])
+    )[:count]
+    tied = {
+        s.person_id
+        for k in busiest
+        for s in things.vehicle(who, k.removeprefix("vrm:"), rt=rt).people
+        if s.person_id
+    }
+    out["person_tied"] = [f"/people/{p}" for p in sorted(tied)[:count]]
     return out
 
 
