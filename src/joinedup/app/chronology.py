@@ -97,15 +97,17 @@ def chronology(
     index: SearchIndex,
     records: Iterable[Read],
     agencies: dict[str, str],
+    cache: dict[str, Read | None] | None = None,
 ) -> list[ChronologyEntry]:
     """The dated events of a person whose records (in the caller's reach) are ``records``,
-    oldest first; the records they come from are logged as shown."""
+    oldest first; the records they come from are logged as shown. ``cache``: records read
+    for the same page (shared with the network)."""
     own = {r.id: r for r in records}
     entries = [e for r in own.values() if (e := _entry(r, agencies)) is not None]
     # the person's records by their agency's keys: its own key, and identifiers (a UPN)
     by_key = {(r.agency_id, ref_key(k)) for r in own.values() for k in _keys(r)}
     wanted = [i for (_, k) in sorted(by_key) for i in index.all_of([f"see:{k}"]) if i not in own]
-    mentions = read_records(opened, wanted[:MAX_MENTIONS])
+    mentions = read_records(opened, wanted[:MAX_MENTIONS], cache)
     events: dict[tuple[str, str], str] = {}  # (agency, event ref) -> the person's part
     for m in mentions.values():
         sent = m.payload
@@ -123,7 +125,7 @@ def chronology(
             continue
         if (e := _entry(m, agencies)) is not None:
             entries.append(e)
-    entries += _police_events(opened, index, events, agencies)
+    entries += _police_events(opened, index, events, agencies, cache)
     entries.sort(key=lambda e: (e.date, e.agency, e.record_id))
     opened.record_shown("source_record", {e.record_id for e in entries} - set(own))
     return entries
@@ -141,11 +143,12 @@ def _police_events(
     index: SearchIndex,
     events: dict[tuple[str, str], str],
     agencies: dict[str, str],
+    cache: dict[str, Read | None] | None,
 ) -> list[ChronologyEntry]:
     """The police events a nominal took part in, with their part."""
     ids = [i for (_, ref) in events for i in index.all_of([f"ref:{ref_key(ref)}"])]
     out = []
-    for r in read_records(opened, ids[:MAX_MENTIONS]).values():
+    for r in read_records(opened, ids[:MAX_MENTIONS], cache).values():
         part = events.get((r.agency_id, r.agency_key))
         if part is None or r.record_type != "events":
             continue

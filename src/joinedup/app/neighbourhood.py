@@ -5,7 +5,8 @@ Step 1: the vehicles, phones and places the person's records name (police links 
 a vehicle they drive or own, a phone they use), the people their police record links them
 to directly (a controlling adult, an associate), and the people sharing a vehicle or phone
 with them. Step 2: the same from each step-1 person. Places are shown but not followed (a
-postcode is shared by a whole street); the picture stops at :data:`MAX_NODES` and says so.
+postcode is shared by a whole street); the picture stops at :data:`MAX_NODES` nodes or
+:data:`MAX_READS` records read, and says so.
 Built from the search index and read through the door as the caller, like the pages.
 """
 
@@ -24,7 +25,8 @@ from joinedup.store.actor_session import ActorSession
 __all__ = ["MAX_NODES", "Neighbourhood", "Node", "Tie", "neighbourhood"]
 
 MAX_NODES = 150
-PER_THING = 200  # records read for one vehicle or phone (a busy taxi firm's number ...)
+PER_THING = 50  # records read for one vehicle, phone or police nominal's links
+MAX_READS = 1500  # records read for one picture (beyond: the picture is cut)
 STEPS = 2
 _THINGS = {"vrm": "vehicle", "phone": "phone"}
 #: police links from a person to an object that tie them to it
@@ -69,12 +71,31 @@ class Neighbourhood:
 
 
 class _Builder:
-    def __init__(self, opened: ActorSession, index: SearchIndex, limit: int) -> None:
+    def __init__(
+        self,
+        opened: ActorSession,
+        index: SearchIndex,
+        limit: int,
+        cache: dict[str, Read | None] | None = None,
+    ) -> None:
         self.opened, self.index, self.limit = opened, index, limit
+        self.cache = {} if cache is None else cache
+        self.budget = MAX_READS
         self.nodes: dict[str, Node] = {}
         self.ties: set[Tie] = set()
         self.cut = False
         self.shown: set[str] = set()
+
+    def read(self, ids: Iterable[str]) -> dict[str, Read]:
+        """Records in reach among ``ids``, read once per page, within :data:`MAX_READS`
+        (beyond it the picture is cut rather than the page slow)."""
+        wanted = list(dict.fromkeys(ids))
+        fresh = [i for i in wanted if i not in self.cache]
+        if len(fresh) > self.budget:
+            self.cut = True
+            wanted = [i for i in wanted if i in self.cache] + fresh[: self.budget]
+        self.budget -= min(len(fresh), self.budget)
+        return read_records(self.opened, wanted, self.cache)
 
     def node(self, node_id: str, label: str, kind: str, step: int, href: str) -> bool:
         """Add a node (False when the picture is full and it was left out)."""
@@ -108,7 +129,7 @@ class _Builder:
             for chunk in self.opened.scan(PersonLink, ["record_id", "person_id"], where=where):
                 links.update((record_id, person_id) for _, record_id, person_id in chunk)
         out: dict[str, list[Read]] = {p: [] for p in persons}
-        for record in read_records(self.opened, links).values():
+        for record in self.read(links).values():
             out[links[record.id]].append(record)
         return out
 
@@ -155,11 +176,11 @@ class _Builder:
         direct: dict[tuple[str, str], tuple[str, str]] = {}
         mentions: dict[str, tuple[str, Read]] = {}
         for person_id, r in police:
-            for rid in self.index.all_of([f"see:{ref_key(r.agency_key)}"]):
+            for rid in self.index.all_of([f"see:{ref_key(r.agency_key)}"])[: PER_THING * 4]:
                 mentions[rid] = (person_id, r)
         links = [
             m
-            for m in read_records(self.opened, mentions).values()
+            for m in self.read(mentions).values()
             if m.record_type == "links"
             and m.payload.get("from_type") == "person"
             and m.payload.get("to_type") in ("object", "person")
@@ -170,7 +191,7 @@ class _Builder:
             for m in links
             for rid in self.index.all_of([f"ref:{ref_key(m.payload.get('to_ref'))}"])
         }
-        found = read_records(self.opened, targets)
+        found = self.read(targets)
         persons = linked_persons(self.opened, found)
         for link in links:
             person_id, nominal = mentions[link.id]
@@ -204,7 +225,7 @@ class _Builder:
             ) and sent.get("from_ref") in objects:
                 events[str(sent["to_ref"])] = str(sent["from_ref"])
         keys = [f"see:{ref_key(e)}" for e in list(events)[:PER_THING]]
-        seen = read_records(self.opened, (i for k in keys for i in self.index.all_of([k])))
+        seen = self.read(i for k in keys for i in self.index.all_of([k]))
         out = []
         for m in seen.values():
             sent = m.payload
@@ -223,11 +244,10 @@ class _Builder:
             kind, key = thing.split(":", 1)
             for rid in self.index.all_of([f"{fields[kind]}:{key}"])[:PER_THING]:
                 wanted.setdefault(rid, thing)
-        records = read_records(self.opened, wanted)
+        records = self.read(wanted)
         # a police object: the nominals its links name as its drivers, owners or users
         objects = {r.agency_key: r for r in records.values() if r.record_type == "objects"}
-        mentions = read_records(
-            self.opened,
+        mentions = self.read(
             (i for key in objects for i in self.index.all_of([f"see:{ref_key(key)}"])),
         ).values()
         links = [
@@ -239,8 +259,7 @@ class _Builder:
             and m.payload.get("to_ref") in objects
         ]
         links += self._seen_in(objects, mentions)
-        nominals = read_records(
-            self.opened,
+        nominals = self.read(
             (
                 i
                 for m in links
@@ -274,12 +293,13 @@ def neighbourhood(
     records: list[Read],
     *,
     limit: int | None = None,
+    cache: dict[str, Read | None] | None = None,
 ) -> Neighbourhood:
     """The people, vehicles, phones and places within two steps of ``person_id`` (whose
     ``records`` the caller may see), at most ``limit`` (default :data:`MAX_NODES`) nodes;
-    logged as shown."""
+    logged as shown. ``cache``: records the page has already read (the chronology's)."""
     limit = limit or MAX_NODES
-    build = _Builder(opened, index, limit)
+    build = _Builder(opened, index, limit, cache)
     build.node(person_id, name, "subject", 0, f"/people/{person_id}")
     frontier = {person_id: records}
     for step in range(1, STEPS + 1):

@@ -294,9 +294,10 @@ def person(who: Caller, person_id: str, *, rt: Runtime | None = None) -> Person:
             Read(r.id, r.agency_id, r.record_type, r.agency_key, r.payload, r.normalised)
             for r in records
         ]
-        seen.chronology = chronology(opened, index, reads, agencies)
+        cache: dict[str, Read | None] = {r.id: r for r in reads}  # one read per record
+        seen.chronology = chronology(opened, index, reads, agencies, cache)
         seen.network = _network(opened, index, person_id, records, agencies)
-        seen.neighbourhood = neighbourhood(opened, index, person_id, seen.name, reads)
+        seen.neighbourhood = neighbourhood(opened, index, person_id, seen.name, reads, cache=cache)
         flags = opened.list(Flag, where={"subject_id": person_id, "status": "open"})
         seen.flags = [_flag(f, agencies) for f in flags]
         seen.assessments = [

@@ -69,9 +69,17 @@ def agency_names(opened: ActorSession) -> dict[str, str]:
     return {a.id: a.name for a in opened.list(Agency)}
 
 
-def read_records(opened: ActorSession, ids: Iterable[str]) -> dict[str, Read]:
-    """The records among ``ids`` the caller may see (a scan: the caller logs what it shows)."""
+def read_records(
+    opened: ActorSession, ids: Iterable[str], cache: dict[str, Read | None] | None = None
+) -> dict[str, Read]:
+    """The records among ``ids`` the caller may see (a scan: the caller logs what it shows).
+    ``cache``: records already read in this session (None: out of reach), filled here."""
     wanted = sorted(set(ids))
+    if cache is not None:
+        known = {i: cache[i] for i in wanted if i in cache}
+        fresh = read_records(opened, [i for i in wanted if i not in cache])
+        cache.update(dict.fromkeys((i for i in wanted if i not in cache), None) | fresh)
+        return {i: r for i, r in (known | fresh).items() if r is not None}
     out: dict[str, Read] = {}
     columns = ["agency_id", "record_type", "agency_key", "payload", "normalised"]
     for start in range(0, len(wanted), 500):
