@@ -6,7 +6,8 @@ a vehicle they drive or own, a phone they use), the people their police record l
 to directly (a controlling adult, an associate), and the people sharing a vehicle or phone
 with them. Step 2: the same from each step-1 person. Places are shown but not followed (a
 postcode is shared by a whole street); the picture stops at :data:`MAX_NODES` nodes or
-:data:`MAX_READS` records read, and says so.
+:data:`MAX_READS` records read, and step 2 is not taken when step 1 already fills half the
+picture; the page then says it was cut short.
 Built from the search index and read through the door as the caller, like the pages.
 """
 
@@ -129,7 +130,12 @@ class _Builder:
             for chunk in self.opened.scan(PersonLink, ["record_id", "person_id"], where=where):
                 links.update((record_id, person_id) for _, record_id, person_id in chunk)
         out: dict[str, list[Read]] = {p: [] for p in persons}
-        for record in self.read(links).values():
+        ids = sorted(links)
+        if len(ids) > self.budget:
+            self.cut, ids = True, ids[: self.budget]
+        self.budget -= len(ids)
+        # their normalised fields name their things; the payloads are not needed
+        for record in read_records(self.opened, ids, payload=False).values():
             out[links[record.id]].append(record)
         return out
 
@@ -304,6 +310,8 @@ def neighbourhood(
     frontier = {person_id: records}
     for step in range(1, STEPS + 1):
         reached = build.step(frontier, step)
+        if reached and step < STEPS and len(build.nodes) >= limit // 2:
+            build.cut = True  # already a crowded picture: the next step would overflow it
         if not reached or build.cut or step == STEPS:
             break
         frontier = build.records_of(reached)

@@ -70,10 +70,15 @@ def agency_names(opened: ActorSession) -> dict[str, str]:
 
 
 def read_records(
-    opened: ActorSession, ids: Iterable[str], cache: dict[str, Read | None] | None = None
+    opened: ActorSession,
+    ids: Iterable[str],
+    cache: dict[str, Read | None] | None = None,
+    *,
+    payload: bool = True,
 ) -> dict[str, Read]:
     """The records among ``ids`` the caller may see (a scan: the caller logs what it shows).
-    ``cache``: records already read in this session (None: out of reach), filled here."""
+    ``cache``: records already read in this session (None: out of reach), filled here;
+    ``payload=False``: without their payloads (left empty; never put in a cache)."""
     wanted = sorted(set(ids))
     if cache is not None:
         known = {i: cache[i] for i in wanted if i in cache}
@@ -81,12 +86,14 @@ def read_records(
         cache.update(dict.fromkeys((i for i in wanted if i not in cache), None) | fresh)
         return {i: r for i, r in (known | fresh).items() if r is not None}
     out: dict[str, Read] = {}
-    columns = ["agency_id", "record_type", "agency_key", "payload", "normalised"]
+    columns = ["agency_id", "record_type", "agency_key", "normalised"]
+    columns += ["payload"] if payload else []
     for start in range(0, len(wanted), 500):
         where = {"id": wanted[start : start + 500]}
         for chunk in opened.scan(SourceRecord, columns, where=where):
-            for rid, agency_id, record_type, key, payload, normalised in chunk:
-                out[rid] = Read(rid, agency_id, record_type, key, payload or {}, normalised or {})
+            for rid, agency_id, record_type, key, normalised, *sent in chunk:
+                sent_payload = (sent[0] if sent else None) or {}
+                out[rid] = Read(rid, agency_id, record_type, key, sent_payload, normalised or {})
     return out
 
 
