@@ -13,10 +13,13 @@ that analyst:
   spelling variant), dates of birth and agency references, through ``app.people.search``
   and through ``GET /search`` (the page, rendered);
 - opens the person page of each first result, through ``app.people.person`` and
-  ``GET /people/{id}``.
+  ``GET /people/{id}`` (with the network within two steps);
+- opens a source record from each of those persons' chronologies (``GET /records/{id}``)
+  and, chosen at random from the search index, vehicles, phones and places (``GET
+  /vehicles/{vrm}``, ``/phones/{number}``, ``/places/{postcode}``).
 
 Reports p50 and p95 of each, and the process's peak memory. Targets (issue 16):
-search < 300 ms, person page < 500 ms.
+search < 300 ms, person page and the other pages < 500 ms.
 
 ``--load SECONDS`` then runs a bounded load on loopback: ``joinedup serve`` in a child
 process, ``--users`` signed-in sessions (20 by default) each looping over a search, a person
@@ -41,7 +44,7 @@ from fastapi.testclient import TestClient
 
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
-from joinedup.app import accounts, people, signin
+from joinedup.app import accounts, people, signin, things
 from joinedup.app.context import Caller
 from joinedup.app.runtime import Runtime
 from joinedup.linkage.names import name_key, variant_groups
@@ -109,6 +112,51 @@ def _queries(rt: Runtime, count: int, seed: int = 1) -> list[str]:
         else:
             queries.append(str(key))
     return queries
+
+
+def _thing_paths(
+    rt: Runtime, who: Caller, person_ids: list[str], count: int, seed: int = 3
+) -> dict[str, list[str]]:
+    """Pages to time: a source record of each person's chronology (else of their identity);
+    vehicles, phones and places (postcodes) chosen at random from the search index; the
+    person pages of people tied to the vehicles most records name (the widest networks)."""
+    from urllib.parse import quote
+
+    from joinedup.app.people_index import index_for
+
+    rng = random.Random(seed)
+    index = index_for(rt)
+    out: dict[str, list[str]] = {"record": []}
+    for p in person_ids:
+        seen = people.person(who, p, rt=rt)
+        cited = [e.record_id for e in seen.chronology] or [f.record_id for f in seen.names]
+        if cited:
+            out["record"].append(f"/records/{rng.choice(cited)}")
+    for kind, prefix in (("vehicle", "vrm:"), ("phone", "phone:"), ("place", "postcode:")):
+        keys = sorted(k for k in index.postings if k.startswith(prefix))
+        chosen = rng.sample(keys, min(count, len(keys)))
+        out[kind] = [f"/{kind}s/{quote(k.removeprefix(prefix))}" for k in chosen]
+    # the people tied to the busiest vehicles (drivers, passengers ...): the widest networks
+    busiest = sorted(
+        (k for k in index.postings if k.startswith("vrm:")), key=lambda k: -len(index.postings[k])
+    )[:count]
+    tied = {
+        s.person_id
+        for k in busiest
+        for s in things.vehicle(who, k.removeprefix("vrm:"), rt=rt).people
+        if s.person_id
+    }
+    out["person_tied"] = [f"/people/{p}" for p in sorted(tied)[:count]]
+    return out
+
+
+def _ok(client: TestClient, path: str) -> Callable[[], Any]:
+    def get() -> Any:
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code)
+        return answer
+
+    return get
 
 
 def _timed(calls: list[Callable[[], Any]]) -> list[float]:
@@ -242,6 +290,8 @@ def main() -> None:
         user = tx.user(ANALYST)
         assert user is not None
         raw, _ = sessions.create(tx, user, "web bench", "analysis")
+    paths = _thing_paths(rt, who, person_ids, args.queries)
+    results["things"] = {kind: len(p) for kind, p in paths.items()}
     with TestClient(create_app(rt.settings)) as client:
         client.cookies.set(SESSION_COOKIE, raw)
         results["search_page"] = _summary(
@@ -250,6 +300,9 @@ def main() -> None:
         results["person_page"] = _summary(
             _timed([lambda p=p: client.get(f"/people/{p}") for p in person_ids])
         )
+        for kind, kind_paths in paths.items():
+            if kind_paths:
+                results[f"{kind}_page"] = _summary(_timed([_ok(client, p) for p in kind_paths]))
     signin.sign_out(rt, raw)
     if args.load:
         results["load"] = _load(rt, queries, person_ids, args.load, args.users)

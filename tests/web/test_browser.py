@@ -1,7 +1,9 @@
 """End to end in a real browser (Debian's chromium driven by Playwright) against a real
 uvicorn server: sign in with the second factor, search a child by a misspelt name, open the
-person page (events from three agencies in time order, the network table), sign out; axe-core
-finds no serious or critical accessibility violation on the sign-in, search and person pages.
+person page (events from three agencies in time order, the network table), open a source
+record from the chronology and a vehicle from the network, sign out; axe-core finds no
+serious or critical accessibility violation on the sign-in, search, person, record and
+vehicle pages.
 
 Screenshots go to ``$JOINEDUP_SCREENSHOTS`` when set (CI keeps that folder), else to the
 test's temporary folder. Skipped, saying why, without chromium or Playwright.
@@ -116,6 +118,18 @@ def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -
         assert page.locator("#network-picture").is_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "person.png", full_page=True)
+
+        page.locator("#chronology ~ table tbody tr a").first.click()  # its source record
+        assert page.get_by_role("heading", level=1).inner_text() == "Child CHID42"
+        assert page.get_by_role("link", name="Ayesha Khan").is_visible()  # back to her
+        assert _serious(page) == []
+        page.screenshot(path=shots / "record.png", full_page=True)
+        page.go_back()
+        page.get_by_role("link", name="AB12CDE").click()  # two steps away, in the network
+        assert page.get_by_role("heading", level=1).inner_text() == "AB12CDE"
+        assert page.get_by_role("link", name="Muhammad Ali").first.is_visible()
+        assert _serious(page) == []
+        page.screenshot(path=shots / "vehicle.png", full_page=True)
 
         page.get_by_role("button", name="Sign out").click()
         assert "You have signed out" in page.content()

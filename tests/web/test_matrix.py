@@ -27,6 +27,7 @@ from tests.web.conftest import USERS, Web
 AN, SW, DPO, REF = "an.one", "sw.one", "dpo.one", "ref.one"
 EVERYONE = frozenset(USERS)
 NOBODY: frozenset[str] = frozenset()
+ANALYST = frozenset({AN})  # police's records, and grants to the others
 # what the children's records hold that identifies them (names, date of birth, NHS number,
 # agency references): none of it may reach a role that may not see them
 # (not "N0001": the search form's hint reads "N0001234")
@@ -84,6 +85,34 @@ ROUTES: dict[tuple[str, str], Expect] = {
         "/api/v1/people/{aisha}", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
     ),
     ("GET", "/api/v1/flags"): Expect("/api/v1/flags"),  # each sees the flags in their scope
+    # a record, a vehicle, a phone, a place (police's: the analyst alone), a chronology
+    ("GET", "/records/{record_id}"): Expect(
+        "/records/{aisha_police_record}", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/vehicles/{vrm}"): Expect(
+        "/vehicles/{vrm}", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/phones/{number}"): Expect(
+        "/phones/{phone}", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/places/{postcode}"): Expect(
+        "/places/S60%201AB", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/people/{person_id}/chronology"): Expect(
+        "/people/{aisha}/chronology", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
+    ),
+    ("GET", "/api/v1/records/{record_id}"): Expect(
+        "/api/v1/records/{aisha_police_record}", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/api/v1/vehicles/{vrm}"): Expect(
+        "/api/v1/vehicles/{vrm}", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/api/v1/phones/{number}"): Expect(
+        "/api/v1/phones/{phone}", ok=frozenset({AN}), names=frozenset({AN})
+    ),
+    ("GET", "/api/v1/places/{postcode}"): Expect(
+        "/api/v1/places/S60%201AB", ok=frozenset({AN}), names=frozenset({AN})
+    ),
     # monitoring: no personal data (the test client counts as loopback for /metrics)
     ("GET", "/healthz"): Expect("/healthz", public=True),
     ("GET", "/metrics"): Expect("/metrics", public=True),

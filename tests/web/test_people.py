@@ -90,16 +90,46 @@ def test_network_one_step_through_a_shared_phone(web: Web) -> None:
     assert hidden.network == []
 
 
-def test_network_picture_elements_name_people(web: Web) -> None:
+def test_network_picture_within_two_steps_names_people(web: Web) -> None:
     from joinedup.web.work_pages import network_elements
 
     seen = people.person(_who("an.one", "analysis"), web.persons["aisha"], rt=web.rt)
     elements = network_elements(seen)
-    labels = {e["data"]["label"] for e in elements if "label" in e["data"]}
-    assert labels == {seen.name, "Muhammad Ali", "+447700900123"}
+    nodes = {e["data"]["label"]: e["data"] for e in elements if "label" in e["data"]}
+    # her phone and address (step 1), Muhammad Ali who shares the phone (step 1), and his
+    # vehicle (step 2); names, numbers and postcodes as labels, never ids
+    assert set(nodes) == {seen.name, "Muhammad Ali", "+447700900123", "S60 1AB", "AB12CDE"}
+    assert {n["kind"] for n in nodes.values()} == {"subject", "person", "phone", "place", "vehicle"}
+    steps = {n.label: n.step for n in seen.neighbourhood.nodes}
+    assert steps == {
+        seen.name: 0,
+        "Muhammad Ali": 1,
+        "+447700900123": 1,
+        "S60 1AB": 1,
+        "AB12CDE": 2,
+    }
+    assert nodes["AB12CDE"]["href"] == "/vehicles/AB12CDE"
+    assert nodes["S60 1AB"]["href"] == "/places/S60%201AB"
     edges = {(e["data"]["source"], e["data"]["target"]) for e in elements if "source" in e["data"]}
-    phone = "phone:+447700900123"
-    assert edges == {(web.persons["aisha"], phone), (web.persons["mo"], phone)}
+    aisha, mo, phone = web.persons["aisha"], web.persons["mo"], "phone:+447700900123"
+    assert {(aisha, phone), (mo, phone), (mo, "vehicle:AB12CDE"), (aisha, "place:S60 1AB")} == edges
+    assert not seen.neighbourhood.cut
+
+
+def test_network_is_bounded(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from joinedup.app import neighbourhood
+
+    seen = people.person(_who("an.one", "analysis"), web.persons["aisha"], rt=web.rt)
+    assert len(seen.neighbourhood.nodes) == 5
+    monkeypatch.setattr(neighbourhood, "MAX_NODES", 3)
+    small = people.person(_who("an.one", "analysis"), web.persons["aisha"], rt=web.rt)
+    assert len(small.neighbourhood.nodes) == 3 and small.neighbourhood.cut
+
+
+def test_network_within_reach(web: Web) -> None:
+    # the social worker sees none of the police or health records that tie Aisha to others
+    seen = people.person(_who("sw.one", "safeguarding"), web.persons["aisha"], rt=web.rt)
+    assert [n.label for n in seen.neighbourhood.nodes] == [seen.name]
 
 
 def test_out_of_reach_is_not_found(web: Web) -> None:
@@ -139,7 +169,7 @@ def test_search_page(web: Web) -> None:
     assert f'href="/people/{web.persons["aisha"]}"' in page.text
     assert "Health, Police, Social care" in page.text
     person = web.client.get(f"/people/{web.persons['aisha']}")
-    assert "Network: people one step away" in person.text and "Muhammad Ali" in person.text
+    assert "Network within two steps" in person.text and "Muhammad Ali" in person.text
 
 
 def test_my_work_and_who_looked(web: Web) -> None:

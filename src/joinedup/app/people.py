@@ -19,7 +19,9 @@ from typing import Any
 
 import phonenumbers
 
+from joinedup.app.chronology import ChronologyEntry, chronology
 from joinedup.app.context import Caller, runtime, session
+from joinedup.app.neighbourhood import Neighbourhood, neighbourhood
 from joinedup.app.people_index import (
     IDENTIFIER_FIELDS,
     IDENTIFIER_LABELS,
@@ -28,6 +30,7 @@ from joinedup.app.people_index import (
     name_keys,
     ref_key,
 )
+from joinedup.app.record_facts import Read
 from joinedup.app.runtime import Runtime
 from joinedup.model.linkage import PersonLink
 from joinedup.model.organisation import Agency
@@ -49,8 +52,6 @@ __all__ = [
     "search",
 ]
 
-#: normalised fields that date an event, most precise first
-DATE_FIELDS = ("occurred_at", "event_date", "start_date")
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _VRM = re.compile(r"^[A-Z]{2}\d{2}[A-Z]{3}$|^[A-Z]\d{1,3}[A-Z]{3}$|^[A-Z]{3}\d{1,3}[A-Z]?$")
@@ -80,17 +81,6 @@ class Fact:
     agency: str
     record_id: str
     agency_key: str
-
-
-@dataclass(frozen=True)
-class ChronologyEntry:
-    """One event in the joined-up chronology."""
-
-    date: str
-    agency: str
-    event_type: str
-    summary: str
-    record_id: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +133,7 @@ class Person:
     assessments: list[Assessment] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
     network: list[Connection] = field(default_factory=list)
+    neighbourhood: Neighbourhood = field(default_factory=Neighbourhood)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the API contract's names)."""
@@ -299,8 +290,14 @@ def person(who: Caller, person_id: str, *, rt: Runtime | None = None) -> Person:
         agencies = _agency_names(opened)
         seen = Person(person_id, "")
         _identity(seen, records, agencies)
-        seen.chronology = _chronology(records, agencies)
+        reads = [
+            Read(r.id, r.agency_id, r.record_type, r.agency_key, r.payload, r.normalised)
+            for r in records
+        ]
+        cache: dict[str, Read | None] = {r.id: r for r in reads}  # one read per record
+        seen.chronology = chronology(opened, index, reads, agencies, cache)
         seen.network = _network(opened, index, person_id, records, agencies)
+        seen.neighbourhood = neighbourhood(opened, index, person_id, seen.name, reads, cache=cache)
         flags = opened.list(Flag, where={"subject_id": person_id, "status": "open"})
         seen.flags = [_flag(f, agencies) for f in flags]
         seen.assessments = [
@@ -400,30 +397,6 @@ def _most_common(values: Iterable[str]) -> str | None:
     for v in values:
         counts[v] += 1
     return max(counts, key=lambda v: counts[v]) if counts else None
-
-
-def _chronology(records: list[SourceRecord], agencies: dict[str, str]) -> list[ChronologyEntry]:
-    entries = []
-    for record in records:
-        n = record.normalised or {}
-        when = next((str(n[f]) for f in DATE_FIELDS if n.get(f)), None)
-        if when is None:
-            continue
-        event_type = str(n.get("event_type") or record.record_type)
-        summary = _summary(event_type, n)
-        agency = agencies.get(record.agency_id, record.agency_id)
-        entries.append(ChronologyEntry(when, agency, event_type, summary, record.id))
-    entries.sort(key=lambda e: (e.date, e.agency, e.record_id))
-    return entries
-
-
-def _summary(event_type: str, n: dict[str, Any]) -> str:
-    """A one-line summary from the record's coded facts (never its encrypted free text)."""
-    parts = [event_type.replace("_", " ").capitalize()]
-    for key in ("outcome", "offence", "category", "placement_type", "end_date"):
-        if n.get(key):
-            parts.append(f"{key.replace('_', ' ')}: {n[key]}")
-    return "; ".join(parts)
 
 
 def _flag(f: Flag, agencies: dict[str, str]) -> FlagSummary:

@@ -36,9 +36,11 @@ __all__ = [
     "CHECK_EVERY",
     "IDENTIFIER_FIELDS",
     "IDENTIFIER_LABELS",
+    "REFERENCES",
     "SearchIndex",
     "index_for",
     "name_keys",
+    "rebuild_now",
     "ref_key",
 ]
 
@@ -69,14 +71,48 @@ def ref_key(value: Any) -> str:
     return str(value or "").replace(" ", "").upper()
 
 
-def record_keys(agency_key: str, normalised: dict[str, Any]) -> Iterator[str]:
-    """The search keys of one record."""
+#: payload columns that name another record of the same agency by its key: the police POLE
+#: export's links (person, object or place to event, person to object ...), where its events
+#: happened and where its nominals live; a licensed vehicle's proprietor (a driver's badge);
+#: the person a social care or school record is about
+REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("police_pole", "links"): ("from_ref", "to_ref"),
+    ("police_pole", "events"): ("location_ref",),
+    ("police_pole", "persons"): ("address_ref",),
+    ("licensing", "vehicles"): ("proprietor_badge",),
+    # records about a person named by the key of the agency's person record
+    ("education", "exclusions"): ("upn",),
+    ("ssd", "ssd_contacts"): ("cont_person_id",),
+    ("ssd", "ssd_cin_episodes"): ("cine_person_id",),
+    ("ssd", "ssd_cin_assessments"): ("cina_person_id",),
+    ("ssd", "ssd_cla_episodes"): ("clae_person_id",),
+    ("ssd", "ssd_cla_placement"): ("clap_person_id",),
+    ("ssd", "ssd_cp_plans"): ("cppl_person_id",),
+    ("ssd", "ssd_missing"): ("miss_person_id",),
+    ("ssd", "case_notes"): ("note_person_id",),
+    ("ssd", "ssd_involvements"): ("invo_person_id",),
+    ("ssd", "ssd_address"): ("addr_person_id",),
+}
+
+
+def record_keys(
+    agency_key: str,
+    normalised: dict[str, Any],
+    payload: dict[str, Any] | None = None,
+    references: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """The search keys of one record (``references``: the payload columns naming other
+    records, each keyed ``see:<key>``)."""
     for part in ("forename", "surname", "full_name"):
         for key in name_keys(normalised.get(part)):
             yield f"n:{key}"
-    for kind in ("date_of_birth", "vrm", "phone"):
+    for kind in ("date_of_birth", "vrm", "phone", "postcode"):
         if normalised.get(kind):
             yield f"{kind}:{normalised[kind]}"
+    sent = payload or {}
+    for column in references:
+        if sent.get(column):
+            yield f"see:{ref_key(sent[column])}"
     yield f"ref:{ref_key(agency_key)}"
     for kind in IDENTIFIER_FIELDS:
         if normalised.get(kind):
@@ -132,15 +168,21 @@ def _build(rt: Runtime, signature: tuple[int, str]) -> SearchIndex:
     started = time.perf_counter()
     index = SearchIndex(signature=signature)
     with rt.door.session(SERVICE_ACCOUNT, "analysis") as opened:
-        batches: list[str | None] = [b for chunk in opened.scan(Batch, []) for (b,) in chunk]
+        batches: list[tuple[str | None, tuple[str, ...]]] = [
+            (b, REFERENCES.get((fmt or "", table or ""), ()))
+            for chunk in opened.scan(Batch, ["format", "record_type"])
+            for b, fmt, table in chunk
+        ]
     # one short session per import batch (and one for records without a batch): on SQLite a
     # session holds the write lock, and one long scan would stall every page meanwhile
-    for batch in [None, *batches]:
+    for batch, refs in [(None, ()), *batches]:
         with rt.door.session(SERVICE_ACCOUNT, "analysis") as opened:
             where = {"batch_id": batch}
-            for chunk in opened.scan(SourceRecord, ["agency_key", "normalised"], where=where):
-                for record_id, agency_key, normalised in chunk:
-                    index.add(record_id, record_keys(agency_key, normalised or {}))
+            columns = ["agency_key", "normalised"] + (["payload"] if refs else [])
+            for chunk in opened.scan(SourceRecord, columns, where=where):
+                for record_id, agency_key, normalised, *payload in chunk:
+                    sent = payload[0] if payload else None
+                    index.add(record_id, record_keys(agency_key, normalised or {}, sent, refs))
     index.built_in_s = time.perf_counter() - started
     index.checked_at = time.monotonic()
     return index
@@ -178,3 +220,13 @@ def index_for(rt: Runtime) -> SearchIndex:
             _REBUILDING.add(url)
             threading.Thread(target=_rebuild, args=(rt, url, signature), daemon=True).start()
     return index
+
+
+def rebuild_now(rt: Runtime) -> SearchIndex:
+    """Build ``rt``'s index afresh now and use it (after an import that must be found at
+    once, as in tests; a server rebuilds in the background by itself)."""
+    index_for(rt)  # waits for a first build under way
+    fresh = _build(rt, _signature(rt))
+    with _LOCK:
+        _INDEXES[rt.settings.database_url] = fresh
+    return fresh

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from joinedup.app import people, signin
 from joinedup.app.safeguarding import flags
 from joinedup.app.signin import Attempt, SignInRefused
-from joinedup.web import errors
+from joinedup.web import errors, thing_api
 from joinedup.web.api_document import document_problems
 from joinedup.web.auth import api_caller
 from joinedup.web.signin_pages import address
@@ -93,6 +93,29 @@ class ConnectionItem(BaseModel):
     record_id: str
 
 
+class NodeItem(BaseModel):
+    id: str
+    label: str
+    kind: str
+    step: int
+    href: str
+
+
+class TieItem(BaseModel):
+    source: str
+    target: str
+    how: str
+
+
+class NeighbourhoodItem(BaseModel):
+    """People, vehicles, phones and places within two steps (at most ``limit`` nodes)."""
+
+    nodes: list[NodeItem]
+    ties: list[TieItem]
+    cut: bool
+    limit: int
+
+
 class PersonPage(BaseModel):
     id: str
     name: str
@@ -105,6 +128,7 @@ class PersonPage(BaseModel):
     assessments: list[AssessmentItem]
     chronology: list[ChronologyItem]
     network: list[ConnectionItem]
+    neighbourhood: NeighbourhoodItem
 
 
 class Problem(BaseModel):
@@ -168,4 +192,5 @@ def create_api() -> FastAPI:
         who = api_caller(request)
         return {"results": [f.to_dict() for f in flags(who, status=status, limit=limit)]}
 
+    thing_api.install(api, ERRORS)
     return api

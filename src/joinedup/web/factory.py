@@ -23,6 +23,7 @@ from joinedup.web import (
     ops,
     sharing_pages,
     signin_pages,
+    thing_pages,
     work_pages,
 )
 from joinedup.web.security import security_headers
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(admin_pages.router)
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
+    app.include_router(thing_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from joinedup.app import people
+from joinedup.app import people, things
 from joinedup.app.actions import list_actions
 from joinedup.app.audit import processing_of
 from joinedup.app.errors import Forbidden
@@ -56,34 +56,72 @@ def search(request: Request, q: str = "") -> Response:
     me = visitor(request)
     text = q.strip()[:200]
     results = people.search(me.caller, text, rt=state(request).rt) if text else None
-    return page(request, me, "search.html", q=text, results=results)
+    thing = things.thing_in(text) if text else None
+    return page(request, me, "search.html", q=text, results=results, thing=thing)
+
+
+def _filtered(seen: people.Person, agency: str, event_type: str) -> dict[str, Any]:
+    """The chronology filtered by agency and event type, and the choices of each filter."""
+    return {
+        "chronology": [
+            e
+            for e in seen.chronology
+            if (not agency or e.agency == agency) and (not event_type or e.event_type == event_type)
+        ],
+        "agency": agency,
+        "event_type": event_type,
+        "event_types": sorted({e.event_type for e in seen.chronology}),
+    }
 
 
 @router.get("/people/{person_id}")
-def person(request: Request, person_id: str, agency: str = "") -> Response:
-    """Everything the reader may see of one person; the chronology filterable by agency."""
+def person(request: Request, person_id: str, agency: str = "", event_type: str = "") -> Response:
+    """Everything the reader may see of one person; the chronology filterable by agency and
+    by event type."""
     me = visitor(request)
     seen = people.person(me.caller, person_id, rt=state(request).rt)
-    chronology = [e for e in seen.chronology if not agency or e.agency == agency]
-    graph = network_elements(seen)
-    return page(
-        request, me, "person.html", person=seen, chronology=chronology, agency=agency, graph=graph
-    )
+    graph, table = network_elements(seen), network_table(seen)
+    chosen = _filtered(seen, agency, event_type)
+    return page(request, me, "person.html", person=seen, graph=graph, network=table, **chosen)
+
+
+@router.get("/people/{person_id}/chronology")
+def printable_chronology(
+    request: Request, person_id: str, agency: str = "", event_type: str = ""
+) -> Response:
+    """The person's chronology alone, plainly laid out for paper."""
+    me = visitor(request)
+    seen = people.person(me.caller, person_id, rt=state(request).rt)
+    chosen = _filtered(seen, agency, event_type)
+    return page(request, me, "chronology_print.html", person=seen, **chosen)
 
 
 def network_elements(seen: people.Person) -> list[dict[str, Any]]:
-    """Cytoscape.js elements of a person's network: the person, the vehicles and phones
-    shared, the people sharing them (names, never ids, as labels)."""
-    nodes = {seen.id: {"id": seen.id, "label": seen.name, "kind": "subject"}}
-    edges = set()
-    for c in seen.network:
-        thing = f"{c.via}:{c.value}"
-        nodes.setdefault(thing, {"id": thing, "label": c.value, "kind": c.via})
-        nodes.setdefault(c.person_id, {"id": c.person_id, "label": c.name, "kind": "person"})
-        edges |= {(seen.id, thing), (c.person_id, thing)}
-    return [{"data": n, "classes": n["kind"]} for n in nodes.values()] + [
-        {"data": {"id": f"{a}|{b}", "source": a, "target": b}} for a, b in sorted(edges)
+    """Cytoscape.js elements of the person's neighbourhood within two steps: people,
+    vehicles, phones and places (names, registrations, numbers and postcodes as labels,
+    never ids)."""
+    around = seen.neighbourhood
+    nodes = [
+        {"data": {"id": n.id, "label": n.label, "kind": n.kind, "href": n.href}, "classes": n.kind}
+        for n in around.nodes
     ]
+    edges = [
+        {"data": {"id": f"{t.source}|{t.target}|{t.how}", "source": t.source, "target": t.target}}
+        for t in around.ties
+    ]
+    return nodes + edges
+
+
+def network_table(seen: people.Person) -> list[dict[str, Any]]:
+    """The same neighbourhood as rows for screen readers and paper: each person or thing
+    (not the person themself), its step, and what it is tied to, by name."""
+    around = seen.neighbourhood
+    label = {n.id: n for n in around.nodes}
+    tied: dict[str, list[str]] = {n.id: [] for n in around.nodes}
+    for t in around.ties:
+        tied[t.source].append(f"{label[t.target].label} ({t.how})")
+        tied[t.target].append(f"{label[t.source].label} ({t.how})")
+    return [{"node": n, "tied": sorted(set(tied[n.id]))} for n in around.nodes if n.step > 0]
 
 
 def _day(text: str, end: bool = False) -> datetime | None:

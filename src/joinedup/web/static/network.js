@@ -1,5 +1,5 @@
 // The network picture on a person page: drawn with Cytoscape.js from the JSON the page
-// carries (the same people as the table above it, which screen readers use).
+// carries (the same people and things as the table above it, which screen readers use).
 (function () {
   var data = document.getElementById("network-data");
   var box = document.getElementById("network-picture");
@@ -14,7 +14,7 @@
     marker.id = "__________cytoscape_stylesheet";
     document.head.appendChild(marker);
   }
-  cytoscape({
+  var cy = cytoscape({
     container: box,
     elements: elements,
     layout: { name: "cose", animate: false },
@@ -23,7 +23,13 @@
       { selector: "node.subject", style: { "background-color": "#d4351c" } },
       { selector: "node.person", style: { "shape": "ellipse" } },
       { selector: "node.vehicle, node.phone", style: { "shape": "round-rectangle", "background-color": "#1d70b8" } },
+      { selector: "node.place", style: { "shape": "diamond", "background-color": "#00703c" } },
       { selector: "edge", style: { "width": 2, "line-color": "#b1b4b6" } }
     ]
+  });
+  // a node opens its own page (the person, vehicle, phone or place)
+  cy.on("tap", "node", function (event) {
+    var href = event.target.data("href");
+    if (href) { window.location.assign(href); }
   });
 }());
