@@ -76,7 +76,9 @@ def gaps(folder: Path) -> dict[str, Any]:
     features: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for event in assembly.events:
         for person, role in _children_in(event, assembly.persons):
-            votes = Counter(truth_of[r.record_id] for r in person.records if r.record_id in truth_of)
+            votes = Counter(
+                truth_of[r.record_id] for r in person.records if r.record_id in truth_of
+            )
             if votes:
                 true_id = votes.most_common(1)[0][0]
                 features[event.source.agency_kind][true_id].add(feature(event, role))
