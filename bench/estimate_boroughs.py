@@ -132,6 +132,8 @@ def evaluate(folder: Path) -> dict[str, Any]:
         "before": score(before),
         "exact": score(exact),
         "new_lists": new["lists"],
+        "new_definitions": new["definitions"],
+        "listed_non_victims": new["listed_non_victims"],
         "seconds": round(time.time() - start, 1),
     }
 
