@@ -74,7 +74,7 @@ def evaluate(folder: Path) -> dict[str, Any]:
     from joinedup.assemble.hidden import DEFAULT_LCMCR, estimate_hidden, point_estimate
     from joinedup.assemble.hidden_store import members_and_imputations
     from joinedup.assemble.hidden_truth import evaluate_estimate, load_victim_truth, truth_lists
-    from joinedup.assemble.lists import list_definitions, list_members
+    from joinedup.assemble.lists import capture_histories, list_definitions, list_members
     from joinedup.linkage.truth import true_person_of_records
     from joinedup.settings import SERVICE_ACCOUNT, from_environment
 
@@ -133,6 +133,7 @@ def evaluate(folder: Path) -> dict[str, Any]:
         "exact": score(exact),
         "new_lists": new["lists"],
         "new_definitions": new["definitions"],
+        "new_table": capture_histories(list_members(assembly, "specific"))["all"],
         "listed_non_victims": new["listed_non_victims"],
         "seconds": round(time.time() - start, 1),
     }
