@@ -11,7 +11,11 @@ For each seed, a borough at ``--scale`` is simulated, ingested and linked into
   log-linear model selected by BIC, 200-replicate BCa interval (what ``joinedup estimate
   --from-db --bootstrap 200`` gave before the list definitions);
 - *new*: the ``specific`` definitions, LCMCR with 10 imputations of the uncertain links and
-  the log-linear models side by side, the headline rule (a range when they disagree).
+  the log-linear models side by side, the headline rule (a range when they disagree);
+- *before*: the same without the definitions of round 3 (``ROUND3``: the recorded signs with
+  no CSE marker), one linkage, the log-linear interval by profile likelihood;
+- *exact*: LCMCR on the truth's own lists (every agency's record of each victim's
+  exploitation, exact linkage): what the estimator does when lists and linkage are exact.
 
 Each is compared with the true number of victims and with the victims known to some agency
 (the part of the population lists can reach: see docs/estimation.md). Per-seed results are
@@ -32,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parents[1]
+# the definitions added in round 3 (docs/estimation.md, "List definitions")
+ROUND3 = ("police.with_suspect", "social_care.return_interview", "health.risk_presentation")
 JOINEDUP = HERE / ".venv" / "bin" / "joinedup"
 
 
@@ -65,10 +71,10 @@ def evaluate(folder: Path) -> dict[str, Any]:
     os.environ.update(_env(folder))
     from joinedup.app.runtime import Runtime
     from joinedup.assemble.build import assemble
-    from joinedup.assemble.hidden import estimate_hidden
+    from joinedup.assemble.hidden import DEFAULT_LCMCR, estimate_hidden, point_estimate
     from joinedup.assemble.hidden_store import members_and_imputations
-    from joinedup.assemble.hidden_truth import evaluate_estimate, load_victim_truth
-    from joinedup.assemble.lists import list_members
+    from joinedup.assemble.hidden_truth import evaluate_estimate, load_victim_truth, truth_lists
+    from joinedup.assemble.lists import capture_histories, list_definitions, list_members
     from joinedup.linkage.truth import true_person_of_records
     from joinedup.settings import SERVICE_ACCOUNT, from_environment
 
@@ -92,6 +98,15 @@ def evaluate(folder: Path) -> dict[str, Any]:
     today = estimate_hidden(
         broad, {"method": "auto", "n_bootstrap": 200}, selection="broad", latent_class=None
     )
+    earlier = [d for d in list_definitions() if d.id not in ROUND3]
+    before = estimate_hidden(list_members(assembly, "specific", earlier), {"method": "auto"})
+    names = sorted(new["lists"])
+    exact = point_estimate(truth_lists(truth, names), {"method": "auto"}, DEFAULT_LCMCR)
+    exact.update(
+        n_observed=len(truth_lists(truth, names)),
+        ci_low=exact["interval"][0],
+        ci_high=exact["interval"][1],
+    )
     true_n, known = len(truth.victims), len(truth.known)
 
     def score(out: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +129,12 @@ def evaluate(folder: Path) -> dict[str, Any]:
         "uncertain_links": n_links,
         "today": score(today),
         "new": score(new["estimate_output"]),
+        "before": score(before),
+        "exact": score(exact),
         "new_lists": new["lists"],
+        "new_definitions": new["definitions"],
+        "new_table": capture_histories(list_members(assembly, "specific"))["all"],
+        "listed_non_victims": new["listed_non_victims"],
         "seconds": round(time.time() - start, 1),
     }
 
@@ -126,7 +146,7 @@ def _seeds(text: str) -> list[int]:
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"boroughs": len(rows)}
-    for way in ("today", "new"):
+    for way in ("today", "new", "before", "exact"):
         out[way] = {
             "covers_truth": sum(r[way]["covers_truth"] for r in rows),
             "median_abs_relative_error": round(
@@ -158,7 +178,10 @@ def main() -> None:
         row = evaluate(folder)
         result_file.write_text(json.dumps(row, indent=2), encoding="utf-8")
         rows.append(row)
-        print(json.dumps({k: row[k] for k in ("borough", "today", "new")}), file=sys.stderr)
+        print(
+            json.dumps({k: row[k] for k in ("borough", "today", "new", "before", "exact")}),
+            file=sys.stderr,
+        )
     print(
         json.dumps(
             {"summary": summary(rows), "boroughs": rows}, indent=2 if not args.json else None

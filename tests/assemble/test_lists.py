@@ -96,6 +96,104 @@ def test_broad_definitions_add_the_level_two_records_and_say_which_matched() -> 
         selected("widest")
 
 
+def _indicator_assembly() -> Assembly:
+    """Records of the recorded signs that carry no CSE marker (docs/estimation.md)."""
+    day = date(2014, 6, 1)
+    persons = {
+        key: PersonView(key, date_of_birth=date(2000, 1, 1), sex="2")
+        for key in ("eve", "fay", "gus", "hal", "ivy", "jo", "kit", "lou")
+    }
+    persons["man"] = PersonView("man", date_of_birth=date(1970, 1, 1), sex="1")
+    events = [
+        # a passenger in a stopped vehicle with its driver; arrested with a suspect
+        _event(
+            "p1",
+            "police",
+            day,
+            ("eve", "passenger"),
+            ("man", "driver"),
+            cse=False,
+            event_type="vehicle_stop",
+        ),
+        _event(
+            "p2",
+            "police",
+            day,
+            ("fay", "arrested"),
+            ("man", "suspect"),
+            cse=False,
+            event_type="arrest",
+        ),
+        # arrested alone: no one else in the event, not on the list
+        _event("p3", "police", day, ("gus", "arrested"), cse=False, event_type="arrest"),
+        # a return interview and a strategy discussion; an ordinary case note is not enough
+        _event(
+            "s1", "social_care", day, ("hal", "subject"), cse=False, event_type="return_interview"
+        ),
+        _event(
+            "s2", "social_care", day, ("ivy", "subject"), cse=False, event_type="strategy_meeting"
+        ),
+        _event("s3", "social_care", day, ("gus", "subject"), cse=False, event_type="case_note"),
+        # intoxicated at the emergency department; a head injury is not a sign
+        _event(
+            "h1",
+            "health",
+            day,
+            ("jo", "subject"),
+            cse=False,
+            event_type="health_attendance",
+            reason="Intoxication",
+        ),
+        _event(
+            "h2",
+            "health",
+            day,
+            ("kit", "subject"),
+            cse=False,
+            event_type="health_attendance",
+            reason="Head injury",
+        ),
+        _event(
+            "h3",
+            "health",
+            day,
+            ("lou", "subject"),
+            cse=False,
+            event_type="health_attendance",
+            reason="Contraception advice",
+        ),
+    ]
+    return Assembly(persons=persons, events=events).index()
+
+
+def test_recorded_signs_without_a_cse_marker_put_children_on_the_specific_lists() -> None:
+    members = {m.person_id: m for m in list_members(_indicator_assembly())}
+    assert {k: m.lists for k, m in members.items()} == {
+        "eve": {"police"},
+        "fay": {"police"},
+        "hal": {"social_care"},
+        "ivy": {"social_care"},
+        "jo": {"health"},
+        "lou": {"health"},
+    }
+    assert members["eve"].definitions == {"police.with_suspect"}
+    assert members["jo"].definitions == {"health.risk_presentation"}
+    # the signs are assumed less specific than a confirmed concern
+    floor = precision_floor("specific")
+    assert floor["police"] == 0.7 and floor["health"] == 0.5 and floor["social_care"] == 0.6
+
+
+def test_others_requires_another_person_in_one_of_the_roles() -> None:
+    (definition,) = parse_definitions(
+        "definitions:\n  - {id: police.x, agency: police, level: 1, basis: long enough basis,"
+        " cse_concern: false, others: [driver]}",
+        "my.yml",
+    )
+    stop = _event("p", "police", date(2014, 1, 1), ("eve", "passenger"), ("man", "driver"))
+    alone = _event("q", "police", date(2014, 1, 1), ("eve", "passenger"))
+    assert definition.matches(stop, "passenger") and not definition.matches(alone, "passenger")
+
+
 def test_every_shipped_definition_has_a_basis_and_its_agency_prefix() -> None:
     definitions = list_definitions()
     assert {d.agency for d in definitions} >= {"police", "social_care", "health"}

@@ -55,6 +55,7 @@ class ListDefinition(BaseModel):
     cse_concern: bool = True
     event_types: tuple[str, ...] | None = None
     roles: tuple[str, ...] | None = None
+    others: tuple[str, ...] | None = None
     attributes: dict[str, tuple[str, ...]] | None = None
     assumed_precision: float = Field(default=0.9, gt=0.0, le=1.0)
 
@@ -75,6 +76,10 @@ class ListDefinition(BaseModel):
         if self.event_types is not None and event.event_type not in self.event_types:
             return False
         if self.roles is not None and role not in self.roles:
+            return False
+        if self.others is not None and not any(
+            p.kind == "person" and p.role in self.others for p in event.participants
+        ):
             return False
         if self.attributes is None:
             return True
