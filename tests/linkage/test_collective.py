@@ -125,14 +125,19 @@ def test_namesake_sharing_nothing_is_not_linked() -> None:
 def test_sister_sharing_surname_address_and_phone_is_never_linked() -> None:
     result = _decide()
     assert ("k2", "k5") not in {(a, b) for a, b, _ in result.link}
-    undecided = set(
+    undecided = dict(
         zip(
-            result.undecided["record_id_l"].to_pylist(),
-            result.undecided["record_id_r"].to_pylist(),
+            zip(
+                result.undecided["record_id_l"].to_pylist(),
+                result.undecided["record_id_r"].to_pylist(),
+                strict=True,
+            ),
+            result.undecided["match_probability"].to_pylist(),
             strict=True,
         )
     )
-    assert ("k2", "k5") not in undecided  # forenames disagree: context never lifts it
+    # forenames disagree: the shared context never lifts it above its pairwise score
+    assert undecided[("k2", "k5")] == 1 / (1 + 2**-3.0)
 
 
 def test_estimated_levels_favour_shared_context() -> None:

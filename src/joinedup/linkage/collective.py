@@ -245,11 +245,12 @@ def collective_decide(
 
     ``candidates`` are scored pairs before holding (with comparison columns); those the
     pairwise model decided (``threshold`` or more and corroborated: apart only because
-    clustering refused them) are left alone. Returns the
-    pairs to link (collective probability at least ``link_probability``, some context
-    shared) and the rest scoring ``review_lower`` or more (columns ``record_id_l``,
-    ``record_id_r``, ``match_weight``, ``match_probability``: the collective ones,
-    ``relational_score``), best pair of each pair of clusters only.
+    clustering refused them) are left alone. Returns the pairs to link (collective
+    probability at least ``link_probability``, some context shared) and the rest scoring
+    ``review_lower`` or more (columns ``record_id_l``, ``record_id_r``, ``match_weight``,
+    ``match_probability``: the collective ones, ``pairwise_weight``,
+    ``relational_score``), the best pair of each pair of clusters only. Uncertain pairs
+    whose names do not agree keep their pairwise probability (context never lifts them).
     """
     ctx = cluster_context(clusters, context, options.max_df)
     model = estimate(ctx, candidates, thin, options, decisions)
@@ -274,6 +275,26 @@ def collective_decide(
         key = (ca, cb) if ca < cb else (cb, ca)
         if key not in best or total > best[key][0]:
             best[key] = (total, score, left, right, float(weight))
+    band = candidates.filter(
+        pc.and_(
+            pc.invert(agree),
+            pc.and_(
+                pc.greater_equal(candidates["match_probability"], review_lower),
+                pc.less(candidates["match_probability"], threshold),
+            ),
+        )
+    )
+    for left, right, weight in zip(
+        band["record_id_l"].to_pylist(),
+        band["record_id_r"].to_pylist(),
+        band["match_weight"].to_pylist(),
+        strict=True,
+    ):
+        ca, cb = clusters.get(left, left), clusters.get(right, right)
+        key = (ca, cb) if ca < cb else (cb, ca)
+        fresh = ca != cb and (left, right) not in decided and weight is not None
+        if fresh and (key not in best or float(weight) > best[key][0]):
+            best[key] = (float(weight), -1.0, left, right, float(weight))
     result = CollectiveResult(model=model)
     rows: dict[str, list[Any]] = {
         "record_id_l": [],
@@ -285,7 +306,7 @@ def collective_decide(
     }
     for total, score, left, right, weight in best.values():
         probability = 1.0 / (1.0 + 2.0 ** (-total))
-        if probability >= options.link_probability and model.level(score) > 0:
+        if probability >= options.link_probability and score > 0 and model.level(score) > 0:
             result.link.append((left, right, probability))
         elif probability >= review_lower:
             for column, value in zip(

@@ -383,7 +383,7 @@ def _finish(
     clustering = _cluster(record_ids, scored, candidates, thin, values, usable, config, carried)
     collective: dict[str, Any] = {}
     queue: pa.Table | None = None
-    if context is not None and config.collective.enabled:
+    if context is not None and (context.tokens or context.neighbours) and config.collective.enabled:
         started = time.perf_counter()
         _say(progress, "weighing collective evidence")
         linked = scored.select(_LINK_COLUMNS)

@@ -47,7 +47,7 @@ def name_origins(truth_dir: Path) -> dict[str, str]:
 
 def families(truth_dir: Path) -> dict[str, str]:
     """``true person id -> family id`` (a child and its parents share one)."""
-    return {r["person_id"]: r["family_id"] for r in _rows(truth_dir, "persons.csv")}
+    return {r["person_id"]: r.get("family_id") or "" for r in _rows(truth_dir, "persons.csv")}
 
 
 def open_review_pairs(session: ActorSession, run_id: str | None) -> int:
