@@ -41,9 +41,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from joinedup.linkage.conflicts import RecordValues, groups_conflict
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import corroborated, names_agree_mask
 from joinedup.linkage.decisions import DecisionSet
+from joinedup.linkage.second_stage import SecondStage, fit, layout, training_labels
 
 #: token kinds the pairwise model compares record to record already
 PAIRWISE_KINDS = ("phone:",)
@@ -59,6 +61,10 @@ class CollectiveOptions:
     cuts: tuple[float, ...] = (0.0, 6.0, 12.0)
     rounds: int = 2
     sample: int = 20_000
+    #: second-stage probability below which an undecided pair leaves review
+    reject_probability: float = 0.01
+    second_stage: bool = True
+    training_pairs: int = 200_000
 
 
 @dataclass
@@ -228,6 +234,8 @@ class CollectiveResult:
     link: list[tuple[str, str, float]] = field(default_factory=list)
     undecided: pa.Table | None = None
     model: RelationalModel | None = None
+    stage: SecondStage | None = None
+    rejected: int = 0
 
 
 def collective_decide(
@@ -240,6 +248,8 @@ def collective_decide(
     threshold: float,
     options: CollectiveOptions,
     decisions: DecisionSet | None = None,
+    values: RecordValues | None = None,
+    stage: SecondStage | None = None,
 ) -> CollectiveResult:
     """Collective probabilities of the pairs between different clusters whose names agree.
 
@@ -260,7 +270,11 @@ def collective_decide(
         pc.less(candidates["match_probability"], threshold),
         pc.invert(corroborated(candidates)),
     )
-    chosen = candidates.filter(pc.and_(agree, undecided))
+    reachable = pc.greater_equal(
+        pc.fill_null(candidates["match_weight"], -1e9),
+        -max(weights) + math.log2(review_lower / (1 - review_lower)),
+    )
+    chosen = candidates.filter(pc.and_(pc.and_(agree, undecided), reachable))
     lefts = chosen["record_id_l"].to_pylist()
     rights = chosen["record_id_r"].to_pylist()
     match_weights = chosen["match_weight"].to_pylist()
@@ -296,6 +310,17 @@ def collective_decide(
         if fresh and (key not in best or float(weight) > best[key][0]):
             best[key] = (float(weight), -1.0, left, right, float(weight))
     result = CollectiveResult(model=model)
+    recalibrated: dict[tuple[str, str], float] = {}
+    if options.second_stage and values is not None:
+        result.stage, recalibrated = _second_stage(
+            clusters,
+            candidates,
+            values,
+            decisions,
+            options,
+            [(b[2], b[3]) for b in best.values()],
+            stage,
+        )
     rows: dict[str, list[Any]] = {
         "record_id_l": [],
         "record_id_r": [],
@@ -306,7 +331,15 @@ def collective_decide(
     }
     for total, score, left, right, weight in best.values():
         probability = 1.0 / (1.0 + 2.0 ** (-total))
-        if probability >= options.link_probability and score > 0 and model.level(score) > 0:
+        second = recalibrated.get((left, right), 1.0)
+        if second < options.reject_probability:
+            result.rejected += 1
+        elif (
+            probability >= options.link_probability
+            and score > 0
+            and model.level(score) > 0
+            and second >= 0.5
+        ):
             result.link.append((left, right, probability))
         elif probability >= review_lower:
             for column, value in zip(
@@ -327,6 +360,77 @@ def collective_decide(
         ),
     )
     return result
+
+
+def cluster_value_sets(
+    clusters: Mapping[str, str], values: RecordValues
+) -> dict[str, dict[str, frozenset[str]]]:
+    """Each cluster's set of values per conflict column."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    ids = values.record_ids.to_pylist()
+    for column, array in values.columns.items():
+        found: dict[str, set[str]] = {}
+        for record, value in zip(ids, array.to_pylist(), strict=True):
+            if value is not None:
+                found.setdefault(clusters.get(record, record), set()).add(value)
+        for cluster, held in found.items():
+            out.setdefault(cluster, {})[column] = frozenset(held)
+    return out
+
+
+def _second_stage(
+    clusters: Mapping[str, str],
+    candidates: pa.Table,
+    values: RecordValues,
+    decisions: DecisionSet | None,
+    options: CollectiveOptions,
+    wanted: list[tuple[str, str]],
+    stage: SecondStage | None = None,
+) -> tuple[SecondStage | None, dict[tuple[str, str], float]]:
+    """The second stage (fitted on a spread sample of the run's confident pairs unless
+    ``stage`` is given) and its probability for the ``wanted`` pairs."""
+    if not any(c.startswith("gamma_") for c in candidates.column_names) or not wanted:
+        return stage, {}
+    if stage is None:
+        stage = _fit_stage(clusters, candidates, values, decisions, options)
+    if not stage.positives or not stage.negatives:
+        return stage, {}
+    keys = pa.array([f"{a}|{b}" for a, b in wanted], pa.string())
+    joined = pc.binary_join_element_wise(
+        pc.cast(candidates["record_id_l"], pa.string()),
+        pc.cast(candidates["record_id_r"], pa.string()),
+        "|",
+    )
+    rows = pc.index_in(keys, value_set=joined)
+    probability = stage.probability(stage.features(candidates.take(rows))).tolist()
+    return stage, dict(zip(wanted, probability, strict=True))
+
+
+def _fit_stage(
+    clusters: Mapping[str, str],
+    candidates: pa.Table,
+    values: RecordValues,
+    decisions: DecisionSet | None,
+    options: CollectiveOptions,
+) -> SecondStage:
+    sample = candidates.take(
+        pa.array(_spread(candidates.num_rows, options.training_pairs), pa.int64())
+    )
+    lefts = sample["record_id_l"].to_pylist()
+    rights = sample["record_id_r"].to_pylist()
+    sets = cluster_value_sets(clusters, values)
+    conflicting: set[tuple[str, str]] = set()
+    for a, b in zip(lefts, rights, strict=True):
+        ca, cb = clusters.get(a, a), clusters.get(b, b)
+        if ca != cb and groups_conflict(sets.get(ca, {}), sets.get(cb, {})):
+            conflicting.add((ca, cb) if ca < cb else (cb, ca))
+    confirmed = decisions.confirmed if decisions is not None else frozenset()
+    rejected = decisions.rejected if decisions is not None else frozenset()
+    labels = training_labels(lefts, rights, clusters, conflicting, confirmed, rejected)
+    labelled = np.flatnonzero(labels >= 0)
+    stage = layout(candidates)
+    train = sample.take(pa.array(labelled, pa.int64()))
+    return fit(stage, stage.features(train), labels[labelled])
 
 
 def value_order(queue: pa.Table, clusters: Mapping[str, str]) -> pa.Table:

@@ -388,6 +388,7 @@ def _finish(
         _say(progress, "weighing collective evidence")
         linked = scored.select(_LINK_COLUMNS)
         collective = {"linked": 0, "rounds": 0}
+        stage = None
         for round_ in range(config.collective.rounds + 1):
             result = collective_decide(
                 clustering.clusters,
@@ -398,8 +399,17 @@ def _finish(
                 threshold=config.threshold,
                 options=config.collective,
                 decisions=usable,
+                values=values,
+                stage=stage,
             )
+            stage = result.stage
             collective["model"] = result.model.as_dict() if result.model else {}
+            collective["out_of_review"] = result.rejected
+            if result.stage is not None:
+                collective["second_stage"] = {
+                    "positives": result.stage.positives,
+                    "negatives": result.stage.negatives,
+                }
             if not result.link or round_ == config.collective.rounds:
                 queue = value_order(result.undecided, clustering.clusters)
                 break
