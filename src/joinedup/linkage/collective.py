@@ -168,7 +168,8 @@ def _rest_score(ctx: ClusterContext, record: str, members: list[str]) -> float:
 def _spread(n: int, limit: int) -> list[int]:
     if n <= limit:
         return list(range(n))
-    return np.linspace(0, n - 1, limit).astype(int).tolist()
+    spread: list[int] = np.linspace(0, n - 1, limit).astype(int).tolist()
+    return spread
 
 
 def estimate(
@@ -236,6 +237,7 @@ class CollectiveResult:
     model: RelationalModel | None = None
     stage: SecondStage | None = None
     rejected: int = 0
+    conflicting: int = 0
 
 
 def collective_decide(
@@ -310,6 +312,10 @@ def collective_decide(
         if fresh and (key not in best or float(weight) > best[key][0]):
             best[key] = (float(weight), -1.0, left, right, float(weight))
     result = CollectiveResult(model=model)
+    sets = cluster_value_sets(clusters, values) if values is not None else {}
+    for key in [k for k in best if groups_conflict(sets.get(k[0], {}), sets.get(k[1], {}))]:
+        del best[key]  # clustering can never join them: no decision to make
+        result.conflicting += 1
     recalibrated: dict[tuple[str, str], float] = {}
     if options.second_stage and values is not None:
         result.stage, recalibrated = _second_stage(
@@ -320,6 +326,7 @@ def collective_decide(
             options,
             [(b[2], b[3]) for b in best.values()],
             stage,
+            sets,
         )
     rows: dict[str, list[Any]] = {
         "record_id_l": [],
@@ -386,13 +393,14 @@ def _second_stage(
     options: CollectiveOptions,
     wanted: list[tuple[str, str]],
     stage: SecondStage | None = None,
+    sets: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
 ) -> tuple[SecondStage | None, dict[tuple[str, str], float]]:
     """The second stage (fitted on a spread sample of the run's confident pairs unless
     ``stage`` is given) and its probability for the ``wanted`` pairs."""
     if not any(c.startswith("gamma_") for c in candidates.column_names) or not wanted:
         return stage, {}
     if stage is None:
-        stage = _fit_stage(clusters, candidates, values, decisions, options)
+        stage = _fit_stage(clusters, candidates, sets or {}, decisions, options)
     if not stage.positives or not stage.negatives:
         return stage, {}
     keys = pa.array([f"{a}|{b}" for a, b in wanted], pa.string())
@@ -409,7 +417,7 @@ def _second_stage(
 def _fit_stage(
     clusters: Mapping[str, str],
     candidates: pa.Table,
-    values: RecordValues,
+    sets: Mapping[str, Mapping[str, frozenset[str]]],
     decisions: DecisionSet | None,
     options: CollectiveOptions,
 ) -> SecondStage:
@@ -418,7 +426,6 @@ def _fit_stage(
     )
     lefts = sample["record_id_l"].to_pylist()
     rights = sample["record_id_r"].to_pylist()
-    sets = cluster_value_sets(clusters, values)
     conflicting: set[tuple[str, str]] = set()
     for a, b in zip(lefts, rights, strict=True):
         ca, cb = clusters.get(a, a), clusters.get(b, b)

@@ -200,13 +200,14 @@ class ContextCollector:
             if record in person_ids:
                 out.tokens.setdefault(record, set()).update(tokens)
         for members in self.groups.values():
-            records = sorted({self.person_of.get(m) for m in members} & person_ids)
+            found = {self.person_of.get(m) for m in members}
+            records = sorted(r for r in found if r is not None and r in person_ids)
             if 1 < len(records) <= max_group:
                 for i, a in enumerate(records):
                     for b in records[i + 1 :]:
                         out.add_neighbours(a, b)
         for a_key, b_key in self.pairs:
-            a, b = self.person_of.get(a_key), self.person_of.get(b_key)
-            if a in person_ids and b in person_ids and a is not None and b is not None:
-                out.add_neighbours(a, b)
+            left, right = self.person_of.get(a_key), self.person_of.get(b_key)
+            if left is not None and right is not None and {left, right} <= person_ids:
+                out.add_neighbours(left, right)
         return out

@@ -405,6 +405,7 @@ def _finish(
             stage = result.stage
             collective["model"] = result.model.as_dict() if result.model else {}
             collective["out_of_review"] = result.rejected
+            collective["conflicting"] = result.conflicting
             if result.stage is not None:
                 collective["second_stage"] = {
                     "positives": result.stage.positives,
