@@ -13,6 +13,7 @@ from joinedup.linkage.collective import (
     collective_decide,
     value_order,
 )
+from joinedup.linkage.conflicts import RecordValues
 from joinedup.linkage.context import RecordContext, address_token, phone_token, vehicle_token
 from joinedup.linkage.decisions import DecisionSet
 
@@ -190,3 +191,29 @@ def test_queue_keeps_one_pair_per_pair_of_clusters_most_valuable_first() -> None
     assert ordered["record_id_l"].to_pylist() == ["a", "e"]
     assert ordered["cluster_pairs"].to_pylist() == [3, 1]
     assert ordered["value"].to_pylist()[0] > ordered["value"].to_pylist()[1]
+
+
+def test_pairs_between_persons_with_conflicting_values_leave_review() -> None:
+    clusters, context, rows = _borough()
+    values = RecordValues.from_mapping(
+        {"date_of_birth": {"k2": "2008-05-17", "k3": "2008-05-17", "k4": "1990-01-01"}}
+    )
+    result = collective_decide(
+        clusters,
+        _pairs(rows),
+        context,
+        {"k1", "k4", "k5"},
+        review_lower=0.5,
+        threshold=0.9,
+        options=OPTIONS,
+        values=values,
+    )
+    undecided = set(
+        zip(
+            result.undecided["record_id_l"].to_pylist(),
+            result.undecided["record_id_r"].to_pylist(),
+            strict=True,
+        )
+    )
+    assert ("k2", "k4") not in undecided and result.conflicting == 1
+    assert ("k1", "k2") in {(a, b) for a, b, _ in result.link}  # no date: no conflict
