@@ -56,7 +56,7 @@ class CollectiveOptions:
     """How collective evidence decides pairs (see the module docstring)."""
 
     enabled: bool = True
-    link_probability: float = 0.99
+    link_probability: float = 0.9
     max_df: int = 50
     cuts: tuple[float, ...] = (0.0, 6.0, 12.0)
     rounds: int = 2
