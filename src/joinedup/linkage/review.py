@@ -4,9 +4,10 @@ A review item is listed only when the reviewer may see both of its records. A de
 an alteration of the item and a *combination* (s.62) of the two records; every later
 ``joinedup link`` run honours it (confirmed pairs always merged, rejected pairs never).
 
-Open items come most valuable first: a decision's value is its uncertainty (``4p(1-p)``)
-times ``1 + ln`` of the record pairs it would join (the sizes of the two persons
-multiplied), doubled when either person is a child with an open flag. An item whose two
+Open items are those the latest run queued (an item a later run did not queue again is no
+longer uncertain); they come most valuable first: a decision's value is its uncertainty
+(``4p(1-p)``) times ``1 + ln`` of the record pairs it would join (the sizes of the two
+persons multiplied), doubled when either person is a child with an open flag. An item whose two
 records are one person already is implied and not listed. One decision settles the open
 items between the same two persons: a confirmation joins the persons, a rejection keeps
 them apart (:func:`decide` decides those items the same way, naming the decision).
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from joinedup.common.errors import InputError
-from joinedup.linkage.persist import load_person_ids
+from joinedup.linkage.persist import latest_run, load_person_ids
 from joinedup.model.base import utcnow
 from joinedup.model.linkage import MatchReview
 from joinedup.model.organisation import Agency
@@ -104,6 +105,9 @@ def list_reviews(
     """Review items the session may act on; open items most valuable first (module
     docstring), implied ones left out; ``flagged_persons``: persons with an open flag."""
     items = session.list(MatchReview, None if status == "all" else {"status": status})
+    latest = latest_run(session) if items else None
+    if latest is not None:  # an open item a later run did not queue again is settled
+        items = [m for m in items if m.status != "open" or m.run_id == latest.id]
     persons = load_person_ids(session) if items else {}
     sizes = Counter(persons.values())
     flagged = set(flagged_persons)
