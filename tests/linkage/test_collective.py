@@ -11,11 +11,10 @@ from joinedup.linkage.collective import (
     RelationalModel,
     cluster_context,
     collective_decide,
-    value_order,
 )
 from joinedup.linkage.conflicts import RecordValues
 from joinedup.linkage.context import RecordContext, address_token, phone_token, vehicle_token
-from joinedup.linkage.decisions import DecisionSet
+from joinedup.linkage.decisions import DecisionSet, value_order
 
 OPTIONS = CollectiveOptions(link_probability=0.99)
 

@@ -37,7 +37,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -45,7 +44,7 @@ from joinedup.linkage.conflicts import RecordValues, groups_conflict
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import corroborated, names_agree_mask
 from joinedup.linkage.decisions import DecisionSet
-from joinedup.linkage.second_stage import SecondStage, fit, layout, training_labels
+from joinedup.linkage.second_stage import SecondStage, cluster_value_sets, recalibrate, spread
 
 #: token kinds the pairwise model compares record to record already
 PAIRWISE_KINDS = ("phone:",)
@@ -165,13 +164,6 @@ def _rest_score(ctx: ClusterContext, record: str, members: list[str]) -> float:
     return ctx.shared(own, rest, {t for t in own if t.startswith(PAIRWISE_KINDS)})
 
 
-def _spread(n: int, limit: int) -> list[int]:
-    if n <= limit:
-        return list(range(n))
-    spread: list[int] = np.linspace(0, n - 1, limit).astype(int).tolist()
-    return spread
-
-
 def estimate(
     ctx: ClusterContext,
     pairs: pa.Table,
@@ -189,7 +181,7 @@ def estimate(
     thin_multi = [r for r in multi if r in thin]
     chosen = thin_multi if len(thin_multi) >= 300 else multi
     m_counts = [0] * levels
-    for i in _spread(len(chosen), options.sample):
+    for i in spread(len(chosen), options.sample):
         record = chosen[i]
         m_counts[probe.level(_rest_score(ctx, record, members[ctx.clusters[record]]))] += 1
     u_counts = [0] * levels
@@ -225,7 +217,7 @@ def _namesakes(pairs: pa.Table, limit: int) -> list[tuple[str, str]]:
     chosen = pairs.filter(mask)
     lefts = chosen["record_id_l"].to_pylist()
     rights = chosen["record_id_r"].to_pylist()
-    return [(lefts[i], rights[i]) for i in _spread(len(lefts), limit)]
+    return [(lefts[i], rights[i]) for i in spread(len(lefts), limit)]
 
 
 @dataclass
@@ -318,7 +310,7 @@ def collective_decide(
         result.conflicting += 1
     recalibrated: dict[tuple[str, str], float] = {}
     if options.second_stage and values is not None:
-        result.stage, recalibrated = _second_stage(
+        result.stage, recalibrated = recalibrate(
             clusters,
             candidates,
             values,
@@ -367,118 +359,3 @@ def collective_decide(
         ),
     )
     return result
-
-
-def cluster_value_sets(
-    clusters: Mapping[str, str], values: RecordValues
-) -> dict[str, dict[str, frozenset[str]]]:
-    """Each cluster's set of values per conflict column."""
-    out: dict[str, dict[str, frozenset[str]]] = {}
-    ids = values.record_ids.to_pylist()
-    for column, array in values.columns.items():
-        found: dict[str, set[str]] = {}
-        for record, value in zip(ids, array.to_pylist(), strict=True):
-            if value is not None:
-                found.setdefault(clusters.get(record, record), set()).add(value)
-        for cluster, held in found.items():
-            out.setdefault(cluster, {})[column] = frozenset(held)
-    return out
-
-
-def _second_stage(
-    clusters: Mapping[str, str],
-    candidates: pa.Table,
-    values: RecordValues,
-    decisions: DecisionSet | None,
-    options: CollectiveOptions,
-    wanted: list[tuple[str, str]],
-    stage: SecondStage | None = None,
-    sets: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
-) -> tuple[SecondStage | None, dict[tuple[str, str], float]]:
-    """The second stage (fitted on a spread sample of the run's confident pairs unless
-    ``stage`` is given) and its probability for the ``wanted`` pairs."""
-    if not any(c.startswith("gamma_") for c in candidates.column_names) or not wanted:
-        return stage, {}
-    if stage is None:
-        stage = _fit_stage(clusters, candidates, sets or {}, decisions, options)
-    if not stage.positives or not stage.negatives:
-        return stage, {}
-    keys = pa.array([f"{a}|{b}" for a, b in wanted], pa.string())
-    joined = pc.binary_join_element_wise(
-        pc.cast(candidates["record_id_l"], pa.string()),
-        pc.cast(candidates["record_id_r"], pa.string()),
-        "|",
-    )
-    rows = pc.index_in(keys, value_set=joined)
-    probability = stage.probability(stage.features(candidates.take(rows))).tolist()
-    return stage, dict(zip(wanted, probability, strict=True))
-
-
-def _fit_stage(
-    clusters: Mapping[str, str],
-    candidates: pa.Table,
-    sets: Mapping[str, Mapping[str, frozenset[str]]],
-    decisions: DecisionSet | None,
-    options: CollectiveOptions,
-) -> SecondStage:
-    sample = candidates.take(
-        pa.array(_spread(candidates.num_rows, options.training_pairs), pa.int64())
-    )
-    lefts = sample["record_id_l"].to_pylist()
-    rights = sample["record_id_r"].to_pylist()
-    conflicting: set[tuple[str, str]] = set()
-    for a, b in zip(lefts, rights, strict=True):
-        ca, cb = clusters.get(a, a), clusters.get(b, b)
-        if ca != cb and groups_conflict(sets.get(ca, {}), sets.get(cb, {})):
-            conflicting.add((ca, cb) if ca < cb else (cb, ca))
-    confirmed = decisions.confirmed if decisions is not None else frozenset()
-    rejected = decisions.rejected if decisions is not None else frozenset()
-    labels = training_labels(lefts, rights, clusters, conflicting, confirmed, rejected)
-    labelled = np.flatnonzero(labels >= 0)
-    stage = layout(candidates)
-    train = sample.take(pa.array(labelled, pa.int64()))
-    return fit(stage, stage.features(train), labels[labelled])
-
-
-def value_order(queue: pa.Table, clusters: Mapping[str, str]) -> pa.Table:
-    """The review queue, one pair per pair of clusters, most valuable decision first.
-
-    Pairs whose records are already in one cluster are implied and leave the queue; of the
-    pairs between two clusters only the likeliest stays (one decision settles them all:
-    a confirmation joins the clusters, a rejection keeps them apart in every later run).
-    A decision's value is its uncertainty (``4p(1-p)``: 1 at even odds) times how much it
-    changes (``1 + ln`` of the record pairs it would join, ``size_a * size_b``); the
-    columns ``cluster_pairs`` (record pairs bridged) and ``value`` are added.
-    """
-    if queue.num_rows == 0:
-        return queue.append_column("cluster_pairs", pa.array([], pa.int64())).append_column(
-            "value", pa.array([], pa.float64())
-        )
-    size = Counter(clusters.values())
-    lefts = queue["record_id_l"].to_pylist()
-    rights = queue["record_id_r"].to_pylist()
-    probability = queue["match_probability"].to_pylist()
-    best: dict[tuple[str, str], int] = {}
-    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
-        ca, cb = clusters.get(left, left), clusters.get(right, right)
-        if ca == cb:
-            continue
-        key = (ca, cb) if ca < cb else (cb, ca)
-        if key not in best or probability[i] > probability[best[key]]:
-            best[key] = i
-    keep = sorted(best.values())
-    bridged = [
-        size.get(clusters.get(lefts[i], lefts[i]), 1)
-        * size.get(clusters.get(rights[i], rights[i]), 1)
-        for i in keep
-    ]
-    value = [
-        4 * probability[i] * (1 - probability[i]) * (1 + math.log(n))
-        for i, n in zip(keep, bridged, strict=True)
-    ]
-    chosen = queue.take(pa.array(keep, pa.int64()))
-    chosen = chosen.append_column("cluster_pairs", pa.array(bridged, pa.int64()))
-    chosen = chosen.append_column("value", pa.array(value, pa.float64()))
-    return chosen.sort_by(
-        [("value", "descending"), ("record_id_l", "ascending"), ("record_id_r", "ascending")]
-    )

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
-from joinedup.linkage.collective import CollectiveOptions, collective_decide, value_order
+from joinedup.linkage.collective import CollectiveOptions, collective_decide
 from joinedup.linkage.conflicts import ConflictRules, record_values
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import (
@@ -23,7 +23,13 @@ from joinedup.linkage.corroboration import (
     restore_linked,
     thin_records,
 )
-from joinedup.linkage.decisions import DecisionSet, ReviewDecision, resolve_decisions, review_queue
+from joinedup.linkage.decisions import (
+    DecisionSet,
+    ReviewDecision,
+    resolve_decisions,
+    review_queue,
+    value_order,
+)
 from joinedup.linkage.predict import predict_incremental, predict_pairs
 from joinedup.linkage.prepare import (
     BIRTH_YEAR_ESTIMATE,

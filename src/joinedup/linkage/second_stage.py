@@ -25,11 +25,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from joinedup.linkage.conflicts import RecordValues, groups_conflict
+from joinedup.linkage.decisions import DecisionSet
 
 Features = np.ndarray
+
+
+class StageOptions(Protocol):
+    """What the second stage reads of the collective options."""
+
+    @property
+    def training_pairs(self) -> int:
+        """At most this many scored pairs are labelled to fit it."""
+        ...
+
+
+def spread(n: int, limit: int) -> list[int]:
+    """At most ``limit`` positions of ``range(n)``, evenly spread (all when fewer)."""
+    if n <= limit:
+        return list(range(n))
+    chosen: list[int] = np.linspace(0, n - 1, limit).astype(int).tolist()
+    return chosen
 
 
 @dataclass
@@ -149,3 +171,74 @@ def training_labels(
         elif ((ca, cb) if ca < cb else (cb, ca)) in conflicting:
             out[i] = 0
     return out
+
+
+def cluster_value_sets(
+    clusters: Mapping[str, str], values: RecordValues
+) -> dict[str, dict[str, frozenset[str]]]:
+    """Each cluster's set of values per conflict column."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    ids = values.record_ids.to_pylist()
+    for column, array in values.columns.items():
+        found: dict[str, set[str]] = {}
+        for record, value in zip(ids, array.to_pylist(), strict=True):
+            if value is not None:
+                found.setdefault(clusters.get(record, record), set()).add(value)
+        for cluster, held in found.items():
+            out.setdefault(cluster, {})[column] = frozenset(held)
+    return out
+
+
+def recalibrate(
+    clusters: Mapping[str, str],
+    candidates: pa.Table,
+    values: RecordValues,
+    decisions: DecisionSet | None,
+    options: StageOptions,
+    wanted: list[tuple[str, str]],
+    stage: SecondStage | None = None,
+    sets: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+) -> tuple[SecondStage | None, dict[tuple[str, str], float]]:
+    """The second stage (fitted on a spread sample of the run's confident pairs unless
+    ``stage`` is given) and its probability for the ``wanted`` pairs."""
+    if not any(c.startswith("gamma_") for c in candidates.column_names) or not wanted:
+        return stage, {}
+    if stage is None:
+        stage = _fit_stage(clusters, candidates, sets or {}, decisions, options)
+    if not stage.positives or not stage.negatives:
+        return stage, {}
+    keys = pa.array([f"{a}|{b}" for a, b in wanted], pa.string())
+    joined = pc.binary_join_element_wise(
+        pc.cast(candidates["record_id_l"], pa.string()),
+        pc.cast(candidates["record_id_r"], pa.string()),
+        "|",
+    )
+    rows = pc.index_in(keys, value_set=joined)
+    probability = stage.probability(stage.features(candidates.take(rows))).tolist()
+    return stage, dict(zip(wanted, probability, strict=True))
+
+
+def _fit_stage(
+    clusters: Mapping[str, str],
+    candidates: pa.Table,
+    sets: Mapping[str, Mapping[str, frozenset[str]]],
+    decisions: DecisionSet | None,
+    options: StageOptions,
+) -> SecondStage:
+    sample = candidates.take(
+        pa.array(spread(candidates.num_rows, options.training_pairs), pa.int64())
+    )
+    lefts = sample["record_id_l"].to_pylist()
+    rights = sample["record_id_r"].to_pylist()
+    conflicting: set[tuple[str, str]] = set()
+    for a, b in zip(lefts, rights, strict=True):
+        ca, cb = clusters.get(a, a), clusters.get(b, b)
+        if ca != cb and groups_conflict(sets.get(ca, {}), sets.get(cb, {})):
+            conflicting.add((ca, cb) if ca < cb else (cb, ca))
+    confirmed = decisions.confirmed if decisions is not None else frozenset()
+    rejected = decisions.rejected if decisions is not None else frozenset()
+    labels = training_labels(lefts, rights, clusters, conflicting, confirmed, rejected)
+    labelled = np.flatnonzero(labels >= 0)
+    stage = layout(candidates)
+    train = sample.take(pa.array(labelled, pa.int64()))
+    return fit(stage, stage.features(train), labels[labelled])
