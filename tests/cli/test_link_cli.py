@@ -31,7 +31,8 @@ def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
         str(borough),
     )
     _run(env, "ingest", str(borough), "--json")
-    first = _run(env, "link", "--json")
+    # a high threshold leaves pairs for review (collective evidence decides most at 0.9)
+    first = _run(env, "link", "--json", "--threshold", "0.99")
     assert first["records"] == first["new_records"] > 1000
     assert 0 < first["persons"] < first["records"]
     scores = _run(env, "evaluate", "linkage", "--truth", str(borough / "truth"), "--json")
@@ -39,7 +40,9 @@ def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
     assert scores["blocking_recall"] > 0.9 and scores["cluster_count"] == first["persons"]
     assert "pakistani" in scores["recall_by_name_origin"]
     queue = _run(env, "review", "list", "--json", "--as", "joinedup-service")
-    assert queue and {"left", "right", "match_probability"} <= set(queue[0])
+    assert queue and {"left", "right", "match_probability", "value"} <= set(queue[0])
+    values = [item["value"] for item in queue]
+    assert values == sorted(values, reverse=True)  # most valuable decision first
     _run(
         env,
         "review",

@@ -9,6 +9,7 @@ from joinedup.linkage.evaluate import (
     blocking_recall,
     evaluate_linkage,
     evidence_of,
+    family_merges,
     name_group,
     pair_set_scores,
     pairwise_scores,
@@ -112,3 +113,21 @@ def test_recall_by_name_group_puts_south_asian_origins_together() -> None:
     assert report.recall_by_name_group == {"other": 1.0, "south_asian": pytest.approx(1 / 3)}
     assert name_group("bangladeshi") == name_group("indian") == "south_asian"
     assert name_group("white_british") == "other"
+
+
+def test_family_merges_counts_persons_of_one_family_in_one_cluster() -> None:
+    # P1 and P2 are one family (a child and its mother), P3 another family's child
+    family = {"P1": "F1", "P2": "F1", "P3": "F3"}
+    merged = {"a": "1", "b": "1", "c": "1", "d": "1", "e": "2", "f": "2"}
+    assert family_merges(merged, TRUTH, family) == 1  # P1+P2 only; P2+P3 are not family
+    apart = {"a": "1", "b": "1", "c": "1", "d": "2", "e": "2", "f": "3"}
+    assert family_merges(apart, TRUTH, family) == 0
+
+
+def test_evaluation_reports_review_pairs_and_family_merges() -> None:
+    family = {"P1": "F1", "P2": "F1"}
+    merged = {"a": "1", "b": "1", "c": "1", "d": "1", "e": "1", "f": "3"}
+    result = evaluate_linkage(merged, TRUTH, family_of=family, review_pairs=7).as_dict()
+    assert result["family_merges"] == 1
+    assert result["review_pairs"] == 7
+    assert evaluate_linkage(merged, TRUTH).as_dict()["family_merges"] is None

@@ -186,11 +186,29 @@ def test_review_items_need_both_records_in_scope(
     store: Store, people: Any, model: dict[str, Any]
 ) -> None:
     records, _, _ = people
-    _store_records(store, records, _agencies(store))
+    agencies = _agencies(store)
+    _store_records(store, records, agencies)
     _seed_model(store, model)
     with store.door.session("joinedup-service", "linkage") as s:
-        run_linkage(s)
+        outcome = run_linkage(s)
         every = s.list(MatchReview)
+        if not any(
+            (s.get(SourceRecord, m.record_a).agency_id == agencies["police"])
+            != (s.get(SourceRecord, m.record_b).agency_id == agencies["police"])
+            for m in every
+        ):  # one pair per two persons may leave no cross-agency item: add one
+            police = next(r for r in s.list(SourceRecord) if r.agency_id == agencies["police"])
+            other = next(r for r in s.list(SourceRecord) if r.agency_id != agencies["police"])
+            s.add(
+                MatchReview(
+                    agency_id=police.agency_id,
+                    record_a=min(police.id, other.id),
+                    record_b=max(police.id, other.id),
+                    match_probability=0.6,
+                    run_id=outcome.run_id,
+                )
+            )
+            every = s.list(MatchReview)
     store.user("ana", "Police", "analyst")
     with store.door.session("ana", "linkage") as s:
         seen = list_reviews(s, "all", limit=10_000)
@@ -200,3 +218,47 @@ def test_review_items_need_both_records_in_scope(
     assert cross, "the fixture should produce cross-agency review items"
     with store.door.session("ana", "linkage") as s, pytest.raises(NotFound):
         decide(s, cross[0].id, "confirmed", "looks the same")
+
+
+def test_one_decision_settles_the_items_between_the_same_two_persons(
+    store: Store, people: Any, model: dict[str, Any]
+) -> None:
+    records, _, _ = people
+    agencies = _agencies(store)
+    _store_records(store, records, agencies)
+    _seed_model(store, model)
+    with store.door.session("joinedup-service", "linkage") as s:
+        outcome = run_linkage(s)
+        ids = load_person_ids(s)
+        members: dict[str, list[str]] = {}
+        for record, person in sorted(ids.items()):
+            members.setdefault(person, []).append(record)
+        two = [m for m in members.values() if len(m) >= 2][:2]
+        (a1, a2), (b1, b2) = two[0][:2], two[1][:2]
+        made = [
+            s.add(
+                MatchReview(
+                    agency_id=s.get(SourceRecord, min(x, y)).agency_id,
+                    record_a=min(x, y),
+                    record_b=max(x, y),
+                    match_probability=p,
+                    run_id=outcome.run_id,
+                )
+            )
+            for x, y, p in ((a1, b1, 0.6), (a2, b2, 0.7), (a1, a2, 0.8))
+        ]
+        listed = {p.item.id: p for p in list_reviews(s, "open", 10_000)}
+        # the pair inside one person is implied and not listed; the other two are
+        assert made[2].id not in listed and made[0].id in listed
+        assert listed[made[0].id].settles == 1 and listed[made[0].id].bridged >= 4
+        decide(s, made[0].id, "rejected", "different mothers named in the case file")
+        settled = s.get(MatchReview, made[1].id)
+    assert settled.status == "rejected" and made[0].id in (settled.reason or "")
+
+
+def test_decision_value_prefers_uncertain_large_and_flagged() -> None:
+    from joinedup.linkage.review import decision_value
+
+    assert decision_value(0.5, 1, False) > decision_value(0.85, 1, False)
+    assert decision_value(0.6, 12, False) > decision_value(0.6, 1, False)
+    assert decision_value(0.6, 1, True) == 2 * decision_value(0.6, 1, False)

@@ -11,6 +11,7 @@ from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import LinkOutcome, run_linkage
 from joinedup.linkage.review import ReviewPair, decide, list_reviews
 from joinedup.model.linkage import MatchReview
+from joinedup.model.safeguarding import Flag
 
 __all__ = ["LinkOutcome", "ReviewPair", "decide_match", "link_records", "review_queue"]
 
@@ -37,9 +38,15 @@ def link_records(
 def review_queue(
     who: Caller, status: Literal["open", "confirmed", "rejected", "all"], limit: int
 ) -> list[ReviewPair]:
-    """Review items with both records side by side, most uncertain first."""
+    """Review items with both records side by side; open ones most valuable first (how
+    uncertain, how much the decision joins, a child with an open flag first)."""
     with session(who) as opened:
-        return list_reviews(opened, status, limit)
+        flagged = {
+            f.subject_id
+            for f in opened.list(Flag, {"status": "open"})
+            if f.subject_type in ("child", "person")
+        }
+        return list_reviews(opened, status, limit, flagged_persons=flagged)
 
 
 def decide_match(who: Caller, item_id: str, verdict: Verdict, reason: str) -> Saved[MatchReview]:

@@ -32,7 +32,7 @@ def review() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
 @acting("linkage")
 def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: str) -> None:
-    """List review items (both records side by side), most uncertain first."""
+    """List review items (both records side by side), most valuable decision first."""
     pairs = review_queue(Caller(actor, purpose), status, limit)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in pairs], indent=2, default=str))

@@ -8,6 +8,8 @@ store's job.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -120,3 +122,47 @@ def review_queue(
         ]
     )
     return ordered.drop_columns(["uncertainty_rank"])
+
+
+def value_order(queue: pa.Table, clusters: Mapping[str, str]) -> pa.Table:
+    """The review queue, one pair per pair of clusters, most valuable decision first.
+
+    Pairs whose records are already in one cluster are implied and leave the queue; of the
+    pairs between two clusters only the likeliest stays (one decision settles them all:
+    a confirmation joins the clusters, a rejection keeps them apart in every later run).
+    A decision's value is its uncertainty (``4p(1-p)``: 1 at even odds) times how much it
+    changes (``1 + ln`` of the record pairs it would join, ``size_a * size_b``); the
+    columns ``cluster_pairs`` (record pairs bridged) and ``value`` are added.
+    """
+    if queue.num_rows == 0:
+        return queue.append_column("cluster_pairs", pa.array([], pa.int64())).append_column(
+            "value", pa.array([], pa.float64())
+        )
+    size = Counter(clusters.values())
+    lefts = queue["record_id_l"].to_pylist()
+    rights = queue["record_id_r"].to_pylist()
+    probability = queue["match_probability"].to_pylist()
+    best: dict[tuple[str, str], int] = {}
+    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
+        ca, cb = clusters.get(left, left), clusters.get(right, right)
+        if ca == cb:
+            continue
+        key = (ca, cb) if ca < cb else (cb, ca)
+        if key not in best or probability[i] > probability[best[key]]:
+            best[key] = i
+    keep = sorted(best.values())
+    bridged = [
+        size.get(clusters.get(lefts[i], lefts[i]), 1)
+        * size.get(clusters.get(rights[i], rights[i]), 1)
+        for i in keep
+    ]
+    value = [
+        4 * probability[i] * (1 - probability[i]) * (1 + math.log(n))
+        for i, n in zip(keep, bridged, strict=True)
+    ]
+    chosen = queue.take(pa.array(keep, pa.int64()))
+    chosen = chosen.append_column("cluster_pairs", pa.array(bridged, pa.int64()))
+    chosen = chosen.append_column("value", pa.array(value, pa.float64()))
+    return chosen.sort_by(
+        [("value", "descending"), ("record_id_l", "ascending"), ("record_id_r", "ascending")]
+    )

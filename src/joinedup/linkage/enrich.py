@@ -55,6 +55,8 @@ class SourceRules:
     addresses: dict[str, dict[str, str]] = field(default_factory=dict)
     satellites: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rolls: dict[str, str] = field(default_factory=dict)
+    #: context for collective linkage (:mod:`joinedup.linkage.context`)
+    relations: dict[str, Any] = field(default_factory=dict)
 
     def payload_columns(self, record_type: str) -> set[str]:
         """Payload columns a person record of ``record_type`` is read for."""

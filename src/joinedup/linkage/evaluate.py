@@ -99,6 +99,27 @@ def blocking_recall(
     return int(hits or 0) / int(total) if total else 1.0
 
 
+def family_merges(
+    clusters: Mapping[str, str], truth: Mapping[str, str], family_of: Mapping[str, str]
+) -> int:
+    """True persons of one family merged: pairs of different persons of the same family
+    (``true person -> family id``; the simulator's ``family_id``: a child and its parents)
+    holding records in one cluster."""
+    persons_in: dict[str, set[str]] = {}
+    for record, cluster in clusters.items():
+        person = truth.get(record)
+        if person is not None and family_of.get(person):
+            persons_in.setdefault(cluster, set()).add(person)
+    merged: set[tuple[str, str]] = set()
+    for persons in persons_in.values():
+        if len(persons) < 2:
+            continue
+        for a, b in combinations(sorted(persons), 2):
+            if family_of[a] == family_of[b]:
+                merged.add((a, b))
+    return len(merged)
+
+
 def recall_by_group(
     clusters: Mapping[str, str], truth: Mapping[str, str], group_of: Mapping[str, str]
 ) -> dict[str, float]:
@@ -188,6 +209,10 @@ class LinkageEvaluation:
     pairwise: dict[str, Any] = field(default_factory=dict)
     #: evidence class -> (true pairs, recall); see :func:`recall_by_evidence`
     recall_by_evidence: dict[str, tuple[int, float]] = field(default_factory=dict)
+    #: open pairs in the review queue after the run (``None`` when not known)
+    review_pairs: int | None = None
+    #: pairs of different true persons of one family in one cluster (:func:`family_merges`)
+    family_merges: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON)."""
@@ -201,9 +226,11 @@ def evaluate_linkage(
     prepared: pa.Table | None = None,
     blocking_keys: Sequence[BlockingKey] | None = None,
     name_origin: Mapping[str, str] | None = None,
+    family_of: Mapping[str, str] | None = None,
+    review_pairs: int | None = None,
 ) -> LinkageEvaluation:
     """Full evaluation; blocking recall needs the prepared table and the blocking keys,
-    recall by evidence the prepared table."""
+    recall by evidence the prepared table, family merges ``true person -> family id``."""
     pairwise = pairwise_scores(clusters, truth)
     recall_blocking = (
         blocking_recall(prepared, truth, blocking_keys)
@@ -227,6 +254,8 @@ def evaluate_linkage(
         recall_by_evidence={}
         if prepared is None
         else recall_by_evidence(clusters, truth, evidence_of(prepared)),
+        review_pairs=review_pairs,
+        family_merges=None if family_of is None else family_merges(clusters, truth, family_of),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,7 +13,9 @@ import pyarrow.compute as pc
 
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
+from joinedup.linkage.collective import CollectiveOptions, collective_decide
 from joinedup.linkage.conflicts import ConflictRules, record_values
+from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import (
     NAME_GAMMAS,
     attach_unique_candidates,
@@ -20,7 +23,13 @@ from joinedup.linkage.corroboration import (
     restore_linked,
     thin_records,
 )
-from joinedup.linkage.decisions import DecisionSet, ReviewDecision, resolve_decisions, review_queue
+from joinedup.linkage.decisions import (
+    DecisionSet,
+    ReviewDecision,
+    resolve_decisions,
+    review_queue,
+    value_order,
+)
 from joinedup.linkage.predict import predict_incremental, predict_pairs
 from joinedup.linkage.prepare import (
     BIRTH_YEAR_ESTIMATE,
@@ -71,6 +80,7 @@ class LinkConfig:
     attach_threshold: float | None = None
     attach_only_thin: bool = False
     candidate_lower: float = 0.01
+    collective: CollectiveOptions = field(default_factory=CollectiveOptions)
 
     @property
     def scoring_lower(self) -> float:
@@ -92,6 +102,8 @@ class LinkRun:
     ids: StableIds
     timings: dict[str, float] = field(default_factory=dict)
     incremental: bool = False
+    #: what the collective stage did (:mod:`joinedup.linkage.collective`); empty without it
+    collective: dict[str, Any] = field(default_factory=dict)
 
     @property
     def person_ids(self) -> dict[str, str]:
@@ -128,11 +140,14 @@ def link_records(
     config: LinkConfig | None = None,
     backend: LinkageBackend | None = None,
     progress: Progress | None = None,
+    context: RecordContext | None = None,
 ) -> LinkRun:
     """Link all records: prepare, train (when no ``model`` is given), score, cluster.
 
     Review decisions are honoured (confirmed pairs merged, rejected pairs kept apart) and
-    person ids carried over from ``previous_person_ids``.
+    person ids carried over from ``previous_person_ids``. With the records' ``context``
+    the collective stage decides what it can of the uncertain pairs
+    (:mod:`joinedup.linkage.collective`).
     """
     config = config or LinkConfig()
     engine = _backend(config, backend)
@@ -168,6 +183,7 @@ def link_records(
         progress,
         carried=(),
         incremental=False,
+        context=context,
     )
 
 
@@ -181,6 +197,7 @@ def link_new_records(
     config: LinkConfig | None = None,
     backend: LinkageBackend | None = None,
     progress: Progress | None = None,
+    context: RecordContext | None = None,
 ) -> LinkRun:
     """Link a new batch against existing records without re-scoring existing pairs.
 
@@ -206,6 +223,7 @@ def link_new_records(
             config=config,
             backend=backend,
             progress=progress,
+            context=context,
         )
     engine = _backend(config, backend)
     timings: dict[str, float] = {}
@@ -234,6 +252,7 @@ def link_new_records(
         progress,
         carried=_carried_links(existing_person_ids),
         incremental=True,
+        context=context,
     )
 
 
@@ -286,6 +305,58 @@ def uncorroborated_to_review(pairs: pa.Table, config: LinkConfig) -> pa.Table:
     return hold_uncorroborated(pairs, config.threshold)
 
 
+def _cluster(
+    record_ids: list[str],
+    scored: pa.Table,
+    candidates: pa.Table,
+    thin: set[str],
+    values: Any,
+    usable: DecisionSet,
+    config: LinkConfig,
+    carried: list[tuple[str, str]] | tuple[()],
+) -> Clustering:
+    """Constrained clustering at the threshold, then attaching to the only candidate."""
+    clustering = cluster_pairs(
+        record_ids,
+        scored,
+        threshold=config.threshold,
+        decisions=usable,
+        carried_links=carried,
+        values=values,
+    )
+    if config.attach_unique:
+        attachment = attach_unique_candidates(
+            clustering.clusters,
+            candidates,
+            thin,
+            attach_threshold=config.review_lower
+            if config.attach_threshold is None
+            else config.attach_threshold,
+            candidate_lower=config.candidate_lower,
+            decisions=usable,
+            values=values,
+            only_thin=config.attach_only_thin,
+        )
+        clustering.clusters = attachment.clusters
+        clustering.attached_links = attachment.attached
+    return clustering
+
+
+def _links_table(links: list[tuple[str, str, float]]) -> pa.Table:
+    probability = [min(p, 1.0 - 1e-12) for _, _, p in links]
+    return pa.table(
+        {
+            "record_id_l": pa.array([a for a, _, _ in links], pa.string()),
+            "record_id_r": pa.array([b for _, b, _ in links], pa.string()),
+            "match_weight": pa.array([math.log2(p / (1 - p)) for p in probability], pa.float64()),
+            "match_probability": pa.array(probability, pa.float64()),
+        }
+    )
+
+
+_LINK_COLUMNS = ["record_id_l", "record_id_r", "match_weight", "match_probability"]
+
+
 def _finish(
     prepared: pa.Table,
     pairs: pa.Table,
@@ -299,8 +370,11 @@ def _finish(
     *,
     carried: list[tuple[str, str]] | tuple[()],
     incremental: bool,
+    context: RecordContext | None = None,
 ) -> LinkRun:
     _say(progress, "clustering into persons")
+    begun = time.perf_counter()
+    spent = 0.0
     candidates = pairs
     pairs = pairs.filter(pc.greater_equal(pairs["match_probability"], config.review_lower))
     record_ids = prepared["record_id"].to_pylist()
@@ -311,36 +385,61 @@ def _finish(
     )
     scored = uncorroborated_to_review(pairs, config) if config.require_corroboration else pairs
     values = record_values(prepared, config.conflicts)
-    clustering = cluster_pairs(
-        record_ids,
-        scored,
-        threshold=config.threshold,
-        decisions=usable,
-        carried_links=carried,
-        values=values,
-    )
-    if config.attach_unique:
-        attachment = attach_unique_candidates(
-            clustering.clusters,
-            candidates,
-            thin_records(prepared),
-            attach_threshold=config.review_lower
-            if config.attach_threshold is None
-            else config.attach_threshold,
-            candidate_lower=config.candidate_lower,
-            decisions=usable,
-            values=values,
-            only_thin=config.attach_only_thin,
-        )
-        clustering.clusters = attachment.clusters
-        clustering.attached_links = attachment.attached
+    thin = thin_records(prepared)
+    clustering = _cluster(record_ids, scored, candidates, thin, values, usable, config, carried)
+    collective: dict[str, Any] = {}
+    queue: pa.Table | None = None
+    if context is not None and (context.tokens or context.neighbours) and config.collective.enabled:
+        started = time.perf_counter()
+        _say(progress, "weighing collective evidence")
+        linked = scored.select(_LINK_COLUMNS)
+        collective = {"linked": 0, "rounds": 0}
+        stage = None
+        for round_ in range(config.collective.rounds + 1):
+            result = collective_decide(
+                clustering.clusters,
+                candidates,
+                context,
+                thin,
+                review_lower=config.review_lower,
+                threshold=config.threshold,
+                options=config.collective,
+                decisions=usable,
+                values=values,
+                stage=stage,
+            )
+            stage = result.stage
+            collective["model"] = result.model.as_dict() if result.model else {}
+            collective["out_of_review"] = result.rejected
+            collective["conflicting"] = result.conflicting
+            if result.stage is not None:
+                collective["second_stage"] = {
+                    "positives": result.stage.positives,
+                    "negatives": result.stage.negatives,
+                }
+            if not result.link or round_ == config.collective.rounds:
+                queue = value_order(result.undecided, clustering.clusters)
+                break
+            collective["linked"] += len(result.link)
+            collective["rounds"] = round_ + 1
+            linked = pa.concat_tables([linked, _links_table(result.link)])
+            clustering = _cluster(
+                record_ids, linked, candidates, thin, values, usable, config, carried
+            )
+        spent = time.perf_counter() - started
     if config.require_corroboration:
         scored = restore_linked(scored, pairs, clustering.clusters)
     ids = stable_person_ids(previous, clustering.clusters)
-    queue = review_queue(
-        scored, lower=config.review_lower, upper=config.threshold, decisions=usable
-    )
-    timings["cluster"] = time.perf_counter() - start - sum(timings.values())
+    if queue is None:
+        queue = value_order(
+            review_queue(
+                scored, lower=config.review_lower, upper=config.threshold, decisions=usable
+            ),
+            clustering.clusters,
+        )
+    timings["cluster"] = time.perf_counter() - begun - spent
+    if spent:
+        timings["collective"] = spent
     timings["total"] = time.perf_counter() - start
     return LinkRun(
         model=model,
@@ -351,4 +450,5 @@ def _finish(
         ids=ids,
         timings=timings,
         incremental=incremental,
+        collective=collective,
     )

@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from joinedup.common.errors import InputError
+from joinedup.linkage.context import RecordContext
 from joinedup.linkage.decisions import ReviewDecision
 from joinedup.linkage.link import LinkConfig, LinkRun, link_new_records, link_records
-from joinedup.linkage.sources import person_records
+from joinedup.linkage.sources import person_records_with_context
 from joinedup.linkage.train import Model
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.linkage import LinkageRun, MatchReview, PersonLink
@@ -46,6 +47,8 @@ class LinkOutcome:
     review_items: int
     decisions_honoured: int
     timings: dict[str, float] = field(default_factory=dict)
+    #: pairs the collective stage linked, its rounds and relational levels
+    collective: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON)."""
@@ -99,6 +102,7 @@ def _link(
     model: Model | None,
     config: LinkConfig,
     progress: Progress | None,
+    context: RecordContext | None = None,
 ) -> LinkRun:
     known = [r for r in records if r["record_id"] in previous]
     new = [r for r in records if r["record_id"] not in previous]
@@ -111,6 +115,7 @@ def _link(
             decisions=decisions,
             config=config,
             progress=progress,
+            context=context,
         )
     return link_records(
         records,
@@ -119,6 +124,7 @@ def _link(
         previous_person_ids=previous,
         config=config,
         progress=progress,
+        context=context,
     )
 
 
@@ -132,7 +138,7 @@ def run_linkage(
     """Link every person record in scope and store the result (see the module docstring)."""
     session.require("linkage.run")
     config = config or LinkConfig()
-    records = person_records(session)
+    records, context = person_records_with_context(session)
     if not records:
         raise InputError("there are no person records to link: ingest agency exports first")
     agency_of = {r["record_id"]: r["agency_id"] for r in records}
@@ -142,7 +148,7 @@ def run_linkage(
     last = None if retrain else latest_run(session)
     model = last.model if last is not None and last.model else None
     new_records = sum(1 for r in records if r["record_id"] not in previous)
-    run = _link(records, previous, decisions, model, config, progress)
+    run = _link(records, previous, decisions, model, config, progress, context)
     run_id = new_id()
     if progress:
         progress("storing persons and the review queue")
@@ -159,6 +165,7 @@ def run_linkage(
         review_items=queued,
         decisions_honoured=len(decisions),
         timings={k: round(v, 2) for k, v in run.timings.items()},
+        collective=run.collective,
     )
     session.add(
         LinkageRun(

@@ -3,14 +3,26 @@
 A review item is listed only when the reviewer may see both of its records. A decision is
 an alteration of the item and a *combination* (s.62) of the two records; every later
 ``joinedup link`` run honours it (confirmed pairs always merged, rejected pairs never).
+
+Open items are those the latest run queued (an item a later run did not queue again is no
+longer uncertain); they come most valuable first: a decision's value is its uncertainty
+(``4p(1-p)``) times ``1 + ln`` of the record pairs it would join (the sizes of the two
+persons multiplied), doubled when either person is a child with an open flag. An item whose two
+records are one person already is implied and not listed. One decision settles the open
+items between the same two persons: a confirmation joins the persons, a rejection keeps
+them apart (:func:`decide` decides those items the same way, naming the decision).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from joinedup.common.errors import InputError
+from joinedup.linkage.persist import latest_run, load_person_ids
 from joinedup.model.base import utcnow
 from joinedup.model.linkage import MatchReview
 from joinedup.model.organisation import Agency
@@ -42,6 +54,13 @@ class ReviewPair:
     item: MatchReview
     left: dict[str, Any]
     right: dict[str, Any]
+    #: value of deciding it (open items; see the module docstring)
+    value: float = 0.0
+    #: record pairs a decision would join or keep apart
+    bridged: int = 1
+    #: other open items the decision settles (the same two persons)
+    settles: int = 0
+    flagged: bool = field(default=False)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON)."""
@@ -51,6 +70,10 @@ class ReviewPair:
             "match_probability": round(self.item.match_probability, 4),
             "match_weight": self.item.match_weight,
             "reason": self.item.reason,
+            "value": round(self.value, 4),
+            "record_pairs_bridged": self.bridged,
+            "settles_items": self.settles,
+            "flagged_child": self.flagged,
             "left": self.left,
             "right": self.right,
         }
@@ -67,23 +90,91 @@ def _side(record: SourceRecord, kinds: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def decision_value(probability: float, bridged: int, flagged: bool) -> float:
+    """Uncertainty times the size of what the decision changes (module docstring)."""
+    p = min(max(probability, 0.0), 1.0)
+    return 4 * p * (1 - p) * (1 + math.log(max(bridged, 1))) * (2.0 if flagged else 1.0)
+
+
 def list_reviews(
     session: ActorSession,
     status: Literal["open", "confirmed", "rejected", "all"] = "open",
     limit: int = 50,
+    flagged_persons: Collection[str] = (),
 ) -> list[ReviewPair]:
-    """Review items the session may act on, most uncertain first (open items)."""
+    """Review items the session may act on; open items most valuable first (module
+    docstring), implied ones left out; ``flagged_persons``: persons with an open flag."""
     items = session.list(MatchReview, None if status == "all" else {"status": status})
-    items.sort(key=lambda m: (abs(m.match_weight or 0.0), m.record_a, m.record_b))
+    latest = latest_run(session) if items else None
+    if latest is not None:  # an open item a later run did not queue again is settled
+        items = [m for m in items if m.status != "open" or m.run_id == latest.id]
+    persons = load_person_ids(session) if items else {}
+    sizes = Counter(persons.values())
+    flagged = set(flagged_persons)
+    scored: list[tuple[float, int, int, bool, MatchReview]] = []
+    between: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        a = persons.get(item.record_a, item.record_a)
+        b = persons.get(item.record_b, item.record_b)
+        if item.status == "open" and a == b:
+            continue  # implied: the two records are one person already
+        bridged = sizes.get(a, 1) * sizes.get(b, 1)
+        hot = a in flagged or b in flagged
+        value = decision_value(item.match_probability, bridged, hot)
+        scored.append((value, bridged, 0, hot, item))
+        if item.status == "open":
+            between[_persons_key(a, b)] += 1
+    if status == "open":
+        scored.sort(key=lambda s: (-s[0], s[4].record_a, s[4].record_b))
+    else:
+        scored.sort(key=lambda s: (abs(s[4].match_weight or 0.0), s[4].record_a, s[4].record_b))
     kinds = {a.id: a.kind for a in session.list(Agency)}
     out: list[ReviewPair] = []
-    for item in items:
+    for value, bridged, _, hot, item in scored:
         if len(out) >= limit:
             break
         pair = _records(session, item)
         if pair is not None:
-            out.append(ReviewPair(item, _side(pair[0], kinds), _side(pair[1], kinds)))
+            key = _persons_key(
+                persons.get(item.record_a, item.record_a), persons.get(item.record_b, item.record_b)
+            )
+            out.append(
+                ReviewPair(
+                    item,
+                    _side(pair[0], kinds),
+                    _side(pair[1], kinds),
+                    value=value,
+                    bridged=bridged,
+                    settles=max(between[key] - 1, 0) if item.status == "open" else 0,
+                    flagged=hot,
+                )
+            )
     return out
+
+
+def _persons_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _settled_by(
+    session: ActorSession, item: MatchReview, persons: Mapping[str, str]
+) -> list[MatchReview]:
+    """Other open items between the same two persons as ``item``."""
+    key = _persons_key(
+        persons.get(item.record_a, item.record_a), persons.get(item.record_b, item.record_b)
+    )
+    if key[0] == key[1]:
+        return []
+    return [
+        other
+        for other in session.list(MatchReview, {"status": "open"})
+        if other.id != item.id
+        and _persons_key(
+            persons.get(other.record_a, other.record_a),
+            persons.get(other.record_b, other.record_b),
+        )
+        == key
+    ]
 
 
 def _records(session: ActorSession, item: MatchReview) -> tuple[SourceRecord, SourceRecord] | None:
@@ -111,14 +202,27 @@ def decide(
     if _records(session, item) is None:
         raise NotFound(f"no match_review {item_id!r}")
     session.combine(SourceRecord, [item.record_a, item.record_b])
+    now = utcnow()
     decided = session.update(
         MatchReview,
         item_id,
         status=verdict,
         reason=reason[:500],
         decided_by=session.actor.user_id,
-        decided_at=utcnow(),
+        decided_at=now,
     )
+    for other in _settled_by(session, item, load_person_ids(session)):
+        if _records(session, other) is None:
+            continue  # a pair the reviewer may not see stays for someone who may
+        session.combine(SourceRecord, [other.record_a, other.record_b])
+        session.update(
+            MatchReview,
+            other.id,
+            status=verdict,
+            reason=f"settled by the decision on review item {item_id}",
+            decided_by=session.actor.user_id,
+            decided_at=now,
+        )
     language = session.entered(
         decided.reason, where=WHERE_REVIEW[verdict], subject_type="match_review", subject_id=item_id
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from joinedup.linkage.enrich import SourceRow, linkage_rows
+from joinedup.linkage.context import ContextCollector, RecordContext
+from joinedup.linkage.enrich import SourceRow, linkage_rows, load_source_rules
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import SourceRecord
 from joinedup.store.actor_session import ActorSession
@@ -34,6 +35,17 @@ def person_records(session: ActorSession) -> list[dict[str, Any]]:
     """
     kinds = {a.id: a.kind for a in session.list(Agency)}
     return linkage_rows(_source_rows(session), kinds)
+
+
+def person_records_with_context(
+    session: ActorSession,
+) -> tuple[list[dict[str, Any]], RecordContext]:
+    """:func:`person_records` and their context (:mod:`joinedup.linkage.context`), in one
+    pass over the stored records."""
+    kinds = {a.id: a.kind for a in session.list(Agency)}
+    collector = ContextCollector(load_source_rules())
+    records = linkage_rows(collector.watch(_source_rows(session)), kinds)
+    return records, collector.finish({r["record_id"] for r in records})
 
 
 def record_keys(session: ActorSession) -> dict[str, tuple[str, str, str]]:

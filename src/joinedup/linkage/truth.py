@@ -14,6 +14,7 @@ from joinedup.linkage.persist import latest_run, load_person_ids
 from joinedup.linkage.prepare import prepare_records
 from joinedup.linkage.settings import blocking_keys_from_model
 from joinedup.linkage.sources import person_records, record_keys
+from joinedup.model.linkage import MatchReview
 from joinedup.store.actor_session import ActorSession
 
 
@@ -44,6 +45,17 @@ def name_origins(truth_dir: Path) -> dict[str, str]:
     return {r["person_id"]: r["name_origin"] for r in _rows(truth_dir, "persons.csv")}
 
 
+def families(truth_dir: Path) -> dict[str, str]:
+    """``true person id -> family id`` (a child and its parents share one)."""
+    return {r["person_id"]: r.get("family_id") or "" for r in _rows(truth_dir, "persons.csv")}
+
+
+def open_review_pairs(session: ActorSession, run_id: str | None) -> int:
+    """Open review items the latest run left (or every open item without a run)."""
+    items = session.list(MatchReview, {"status": "open"})
+    return sum(1 for m in items if run_id is None or m.run_id == run_id)
+
+
 def evaluate_stored_linkage(session: ActorSession, truth_dir: Path) -> LinkageEvaluation:
     """Score the persisted persons (the latest ``joinedup link``) against the truth."""
     session.require("evaluate.run")
@@ -62,4 +74,6 @@ def evaluate_stored_linkage(session: ActorSession, truth_dir: Path) -> LinkageEv
         prepared=prepare_records(records) if run is not None else None,
         blocking_keys=blocking_keys_from_model(run.model) if run is not None else None,
         name_origin={record: origins.get(person, "") for record, person in truth.items()},
+        family_of=families(truth_dir),
+        review_pairs=open_review_pairs(session, None if run is None else run.id),
     )
