@@ -2,10 +2,12 @@
 
     python bench/timeliness.py [--scale 0.05] [--seed 7] [--cadence weekly]
                                [--end-date 2026-01-01] [--drops-from 2025-01-01]
-                               [--keep DIR] [--json]
+                               [--window-years N] [--keep DIR] [--json]
 
-Simulates the default borough with its history ending on ``--end-date`` (the scenario's
-window then ends the year before: the last year of activity is the year of drops), cuts it
+Simulates the default borough (``--window-years``: its window shortened to N years, so the
+same number of victims falls in fewer years: more victims per year of drops) with its
+history ending on ``--end-date`` (the scenario's window then ends the year before: the last
+year of activity is the year of drops), cuts it
 into ``--cadence`` drops from ``--drops-from`` (the first drop carries the history before
 it: the first load), initialises a fresh SQLite store and runs
 ``joinedup evaluate timeliness --from <day after the first drop> --json`` as a user would (a
@@ -28,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from joinedup.common.documents import packaged
 from joinedup.simulate import simulate
 from joinedup.simulate.drops import write_drops
 
@@ -39,13 +42,21 @@ def main() -> None:
     parser.add_argument("--cadence", choices=("weekly", "monthly"), default="weekly")
     parser.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 1, 1))
     parser.add_argument("--drops-from", type=date.fromisoformat, default=date(2025, 1, 1))
+    parser.add_argument("--window-years", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="Keep borough and store here.")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="timeliness-"))
     borough, home = work / "borough", work / "home"
     started = time.perf_counter()
-    simulate(borough, seed=args.seed, scale=args.scale, end_date=args.end_date)
+    scenario = "default"
+    if args.window_years:
+        text = packaged("joinedup.simulate", "scenarios", "default.yml").read_text("utf-8")
+        short = work / "scenario.yml"
+        short.parent.mkdir(parents=True, exist_ok=True)
+        short.write_text(text.replace("years: 15}", f"years: {args.window_years}}}"), "utf-8")
+        scenario = str(short)
+    simulate(borough, seed=args.seed, scenario=scenario, scale=args.scale, end_date=args.end_date)
     cut = write_drops(borough, args.cadence, start=args.drops_from)
     simulated = time.perf_counter() - started
     assert cut.first is not None
@@ -76,6 +87,7 @@ def main() -> None:
         "scale": args.scale,
         "seed": args.seed,
         "cadence": args.cadence,
+        "window_years": args.window_years or 15,
         "drops": cut.summary(),
         "simulate_and_cut_seconds": round(simulated, 1),
         "replay_seconds": round(replay, 1),
