@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -97,3 +98,19 @@ def test_timeliness_replays_the_drops_and_measures_days_to_flag(
 
     again = run_cli(env, *args, ok=False)
     assert again.returncode != 0 and "fresh database" in again.stderr + again.stdout
+
+
+def test_simulate_writes_dated_drops_beside_the_exports(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    args = ("simulate", "--out", str(out), "--scale", "0.01", "--end-date", "2026-01-01")
+    shown = run_cli(os.environ.copy(), *args, "--drops", "monthly", "--drops-from", "2025-10-01")
+    assert "monthly drops 2025-10-31 to 2026-01-01" in " ".join(shown.stdout.split())
+    assert [p.name for p in sorted((out / "drops").iterdir())] == [
+        "2025-10-31",
+        "2025-11-30",
+        "2025-12-31",
+        "2026-01-01",
+    ]
+    assert (out / "police" / "manifest.json").is_file()  # the whole exports are still there
+    assert (out / "drops" / "2025-10-31" / "police" / ".done").is_file()
+    assert (out / "truth" / "drops.csv").is_file()
