@@ -23,6 +23,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "joinedup.cli.evaluate_flags:flags",
         "Victim recall and precision of the rules and risk prompts against truth.",
     ),
+    "timeliness": (
+        "joinedup.cli.evaluate_timeliness:timeliness",
+        "Replay dated drops through the worker: days from first indicator to a flag.",
+    ),
     "network": (
         "joinedup.cli.evaluate_network:network",
         "Offender groups (ARI) and hotspots recovered against truth.",

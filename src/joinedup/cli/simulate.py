@@ -38,20 +38,45 @@ from joinedup.app.simulation import ScenarioError, simulate_borough
     help="Last day of the borough's history (default: today). The scenario 'inquiry' keeps "
     "the inquiry period (1997-2011, records to 2013).",
 )
-def simulate(out: Path, seed: int, scenario: str, scale: float, end_date: datetime | None) -> None:
-    """Generate a synthetic borough: agency export files with the ground truth beside them."""
+@click.option(
+    "--drops",
+    type=click.Choice(["weekly", "monthly"]),
+    default=None,
+    help="Also write each agency's extracts as dated drops under DIR/drops/YYYY-MM-DD/<agency>/.",
+)
+@click.option(
+    "--drops-from",
+    "drops_from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --drops: the first drop carries everything recorded before this date "
+    "(default: one drop per period from the earliest record).",
+)
+def simulate(
+    out: Path,
+    seed: int,
+    scenario: str,
+    scale: float,
+    end_date: datetime | None,
+    drops: str | None,
+    drops_from: datetime | None,
+) -> None:
+    """Generate a synthetic borough: agency export files with the ground truth beside them
+    (and, with --drops, the agencies' dated drops)."""
     console = Console()
     ends = end_date.date() if end_date else date.today()
     try:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Simulating cohorts", total=None)
-            result = simulate_borough(
+            result, cut = simulate_borough(
                 out,
                 seed=seed,
                 scenario=scenario,
                 scale=scale,
                 end_date=ends,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
+                drops="weekly" if drops == "weekly" else "monthly" if drops else None,
+                drops_from=drops_from.date() if drops_from else None,
             )
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -69,3 +94,10 @@ def simulate(out: Path, seed: int, scenario: str, scale: float, end_date: dateti
     ):
         table.add_row(key.replace("_", " "), str(summary[key]))
     console.print(table)
+    if cut is not None:
+        figures = cut.summary()
+        console.print(
+            f"{figures['cadence']} drops {figures['first']} to {figures['last']}: "
+            f"{figures['drop_dates']:,} dates, {sum(figures['folders'].values()):,} agency "
+            f"folders, {sum(figures['rows'].values()):,} rows, in {out / 'drops'}"
+        )
