@@ -10,10 +10,22 @@ from fastapi.responses import RedirectResponse
 
 from joinedup.app.permissions import actions_of
 from joinedup.app.safeguarding import flag, move_flag
-from joinedup.web.auth import check_csrf, visitor
+from joinedup.web.auth import Visitor, check_csrf, visitor
 from joinedup.web.work_pages import page
 
 router = APIRouter()
+
+
+def _flag_page(request: Request, me: Visitor, flag_id: str, **shown: str) -> Response:
+    context = {"saved": "", "warn": "", "error": "", **shown}
+    return page(
+        request,
+        me,
+        "flag.html",
+        f=flag(me.caller, flag_id),
+        actions=actions_of(me.user.role),
+        **context,
+    )
 
 
 @router.get("/flags/{flag_id}")
@@ -21,17 +33,8 @@ def flag_page(request: Request, flag_id: str, saved: str = "", warn: str = "") -
     """One flag: the child, why, the indicators and the records they rest on, its history,
     and what the reader may do with it."""
     me = visitor(request)
-    seen = flag(me.caller, flag_id)
-    return page(
-        request,
-        me,
-        "flag.html",
-        f=seen,
-        saved=saved if saved in ("acknowledged", "resolved") else "",
-        warn=warn,
-        error="",
-        actions=actions_of(me.user.role),
-    )
+    saved = saved if saved in ("acknowledged", "resolved") else ""
+    return _flag_page(request, me, flag_id, saved=saved, warn=warn)
 
 
 @router.post("/flags/{flag_id}")
@@ -49,17 +52,7 @@ def act_on_flag(
     if action not in ("acknowledge", "resolve"):
         return RedirectResponse(f"/flags/{flag_id}", status_code=303)
     if action == "resolve" and not note.strip():
-        seen = flag(me.caller, flag_id)
-        return page(
-            request,
-            me,
-            "flag.html",
-            f=seen,
-            saved="",
-            warn="",
-            error="Say why the flag is resolved",
-            actions=actions_of(me.user.role),
-        )
+        return _flag_page(request, me, flag_id, error="Say why the flag is resolved")
     status = "acknowledged" if action == "acknowledge" else "resolved"
     moved = move_flag(me.caller, flag_id, status, note.strip() or None)  # type: ignore[arg-type]
     warn = "1" if moved.language else ""
