@@ -144,20 +144,32 @@ def markdown(data: Classification | None = None) -> str:
     ]
     out = ["| class | stored | what it covers |", "|---|---|---|"]
     out += [f"| `{c}` | {data.classes[c].stored} | {data.classes[c].meaning} |" for c in order]
-    out += ["", "Tables (columns every table carries, `id`, `agency_id`, `case_id`, "
-            "`created_by`, `created_at`, are operational):", ""]
+    out += [
+        "",
+        "Tables (columns every table carries, `id`, `agency_id`, `case_id`, "
+        "`created_by`, `created_at`, are operational):",
+        "",
+    ]
     out += ["| table | " + " | ".join(f"`{c}`" for c in order) + " |", "|---|" + "---|" * 5]
     for table in sorted(data.tables):
         columns = data.tables[table]
         cells = [_cells([n for n, k in columns.items() if k == c]) for c in order]
         out.append(f"| `{table}` | " + " | ".join(cells) + " |")
-    out += ["", "Canonical fields (`source_record.normalised`; a mapping profile's field of "
-            f"another name is `{data.default_canonical}`):", ""]
+    out += [
+        "",
+        "Canonical fields (`source_record.normalised`; a mapping profile's field of "
+        f"another name is `{data.default_canonical}`):",
+        "",
+    ]
     out += ["| field | class | kept in clear because |", "|---|---|---|"]
     for name, entry in data.canonical.items():
         out.append(f"| `{name}` | `{entry.class_}` | {entry.reason or ''} |")
-    out += ["", "Agency columns of the built-in formats (`source_record.payload`; encrypted "
-            "columns are never cleaned into `normalised`):", ""]
+    out += [
+        "",
+        "Agency columns of the built-in formats (`source_record.payload`; encrypted "
+        "columns are never cleaned into `normalised`):",
+        "",
+    ]
     shown = order[:4]
     out += ["| format / file | " + " | ".join(f"`{c}`" for c in shown) + " |"]
     out += ["|---|" + "---|" * len(shown)]

@@ -134,14 +134,15 @@ class TypedTextAndFields:
             if column not in changed or row.get(column) is None:
                 continue
             crypto = crypto or self.field_crypto()
-            seal = crypto.encrypt
             if path == column:
-                row[column] = seal(row[column], table=table, column=column, row_id=row["id"])
+                row[column] = crypto.encrypt(
+                    row[column], table=table, column=column, row_id=row["id"]
+                )
                 continue
 
-            def sealed(value: Any, path: str = path) -> str:
+            def sealed(value: Any, path: str = path, seal: FieldCrypto = crypto) -> str:
                 text = orjson.dumps(value).decode("utf-8")
-                return seal(text, table=table, column=path, row_id=row["id"])
+                return seal.encrypt(text, table=table, column=path, row_id=row["id"])
 
             replace_at(row, path, sealed)
 

@@ -134,9 +134,9 @@ def _replaced(value: Any, steps: list[str], change: Callable[[Any], Any]) -> Any
         if not isinstance(value, dict) or value.get(name) is None:
             return value
         inner = value[name]
-        if each:
-            inner = [_replaced(i, rest, change) for i in inner] if isinstance(inner, list) else inner
-        else:
+        if each and isinstance(inner, list):
+            inner = [_replaced(i, rest, change) for i in inner]
+        elif not each:
             inner = _replaced(inner, rest, change)
         return {**value, name: inner}
     return value
