@@ -127,7 +127,7 @@ class TypedTextAndFields:
         """Encrypt the kind's encrypted columns and JSON paths among ``columns`` in ``row``
         (a path's value is encrypted as its JSON text, so any JSON value can be one)."""
         crypto = None
-        changed = set(columns)
+        changed = {c.split(".")[0].removesuffix("[]") for c in columns}
         table = kind.table.__tablename__
         for path in kind.encrypted_columns:
             column = path.split(".")[0].removesuffix("[]")
