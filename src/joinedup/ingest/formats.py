@@ -184,11 +184,11 @@ def markdown(fmt: Format) -> str:
     for entry in fmt.files:
         notes = f"; free-text notes in `{entry.notes}`" if entry.notes else ""
         out.append(f"#### `{entry.file}` ({entry.role}; key `{entry.key}`{notes})\n")
-        out.append("| column | type | meaning | canonical field |")
-        out.append("|---|---|---|---|")
+        out.append("| column | type | meaning | canonical field | stored |")
+        out.append("|---|---|---|---|---|")
         out.extend(
             f"| `{c.name}` | {c.type}{' (required)' if c.required else ''} | {c.description} "
-            f"| {c.canonical or ''} |"
+            f"| {c.canonical or ''} | {'encrypted' if encrypted(fmt, entry, c) else 'clear'} |"
             for c in entry.columns
         )
         out.append("")
