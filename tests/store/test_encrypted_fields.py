@@ -98,13 +98,13 @@ def test_an_erasure_reason_is_a_token(store: Store) -> None:
 
 def test_a_value_written_before_its_field_was_encrypted_reads_as_it_is(store: Store) -> None:
     police = store.agency("Police")
-    action = Action(agency_id=police, description="written in clear before 0009")
+    action = Action(agency_id=police, description="written in clear before 0011")
     with store.door.session("joinedup-service", "panel") as s:
         s.add(action)
     with store.engine.begin() as conn:
-        conn.execute(text("UPDATE action SET description = 'written in clear before 0009'"))
+        conn.execute(text("UPDATE action SET description = 'written in clear before 0011'"))
     with store.door.session("joinedup-service", "panel") as s:
-        assert s.get(Action, action.id).description == "written in clear before 0009"
+        assert s.get(Action, action.id).description == "written in clear before 0011"
 
 
 _json = st.recursive(

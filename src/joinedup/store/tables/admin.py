@@ -56,7 +56,7 @@ class GrantRow(Base, IdMixin):
     status: Mapped[str] = mapped_column(String(16), default="requested")
     decided_by: Mapped[str | None] = mapped_column(ID)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decision_note: Mapped[str | None] = mapped_column(String(500))
+    decision_note: Mapped[str | None] = mapped_column(Text)  # encrypted (free text)
 
 
 class PanelRow(Base, OwnedMixin):
@@ -97,7 +97,7 @@ class AgreementRow(Base, IdMixin):
     created_by: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    ended_reason: Mapped[str | None] = mapped_column(String(500))
+    ended_reason: Mapped[str | None] = mapped_column(Text)  # encrypted (free text)
 
 
 class AgreementPartyRow(Base, IdMixin):

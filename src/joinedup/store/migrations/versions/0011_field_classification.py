@@ -22,7 +22,7 @@ depends_on = None
 
 # table -> [(column, old length, nullable)]
 CHANGED: dict[str, list[tuple[str, int, bool]]] = {
-    "access_grant": [("reason", 500, False)],
+    "access_grant": [("reason", 500, False), ("decision_note", 500, True)],
     "action": [("completion_note", 500, True)],
     "agenda_item": [("title", 500, False)],
     "erasure": [("reason", 500, False)],
@@ -32,6 +32,7 @@ CHANGED: dict[str, list[tuple[str, int, bool]]] = {
     "person": [("ethnicity", 8, True), ("nationality", 500, True)],
     "pole_object": [("description", 500, True)],
     "quarantine": [("resolution_note", 500, True)],
+    "sharing_agreement": [("ended_reason", 500, True)],
 }
 
 
