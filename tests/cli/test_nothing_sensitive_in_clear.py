@@ -34,6 +34,8 @@ ASKED_FOR = {
     "demo-minutes.md",
     "demo-profile.html",
     "demo-profile.md",
+    "demo-partnership-profile.html",
+    "demo-partnership-profile.md",
 }  # outputs the demonstration asks for
 
 
