@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 from joinedup.access import directory
 from joinedup.access.bootstrap import initialise
 from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import Keyring
+from joinedup.access.keys import Keyring, field_keyring_path
+from joinedup.common.files import write_private
 from joinedup.model.access import Grant, User
 from joinedup.model.base import utcnow
 from joinedup.safeguarding.entry import check_entry
@@ -45,10 +46,13 @@ PURPOSE = {
 }
 
 
-def installed_hooks() -> SessionHooks:
+def installed_hooks(home: Path | None = None) -> SessionHooks:
     """What the composition root installs: the language check and a field cipher of a fresh
-    keyring."""
+    keyring (written to ``home``'s key file when given, so commands run on that home use it:
+    decisions, actions and agenda items hold encrypted fields)."""
     ring = Keyring(active="k1", keys={"k1": secrets.token_bytes(32)})
+    if home is not None:
+        write_private(field_keyring_path(home), ring.to_json())
     return SessionHooks(check_text=check_entry, field_crypto=FieldCipher(ring))
 
 
@@ -152,7 +156,7 @@ def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
     key = secrets.token_bytes(32)
     home = tmp_path / "home"
     initialise(engine, key, home / "checkpoints", admin=("admin", None))
-    door = Door(engine, key, home / "checkpoints", hooks=installed_hooks())
+    door = Door(engine, key, home / "checkpoints", hooks=installed_hooks(home))
     try:
         yield Store(db_url, engine, door, key, home)
     finally:

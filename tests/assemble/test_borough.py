@@ -183,3 +183,16 @@ def test_free_text_is_decrypted(borough: Borough) -> None:
     assert all(e.text == summaries[e.source.agency_key] for e in police)
     notes = [e for e in borough.assembly.events if e.source.record_type == "case_notes"]
     assert notes and all(e.text and e.author for e in notes)
+
+
+def test_fields_stored_encrypted_reach_the_assembly_in_clear(borough: Borough) -> None:
+    """Special category fields are tokens in the store (issue 13, point 13) and still what the
+    rules read: a health attendance's service and complaint, a person's ethnicity."""
+    rows = borough.export("health", "attendances.csv")[:50]
+    assert rows
+    for row in rows:
+        [event] = borough.events_of_record("health", "attendances.csv", row["attendance_id"])
+        assert event.attributes.get("service") == row["service"]
+        assert event.attributes.get("reason") == (row["presenting_complaint"] or None)
+    with_ethnicity = [p for p in borough.assembly.persons.values() if p.ethnicity]
+    assert len(with_ethnicity) > len(borough.assembly.persons) // 2

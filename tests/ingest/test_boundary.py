@@ -43,7 +43,7 @@ def _folder(root: Path, *entries: dict[str, Any], name: str = "Police") -> Path:
 def secret(tmp_path: Path) -> Path:
     """A file outside the drop folder that must never be read (like home/keys/audit.key)."""
     keys = tmp_path / "home" / "keys"
-    keys.mkdir(parents=True)
+    keys.mkdir(parents=True, exist_ok=True)  # the store fixture keeps its keyring there
     path = keys / "audit.key"
     path.write_text(HEADER + f"{SECRET},x,y,,,,\n", encoding="utf-8")
     return path

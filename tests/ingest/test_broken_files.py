@@ -122,12 +122,23 @@ def test_missing_required_column(ing: IngestStore, tmp_path: Path) -> None:
     assert {q.field for q in _quarantined(ing)} == {"forename"}
 
 
-def test_extra_columns_are_kept_and_reported(ing: IngestStore, tmp_path: Path) -> None:
+def test_extra_columns_are_kept_encrypted_and_reported(ing: IngestStore, tmp_path: Path) -> None:
     text = HEADER.replace("\r\n", ",shoe_size\r\n") + GOOD.format(i=1).replace("\r\n", ",6\r\n")
     report = _run(ing, _write(tmp_path / "extra.csv", text))
     assert report.accepted == 1 and any("shoe_size" in w for w in report.warnings)
     with ing.store.door.session("joinedup-service", "data_ingest") as s:
-        assert s.list(SourceRecord)[0].payload["shoe_size"] == "6"
+        rec = s.list(SourceRecord)[0]
+    # a column the layout does not classify is treated as free text: stored only encrypted
+    assert rec.payload["shoe_size"] != "6"
+    assert (
+        ing.cipher.decrypt(
+            rec.payload["shoe_size"],
+            table="source_record",
+            column="payload.shoe_size",
+            row_id=rec.id,
+        )
+        == "6"
+    )
 
 
 def test_empty_file(ing: IngestStore, tmp_path: Path) -> None:

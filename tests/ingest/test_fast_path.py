@@ -113,12 +113,12 @@ def _outcome(path: Path, layout: Layout, opener: Any) -> dict[str, Any]:
         assert isinstance(chunk, prepare.Chunk)
         for row in chunk.source_records(target, layout):
             payload = json.loads(row["payload"])
-            for column in layout.columns:
-                if column.encrypt and payload.get(column.name):
-                    payload[column.name] = CIPHER.decrypt(
-                        payload[column.name],
+            for name in layout.encrypted_names(list(payload)):
+                if payload.get(name):
+                    payload[name] = CIPHER.decrypt(
+                        payload[name],
                         table="source_record",
-                        column=f"payload.{column.name}",
+                        column=f"payload.{name}",
                         row_id=row["id"],
                     )
             shared = [row[k] for k in ("agency_id", "batch_id", "record_type", "source_id")]

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from joinedup.access import directory
-from joinedup.access.keys import Keyring
+from joinedup.access.keys import Keyring, field_keyring_path
 from joinedup.app import accounts
 from joinedup.app.runtime import Runtime
 from joinedup.model.base import utcnow
@@ -183,7 +183,9 @@ def _seed(store: Store) -> dict[str, str]:
 def web(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
     """The app on a seeded store; every user enrolled with a second factor; the analyst
     holds grants to Social care's and Health's records (a CSE team's sharing agreement)."""
-    ring = Keyring(active="k1", keys={"k1": secrets.token_bytes(32)})
+    # the store's own keyring: what its door encrypted (grant reasons, flag summaries) the
+    # app must decrypt
+    ring = Keyring.from_json(field_keyring_path(store.home).read_text(), where="store keyring")
     env = {
         "JOINEDUP_DATABASE_URL": store.url,
         "JOINEDUP_HOME": str(store.home),

@@ -89,7 +89,7 @@ def subject_access_report(who: Caller, person_id: str) -> SubjectAccess:
             raise NotFound(f"no person with id {person_id}")
         records = service.list(SourceRecord, where={"id": [link.record_id for link in links]})
         agencies = {a.id: a.name for a in service.list(Agency)}
-        decrypt = Decrypter(service.field_crypto())
+        decrypt = Decrypter(service.field_crypto)
         report = SubjectAccess(person_id, [], [])
         grouped: dict[str, list[HeldRecord]] = defaultdict(list)
         names: dict[str, None] = {}

@@ -143,8 +143,9 @@ def assemble(
 
     ``person_ids`` maps person records to resolved person ids (linkage's output); when None
     the persisted ones are used. ``since``/``until`` keep the events and links that overlap
-    the window (entities stay). ``decrypt_text=False`` leaves ``EventView.text`` empty; with
-    text, free-text payload fields are decrypted with the session's field cipher (this is a
+    the window (entities stay). ``decrypt_text=False`` leaves ``EventView.text`` (the notes)
+    empty; other encrypted payload fields (special category data the rules read) are always
+    decrypted, and with text the notes too, with the session's field cipher (this is a
     bulk path: the door hands it over, :meth:`ActorSession.field_crypto`).
 
     The cyclic garbage collector is paused while the picture is built: it holds millions of
@@ -180,7 +181,7 @@ def _assemble(
             compile_file(files[key], state)
         return files[key]
 
-    decrypter = Decrypter(session.field_crypto() if decrypt_text else None)
+    decrypter = Decrypter(session.field_crypto, text=decrypt_text)
     scanner = Scanner(session, files, decrypter, generic)
     state.resolver.add(scanner.rows())
     rows = state.resolver.rows

@@ -49,8 +49,8 @@ def _person(spec: PersonSpec, file: CompiledFile, state: State) -> None:
     attributes: dict[str, Value] = {str(k): v for k, v in spec.attributes.items()}
     if spec.self_:
         for column, source in file.sources.items():
-            if source.canonical and source.field in PERSON_FIELDS:
-                attributes.setdefault(source.field, Value(column=column))
+            if source.canonical in PERSON_FIELDS:
+                attributes.setdefault(str(source.canonical), Value(column=column))
     c["person_attributes"] = _named(attributes, file, state)
     c["person_identifiers"] = _named(spec.identifiers, file, state)
     c["person_details"] = _named(spec.details, file, state)

@@ -8,6 +8,7 @@ so memory holds only what the assembly needs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +18,9 @@ from typing import Any
 from joinedup.access.crypto import DecryptionError
 from joinedup.assemble.mapping import FileSpec, PersonSpec, Value
 from joinedup.assemble.view import RecordRef
-from joinedup.ingest.formats import Format, formats
+from joinedup.common.values import BadValue
+from joinedup.ingest.canonical import Formats, clean
+from joinedup.ingest.formats import Format, encrypted, formats
 from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import SourceRecord
 from joinedup.store.actor_session import ActorSession
@@ -41,13 +44,20 @@ Reader = Callable[[dict[str, Any], dict[str, Any], str], tuple[Any, ...]]
 
 @dataclass(frozen=True)
 class Source:
-    """Where a column's value is read from: ``normalised[field]`` or ``payload[field]``."""
+    """Where a column's value is read from: ``normalised[field]`` or ``payload[field]``.
+
+    ``canonical`` names the canonical field the column feeds; an encrypted column (a token
+    in the payload) is decrypted and then, when it feeds a canonical field, cleaned as
+    ingest cleans that field. ``note`` marks the file's free-text note column (left out
+    when the assembly is built without text).
+    """
 
     normalised: bool
     field: str
     type: str = "text"
     encrypt: bool = False
-    canonical: bool = False
+    canonical: str | None = None
+    note: bool = False
 
 
 @dataclass(eq=False)
@@ -92,12 +102,18 @@ def file_from_format(fmt: Format, table: str, spec: FileSpec) -> CompiledFile:
     entry = fmt.file(table)
     sources: dict[str, Source] = {}
     for column in entry.columns:
-        if column.canonical:
-            sources[column.name] = Source(True, column.canonical, column.type, canonical=True)
+        if encrypted(fmt, entry, column):
+            note = column.name == entry.notes
+            sources[column.name] = Source(
+                False, column.name, column.type, True, column.canonical, note
+            )
+        elif column.canonical:
+            canonical = column.canonical
+            sources[column.name] = Source(True, canonical, column.type, canonical=canonical)
         elif column.type in ("date", "datetime", "int", "float", "json"):
             sources[column.name] = Source(True, column.name, column.type)
         else:
-            sources[column.name] = Source(False, column.name, column.type, column.encrypt)
+            sources[column.name] = Source(False, column.name, column.type)
     return CompiledFile(fmt.format, table, spec, sources)
 
 
@@ -111,7 +127,7 @@ def generic_file(format_name: str, table: str) -> CompiledFile:
         )
     )
     sources = {
-        n: Source(True, n, "date" if n == "date_of_birth" else "text", canonical=True)
+        n: Source(True, n, "date" if n == "date_of_birth" else "text", canonical=n)
         for n in GENERIC_FIELDS
     }
     return CompiledFile(format_name, f"{format_name}/{table}", spec, sources, generic=True)
@@ -154,27 +170,55 @@ def record_ref(record_id: str, agency_id: str, kind: str, record_type: str, key:
 
 
 class Decrypter:
-    """Decrypts free-text payload fields (or drops them when text is not wanted)."""
+    """Decrypts encrypted payload fields (notes only when text is wanted); the field cipher
+    is asked for on the first token, so a door without the keyring reads records without
+    any."""
 
-    def __init__(self, crypto: FieldCrypto | None) -> None:
-        self.crypto = crypto
-        self.enabled = crypto is not None
+    def __init__(self, crypto: Callable[[], FieldCrypto], *, text: bool = True) -> None:
+        self._crypto = crypto
+        self._cipher: FieldCrypto | None = None
+        self.text = text
         self.failures = 0
 
     def __call__(self, token: str, column: str, row_id: str) -> str | None:
-        if self.crypto is None:
-            return None
         if not token.startswith("v1:"):
             return token
+        cipher = self._cipher
+        if cipher is None:
+            cipher = self._cipher = self._crypto()
         try:
-            return self.crypto.decrypt(token, table="source_record", column=column, row_id=row_id)
+            return cipher.decrypt(token, table="source_record", column=column, row_id=row_id)
         except DecryptionError:
             self.failures += 1
             return None
 
+    def note(self, token: str, column: str, row_id: str) -> str | None:
+        """A note's text, or None when the assembly is built without text."""
+        return self(token, column, row_id) if self.text else None
 
-def _expression(source: Source) -> str:
-    """Python source of one column's typed value, from ``p`` (payload) and ``n`` (normalised)."""
+
+_PLAIN_FORMATS = Formats(("%Y-%m-%d",), ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"))
+
+
+def _opened(value: str | None, source: Source) -> Any:
+    """A decrypted value as the column's reader gives it: stripped; a canonical field's
+    value cleaned (None when it does not clean); JSON parsed."""
+    text = value.strip() if value else None
+    if not text:
+        return None
+    try:
+        if source.canonical:
+            return clean(source.canonical, text, _PLAIN_FORMATS)
+        if source.type == "json":
+            return json.loads(text)
+    except (BadValue, ValueError):
+        return None
+    return text
+
+
+def _expression(source: Source, at: int) -> str:
+    """Python source of one column's typed value, from ``p`` (payload) and ``n`` (normalised)
+    (``at``: the column's position, naming its encrypted source in ``_sources``)."""
     name = repr(source.field)
     if source.normalised:
         if source.type == "date" or source.field == "date_of_birth":
@@ -182,8 +226,11 @@ def _expression(source: Source) -> str:
         if source.type == "datetime":
             return f"(_datetime(v) if (v := n.get({name})).__class__ is str else None)"
         return f"n.get({name})"
+    if source.note:
+        return f"(_note(v, {'payload.' + source.field!r}, r) if (v := p.get({name})) else None)"
     if source.encrypt:
-        return f"(_decrypt(v, {'payload.' + source.field!r}, r) if (v := p.get({name})) else None)"
+        opened = f"_open(_decrypt(v, {'payload.' + source.field!r}, r), _sources[{at}])"
+        return f"({opened} if (v := p.get({name})) else None)"
     return f"((v.strip() or None) if (v := p.get({name})).__class__ is str else v)"
 
 
@@ -193,9 +240,17 @@ def row_reader(file: CompiledFile, decrypt: Decrypter) -> Reader:
     Generated once per file from its column list (names come from the validated formats), so
     reading a record is one call instead of one per column.
     """
-    body = ", ".join(_expression(file.sources[c]) for c in file.columns)
+    sources = [file.sources[c] for c in file.columns]
+    body = ", ".join(_expression(s, at) for at, s in enumerate(sources))
     source = f"def read(p, n, r):\n    return ({body}{',' if file.columns else ''})\n"
-    scope: dict[str, Any] = {"_date": _date, "_datetime": _datetime, "_decrypt": decrypt}
+    scope: dict[str, Any] = {
+        "_date": _date,
+        "_datetime": _datetime,
+        "_decrypt": decrypt,
+        "_note": decrypt.note,
+        "_open": _opened,
+        "_sources": sources,
+    }
     exec(compile(source, f"<reader {file.format}/{file.table}>", "exec"), scope)  # noqa: S102
     read: Reader = scope["read"]
     return read

@@ -18,6 +18,7 @@ from joinedup.common.errors import JoinedupError
 from joinedup.ingest.canonical import CLEANERS
 from joinedup.ingest.layout import Column, ColumnType, Layout
 from joinedup.ingest.manifest import ManifestFile
+from joinedup.model.classification import classification, is_encrypted
 from joinedup.model.vocab import vocabulary
 
 DEFAULT_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
@@ -121,6 +122,18 @@ def get_format(name: str) -> Format:
         ) from exc
 
 
+def encrypted(fmt: Format, entry: FormatFile, column: FormatColumn) -> bool:
+    """Whether a format's column is stored only encrypted: marked so in the format, or
+    classified special category or free text (``joinedup.model.classification``; a column
+    feeding a canonical field also by that field's class)."""
+    data = classification()
+    return (
+        column.encrypt
+        or is_encrypted(data.format_class(fmt.format, entry.table, column.name))
+        or (column.canonical is not None and is_encrypted(data.canonical_class(column.canonical)))
+    )
+
+
 def to_layout(
     fmt: Format,
     entry: FormatFile,
@@ -135,7 +148,8 @@ def to_layout(
         record_type=entry.table,
         key=entry.key,
         columns=tuple(
-            Column(c.name, c.type, c.canonical, c.required, c.encrypt) for c in entry.columns
+            Column(c.name, c.type, c.canonical, c.required, encrypted(fmt, entry, c))
+            for c in entry.columns
         ),
         date_formats=(date_format,) if date_format else ("%Y-%m-%d", "%d/%m/%Y"),
         datetime_formats=(datetime_format,) if datetime_format else DEFAULT_DATETIME_FORMATS,
@@ -170,11 +184,11 @@ def markdown(fmt: Format) -> str:
     for entry in fmt.files:
         notes = f"; free-text notes in `{entry.notes}`" if entry.notes else ""
         out.append(f"#### `{entry.file}` ({entry.role}; key `{entry.key}`{notes})\n")
-        out.append("| column | type | meaning | canonical field |")
-        out.append("|---|---|---|---|")
+        out.append("| column | type | meaning | canonical field | stored |")
+        out.append("|---|---|---|---|---|")
         out.extend(
             f"| `{c.name}` | {c.type}{' (required)' if c.required else ''} | {c.description} "
-            f"| {c.canonical or ''} |"
+            f"| {c.canonical or ''} | {'encrypted' if encrypted(fmt, entry, c) else 'clear'} |"
             for c in entry.columns
         )
         out.append("")

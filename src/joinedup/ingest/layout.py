@@ -78,6 +78,14 @@ class Layout:
             values[name] = tuple(values[name])
         return cls(**values)
 
+    def encrypted_names(self, header: list[str]) -> list[str]:
+        """The columns of a file with ``header`` stored only encrypted: those marked
+        ``encrypt`` and every column the layout does not name but the key (unclassified, so
+        treated as free text)."""
+        named = {c.name for c in self.columns}
+        marked = {c.name for c in self.columns if c.encrypt}
+        return [h for h in header if h in marked or (h not in named and h != self.key)]
+
     def missing_columns(self, header: list[str]) -> list[str]:
         """Required columns absent from ``header``."""
         present = set(header)
@@ -159,5 +167,5 @@ def convert(layout: Layout, record: Record) -> Converted | Problem:
         agency_key=key,
         payload=dict(record.values),
         normalised=normalised,
-        encrypt=[c.name for c in layout.columns if c.encrypt and record.values.get(c.name)],
+        encrypt=[c for c in layout.encrypted_names(list(record.values)) if record.values.get(c)],
     )

@@ -177,9 +177,8 @@ class _File:
         )
         self.plan = None if self.missing else ColumnPlan.for_file(layout, info.header)
         self.encrypt = [
-            (info.header.index(c.name), c.name, f"payload.{c.name}")
-            for c in layout.columns
-            if c.encrypt and c.name in info.header
+            (info.header.index(name), name, f"payload.{name}")
+            for name in dict.fromkeys(layout.encrypted_names(info.header))
         ]
         self.seen_keys: dict[str, int] = {}
         self.seen_content: set[int] = set()

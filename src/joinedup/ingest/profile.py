@@ -15,23 +15,42 @@ fields:                            # canonical field -> column, with options
   date_of_birth: {column: DOB}
   postcode: {column: Post Code}
   phone: {column: Tel}
-  notes: {column: Comments, encrypt: true}
+  notes: {column: Comments}        # free text: stored only encrypted
 ```
+
+A field is stored only encrypted when ``encrypt: true`` or when its canonical name is
+classified special category or free text (``joinedup.model.classification``: ``ethnicity``,
+and every name that is not a canonical field, unless its type is a date, a time or a
+number); ``encrypt: false`` on such a field is refused, naming the column.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from joinedup.common.documents import parse_document
 from joinedup.common.errors import JoinedupError
 from joinedup.ingest.layout import Column, ColumnType, Layout
+from joinedup.model.classification import classification, is_encrypted
 
 
 class ProfileError(JoinedupError, ValueError):
     """A mapping profile is unreadable or invalid."""
+
+
+_NOT_TEXT = ("date", "datetime", "int", "float")
+
+
+def must_encrypt(name: str, column_type: ColumnType) -> bool:
+    """Whether a profile's field ``name`` is stored only encrypted: its canonical field is
+    classified special category or free text (a name that is no canonical field is free
+    text, unless its values are dates, times or numbers, which cannot hold free text)."""
+    data = classification()
+    if name not in data.canonical and column_type in _NOT_TEXT:
+        return False
+    return is_encrypted(data.canonical_class(name))
 
 
 class FieldMap(BaseModel):
@@ -42,7 +61,7 @@ class FieldMap(BaseModel):
     column: str = Field(min_length=1)
     type: ColumnType = "text"
     required: bool = False
-    encrypt: bool = False
+    encrypt: bool | None = None  # None: as the field's classification says
 
 
 class Profile(BaseModel):
@@ -62,10 +81,27 @@ class Profile(BaseModel):
     )
     fields: dict[str, FieldMap] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _nothing_sensitive_in_clear(self) -> Profile:
+        for name, mapping in self.fields.items():
+            if mapping.encrypt is False and must_encrypt(name, mapping.type):
+                raise ValueError(
+                    f"field {name!r} (column {mapping.column!r}) is "
+                    f"{classification().canonical_class(name).replace('_', ' ')}: it is "
+                    "stored only encrypted; remove `encrypt: false`"
+                )
+        return self
+
     def layout(self) -> Layout:
         """The layout this profile describes."""
         columns = tuple(
-            Column(m.column, m.type, canonical=name, required=m.required, encrypt=m.encrypt)
+            Column(
+                m.column,
+                m.type,
+                canonical=name,
+                required=m.required,
+                encrypt=bool(m.encrypt) or must_encrypt(name, m.type),
+            )
             for name, m in self.fields.items()
         )
         return Layout(

@@ -1,8 +1,8 @@
 """Language on ingest: check every free-text note of the source records, hold a flag per
 victim-blaming phrase, and report flagged notes per agency and author.
 
-Free-text columns are those the agency format encrypts (``joinedup.ingest.formats``); for a
-mapping-profile import, any encrypted payload value. A note is decrypted only in memory; a
+Notes are the column each agency format names as its notes (``joinedup.ingest.formats``);
+for a mapping-profile import, any encrypted payload value. A note is decrypted only in memory; a
 keyword pre-screen (:mod:`joinedup.safeguarding.language.prescreen`) passes over notes that
 cannot match any lexicon entry without running a regular expression.
 
@@ -63,9 +63,9 @@ def note_sources(session: ActorSession, batch_ids: Iterable[str] | None = None) 
         columns: tuple[str, ...] = ()
         try:
             entry = get_format(batch.format or "").file(batch.record_type or "")
-            columns = tuple(c.name for c in entry.columns if c.encrypt)
-            if not columns:
+            if not entry.notes:
                 continue
+            columns = (entry.notes,)
         except FormatError:
             pass  # a mapping profile: look for encrypted values
         author = _authors().get(batch.format or "", {}).get(batch.record_type or "")

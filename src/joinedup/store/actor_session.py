@@ -309,12 +309,16 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
         kind = kind_of(model)
         if self._count_in_scope(kind, [obj_id], "erasure") != 1:
             raise NotFound(f"no {kind.name} with id {obj_id}")
+        erasure_id = f"erasure-{kind.name}-{obj_id}"
         self._orm.add(
             ErasureRow(
-                id=f"erasure-{kind.name}-{obj_id}",
+                id=erasure_id,
                 object_type=kind.name,
                 object_id=obj_id,
-                reason=reason,
+                # free text (the field classification): stored only encrypted
+                reason=self.field_crypto().encrypt(
+                    reason, table="erasure", column="reason", row_id=erasure_id
+                ),
                 erased_by=self.actor.user_id,
                 erased_at=self._clock(),
             )
@@ -444,7 +448,7 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
         detail: dict[str, Any] = (
             {"where": {k: str(v)[:64] for k, v in where.items()}} if where else {}
         )
-        secret = [i for i, c in enumerate(columns, 1) if c in kind.encrypted_columns]
+        secret = self._encrypted_positions(kind, columns)
         for partition in result.partitions(chunk):
             rows = [tuple(r) for r in partition]
             if secret:

@@ -11,6 +11,8 @@ import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+import orjson
+
 from joinedup.model.access import Actor
 from joinedup.store.hooks import (
     FieldCrypto,
@@ -18,6 +20,7 @@ from joinedup.store.hooks import (
     SessionHooks,
     TextFinding,
     UncheckedText,
+    replace_at,
     values_at,
 )
 from joinedup.store.kinds import Kind
@@ -121,13 +124,27 @@ class TypedTextAndFields:
         return crypto
 
     def _encrypt(self, kind: Kind, row: dict[str, Any], columns: Iterable[str]) -> None:
+        """Encrypt the kind's encrypted columns and JSON paths among ``columns`` in ``row``
+        (a path's value is encrypted as its JSON text, so any JSON value can be one)."""
         crypto = None
-        for column in columns:
-            if column in kind.encrypted_columns and row.get(column) is not None:
-                crypto = crypto or self.field_crypto()
+        changed = {c.split(".")[0].removesuffix("[]") for c in columns}
+        table = kind.table.__tablename__
+        for path in kind.encrypted_columns:
+            column = path.split(".")[0].removesuffix("[]")
+            if column not in changed or row.get(column) is None:
+                continue
+            crypto = crypto or self.field_crypto()
+            if path == column:
                 row[column] = crypto.encrypt(
-                    row[column], table=kind.table.__tablename__, column=column, row_id=row["id"]
+                    row[column], table=table, column=column, row_id=row["id"]
                 )
+                continue
+
+            def sealed(value: Any, path: str = path, seal: FieldCrypto = crypto) -> str:
+                text = orjson.dumps(value).decode("utf-8")
+                return seal.encrypt(text, table=table, column=path, row_id=row["id"])
+
+            replace_at(row, path, sealed)
 
     def _decrypted(
         self, kind: Kind, columns: Sequence[str], at: Sequence[int], row: tuple[Any, ...]
@@ -141,11 +158,39 @@ class TypedTextAndFields:
         return tuple(values)
 
     def _decrypt(self, kind: Kind, data: dict[str, Any]) -> None:
+        """Decrypt the kind's encrypted columns and paths present in ``data``. A value that is
+        not a token (written before its field was classified encrypted) is handed out as it
+        is; a token moved or altered fails (:class:`DecryptionError`)."""
         crypto = self._hooks.field_crypto
         if crypto is None:  # a door without the keyring hands out the tokens
             return
-        for column in kind.encrypted_columns:
-            if data.get(column) is not None and column in data:
-                data[column] = crypto.decrypt(
-                    data[column], table=kind.table.__tablename__, column=column, row_id=data["id"]
-                )
+        table = kind.table.__tablename__
+        for path in kind.encrypted_columns:
+            column = path.split(".")[0].removesuffix("[]")
+            if data.get(column) is None:
+                continue
+            if path == column:
+                if is_token(data[column]):
+                    data[column] = crypto.decrypt(
+                        data[column], table=table, column=column, row_id=data["id"]
+                    )
+                continue
+
+            def opened(value: Any, path: str = path) -> Any:
+                if not is_token(value):
+                    return value
+                text = crypto.decrypt(value, table=table, column=path, row_id=data["id"])
+                return orjson.loads(text)
+
+            replace_at(data, path, opened)
+
+    @staticmethod
+    def _encrypted_positions(kind: Kind, columns: Sequence[str]) -> builtins.list[int]:
+        """Positions (from 1: after the id) of scanned columns holding encrypted fields."""
+        bases = {p.split(".")[0].removesuffix("[]") for p in kind.encrypted_columns}
+        return [i for i, c in enumerate(columns, 1) if c in bases]
+
+
+def is_token(value: Any) -> bool:
+    """Whether ``value`` is a field cipher's token (``v1:<key id>:<body>``)."""
+    return isinstance(value, str) and value.startswith("v1:") and value.count(":") >= 2

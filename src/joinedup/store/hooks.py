@@ -17,7 +17,7 @@ Without hooks (unit tests of the store) typed text and encrypted columns are ref
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -112,3 +112,31 @@ def values_at(value: Any, path: str) -> list[Any]:
         if each:
             found = [item for v in found if isinstance(v, list) for item in v]
     return [v for v in found if v is not None]
+
+
+def replace_at(row: dict[str, Any], path: str, change: Callable[[Any], Any]) -> None:
+    """Replace, in ``row``, each value at ``path`` (as :func:`values_at` finds them) by
+    ``change(value)``; mappings and lists along the path are copied, never changed in place
+    (a caller's objects stay as they were). Missing parts and None values are left."""
+    steps = path.split(".")
+    column = steps[0].removesuffix("[]")
+    if column in row:
+        row[column] = _replaced({column: row[column]}, steps, change)[column]
+
+
+def _replaced(value: Any, steps: list[str], change: Callable[[Any], Any]) -> Any:
+    if not steps:
+        return None if value is None else change(value)
+    step, rest = steps[0], steps[1:]
+    each = step.endswith("[]")
+    name = step[:-2] if each else step
+    if name:
+        if not isinstance(value, dict) or value.get(name) is None:
+            return value
+        inner = value[name]
+        if each and isinstance(inner, list):
+            inner = [_replaced(i, rest, change) for i in inner]
+        elif not each:
+            inner = _replaced(inner, rest, change)
+        return {**value, name: inner}
+    return value

@@ -17,6 +17,7 @@ from joinedup.model import (
     safeguarding,
     sharing,
 )
+from joinedup.model.classification import encrypted_fields
 from joinedup.model.policy import Category
 from joinedup.store.tables import admin as t_admin
 from joinedup.store.tables import cases as t_cases
@@ -44,12 +45,18 @@ class Kind:
     # text a person types: a column, or a path inside a JSON column ("evidence.history[].note");
     # a person's session may write it only after it passed ``ActorSession.entered``
     typed_text: tuple[str, ...] = ()
-    # columns the session encrypts on write and decrypts on read (the field cipher's tokens)
+    # columns (and JSON paths) the session encrypts on write and decrypts on read: those the
+    # field classification (joinedup.model.classification) says are stored only encrypted
     encrypted_columns: tuple[str, ...] = ()
     # the resolved person a row is about: a column holding the person's id, or ``"record"``
     # for a source record (its person through its link); what an information-sharing
     # agreement's ``open_cse_cases`` extent is decided on (store/scope.py)
     subject: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.encrypted_columns:
+            derived = encrypted_fields(self.table.__tablename__)
+            object.__setattr__(self, "encrypted_columns", derived)
 
     def column(self, name: str | None) -> Any:
         """The table column called ``name`` (None when the kind has no such column)."""
@@ -132,7 +139,6 @@ _ALL = (
         "case",
         search_columns=("file_name", "reason"),
         typed_text=("resolution_note",),
-        encrypted_columns=("raw",),
     ),
     Kind("linkage_run", linkage.LinkageRun, t_linkage.LinkageRunRow, "case"),
     Kind("person_link", linkage.PersonLink, t_linkage.PersonLinkRow, "case", subject="person_id"),
@@ -181,7 +187,6 @@ _ALL = (
         safeguarding.IntelligenceSubmission,
         t_cases.SubmissionRow,
         typed_text=("summary",),
-        encrypted_columns=("summary",),
     ),
     Kind(  # its own category: every role of the recipient agency must see and acknowledge it
         "intelligence_route",
@@ -191,14 +196,12 @@ _ALL = (
         case_column="case_id",
         creator_column="submitted_by",
         typed_text=("note",),
-        encrypted_columns=("summary",),
     ),
     _panel("panel_meeting", panel.PanelMeeting, t_panel.MeetingRow),
     _panel(
         "agenda_item",
         panel.AgendaItem,
         t_panel.AgendaItemRow,
-        search_columns=("title",),
         typed_text=("title",),
     ),
     _panel("decision", panel.Decision, t_panel.DecisionRow, typed_text=("text",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.store.tables.base import ID, Base, IdMixin, OwnedMixin, UTCDateTime
@@ -48,7 +48,7 @@ class GrantRow(Base, IdMixin):
     agency_id: Mapped[str] = mapped_column(ID, ForeignKey("agency.id"))
     case_id: Mapped[str | None] = mapped_column(ID)
     purpose: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(Text)  # encrypted (free text)
     granted_by: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -56,7 +56,7 @@ class GrantRow(Base, IdMixin):
     status: Mapped[str] = mapped_column(String(16), default="requested")
     decided_by: Mapped[str | None] = mapped_column(ID)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decision_note: Mapped[str | None] = mapped_column(String(500))
+    decision_note: Mapped[str | None] = mapped_column(Text)  # encrypted (free text)
 
 
 class PanelRow(Base, OwnedMixin):
@@ -78,7 +78,7 @@ class ErasureRow(Base, IdMixin):
     __tablename__ = "erasure"
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(ID, index=True)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(Text)  # encrypted (free text)
     erased_by: Mapped[str] = mapped_column(ID)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -97,7 +97,7 @@ class AgreementRow(Base, IdMixin):
     created_by: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    ended_reason: Mapped[str | None] = mapped_column(String(500))
+    ended_reason: Mapped[str | None] = mapped_column(Text)  # encrypted (free text)
 
 
 class AgreementPartyRow(Base, IdMixin):

@@ -53,7 +53,7 @@ class FlagRow(Base, CaseMixin):
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))
     owner_agency_id: Mapped[str | None] = mapped_column(ID)
-    resolution: Mapped[str | None] = mapped_column(String(500))
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class SubmissionRow(Base, CaseMixin):
@@ -81,6 +81,6 @@ class RouteRow(Base, CaseMixin):
     acknowledge_by: Mapped[datetime] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(ID)
-    note: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
     escalation_level: Mapped[int] = mapped_column(Integer)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.store.tables.base import ID, Base, OwnedMixin, UTCDateTime
@@ -40,6 +40,6 @@ class MatchReviewRow(Base, OwnedMixin):
     match_weight: Mapped[float | None] = mapped_column(Float)
     run_id: Mapped[str] = mapped_column(ID)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    reason: Mapped[str | None] = mapped_column(String(500))
+    reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(ID)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, String
+from sqlalchemy import JSON, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.store.tables.base import ID, Base, OwnedMixin, UTCDateTime
@@ -17,8 +17,8 @@ class PersonRow(Base, OwnedMixin):
     surname: Mapped[str | None] = mapped_column(String(500))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(4))
-    ethnicity: Mapped[str | None] = mapped_column(String(8))
-    nationality: Mapped[str | None] = mapped_column(String(500))
+    ethnicity: Mapped[str | None] = mapped_column(Text)
+    nationality: Mapped[str | None] = mapped_column(Text)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
@@ -26,7 +26,7 @@ class ObjectRow(Base, OwnedMixin):
     __tablename__ = "pole_object"
     kind: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(200), index=True)
-    description: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
 
 
 class LocationRow(Base, OwnedMixin):

@@ -57,4 +57,4 @@ class QuarantineRow(Base, OwnedMixin):
     record_id: Mapped[str | None] = mapped_column(ID)
     resolved_by: Mapped[str | None] = mapped_column(ID)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    resolution_note: Mapped[str | None] = mapped_column(String(500))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
