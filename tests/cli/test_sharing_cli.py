@@ -39,7 +39,8 @@ def test_no_person_is_given_the_service_role(admin: dict[str, str]) -> None:
         admin, "users", "add", "evil-pipe", "--agency", "Brackenfield Police", "--role",
         "pipeline", ok=False,
     )  # fmt: skip
-    assert out.returncode == 1 and "only `joinedup init`" in out.stderr
+    # not even offered: the command's choice of roles holds the roles a person may have
+    assert out.returncode == 2 and "'pipeline' is not one of" in out.stderr
 
 
 def test_a_grant_is_approved_by_the_owning_agency(admin: dict[str, str]) -> None:
