@@ -235,3 +235,9 @@ def test_case_does_not_matter_for_framing(text: str, rnd: object) -> None:
 @given(st.sampled_from(FLAGGED), st.sampled_from(['"{}"', "“{}”", "‘{}’"]))
 def test_a_quoted_blaming_sentence_is_never_flagged(text: str, marks: str) -> None:
     assert check("She said " + marks.format(text.rstrip(".")) + ".") == []
+
+
+def test_an_adults_possessive_is_found_in_any_case() -> None:
+    # found by the case property above: "Men'S" was not read as a possessive
+    assert check("thE Men'S behAViOUR is puTtING hEr In hARm's wAY.") == []
+    assert check("THE MEN'S BEHAVIOUR IS PUTTING HER IN HARM'S WAY.") == []

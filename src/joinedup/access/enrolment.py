@@ -12,11 +12,12 @@ from __future__ import annotations
 from joinedup.access import totp
 from joinedup.access.accounts import Enrolment
 from joinedup.access.crypto import DecryptionError, FieldCipher
+from joinedup.common.errors import InputError
 from joinedup.store.identity import IdentityTx, who
 from joinedup.store.tables.admin import UserRow
 
 
-class AlreadyEnrolled(ValueError):
+class AlreadyEnrolled(InputError):
     """The account already has a confirmed second factor."""
 
 

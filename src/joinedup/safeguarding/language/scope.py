@@ -109,7 +109,7 @@ def clause_start(text: str, left: int, start: int) -> int:
     return begin
 
 
-_POSSESSIVE = re.compile(r"([\w-]+?)(?:['’]s|s['’])(?=\s)")
+_POSSESSIVE = re.compile(r"([\w-]+?)(?:['’]s|s['’])(?=\s)", re.IGNORECASE)
 _OBJECT_OF = re.compile(
     r"(?<![\w-])(?:with|by|to|for|from|of|at|on|about|towards|against|between|among|like|than)"
     r"(?:\s+[\w'’-]+){0,2}\s+$",
