@@ -48,6 +48,10 @@ PAYLOAD_DATES = (
 #: dated columns that end something rather than date it
 _NOT_WHEN = ("end_date", "ceased_date", "expires", "leaving_date", "auth_date", "dbs_check_date")
 NOT_DECRYPTED = "(could not be decrypted)"
+#: coded facts pages summarise (an event's outcome, an offence, a category, a placement):
+#: stored encrypted where classified special category, decrypted when read for a reader
+#: who may read the record
+CODED_FACTS = ("outcome", "offence", "category", "placement_type")
 _DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -92,9 +96,20 @@ def read_records(
         where = {"id": wanted[start : start + 500]}
         for chunk in opened.scan(SourceRecord, columns, where=where):
             for rid, agency_id, record_type, key, normalised, *sent in chunk:
-                sent_payload = (sent[0] if sent else None) or {}
+                sent_payload = _facts_in_clear(opened, rid, (sent[0] if sent else None) or {})
                 out[rid] = Read(rid, agency_id, record_type, key, sent_payload, normalised or {})
     return out
+
+
+def _facts_in_clear(opened: ActorSession, rid: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` with its encrypted coded facts (:data:`CODED_FACTS`) decrypted."""
+    hidden = [k for k in CODED_FACTS if _encrypted(payload.get(k))]
+    if not hidden:
+        return payload
+    clear = dict(payload)
+    for column, value in payload_in_clear(opened, rid, {k: payload[k] for k in hidden}):
+        clear[column] = None if value == NOT_DECRYPTED else value
+    return clear
 
 
 def linked_persons(opened: ActorSession, record_ids: Iterable[str]) -> dict[str, str]:
