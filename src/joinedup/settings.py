@@ -10,6 +10,12 @@
 - ``JOINEDUP_FIELD_KEYS``: JSON keyring for field encryption (instead of the key file).
 - ``JOINEDUP_AUDIT_SYSLOG``: syslog address that receives a copy of every audit checkpoint and
   anchor (``udp://host:port``, ``tcp://host:port``, ``unix:/dev/log``); off when unset.
+- ``JOINEDUP_SMTP_URL``: the SMTP server notification emails go through (``smtp://host:25``,
+  ``smtp+starttls://user:pass@host:587``, ``smtps://user:pass@host:465``); unset (the
+  default): notifications are in the app only.
+- ``JOINEDUP_BASE_URL``: the address people open the web app at (``https://joinedup.example``),
+  for the link in notification emails.
+- ``JOINEDUP_MAIL_FROM``: the sender of notification emails (default ``joinedup@localhost``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from joinedup.common.errors import JoinedupError
 
 DEFAULT_DATABASE_URL = "sqlite:///joinedup.db"
 SERVICE_ACCOUNT = "joinedup-service"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_MAIL_FROM = "joinedup@localhost"
 
 
 class SettingsError(JoinedupError, ValueError):
@@ -38,6 +46,9 @@ class Settings:
     environment: str
     audit_syslog: str | None = None
     token: str | None = field(default=None, repr=False)
+    smtp_url: str | None = field(default=None, repr=False)  # may hold a password
+    base_url: str = DEFAULT_BASE_URL
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @property
     def dev_mode(self) -> bool:
@@ -58,4 +69,7 @@ def from_environment(env: dict[str, str] | None = None) -> Settings:
         environment=environment,
         audit_syslog=env.get("JOINEDUP_AUDIT_SYSLOG", "").strip() or None,
         token=env.get("JOINEDUP_TOKEN", "").strip() or None,
+        smtp_url=env.get("JOINEDUP_SMTP_URL", "").strip() or None,
+        base_url=(env.get("JOINEDUP_BASE_URL", "").strip() or DEFAULT_BASE_URL).rstrip("/"),
+        mail_from=env.get("JOINEDUP_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
     )

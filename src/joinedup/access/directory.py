@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
 from joinedup.access.passwords import hash_password
 from joinedup.common.errors import InputError
-from joinedup.model.access import Grant, User
+from joinedup.model.access import EMAIL_PATTERN, Grant, User
 from joinedup.model.base import utcnow
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel, PanelMember
@@ -44,8 +45,10 @@ def add_user(
     role: str,
     display_name: str | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> User:
-    """Create a user in ``agency`` with ``role``; the password is stored as argon2id."""
+    """Create a user in ``agency`` with ``role``; the password is stored as argon2id; the
+    email address (optional) receives notification emails."""
     session.require("users.add")
     policy().role(role)  # unknown roles are refused
     if role == policy().service_role():
@@ -61,8 +64,26 @@ def add_user(
         role=role,
         password_hash=hash_password(password) if password else None,
         created_at=utcnow(),
+        email=clean_email(email),
     )
     return session.add(user)
+
+
+def set_email(session: ActorSession, username: str, email: str | None) -> User:
+    """Give ``username`` an email address for notifications (blank: none)."""
+    session.require("users.add")
+    user = user_by_name(session, username)
+    return session.update(User, user.id, email=clean_email(email))
+
+
+def clean_email(email: str | None) -> str | None:
+    """An email address trimmed (blank: none); raises InputError when it is not one."""
+    text = (email or "").strip()
+    if not text:
+        return None
+    if len(text) > 254 or not re.fullmatch(EMAIL_PATTERN, text):
+        raise InputError(f"{text[:60]!r} is not an email address")
+    return text
 
 
 def add_grant(

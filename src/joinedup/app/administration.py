@@ -99,10 +99,18 @@ def add_user(
     role: str,
     display_name: str | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> User:
-    """Create a user (password hashed with argon2id; none means CLI-only until set)."""
+    """Create a user (password hashed with argon2id; none means CLI-only until set; the
+    email address, optional, receives notification emails)."""
     with session(who) as opened:
-        return directory.add_user(opened, username, agency, role, display_name, password)
+        return directory.add_user(opened, username, agency, role, display_name, password, email)
+
+
+def set_user_email(who: Caller, username: str, email: str | None) -> User:
+    """Give a user an email address for notification emails (blank: none)."""
+    with session(who) as opened:
+        return directory.set_email(opened, username, email)
 
 
 def add_grant(

@@ -10,6 +10,7 @@ Example::
       drops: {every: 15m}                 # take complete drops: ingest, link, assess
       escalate: {every: 1h}               # intelligence left unacknowledged past its deadline
       chase: {every: 1d}                  # panel actions past their due date
+      notify: {every: 5m}                 # emails: "something new to see" (JOINEDUP_SMTP_URL)
 
 A drop is a folder holding an agency's extract and its manifest, complete once a ``.done``
 marker file is written into it (last, after every file); the worker never reads a folder
@@ -28,8 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from joinedup.common.documents import parse_document
 from joinedup.common.errors import InputError
 
-JobName = Literal["drops", "escalate", "chase"]
-JOBS: tuple[JobName, ...] = ("drops", "escalate", "chase")
+JobName = Literal["drops", "escalate", "chase", "notify"]
+JOBS: tuple[JobName, ...] = ("drops", "escalate", "chase", "notify")
 _EVERY = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -73,6 +74,7 @@ DEFAULT_JOBS: dict[JobName, JobSchedule] = {
     "drops": JobSchedule(every="15m"),
     "escalate": JobSchedule(every="1h"),
     "chase": JobSchedule(every="1d"),
+    "notify": JobSchedule(every="5m"),
 }
 
 

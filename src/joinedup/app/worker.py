@@ -10,6 +10,8 @@ recorded in ``job_run``):
   ingest recognises files already imported, and linkage and assessment are recomputed.
 - ``escalate``: intelligence routes left unacknowledged past their deadline.
 - ``chase``: panel actions past their due date.
+- ``notify``: email each person with an address that there is something new to see (only
+  when ``JOINEDUP_SMTP_URL`` is set; :mod:`joinedup.app.notify_email`).
 
 Every job acts as the pipeline's service account; its work goes through the door and is
 audited there.
@@ -28,6 +30,7 @@ from joinedup.app.actions import chase_actions
 from joinedup.app.context import Caller, pipeline, runtime, session
 from joinedup.app.ingest import import_exports
 from joinedup.app.intelligence import escalate_overdue
+from joinedup.app.notify_email import email_notifications
 from joinedup.app.schedule import JOBS, JobName, Schedule
 from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import run_linkage
@@ -113,6 +116,8 @@ def _run_job(name: JobName, schedule: Schedule, as_of: date | None) -> dict[str,
     if name == "escalate":
         now = datetime.combine(as_of, datetime.min.time(), UTC) if as_of else None
         return escalate_overdue(pipeline("safeguarding"), now)
+    if name == "notify":
+        return email_notifications(pipeline("safeguarding"), as_of)
     return chase_actions(pipeline("panel"), as_of).to_dict()
 
 

@@ -83,6 +83,7 @@ def users() -> None:
 @click.option("--agency", required=True, help="Agency name.")
 @click.option("--role", required=True, type=click.Choice(uc.role_names()))
 @click.option("--display-name", default=None)
+@click.option("--email", default=None, help="Work email address, for notification emails.")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @acting("administration")
@@ -91,6 +92,7 @@ def users_add(
     agency: str,
     role: str,
     display_name: str | None,
+    email: str | None,
     password_file: Path | None,
     password_stdin: bool,
     actor: str,
@@ -98,7 +100,9 @@ def users_add(
 ) -> None:
     """Create a user (password hashed with argon2id; none means CLI-only until set)."""
     password = _read_password(password_file, password_stdin)
-    user = uc.add_user(Caller(actor, purpose), username, agency, role, display_name, password)
+    user = uc.add_user(
+        Caller(actor, purpose), username, agency, role, display_name, password, email
+    )
     console.print(f"user {user.username!r} ({user.role}) id {user.id}")
 
 

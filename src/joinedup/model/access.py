@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from joinedup.model.base import Entity, Id, Purpose, ShortText
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
 
 class User(Entity):
     """A person (or service account) who uses the platform, in one agency with one role."""
@@ -21,6 +23,8 @@ class User(Entity):
     active: bool = True
     is_service: bool = False
     created_at: datetime | None = None
+    # where notification emails go (they say only that there is something to see); optional
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
 
 
 GrantStatus = Literal["requested", "approved", "refused"]

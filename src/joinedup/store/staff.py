@@ -63,6 +63,27 @@ class StaffDirectory:
         self._log("consultation", "list", "user", [r.id for r in rows])
         return {r.id: _actor(r) for r in rows}
 
+    def mail_recipients(self) -> list[tuple[Actor, str]]:
+        """Active people with an email address, and the address (the service account only:
+        it sends notification emails). Logged as a consultation of those users."""
+        if not getattr(self, "is_service", False):
+            raise PermissionError("only the service account reads the email addresses")
+        rows = (
+            self._orm.execute(
+                select(UserRow)
+                .where(
+                    UserRow.active.is_(True),
+                    UserRow.is_service.is_(False),
+                    UserRow.email.is_not(None),
+                )
+                .order_by(UserRow.id)
+            )
+            .scalars()
+            .all()
+        )
+        self._log("consultation", "list", "user", [r.id for r in rows])
+        return [(_actor(r), str(r.email)) for r in rows]
+
     def my_panels(self) -> list[Panel]:
         """The panels the acting user sits on, by name."""
         rows = (

@@ -57,6 +57,7 @@ def add_user(
     display_name: Annotated[str, Form()] = "",
     agency: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create an account (no password yet: reset it to hand one over)."""
@@ -64,7 +65,12 @@ def add_user(
     check_csrf(request, me, csrf_token)
     try:
         administration.add_user(
-            me.caller, username.strip(), agency, role, display_name.strip() or None
+            me.caller,
+            username.strip(),
+            agency,
+            role,
+            display_name.strip() or None,
+            email=email.strip() or None,
         )
     except (InputError, ValueError) as exc:
         return _users_page(request, me, error=str(exc).splitlines()[0][:300])
@@ -77,10 +83,11 @@ def change_user(
     username: str,
     change: str,
     reason: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Deactivate an account, or reset its password or second factor (each ends its
-    sessions and tokens at once)."""
+    sessions and tokens at once), or set the email address notifications go to."""
     me = _admin(request)
     check_csrf(request, me, csrf_token)
     rt = state(request).rt
@@ -95,6 +102,8 @@ def change_user(
             return _users_page(
                 request, me, shown=f"New password for {username} (shown once): {made.password}"
             )
+        elif change == "email":
+            administration.set_user_email(me.caller, username, email)
         elif change == "reset-second-factor":
             accounts.reset_second_factor(rt, actor, username)
         else:

@@ -40,6 +40,7 @@ class UserRow(Base, IdMixin):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_service: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class GrantRow(Base, IdMixin):

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.store.tables.base import ID, Base, CaseMixin, UTCDateTime
@@ -47,6 +57,8 @@ class RiskAssessmentRow(Base, CaseMixin):
 
 class FlagRow(Base, CaseMixin):
     __tablename__ = "flag"
+    # the open flags of an agency, read for its notifications on every page
+    __table_args__ = (Index("ix_flag_agency_status", "agency_id", "status"),)
     rule_id: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[str] = mapped_column(ID, index=True)
