@@ -46,10 +46,10 @@ def _flag(web: Web, agency: str, status: str = "open") -> str:
         ).id
 
 
-def _actions(web: Web) -> dict[str, str]:
+def _actions(web: Web, panel_name: str) -> dict[str, str]:
     with web.store.door.session("admin", "administration") as s:
-        panel = directory.add_panel(s, "Dunmere MACE", "Social care")
-        directory.add_panel_member(s, "Dunmere MACE", "sw.one")
+        panel = directory.add_panel(s, panel_name, "Social care")
+        directory.add_panel_member(s, panel_name, "sw.one")
         sw = directory.user_by_name(s, "sw.one")
     due = {
         "soon": (TODAY + timedelta(days=3), "open", 0),
@@ -77,8 +77,9 @@ def _actions(web: Web) -> dict[str, str]:
     return made
 
 
-def build(web: Web, *, escalate: bool = True) -> World:
-    """The world above; ``escalate``: the routes are two days past their deadline."""
+def build(web: Web, *, escalate: bool = True, panel: str = "Dunmere MACE") -> World:
+    """The world above; ``escalate``: the routes are two days past their deadline; the
+    actions are ``panel``'s (a new name each time the world is built again)."""
     world = World()
     sent = submit_concern(REF, CONCERN, urgency="routine")
     assert sent.not_routed is None, sent.not_routed
@@ -91,5 +92,5 @@ def build(web: Web, *, escalate: bool = True) -> World:
         "police": _flag(web, "Police"),
         "acknowledged": _flag(web, "Social care", "acknowledged"),
     }
-    world.actions = _actions(web)
+    world.actions = _actions(web, panel)
     return world

@@ -30,7 +30,9 @@ def test_a_social_worker_is_told_of_each_kind_for_their_agency(web: Web) -> None
     assert len(found) == 6
     assert "from Health" in found[f"intelligence:{route}"].sentence
     assert found[f"intelligence:{route}"].link == "/#intelligence"
-    assert found[f"flag:{world.flags['social care']}"].link == f"/flags/{world.flags['social care']}"
+    assert (
+        found[f"flag:{world.flags['social care']}"].link == f"/flags/{world.flags['social care']}"
+    )
     due = (TODAY.isoformat(), found[f"action_due:{actions['soon']}"].sentence)
     assert "is due on" in due[1]
     for n in found.values():
