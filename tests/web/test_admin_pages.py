@@ -118,3 +118,29 @@ def test_nobody_else_reaches_the_administration_pages(web: Web) -> None:
             data={"reason": "x", "csrf_token": web.csrf("/")},
         )
         assert answer.status_code == 404
+
+
+def test_an_administrator_sets_the_email_notifications_go_to(admin_web: Web) -> None:
+    web = admin_web
+    token = web.csrf("/admin/users")
+    saved = web.client.post(
+        "/admin/users/sw.one/email",
+        data={"email": "sw.one@social-care.example", "csrf_token": token},
+    )
+    assert saved.status_code == 200 and 'value="sw.one@social-care.example"' in saved.text
+    bad = web.client.post(
+        "/admin/users/sw.one/email", data={"email": "not an address", "csrf_token": token}
+    )
+    assert bad.status_code == 400 and "is not an email address" in bad.text
+    added = web.client.post(
+        "/admin/users",
+        data={
+            "username": "hv.one",
+            "display_name": "Health visitor",
+            "agency": "Health",
+            "role": "referrer",
+            "email": "hv.one@health.example",
+            "csrf_token": token,
+        },
+    )
+    assert added.status_code == 200 and 'value="hv.one@health.example"' in added.text

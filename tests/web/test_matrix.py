@@ -138,6 +138,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # notifications: every signed-in user has their own (sentences name no child)
+    ("GET", "/notifications"): Expect("/notifications"),
+    ("GET", "/notifications/count"): Expect("/notifications/count"),
+    ("POST", "/notifications/read"): Expect("/notifications/read", status=403),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [
