@@ -88,3 +88,30 @@ def test_an_agreement_is_recorded_approved_by_every_party_and_listed(
     run_cli(admin, "agreements", "end", name, "--reason", "the team was disbanded")
     (row,) = json.loads(run_cli(admin, "agreements", "list", "--json", "--as", "sc-dpo").stdout)
     assert row["live"] is False and row["ended"]
+
+
+def test_a_user_is_added_with_an_email_for_notifications(
+    admin: dict[str, str], db_url: str
+) -> None:
+    from sqlalchemy import select
+
+    from joinedup.store.engine import make_engine
+    from joinedup.store.tables.admin import UserRow
+
+    run_cli(
+        admin, "users", "add", "hv", "--agency", "Brackenfield Social Care", "--role",
+        "referrer", "--email", "hv@brackenfield.example",
+    )  # fmt: skip
+    bad = run_cli(
+        admin, "users", "add", "hw", "--agency", "Brackenfield Social Care", "--role",
+        "referrer", "--email", "not-an-address", ok=False,
+    )  # fmt: skip
+    assert bad.returncode != 0 and "is not an email address" in bad.stderr + bad.stdout
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            emails = dict(conn.execute(select(UserRow.username, UserRow.email)).all())
+    finally:
+        engine.dispose()
+    assert emails["hv"] == "hv@brackenfield.example" and "hw" not in emails
+    assert emails["pat"] is None
