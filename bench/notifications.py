@@ -120,9 +120,8 @@ def main() -> None:
         rt = Runtime(Settings(url, Path(tmp) / "home", None, "dev"), create_keys=True)
         started = time.perf_counter()
         _seed(rt, args.flags)
-        print(
-            f"seeded {args.flags:,} flags in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})"
-        )
+        took = time.perf_counter() - started
+        print(f"seeded {args.flags:,} flags in {took:.1f} s ({url.split(':')[0]})")
         who = Caller("sw", "safeguarding")
         with using(rt):
             print(f"notifications of the social worker: {len(my_notifications(who))}")
