@@ -32,7 +32,7 @@ def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSi
         assert waiting.count() >= 1
         assert page.get_by_role("cell", name="Dunmere licensing (synthetic)").is_visible()
         assert serious(page) == []
-        demo_site.shot(page, "referrer-concern-sent")
+        demo_site.shot(page, "referrer-concern-sent", doc=True)
         sent = page.url
 
     with demo_site.signed_in("demo-licensing") as page:
@@ -42,7 +42,7 @@ def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSi
         assert page.get_by_text(SEEN).is_visible()
         page.get_by_label("Note (optional): what you will do").fill("Driver and vehicle checked")
         assert serious(page) == []
-        demo_site.shot(page, "licensing-intelligence")
+        demo_site.shot(page, "licensing-intelligence", doc=True)
         page.get_by_role("button", name="Acknowledge").click()
         assert page.get_by_text("Acknowledged: Dunmere education (synthetic) can see").is_visible()
 
