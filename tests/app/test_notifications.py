@@ -31,7 +31,7 @@ def test_a_social_worker_is_told_of_each_kind_for_their_agency(web: Web) -> None
     assert not any(actions["later"] in k or actions["done"] in k for k in found)
     assert len(found) == 6
     assert "from Health" in found[f"intelligence:{route}"].sentence
-    assert found[f"intelligence:{route}"].link == "/#intelligence"
+    assert found[f"intelligence:{route}"].link == f"/intelligence/{route}"
     flag = world.flags["social care"]
     assert found[f"flag:{flag}"].link == f"/flags/{flag}"
     soon = found[f"action_due:{actions['soon']}"].sentence

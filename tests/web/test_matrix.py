@@ -138,6 +138,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # intelligence received (every role of a recipient agency)
+    ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
+    ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),
+    ("POST", "/intelligence/{route_id}"): Expect("/intelligence/x", status=403),
     # notifications: every signed-in user has their own (sentences name no child)
     ("GET", "/notifications"): Expect("/notifications"),
     ("GET", "/notifications/count"): Expect("/notifications/count"),

@@ -169,12 +169,20 @@ def pending_for(who: Actor, found: Pending, today: date) -> list[Notification]:
 
     for rid, _, source, urgency, created, level, escalated in found.routes.get(who.agency_id, []):
         sender = found.agencies.get(source, "another agency")
-        add("intelligence", f"intelligence:{rid}", created, urgency=urgency, from_agency=sender)
+        add(
+            "intelligence",
+            f"intelligence:{rid}",
+            created,
+            id=rid,
+            urgency=urgency,
+            from_agency=sender,
+        )
         if level >= 1:
             add(
                 "escalation",
                 f"escalation:{rid}:{level}",
                 escalated or created,
+                id=rid,
                 level=level,
                 from_agency=sender,
             )
