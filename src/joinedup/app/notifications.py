@@ -227,8 +227,11 @@ def unread_count(who: Caller, today: date | None = None) -> int:
 
 def mark_read(who: Caller, keys: Iterable[str] | None = None, today: date | None = None) -> int:
     """Mark the caller's notifications read (``keys``: those of them; None: all of them).
-    Keys that are not the caller's pending notifications are ignored."""
+    Keys that are not the caller's pending notifications are ignored; the stored state of
+    notifications no longer pending is dropped."""
     actor, found = _mine(who, today)
     live = {n.key for n in found}
     chosen = live if keys is None else live & set(keys)
-    return notices.mark_read(runtime().engine, actor.user_id, chosen)
+    engine = runtime().engine
+    notices.forget_except(engine, actor.user_id, live)  # what was dealt with since
+    return notices.mark_read(engine, actor.user_id, chosen)
