@@ -18,8 +18,11 @@ from joinedup.web import (
     admin_pages,
     api,
     concern_pages,
+    directory_pages,
+    dpo_pages,
     errors,
     flag_pages,
+    import_pages,
     ops,
     sharing_pages,
     signin_pages,
@@ -74,6 +77,9 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
     app.include_router(thing_pages.router)
+    app.include_router(directory_pages.router)  # administrator: agencies, panels, revoke
+    app.include_router(import_pages.router)  # administrator: uploads
+    app.include_router(dpo_pages.router)  # data protection officer: chain, erasure
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)
