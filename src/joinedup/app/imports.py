@@ -38,8 +38,12 @@ __all__ = ["JOB", "ImportJob", "UploadRefused", "choices", "import_job", "import
 
 log = logging.getLogger("joinedup.imports")
 JOB = "upload"
+INGEST_PURPOSE = "data_ingest"
 EVERY_SECONDS = 0.5  # how often progress is written while rows are read
-_LIVE: set[str] = set()  # runs this process is importing now
+# runs this process is importing now, with their detail as it changes: SQLite has one
+# writer at a time, and the import's transaction is it, so progress is kept here and, on
+# PostgreSQL only, also written to the run's row as it goes (other servers' pages read it)
+_LIVE: dict[str, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,13 @@ def choices() -> list[tuple[str, str]]:
 
 
 def _job(run_id: str, run: jobs.LastRun) -> ImportJob:
+    live = _LIVE.get(run_id) if run.status == "running" else None
     return ImportJob(
         run_id,
         run.status,
         run.started_at.isoformat(timespec="seconds"),
         run.finished_at.isoformat(timespec="seconds") if run.finished_at else None,
-        run.detail,
+        dict(live) if live is not None else run.detail,
         run.error,
     )
 
@@ -166,13 +171,13 @@ def upload(who: Caller, source: BinaryIO, filename: str, agency: str, choice: st
         "read": {},
     }
     run_id = jobs.open_run(rt.engine, JOB, detail)
-    _LIVE.add(run_id)
+    _LIVE[run_id] = detail
     folder = rt.settings.home / "uploads" / run_id
     try:
         save_upload(source, folder / f"upload.{kind}")
         path, fmt = _prepare(folder / f"upload.{kind}", kind, choice)
     except (UploadRefused, JoinedupError, OSError) as exc:
-        _LIVE.discard(run_id)
+        _LIVE.pop(run_id, None)
         shutil.rmtree(folder, ignore_errors=True)
         jobs.finish_run(rt.engine, run_id, {**detail, "stage": "refused"}, str(exc)[:500])
         raise UploadRefused(str(exc).splitlines()[0][:300]) from exc
@@ -181,7 +186,9 @@ def upload(who: Caller, source: BinaryIO, filename: str, agency: str, choice: st
     jobs.note_progress(rt.engine, run_id, detail)
     worker = threading.Thread(
         target=_run,
-        args=(rt, who, run_id, path, agency, fmt, detail, folder),
+        # the service account imports for the purpose of data ingest (the person's role
+        # lists it among its purposes for this alone)
+        args=(rt, who.for_purpose(INGEST_PURPOSE), run_id, path, agency, fmt, detail, folder),
         name=f"upload-{run_id[:8]}",
     )
     worker.start()
@@ -200,12 +207,13 @@ def _run(
 ) -> None:
     """The background import: progress written as it reads, the reconciliation at the end."""
     last = [0.0]
+    write = rt.engine.dialect.name == "postgresql"
 
     def progress(_agency: str, file: Path) -> Any:
         def seen(chars: int, rows: int) -> None:
-            detail["read"][file.name] = chars
+            detail["read"] = {**detail["read"], file.name: chars}
             detail["rows"] = rows
-            if time.monotonic() - last[0] > EVERY_SECONDS:
+            if write and time.monotonic() - last[0] > EVERY_SECONDS:
                 last[0] = time.monotonic()
                 jobs.note_progress(rt.engine, run_id, detail)
 
@@ -226,5 +234,5 @@ def _run(
         log.exception("upload %s failed", run_id)
         jobs.finish_run(rt.engine, run_id, {**detail, "stage": "failed"}, str(exc)[:500])
     finally:
-        _LIVE.discard(run_id)
+        _LIVE.pop(run_id, None)
         shutil.rmtree(folder, ignore_errors=True)
