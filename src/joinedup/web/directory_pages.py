@@ -125,7 +125,7 @@ def change_member(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Seat a user on a panel, or take them off it (with a reason)."""
-    me = visitor(request)
+    me = _may(visitor(request), "panels.add_member")
     check_csrf(request, me, csrf_token)
     try:
         if change == "remove":
@@ -134,7 +134,6 @@ def change_member(
                 return _panels_page(request, me, "Say why the member leaves the panel")
             administration.remove_panel_member(me.caller, panel, username.strip(), reason)
         else:
-            _may(me, "panels.add_member")
             administration.add_panel_member(me.caller, panel, username.strip())
     except (InputError, NotFound, ValueError) as exc:
         return _panels_page(request, me, _first_line(exc))
