@@ -23,6 +23,7 @@ from joinedup.web import (
     errors,
     flag_pages,
     import_pages,
+    intelligence_pages,
     ops,
     sharing_pages,
     signin_pages,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(admin_pages.router)
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
+    app.include_router(intelligence_pages.router)
     app.include_router(thing_pages.router)
     app.include_router(directory_pages.router)  # administrator: agencies, panels, revoke
     app.include_router(import_pages.router)  # administrator: uploads
