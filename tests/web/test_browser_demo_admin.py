@@ -36,7 +36,7 @@ def test_administrator_uploads_an_export_and_sets_up_a_panel(
     with demo_site.signed_in("demo-admin") as page:
         page.get_by_role("link", name="Uploads").click()
         assert page.get_by_role("heading", name="Upload an agency export").is_visible()
-        page.get_by_label("The file").set_input_files(str(export))
+        page.get_by_label("The file", exact=True).set_input_files(str(export))
         health = page.locator("#upload-agency option", has_text="health").first
         page.get_by_label("Sent by").select_option(health.get_attribute("value"))
         page.get_by_label("What the file is").select_option("health/attendances.csv")

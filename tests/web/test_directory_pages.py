@@ -17,12 +17,18 @@ def test_an_administrator_lists_and_registers_agencies(admin_web: Web) -> None: 
     assert page.status_code == 200 and "Social care" in page.text
     added = web.client.post(
         "/admin/agencies",
-        data={"name": "Rotherham Youth Club", "kind": "voluntary", "csrf_token": web.csrf("/admin/agencies")},
+        data={
+            "name": "Rotherham Youth Club",
+            "kind": "voluntary",
+            "csrf_token": web.csrf("/admin/agencies"),
+        },
         follow_redirects=False,
     )
     assert added.status_code == 303
     assert "Rotherham Youth Club" in web.client.get("/admin/agencies").text
-    blank = web.client.post("/admin/agencies", data={"name": " ", "csrf_token": web.csrf("/admin/agencies")})
+    blank = web.client.post(
+        "/admin/agencies", data={"name": " ", "csrf_token": web.csrf("/admin/agencies")}
+    )
     assert blank.status_code == 400 and "Give the agency" in blank.text
 
 
