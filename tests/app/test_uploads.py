@@ -94,7 +94,7 @@ def test_links_bombs_crowds_and_missing_manifests_are_refused(
         uploads.unpack_zip(big, tmp_path / "g")
     monkeypatch.setattr(uploads, "MAX_UNZIPPED_BYTES", 10_000)
     bare = _zip(tmp_path / "n.zip", {"ssd_person.csv": b"a\n"})
-    with pytest.raises(UploadRefused, match="no manifest.json"):
+    with pytest.raises(UploadRefused, match=r"no manifest\.json"):
         uploads.unpack_zip(bare, tmp_path / "n")
     not_zip = tmp_path / "z.zip"
     not_zip.write_bytes(b"PK\x03\x04 broken")
@@ -115,7 +115,7 @@ def test_a_file_without_its_formats_required_columns_is_refused(tmp_path: Path) 
     layout = layout_for_file("health", "attendances.csv")
     short = tmp_path / "attendances.csv"
     short.write_text("forename,surname\nAisha,Khan\n")
-    with pytest.raises(UploadRefused, match="lacks the columns.*attendance_id"):
+    with pytest.raises(UploadRefused, match=r"lacks the columns.*attendance_id"):
         uploads.check_columns(short, "health")
     full = tmp_path / "full" / "attendances.csv"
     full.parent.mkdir()
