@@ -5,6 +5,7 @@ hostile or wrong files refused with a plain reason; nobody but an administrator 
 from __future__ import annotations
 
 import io
+import json
 import time
 import zipfile
 
@@ -119,3 +120,35 @@ def test_only_an_administrator_uploads(web: Web) -> None:
             files={"export": ("attendances.csv", health_csv(), "text/csv")},
         )
         assert answer.status_code == 403  # no token: nothing is read
+
+
+def test_a_workbook_and_a_zipped_export_folder_are_imported(admin_web: Web) -> None:  # noqa: F811
+    from openpyxl import Workbook
+
+    web = admin_web
+    names = [c.name for c in layout_for_file("health", "attendances.csv").columns]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(names)
+    sheet.append([ROWS[0].get(n, "") for n in names])
+    data = io.BytesIO()
+    book.save(data)
+    first = upload(web, "Health export.xlsx", data.getvalue())
+    assert first.status_code == 303  # type: ignore[attr-defined]
+    done = finished(web, first.headers["location"])  # type: ignore[attr-defined]
+    assert "Imported" in done and "attendances.xlsx" in done
+    manifest = {
+        "agency": "Health",
+        "format": "health",
+        "files": [{"path": "attendances.csv", "table": "attendances"}],
+    }
+    folder = io.BytesIO()
+    with zipfile.ZipFile(folder, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("health-export/manifest.json", json.dumps(manifest))
+        z.writestr("health-export/attendances.csv", health_csv(ROWS[1:]))
+    second = upload(web, "health-export.zip", folder.getvalue(), choice="")
+    assert second.status_code == 303  # type: ignore[attr-defined]
+    done = finished(web, second.headers["location"])  # type: ignore[attr-defined]
+    cells = [c.split(">")[-1] for c in done.split("</td>")]
+    assert [int(cells[i]) for i in (3, 4, 5)] == [2, 1, 1]
