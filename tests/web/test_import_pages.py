@@ -12,6 +12,7 @@ import zipfile
 from sqlalchemy import select
 
 from joinedup.ingest.formats import layout_for_file
+from joinedup.store import jobs
 from joinedup.store.tables.audit import AuditEventRow
 from tests.web.conftest import Web
 from tests.web.test_admin_pages import admin_web  # noqa: F401 (the fixture)
@@ -152,3 +153,13 @@ def test_a_workbook_and_a_zipped_export_folder_are_imported(admin_web: Web) -> N
     done = finished(web, second.headers["location"])  # type: ignore[attr-defined]
     cells = [c.split(">")[-1] for c in done.split("</td>")]
     assert [int(cells[i]) for i in (3, 4, 5)] == [2, 1, 1]
+
+
+def test_an_import_whose_server_died_is_shown_interrupted(admin_web: Web) -> None:  # noqa: F811
+    web = admin_web
+    detail = {"file": "persons.csv", "agency": "Police", "format": "police_pole/persons.csv"}
+    detail |= {"uploaded_by": "adm.one", "stage": "importing", "read": {}}
+    run_id = jobs.open_run(web.rt.engine, "upload", detail)  # no thread of this server has it
+    page = web.client.get(f"/admin/imports/{run_id}")
+    assert page.status_code == 200 and "Interrupted" in page.text and "hx-get" not in page.text
+    assert "Interrupted" in web.client.get("/admin/imports").text
