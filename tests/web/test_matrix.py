@@ -138,6 +138,26 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # the administrator's directory and uploads (no role here administers)
+    ("GET", "/admin/agencies"): Expect("/admin/agencies", ok=NOBODY),
+    ("POST", "/admin/agencies"): Expect("/admin/agencies", ok=NOBODY, body={}),
+    ("GET", "/admin/panels"): Expect("/admin/panels", ok=NOBODY),
+    ("POST", "/admin/panels"): Expect("/admin/panels", ok=NOBODY, body={}),
+    ("POST", "/admin/panels/members"): Expect("/admin/panels/members", ok=NOBODY, body={}),
+    ("POST", "/sharing/grants/{grant_id}/revoke"): Expect(
+        "/sharing/grants/x/revoke", ok=NOBODY, body={}
+    ),
+    ("GET", "/admin/imports"): Expect("/admin/imports", ok=NOBODY),
+    ("POST", "/admin/imports"): Expect("/admin/imports", status=403),
+    ("GET", "/admin/imports/{run_id}"): Expect("/admin/imports/x", ok=NOBODY),
+    ("GET", "/admin/imports/{run_id}/progress"): Expect("/admin/imports/x/progress", ok=NOBODY),
+    # the data protection officer: the audit chain, erasure requests
+    ("GET", "/audit/chain"): Expect("/audit/chain", ok=frozenset({DPO})),
+    ("GET", "/audit/chain/status"): Expect("/audit/chain/status", ok=frozenset({DPO})),
+    ("POST", "/audit/chain/verify"): Expect("/audit/chain/verify", status=403),
+    ("GET", "/audit/erasure"): Expect("/audit/erasure", ok=frozenset({DPO})),
+    ("POST", "/audit/erasure"): Expect("/audit/erasure", status=403),
+    ("POST", "/audit/erasure/{request_id}"): Expect("/audit/erasure/x", status=403),
     # intelligence received (every role of a recipient agency)
     ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
     ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),

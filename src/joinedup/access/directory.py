@@ -163,6 +163,21 @@ def add_panel_member(session: ActorSession, panel_name: str, username: str) -> P
     return session.add(PanelMember(panel_id=panels[0].id, user_id=user.id, added_at=utcnow()))
 
 
+def remove_panel_member(session: ActorSession, panel_name: str, username: str, reason: str) -> None:
+    """Take ``username`` off the panel ``panel_name`` (the erasure is logged with ``reason``)."""
+    session.require("panels.remove_member")
+    if not reason.strip():
+        raise InputError("say why the member leaves the panel")
+    panels = session.list(Panel, where={"name": panel_name})
+    if not panels:
+        raise NotFound(f"no panel named {panel_name!r}")
+    user = user_by_name(session, username)
+    seats = session.list(PanelMember, where={"panel_id": panels[0].id, "user_id": user.id})
+    if not seats:
+        raise NotFound(f"{username} does not sit on {panel_name}")
+    session.erase(PanelMember, seats[0].id, reason.strip()[:500])
+
+
 def generated_password() -> str:
     """A random password for a new account (shown once)."""
     return secrets.token_urlsafe(18)

@@ -12,7 +12,7 @@ from joinedup.access.bootstrap import InitRefused, InitResult, initialise
 from joinedup.app.context import Caller, runtime, session
 from joinedup.model.access import Grant, User
 from joinedup.model.organisation import Agency
-from joinedup.model.panel import Panel
+from joinedup.model.panel import Panel, PanelMember
 from joinedup.model.policy import policy
 from joinedup.model.vocab import vocabulary
 from joinedup.store.engine import redacted
@@ -31,9 +31,11 @@ __all__ = [
     "initialise_store",
     "list_agencies",
     "list_grants",
+    "list_panel_members",
     "list_panels",
     "list_users",
     "may_administer",
+    "remove_panel_member",
     "revoke_grant",
     "role_names",
 ]
@@ -150,6 +152,24 @@ def add_panel_member(who: Caller, panel_name: str, username: str) -> None:
     """Seat a user on a panel."""
     with session(who) as opened:
         directory.add_panel_member(opened, panel_name, username)
+
+
+def remove_panel_member(who: Caller, panel_name: str, username: str, reason: str) -> None:
+    """Take a user off a panel, with the reason."""
+    with session(who) as opened:
+        directory.remove_panel_member(opened, panel_name, username, reason)
+
+
+def list_panel_members(who: Caller) -> dict[str, list[str]]:
+    """Panel id -> the usernames of its members, sorted."""
+    with session(who) as opened:
+        seats = opened.list(PanelMember)
+        people = opened.colleagues(s.user_id for s in seats)
+        members: dict[str, list[str]] = {}
+        for seat in seats:
+            if seat.user_id in people:
+                members.setdefault(seat.panel_id, []).append(people[seat.user_id].username)
+        return {panel: sorted(names) for panel, names in members.items()}
 
 
 def _agency_names(opened: Any) -> dict[str, str]:

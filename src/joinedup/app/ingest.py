@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from joinedup.ingest.batch import BatchReport
 from joinedup.ingest.formats import FormatError, formats
 from joinedup.ingest.plan import Job, PlanError, plan
 from joinedup.ingest.profile import ProfileError
-from joinedup.ingest.run import run_jobs
+from joinedup.ingest.run import Opener, run_jobs
 from joinedup.safeguarding.notes import check_notes
-from joinedup.store.actor_session import Forbidden
+from joinedup.store.actor_session import ActorSession, Forbidden
 
 __all__ = [
     "BatchReport",
@@ -56,21 +57,33 @@ def import_exports(
     *,
     check_language: bool = True,
     progress: ProgressFor | None = None,
+    on_behalf: bool = False,
 ) -> Imported:
     """Import files, manifest folders or a simulator's output root; then check the notes of
-    each newly imported batch for victim-blaming language (flags go to each note's agency)."""
+    each newly imported batch for victim-blaming language (flags go to each note's agency).
+    ``on_behalf``: ``who`` uploaded the files (action ``imports.upload``) and the service
+    account imports them on their behalf (elevation ``ingest.import``, logged with both
+    names), as the web's upload page does."""
     jobs = plan(list(paths), agency, fmt, mapping)
     rt = runtime()
+    open_session: Opener | None = None
+    if on_behalf:
+        with session(who, rt) as asker:
+            asker.require("imports.upload")
+        reason = f"upload by {who.username}: " + ", ".join(p.name for p in paths)[:300]
+
+        def open_session() -> AbstractContextManager[ActorSession]:
+            return rt.door.on_behalf(asker, "ingest.import", reason)
 
     def progress_for(job: Job) -> Callable[[int, int], None] | None:
         return progress(job.agency, job.path) if progress else None
 
-    result = run_jobs(rt.door, who.username, who.purpose, jobs, progress_for)
+    result = run_jobs(rt.door, who.username, who.purpose, jobs, progress_for, open_session)
     done = Imported(list(result.reports), list(result.unreadable))
     fresh = [r.batch_id for r in result.reports if r.status == "imported" and r.batch_id]
     if fresh and check_language:
         try:
-            with session(who, rt) as opened:
+            with open_session() if open_session else session(who, rt) as opened:
                 report = check_notes(opened, batch_ids=fresh)
         except Forbidden as exc:
             done.language_not_checked = str(exc)

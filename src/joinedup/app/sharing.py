@@ -24,7 +24,13 @@ __all__ = [
 ]
 
 
-SHARING_ACTIONS = ("grants.approve", "agreements.approve", "grants.add", "agreements.add")
+SHARING_ACTIONS = (
+    "grants.approve",
+    "agreements.approve",
+    "grants.add",
+    "grants.revoke",
+    "agreements.add",
+)
 
 
 def sharing_actions(role: str) -> frozenset[str]:

@@ -88,9 +88,13 @@ class Format(BaseModel):
         return self
 
     def file(self, name: str) -> FormatFile:
-        """The file called ``name`` (or whose table is ``name``)."""
+        """The file called ``name`` (or whose table is ``name``; or, for a workbook saved from
+        it, ``pupils.xlsx`` for ``pupils.csv``)."""
         for entry in self.files:
             if name in (entry.file, entry.table):
+                return entry
+        for entry in self.files:
+            if name.lower().endswith(".xlsx") and name[:-5] == entry.file.rsplit(".", 1)[0]:
                 return entry
         known = ", ".join(f.file for f in self.files)
         raise FormatError(f"format {self.format!r} has no file {name!r}; its files: {known}")

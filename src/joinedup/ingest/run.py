@@ -8,6 +8,7 @@ converting never wait for the database between files.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -16,7 +17,7 @@ from joinedup.ingest.batch import BatchReport, Progress, ingest_file, start_prep
 from joinedup.ingest.files import FileRefused
 from joinedup.ingest.plan import Job
 from joinedup.ingest.worker import Preparation
-from joinedup.store.actor_session import NotFound
+from joinedup.store.actor_session import ActorSession, NotFound
 from joinedup.store.door import Door
 
 
@@ -29,8 +30,11 @@ class RunResult:
     unreadable: list[str] = field(default_factory=list)
 
 
-def _ensure_agency(door: Door, actor: str, purpose: str, job: Job) -> None:
-    with door.session(actor, purpose) as s:
+Opener = Callable[[], AbstractContextManager[ActorSession]]
+
+
+def _ensure_agency(open_session: Opener, job: Job) -> None:
+    with open_session() as s:
         try:
             agency_by_name(s, job.agency)
         except NotFound:
@@ -48,13 +52,17 @@ def run_jobs(
     purpose: str,
     jobs: list[Job],
     progress_for: Callable[[Job], Progress | None] = lambda job: None,
+    open_session: Opener | None = None,
 ) -> RunResult:
     """Import every job in its own transaction; a refused file does not stop the run.
 
     Agencies named by a manifest (with its kind) are registered if the directory lacks them.
     Free text is encrypted with the door's field cipher (files prepared ahead need it before
-    their session opens).
+    their session opens). ``open_session`` opens each transaction (default: a session of
+    ``actor`` for ``purpose``; the web's uploads pass the service account acting on the
+    uploader's behalf).
     """
+    opened: Opener = open_session or (lambda: door.session(actor, purpose))
     cipher = door.field_crypto()
     result = RunResult()
     pending: dict[int, Preparation] = {}
@@ -68,9 +76,9 @@ def run_jobs(
 
     try:
         for index, job in enumerate(jobs):
-            _ensure_agency(door, actor, purpose, job)
+            _ensure_agency(opened, job)
             try:
-                with door.session(actor, purpose) as s:
+                with opened() as s:
                     report = ingest_file(
                         s,
                         job.path,

@@ -158,3 +158,72 @@ def completed_drops(engine: Engine) -> set[str]:
             select(JobRunRow.detail).where(JobRunRow.job == "drops", JobRunRow.status == "ok")
         ).scalars()
         return {d for detail in details for d in (detail or {}).get("drops", [])}
+
+
+def open_run(engine: Engine, job: str, detail: dict[str, Any]) -> str:
+    """Record a run of ``job`` that others may run beside (an upload's import): no lock, no
+    other run interrupted. Returns the run's id."""
+    run_id = str(uuid.uuid4())
+    with engine.begin() as conn:
+        conn.execute(
+            JobRunRow.__table__.insert().values(  # type: ignore[attr-defined]
+                id=run_id,
+                job=job,
+                worker=worker_name(),
+                started_at=utcnow(),
+                status="running",
+                detail=detail,
+            )
+        )
+    return run_id
+
+
+def note_progress(engine: Engine, run_id: str, detail: dict[str, Any]) -> None:
+    """Replace a running run's detail (its progress so far)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(JobRunRow)
+            .where(JobRunRow.id == run_id, JobRunRow.status == "running")
+            .values(detail=detail)
+        )
+
+
+def mark_interrupted(engine: Engine, run_id: str) -> None:
+    """A running run whose process is gone: ``interrupted``."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(JobRunRow)
+            .where(JobRunRow.id == run_id, JobRunRow.status == "running")
+            .values(status="interrupted", finished_at=utcnow())
+        )
+
+
+def _run(r: Any) -> tuple[str, LastRun]:
+    return r["id"], LastRun(
+        r["job"],
+        r["worker"],
+        r["started_at"],
+        r["finished_at"],
+        r["status"],
+        r["detail"] or {},
+        r["error"],
+    )
+
+
+def runs_of(engine: Engine, job: str, limit: int = 50) -> list[tuple[str, LastRun]]:
+    """The latest runs of ``job`` with their ids, newest first."""
+    query = (
+        select(JobRunRow)
+        .where(JobRunRow.job == job)
+        .order_by(JobRunRow.started_at.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [_run(r) for r in conn.execute(query).mappings().all()]
+
+
+def run_by_id(engine: Engine, run_id: str) -> tuple[str, LastRun] | None:
+    """One run with its id, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(JobRunRow).where(JobRunRow.id == run_id)).mappings().first()
+    return _run(row) if row else None

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from joinedup.model import (
     access,
+    erasure,
     linkage,
     organisation,
     panel,
@@ -115,6 +116,13 @@ _ALL = (
         creator_column="added_by",
     ),
     Kind("panel", panel.Panel, t_admin.PanelRow, "admin", search_columns=("name",)),
+    Kind(
+        "erasure_request",
+        erasure.ErasureRequest,
+        t_admin.ErasureRequestRow,
+        "admin",
+        subject="person_id",
+    ),
     Kind(
         "panel_member",
         panel.PanelMember,

@@ -18,8 +18,11 @@ from joinedup.web import (
     admin_pages,
     api,
     concern_pages,
+    directory_pages,
+    dpo_pages,
     errors,
     flag_pages,
+    import_pages,
     intelligence_pages,
     notification_pages,
     ops,
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(intelligence_pages.router)
     app.include_router(thing_pages.router)
     app.include_router(notification_pages.router)
+    app.include_router(directory_pages.router)  # administrator: agencies, panels, revoke
+    app.include_router(import_pages.router)  # administrator: uploads
+    app.include_router(dpo_pages.router)  # data protection officer: chain, erasure
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

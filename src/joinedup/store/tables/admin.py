@@ -117,3 +117,19 @@ class AgreementMemberRow(Base, IdMixin):
     user_id: Mapped[str] = mapped_column(ID, ForeignKey("app_user.id"), index=True)
     added_by: Mapped[str | None] = mapped_column(ID)
     added_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ErasureRequestRow(Base, OwnedMixin):
+    """An erasure request and its decision (free text encrypted)."""
+
+    __tablename__ = "erasure_request"
+    person_id: Mapped[str] = mapped_column(ID, index=True)
+    requester: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date] = mapped_column(Date)
+    grounds: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(ID)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
