@@ -12,6 +12,7 @@ from joinedup.app.actions import list_actions
 from joinedup.app.audit import processing_of
 from joinedup.app.errors import Forbidden
 from joinedup.app.intelligence import routed_to_me
+from joinedup.app.permissions import actions_of
 from joinedup.app.safeguarding import flags
 from joinedup.web.auth import Visitor, visitor
 from joinedup.web.state import state
@@ -82,7 +83,11 @@ def person(request: Request, person_id: str, agency: str = "", event_type: str =
     seen = people.person(me.caller, person_id, rt=state(request).rt)
     graph, table = network_elements(seen), network_table(seen)
     chosen = _filtered(seen, agency, event_type)
-    return page(request, me, "person.html", person=seen, graph=graph, network=table, **chosen)
+    may_assess = "assessment.record" in actions_of(me.user.role)
+    return page(
+        request, me, "person.html", person=seen, graph=graph, network=table,
+        may_assess=may_assess, **chosen,
+    )  # fmt: skip
 
 
 @router.get("/people/{person_id}/chronology")
