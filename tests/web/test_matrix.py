@@ -138,6 +138,23 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # the flag list and the risk assessment (roles that act on flags and assess)
+    ("GET", "/flags"): Expect("/flags", ok=frozenset({AN, SW})),
+    ("GET", "/people/{person_id}/assessment"): Expect(
+        "/people/{aisha}/assessment", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
+    ),
+    ("POST", "/people/{person_id}/assessment"): Expect(
+        "/people/{aisha}/assessment", ok=frozenset({AN, SW}), status=403, body={}
+    ),
+    ("POST", "/people/{person_id}/assessment/grade"): Expect(
+        "/people/{aisha}/assessment/grade", ok=frozenset({AN, SW}), status=403, body={}
+    ),
+    ("POST", "/people/{person_id}/assessment/language"): Expect(
+        "/people/{aisha}/assessment/language", ok=frozenset({AN, SW}), status=403, body={}
+    ),
+    ("GET", "/people/{person_id}/assessments"): Expect(
+        "/people/{aisha}/assessments", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
+    ),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [
