@@ -124,9 +124,15 @@ def save(request: Request, person_id: str, form: Posted) -> Response:
         if len(form.get(n, "")) > MAX_TEXT:
             errors[n] = f"Write at most {MAX_TEXT:,} characters (put the detail in the case record)"
     if not errors:
-        texts = {n: form.get(n) or None for n in NARRATIVE}
         try:
-            done = record_assessment(me.caller, person_id, answers, **texts)
+            done = record_assessment(
+                me.caller,
+                person_id,
+                answers,
+                child_views=form.get("child_views") or None,
+                protective_factors=form.get("protective_factors") or None,
+                safety_plan=form.get("safety_plan") or None,
+            )
         except ValueError as exc:  # an override without a reason, a text too long
             errors["answers"] = str(exc)
         else:
