@@ -55,15 +55,19 @@ def test_social_worker_acts_on_a_flag_and_assesses_the_child(demo_site: DemoSite
         if other == "yes":  # a disclosure means high risk: the result changes as she answers
             page.locator("#grade").get_by_text("Category 3").wait_for()
         page.locator("#reason_disclosure").fill("She told her form tutor on Monday.")
-        page.locator("#child_views").fill(BLAMING)
-        page.locator("#language-child_views").get_by_text("may blame or judge").wait_for()
-        demo_site.shot(page, "social-worker-language-check")
-        page.locator("#child_views").fill(VIEWS)
         page.locator("#protective_factors").fill(PROTECTIVE)
         page.locator("#safety_plan").fill(PLAN)
-        page.locator("#grade").get_by_text(re.compile("Next review due by|No review date")).wait_for()
+        page.locator("#child_views").fill(BLAMING)
+        page.locator("#language-child_views").get_by_text("may blame or judge").wait_for()
+        result = re.compile("Next review due by|No review date")
+        page.locator("#grade").get_by_text(result).wait_for()
         assert serious(page) == []
-        demo_site.shot(page, "social-worker-assessment")
+        # the picture: the narrative with the warning, and the result, above the Save button
+        save = page.get_by_role("button", name="Save this assessment")
+        save.evaluate("e => e.scrollIntoView({block: 'end'})")
+        demo_site.shot(page, "social-worker-assessment", doc=True)
+        page.locator("#child_views").fill(VIEWS)  # reworded: the warning goes
+        page.locator("#language-child_views").get_by_text("may blame").wait_for(state="detached")
         page.get_by_role("button", name="Save this assessment").click()
         assert page.get_by_text(re.compile(r"Assessment version \d+ is saved")).is_visible()
         # a review: the narrative carried, one answer back to the records' suggestion

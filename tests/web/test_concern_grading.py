@@ -4,6 +4,8 @@ recipients; a grading half chosen is refused with a message."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from joinedup.store.tables.cases import RouteRow, SubmissionRow
@@ -43,6 +45,12 @@ def test_a_police_submission_carries_its_grading_to_every_recipient(web: Web) ->
     web.client.cookies.clear()
     web.sign_in("sw.one")  # Social care: a recipient
     assert "graded 2-B-P" in web.client.get("/").text
+    received = web.client.get("/intelligence").text
+    assert "graded 2-B-P" in received
+    route = re.search(r'href="/intelligence/([^"]+)"', received)
+    assert route
+    shown = web.client.get(f"/intelligence/{route.group(1)}").text
+    assert "Grading (3x5x2)" in shown and "Source evaluation 2: untested" in shown
 
 
 def test_a_half_chosen_grading_is_refused_and_a_referrers_is_ignored(web: Web) -> None:

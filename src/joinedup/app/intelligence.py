@@ -60,6 +60,11 @@ class RouteView:
     from_agency: str
     acknowledged_by: str | None = None
 
+    @property
+    def grading_words(self) -> list[str]:
+        """The route's 3x5x2 grading in words (none when not graded)."""
+        return grading_in_words(self.route.grading) if self.route.grading else []
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, without the encrypted summary."""
         return {
