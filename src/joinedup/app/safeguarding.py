@@ -252,11 +252,16 @@ def _unnamed(f: Flag) -> str:
 def _views(opened: ActorSession, found: list[Flag], on: date | None = None) -> list[FlagView]:
     agencies = {a.id: a.name for a in opened.list(Agency)}
     views = []
+    named: dict[tuple[str, ...], str | None] = {}  # a child with several flags: looked up once
     for f in found:
         records = f.evidence.get("subject_records") or []
-        name = name_from_records(opened, records) if records else None
-        if name is None and f.subject_type in ("child", "person"):
-            name = person_names(opened, [f.subject_id]).get(f.subject_id)
+        key = (f.subject_type, f.subject_id, *records)
+        if key not in named:
+            name = name_from_records(opened, records) if records else None
+            if name is None and f.subject_type in ("child", "person"):
+                name = person_names(opened, [f.subject_id]).get(f.subject_id)
+            named[key] = name
+        name = named[key]
         owner = f.owner_agency_id or f.agency_id
         day = on or date.today()
         subject = name or _unnamed(f)
@@ -272,9 +277,11 @@ def flags(
     subject_id: str | None = None,
     limit: int | None = 100,
     as_of: date | None = None,
+    owner: str | None = None,
 ) -> list[FlagView]:
-    """Flags ``who`` may see, filtered by rule, status and subject: most severe first, then
-    oldest first, with their subjects' names."""
+    """Flags ``who`` may see, filtered by rule, status, subject and ``owner`` (the agency
+    that owns the flag: its ``owner_agency_id``, else the agency holding it): most severe
+    first, then oldest first, with their subjects' names."""
     where = {
         k: v
         for k, v in (("rule_id", rule_id), ("status", status), ("subject_id", subject_id))
@@ -282,11 +289,13 @@ def flags(
     }
     with session(who) as opened:
         # rank every flag in scope (a scan: read, not shown), then read the ones shown
+        columns = ["evidence", "created_at", "owner_agency_id", "agency_id"]
         ranked = sorted(
             (
                 (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
-                for chunk in opened.scan(Flag, ["evidence", "created_at"], where=where)
-                for flag_id, evidence, created in chunk
+                for chunk in opened.scan(Flag, columns, where=where)
+                for flag_id, evidence, created, owned_by, held_by in chunk
+                if owner is None or (owned_by or held_by) == owner
             )
         )
         shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]

@@ -16,6 +16,7 @@ from joinedup.web.work_pages import page
 
 router = APIRouter()
 STATUSES = ("open", "acknowledged", "resolved")
+LIMIT = 100  # the most pressing; the CLI's `joinedup flags list` lists any number
 
 
 @router.get("/flags")
@@ -25,12 +26,10 @@ def flag_list(request: Request, status: str = "open") -> Response:
     if not {"flags.acknowledge", "flags.resolve"} & set(actions_of(me.user.role)):
         raise Forbidden("this role does not work on flags")
     status = status if status in STATUSES else "open"
-    mine = [
-        f
-        for f in flags(me.caller, status=status, limit=500)
-        if (f.flag.owner_agency_id or f.flag.agency_id) == me.user.agency_id
-    ]
-    return page(request, me, "flags.html", flags=mine, status=status, statuses=STATUSES)
+    mine = flags(me.caller, status=status, limit=LIMIT, owner=me.user.agency_id)
+    return page(
+        request, me, "flags.html", flags=mine, status=status, statuses=STATUSES, limit=LIMIT
+    )
 
 
 def _flag_page(request: Request, me: Visitor, flag_id: str, **shown: str) -> Response:

@@ -39,13 +39,7 @@ def my_work(request: Request) -> Response:
     routed to my agency awaiting acknowledgement, my actions due."""
     me = visitor(request)
     who = me.caller
-    open_flags = _or_none(lambda: flags(who, status="open", limit=200))
-    if open_flags is not None:
-        open_flags = [
-            f
-            for f in open_flags
-            if (f.flag.owner_agency_id or f.flag.agency_id) == me.user.agency_id
-        ]
+    open_flags = _or_none(lambda: flags(who, status="open", limit=200, owner=me.user.agency_id))
     routes = _or_none(lambda: routed_to_me(who, unacknowledged=True))
     actions = _or_none(lambda: list_actions(who, mine=True, open_only=True))
     return page(request, me, "my_work.html", flags=open_flags, routes=routes, actions=actions)
