@@ -67,9 +67,11 @@ def _show(
     answers = {r.id: r.suggested for r in found.indicators} | _answers(posted)
     graded = preview_grade(answers, found.prefill.age_today, date.today()) if form else found.graded
     texts = {n: posted.get(n, found.narrative.get(n, "")) for n in NARRATIVE}
+    # each problem links to its field ("answers": the app's own refusal, to the indicators)
+    problems = [("indicators" if k == "answers" else k, v) for k, v in (errors or {}).items()]
     return page(
         request, me, "assessment.html", a=found, answers=answers, form=posted, texts=texts,
-        errors=errors or {}, graded=graded, today=date.today(),
+        errors=errors or {}, problems=problems, graded=graded, today=date.today(),
     )  # fmt: skip
 
 
