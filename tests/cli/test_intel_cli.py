@@ -129,3 +129,14 @@ def test_submit_from_a_file_warns_about_language_and_refuses_bad_input(
     assert "larger than 80,000 bytes" in (
         jd.run(intel, "submit", "--summary-file", str(huge), user="teacher", code=2).output
     )
+
+
+def test_police_grade_with_the_3x5x2_scheme_and_referrers_may_not(jd: Joinedup) -> None:
+    sent = jd.json("submit", "--summary", TAXI, "--grading", "2-b-p", user="pc")
+    assert sent["submission"]["grading"] == "2-B-P"
+    assert sent["routes"] and {r["grading"] for r in sent["routes"]} == {"2-B-P"}
+    refused = jd.run(intel, "submit", "--summary", TAXI, "--grading", "2-B-P", user="teacher",
+                     code=1)  # fmt: skip
+    assert "only police users grade intelligence" in refused.output
+    bad = jd.run(intel, "submit", "--summary", TAXI, "--grading", "2-F-P", user="pc", code=1)
+    assert "allowed: A, B, C, D, E" in bad.output

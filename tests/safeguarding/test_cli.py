@@ -18,7 +18,7 @@ from joinedup.cli.language import language
 from joinedup.cli.main import cli
 from joinedup.model.linkage import MatchReview
 from joinedup.model.records import SourceRecord
-from joinedup.model.safeguarding import Flag
+from joinedup.model.safeguarding import Flag, RiskAssessment
 from joinedup.safeguarding.flags import Raised, sync
 from joinedup.store.actor_session import ActorSession
 from tests.safeguarding.builder import Build
@@ -282,3 +282,21 @@ def test_quarantine_notes_warn_and_a_resubmitted_row_is_checked(platform: Platfo
     assert (typed.subject_type, typed.subject_id) == ("quarantine", first["id"])
     assert typed.agency_id == platform.agencies["social_care"]  # the row's agency
     assert typed.evidence["author"] == "joinedup-service"
+
+
+def test_assess_record_keeps_the_narrative_and_checks_its_language(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = Build(agency_ids=platform.agencies)
+    b.child("amy")
+    b.event("concern", date(2010, 3, 1), agency="police", people={"amy": "victim"}, cse=True)
+    monkeypatch.setattr("joinedup.app.safeguarding.assemble", lambda session, **kw: b.done())
+    narrative = ("--views", BLAMING, "--protective", "Her aunt", "--safety-plan", "Daily contact")
+    args = ("assess", "record", "amy", "--on", "2010-06-01", "--as", "sw", "--json", *narrative)
+    stored = json.loads(platform.run(*args))
+    assert stored["safety_plan"] == "Daily contact"
+    (found,) = stored["language"]
+    assert found["where"] == "assessment narrative" and found["field"] == "child_views"
+    with platform.session("sw", "safeguarding") as s:
+        (kept,) = s.list(RiskAssessment)
+    assert (kept.child_views, kept.protective_factors) == (BLAMING, "Her aunt")

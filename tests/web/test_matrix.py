@@ -158,6 +158,24 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/audit/erasure"): Expect("/audit/erasure", ok=frozenset({DPO})),
     ("POST", "/audit/erasure"): Expect("/audit/erasure", status=403),
     ("POST", "/audit/erasure/{request_id}"): Expect("/audit/erasure/x", status=403),
+
+    # the flag list and the risk assessment (roles that act on flags and assess)
+    ("GET", "/flags"): Expect("/flags", ok=frozenset({AN, SW})),
+    ("GET", "/people/{person_id}/assessment"): Expect(
+        "/people/{aisha}/assessment", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
+    ),
+    ("POST", "/people/{person_id}/assessment"): Expect(
+        "/people/{aisha}/assessment", ok=frozenset({AN, SW}), status=403, body={}
+    ),
+    ("POST", "/people/{person_id}/assessment/grade"): Expect(
+        "/people/{aisha}/assessment/grade", ok=frozenset({AN, SW}), status=403, body={}
+    ),
+    ("POST", "/people/{person_id}/assessment/language"): Expect(
+        "/people/{aisha}/assessment/language", ok=frozenset({AN, SW}), status=403, body={}
+    ),
+    ("GET", "/people/{person_id}/assessments"): Expect(
+        "/people/{aisha}/assessments", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
+    ),
     # intelligence received (every role of a recipient agency)
     ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
     ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),

@@ -16,11 +16,31 @@ from datetime import date
 from typing import Literal
 
 from joinedup.app.context import Caller, runtime, session
-from joinedup.app.intelligence import Submitted, submit_concern
+from joinedup.app.intelligence import URGENCIES, Submitted, grading_choices, submit_concern
 from joinedup.app.people_index import index_for, name_keys
 from joinedup.model.linkage import PersonLink
+from joinedup.model.organisation import Agency
+from joinedup.model.vocab import Term
 
-__all__ = ["ChildMatch", "Concern", "match_child", "send_concern"]
+__all__ = ["ChildMatch", "Concern", "ConcernForm", "concern_form", "match_child", "send_concern"]
+
+
+@dataclass(frozen=True)
+class ConcernForm:
+    """What the concern form offers the caller: the urgencies, and the 3x5x2 grading's
+    choices (part, name, grades) for a police user (``None`` for every other agency)."""
+
+    urgencies: tuple[str, ...]
+    gradings: list[tuple[str, str, tuple[Term, ...]]] | None = None
+
+
+def concern_form(who: Caller) -> ConcernForm:
+    """The concern form's choices for ``who``: police users grade what they submit."""
+    with session(who) as opened:
+        opened.require("intel.submit")
+        mine = opened.list(Agency, where={"id": opened.actor.agency_id})
+    police = bool(mine) and mine[0].kind == "police"
+    return ConcernForm(URGENCIES, grading_choices() if police else None)
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,7 @@ class Concern:
     phones: tuple[str, ...]
     people: str
     urgency: str
+    grading: str | None = None  # police: the 3x5x2 grading, e.g. "2-B-P"
 
     def summary(self) -> str:
         """The concern as the text recipients read."""
@@ -98,5 +119,12 @@ def send_concern(who: Caller, concern: Concern) -> tuple[Submitted, ChildMatch]:
     match = match_child(who, concern.forename, concern.surname, concern.born)
     about = [match.person_id] if match.person_id else []
     vrms = [v.replace(" ", "").upper() for v in concern.vehicles if v.strip()]
-    sent = submit_concern(who, concern.summary(), urgency=concern.urgency, about=about, vrms=vrms)
+    sent = submit_concern(
+        who,
+        concern.summary(),
+        urgency=concern.urgency,
+        about=about,
+        vrms=vrms,
+        grading=concern.grading,
+    )
     return sent, match

@@ -11,8 +11,9 @@ from typing import Any
 from joinedup.app.context import Caller, acting_as, runtime, session
 from joinedup.app.results import Saved
 from joinedup.model.organisation import Agency
+from joinedup.model.pole import grading_in_words
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
-from joinedup.model.vocab import vocabulary
+from joinedup.model.vocab import Term, vocabulary
 from joinedup.panel import intelligence as intel
 from joinedup.panel.intelligence import MAX_SUMMARY_CHARS, AlreadyAcknowledged
 from joinedup.panel.routing import NoRecipients, route, route_on_behalf
@@ -27,6 +28,8 @@ __all__ = [
     "Submitted",
     "acknowledge_route",
     "escalate_overdue",
+    "grading_choices",
+    "grading_in_words",
     "my_submissions",
     "read_route",
     "route_submission",
@@ -36,7 +39,16 @@ __all__ = [
 ]
 
 URGENCIES: tuple[str, ...] = tuple(vocabulary("urgencies").ordered)
+GRADING_PARTS = (("source", "Source evaluation"), ("intelligence", "Intelligence assessment"),
+                 ("handling", "Handling code"))  # fmt: skip
 _HIDDEN = {"summary"}  # tokens: the text is shown decrypted by `read_route`, never as a token
+
+
+def grading_choices() -> list[tuple[str, str, tuple[Term, ...]]]:
+    """The 3x5x2 scheme as a form shows it: (part, its name, its grades with plain-words
+    hints), source evaluation then intelligence assessment then handling code."""
+    grades = vocabulary("intelligence_gradings")
+    return [(part, name, grades.in_group(part)) for part, name in GRADING_PARTS]
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,11 @@ class RouteView:
     agency: str
     from_agency: str
     acknowledged_by: str | None = None
+
+    @property
+    def grading_words(self) -> list[str]:
+        """The route's 3x5x2 grading in words (none when not graded)."""
+        return grading_in_words(self.route.grading) if self.route.grading else []
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, without the encrypted summary."""
@@ -99,9 +116,11 @@ def submit_concern(
     urgency: str = "routine",
     about: Sequence[str] = (),
     vrms: Sequence[str] = (),
+    grading: str | None = None,
 ) -> Submitted:
     """Submit a concern or sighting; it is routed at once to every agency that must hear it
-    (the service account routes it on the submitter's behalf)."""
+    (the service account routes it on the submitter's behalf). ``grading``: the 3x5x2
+    grading of a police user's intelligence ("2-B-P"), copied onto every route."""
     if urgency not in URGENCIES:
         raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
     rt = runtime()
@@ -112,6 +131,7 @@ def submit_concern(
             urgency=urgency,
             subject_person_ids=about,
             vrms=vrms,
+            grading=grading,
         )
     out = Submitted(done.saved, language=list(done.language))
     try:

@@ -91,6 +91,7 @@ class Prefill:
     versions: list[RiskAssessment] = field(default_factory=list)
     also_recorded_as: list[dict[str, Any]] = field(default_factory=list)  # offending roles
     not_counted: str | None = None  # those records in words: never the child's indicators
+    age_today: int | None = None  # the age an assessment recorded today grades by
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (``assess show --json``)."""
@@ -123,6 +124,7 @@ def child_prefill(who: Caller, person_id: str) -> Prefill:
         if person is None:
             raise NotFound(f"no person with id {person_id}")
         pre = prefill(assembly, person)
+        age_today = person.age_on(date.today())
         versions = assessments.history(opened, person_id)
         # the assembly was a scan; what this screen shows is the child and the evidence
         opened.record_shown("person", [person_id])
@@ -145,6 +147,15 @@ def child_prefill(who: Caller, person_id: str) -> Prefill:
                 "present": s.present,
                 "summary": s.summary,
                 "evidence": [r.record_id for r in s.evidence],
+                "records": [
+                    {
+                        "record_id": r.record_id,
+                        "agency": r.agency_kind,
+                        "record_type": r.record_type,
+                        "agency_key": r.agency_key,
+                    }
+                    for r in s.evidence
+                ],
                 "agencies": s.agencies,
             }
             for s in pre.suggestions
@@ -152,6 +163,7 @@ def child_prefill(who: Caller, person_id: str) -> Prefill:
         versions=versions,
         also_recorded_as=[r.to_dict() for r in pre.offending],
         not_counted=pre.offending_summary() if pre.offending else None,
+        age_today=age_today if age_today is not None and age_today >= 0 else None,
     )
 
 
@@ -167,15 +179,31 @@ def record_assessment(
     person_id: str,
     answers: dict[str, tuple[bool, str | None]],
     assessed_on: date | None = None,
+    *,
+    child_views: str | None = None,
+    protective_factors: str | None = None,
+    safety_plan: str | None = None,
 ) -> Recorded:
-    """Record a new assessment version: suggestions confirmed, or overridden with reasons
-    (checked for victim-blaming language: saved as written, with findings)."""
+    """Record a new assessment version: suggestions confirmed, or overridden with reasons;
+    with the child's own views and wishes, the protective factors and the safety plan
+    (stored encrypted). Every text is checked for victim-blaming language: saved as written,
+    with findings."""
+    narrative = {
+        "child_views": child_views,
+        "protective_factors": protective_factors,
+        "safety_plan": safety_plan,
+    }
     decisions = {k: Decision(present, reason) for k, (present, reason) in answers.items()}
     rt = runtime()
     with session(who, rt) as opened:
         assembly = assemble(opened)
         done = assessments.record(
-            opened, assembly, person_id, decisions, assessed_on=assessed_on or date.today()
+            opened,
+            assembly,
+            person_id,
+            decisions,
+            assessed_on=assessed_on or date.today(),
+            narrative=narrative,
         )
     return Recorded(done.assessment, list(done.language), list(done.overridden))
 
@@ -224,11 +252,16 @@ def _unnamed(f: Flag) -> str:
 def _views(opened: ActorSession, found: list[Flag], on: date | None = None) -> list[FlagView]:
     agencies = {a.id: a.name for a in opened.list(Agency)}
     views = []
+    named: dict[tuple[str, ...], str | None] = {}  # a child with several flags: looked up once
     for f in found:
         records = f.evidence.get("subject_records") or []
-        name = name_from_records(opened, records) if records else None
-        if name is None and f.subject_type in ("child", "person"):
-            name = person_names(opened, [f.subject_id]).get(f.subject_id)
+        key = (f.subject_type, f.subject_id, *records)
+        if key not in named:
+            name = name_from_records(opened, records) if records else None
+            if name is None and f.subject_type in ("child", "person"):
+                name = person_names(opened, [f.subject_id]).get(f.subject_id)
+            named[key] = name
+        name = named[key]
         owner = f.owner_agency_id or f.agency_id
         day = on or date.today()
         subject = name or _unnamed(f)
@@ -244,9 +277,11 @@ def flags(
     subject_id: str | None = None,
     limit: int | None = 100,
     as_of: date | None = None,
+    owner: str | None = None,
 ) -> list[FlagView]:
-    """Flags ``who`` may see, filtered by rule, status and subject: most severe first, then
-    oldest first, with their subjects' names."""
+    """Flags ``who`` may see, filtered by rule, status, subject and ``owner`` (the agency
+    that owns the flag: its ``owner_agency_id``, else the agency holding it): most severe
+    first, then oldest first, with their subjects' names."""
     where = {
         k: v
         for k, v in (("rule_id", rule_id), ("status", status), ("subject_id", subject_id))
@@ -254,11 +289,13 @@ def flags(
     }
     with session(who) as opened:
         # rank every flag in scope (a scan: read, not shown), then read the ones shown
+        columns = ["evidence", "created_at", "owner_agency_id", "agency_id"]
         ranked = sorted(
             (
                 (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
-                for chunk in opened.scan(Flag, ["evidence", "created_at"], where=where)
-                for flag_id, evidence, created in chunk
+                for chunk in opened.scan(Flag, columns, where=where)
+                for flag_id, evidence, created, owned_by, held_by in chunk
+                if owner is None or (owned_by or held_by) == owner
             )
         )
         shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]

@@ -161,18 +161,37 @@ def show(person_id: str, as_json: bool, actor: str, purpose: str) -> None:
     default=None,
     help="Date of the assessment (default: today).",
 )
+@click.option("--views", default=None, help="The child's own views and wishes.")
+@click.option("--protective", default=None, help="The protective factors.")
+@click.option("--safety-plan", default=None, help="The safety plan.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stored assessment as JSON.")
 @acting("safeguarding")
 def record(
-    person_id: str, sets: tuple[str, ...], on: Any, as_json: bool, actor: str, purpose: str
+    person_id: str,
+    sets: tuple[str, ...],
+    on: Any,
+    views: str | None,
+    protective: str | None,
+    safety_plan: str | None,
+    as_json: bool,
+    actor: str,
+    purpose: str,
 ) -> None:
-    """Record a new assessment version: the suggestions confirmed, or overridden with reasons.
+    """Record a new assessment version: the suggestions confirmed, or overridden with reasons,
+    with the child's views, the protective factors and the safety plan (stored encrypted).
 
-    Reasons are checked for victim-blaming language: saved as written, with a warning.
+    Reasons and narrative are checked for victim-blaming language: saved as written, with a
+    warning.
     """
     answers = dict(_parse_override(s) for s in sets)
     done = uc.record_assessment(
-        Caller(actor, purpose), person_id, answers, on.date() if on else None
+        Caller(actor, purpose),
+        person_id,
+        answers,
+        on.date() if on else None,
+        child_views=views,
+        protective_factors=protective,
+        safety_plan=safety_plan,
     )
     a = done.item
     if as_json:

@@ -13,7 +13,12 @@ from rich.table import Table
 
 from joinedup.app import intelligence as uc
 from joinedup.app.context import Caller
-from joinedup.app.intelligence import MAX_SUMMARY_CHARS, URGENCIES, submission_dict
+from joinedup.app.intelligence import (
+    MAX_SUMMARY_CHARS,
+    URGENCIES,
+    grading_in_words,
+    submission_dict,
+)
 from joinedup.cli.common import acting, console, show_language
 
 MAX_FILE_BYTES = 4 * MAX_SUMMARY_CHARS  # a summary of characters of up to 4 bytes each
@@ -71,6 +76,13 @@ def _summary_text(summary: str | None, summary_file: IO[bytes] | None) -> str:
 @click.option("--urgency", type=click.Choice(list(URGENCIES)), default="routine", show_default=True)
 @click.option("--about", "about", multiple=True, help="A person id it is about (repeatable).")
 @click.option("--vrm", "vrms", multiple=True, help="A vehicle registration mark (repeatable).")
+@click.option(
+    "--grading",
+    default=None,
+    metavar="S-I-H",
+    help="Police only: the 3x5x2 grading, source 1-3, intelligence A-E, handling P or C "
+    "(e.g. 2-B-P).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the submission and its routes.")
 @acting("safeguarding")
 def submit_cmd(
@@ -79,13 +91,16 @@ def submit_cmd(
     urgency: str,
     about: Sequence[str],
     vrms: Sequence[str],
+    grading: str | None,
     as_json: bool,
     actor: str,
     purpose: str,
 ) -> None:
     """Submit a concern or sighting; it is routed at once to every agency that must hear it."""
     text = _summary_text(summary, summary_file)
-    done = uc.submit_concern(Caller(actor, purpose), text, urgency=urgency, about=about, vrms=vrms)
+    done = uc.submit_concern(
+        Caller(actor, purpose), text, urgency=urgency, about=about, vrms=vrms, grading=grading
+    )
     sub, routes = done.submission, done.routes
     if done.not_routed is not None:
         show_language(done.language)
@@ -101,7 +116,8 @@ def submit_cmd(
         }
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    console.print(f"submitted {sub.id} ({sub.urgency}); routed to {len(routes)} agencies:")
+    graded = f", graded {sub.grading}" if sub.grading else ""
+    console.print(f"submitted {sub.id} ({sub.urgency}{graded}); routed to {len(routes)} agencies:")
     table = Table()
     for column in ("agency", "acknowledge by", "why"):
         table.add_column(column)
@@ -165,6 +181,8 @@ def show_cmd(route_id: str, as_json: bool, actor: str, purpose: str) -> None:
         f"status: {_state(route, datetime.now(UTC))}   escalation level: {route.escalation_level}",
         f"why you received it: {route.reason}",
     ]
+    if route.grading:
+        lines.append(f"grading: {route.grading} ({'; '.join(grading_in_words(route.grading))})")
     if route.note:
         lines.append(f"acknowledgement note: {route.note}")
     for line in [*lines, "", text]:

@@ -80,6 +80,15 @@ def check_grading(grading: str) -> str:
     return grading
 
 
+def grading_in_words(grading: str) -> list[str]:
+    """The three parts of a valid 3x5x2 grading as their labels, e.g. for ``2-B-P``:
+    "Source evaluation 2: untested", "Intelligence B: ...", "Handling P: ..."."""
+    grades = vocabulary("intelligence_gradings")
+    parts = check_grading(grading).split("-")
+    groups = ("source", "intelligence", "handling")
+    return [grades.label(p, group=g) for p, g in zip(parts, groups, strict=True)]
+
+
 class Link(Owned):
     """A link between two entities with time span, provenance and basis (s.38)."""
 

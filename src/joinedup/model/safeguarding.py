@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from joinedup.model.base import CaseLinked, Id, JsonDict, PersonCategoryCode, ShortText, Urgency
+from joinedup.model.pole import check_grading
 
 PlanStatus = Literal["none", "child_in_need", "child_protection", "looked_after"]
 RiskCategory = Literal["none", "category_1", "category_2", "category_3"]
 FlagStatus = Literal["open", "acknowledged", "resolved"]
+Grading = Annotated[str, Field(max_length=8), AfterValidator(check_grading)]
 
 
 class SafeguardingCase(CaseLinked):
@@ -58,6 +60,10 @@ class RiskAssessment(CaseLinked):
     assessor_id: Id | None = None
     assessed_on: date
     next_review_due: date | None = None
+    # what practitioners write beside the indicators (stored encrypted: free text)
+    child_views: str | None = Field(default=None, max_length=60_000)
+    protective_factors: str | None = Field(default=None, max_length=60_000)
+    safety_plan: str | None = Field(default=None, max_length=60_000)
 
 
 class Flag(CaseLinked):
@@ -86,6 +92,7 @@ class IntelligenceSubmission(CaseLinked):
     subject_person_ids: list[Id] = Field(default_factory=list)
     vrms: list[str] = Field(default_factory=list)
     recipient_agency_ids: list[Id] = Field(default_factory=list)
+    grading: Grading | None = None  # a police submission's 3x5x2 grading, e.g. "2-B-P"
     acknowledge_by: datetime | None = None
     acknowledged_at: datetime | None = None
     acknowledged_by: Id | None = None
@@ -106,6 +113,7 @@ class IntelligenceRoute(CaseLinked):
     summary: str = Field(min_length=1, max_length=40_000)
     urgency: Urgency = "routine"
     reason: ShortText
+    grading: Grading | None = None  # the submission's 3x5x2 grading (police), copied
     acknowledge_by: datetime
     acknowledged_at: datetime | None = None
     acknowledged_by: Id | None = None

@@ -29,6 +29,7 @@ class Term(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     label: str = Field(min_length=1)
     group: str | None = None
+    hint: str | None = None  # the term in plain words, where a form shows it
 
 
 class Vocabulary(BaseModel):
@@ -65,12 +66,21 @@ class Vocabulary(BaseModel):
         """Codes of one group, in file order."""
         return tuple(t.code for t in self.terms if t.group == group)
 
-    def label(self, code: str) -> str:
-        """The label of ``code``; raises :class:`VocabularyError` if unknown."""
+    def label(self, code: str, *, group: str | None = None) -> str:
+        """The label of ``code`` (in ``group``, where codes repeat across groups); raises
+        :class:`VocabularyError` if unknown."""
+        return self.term(code, group=group).label
+
+    def term(self, code: str, *, group: str | None = None) -> Term:
+        """The term of ``code`` (in ``group``); raises :class:`VocabularyError` if unknown."""
         for term in self.terms:
-            if term.code == code:
-                return term.label
+            if term.code == code and (group is None or term.group == group):
+                return term
         raise VocabularyError(f"{code!r} is not a code of vocabulary {self.name!r}")
+
+    def in_group(self, group: str) -> tuple[Term, ...]:
+        """The terms of one group, in file order."""
+        return tuple(t for t in self.terms if t.group == group)
 
     def check(self, code: str, *, group: str | None = None) -> str:
         """Return ``code`` if it is in the vocabulary (and group), else raise."""

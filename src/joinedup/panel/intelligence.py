@@ -25,6 +25,8 @@ from joinedup.common.errors import InputError, JoinedupError
 from joinedup.common.values import BadValue
 from joinedup.common.values.places import clean_vrm
 from joinedup.model.base import Urgency, new_id
+from joinedup.model.organisation import Agency
+from joinedup.model.pole import check_grading
 from joinedup.model.safeguarding import IntelligenceRoute, IntelligenceSubmission
 from joinedup.model.vocab import vocabulary
 from joinedup.panel.config import Routing, routing
@@ -85,6 +87,21 @@ def _people(raw: Sequence[str]) -> list[str]:
     return out
 
 
+def _grading(session: ActorSession, grading: str | None) -> str | None:
+    """A valid 3x5x2 grading from a police user, or None (nothing given)."""
+    grading = (grading or "").strip().upper() or None
+    if grading is None:
+        return None
+    try:
+        check_grading(grading)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    mine = session.list(Agency, where={"id": session.actor.agency_id})
+    if not mine or mine[0].kind != "police":
+        raise InputError("only police users grade intelligence with the 3x5x2 scheme")
+    return grading
+
+
 def submit(
     session: ActorSession,
     summary: str,
@@ -92,9 +109,11 @@ def submit(
     urgency: Urgency = "routine",
     subject_person_ids: Sequence[str] = (),
     vrms: Sequence[str] = (),
+    grading: str | None = None,
     now: datetime | None = None,
 ) -> Saved[IntelligenceSubmission]:
     """Store a concern or sighting as the acting referrer (the door encrypts the text).
+    ``grading``: the 3x5x2 grading ("2-B-P"), given by police users only.
 
     The text is checked for victim-blaming language: each finding is returned and held as a
     language flag, and the submission is saved as written. Route it with
@@ -104,6 +123,7 @@ def submit(
     text = _summary(summary)
     if urgency not in URGENCIES:
         raise InputError(f"urgency must be one of {', '.join(URGENCIES)}, not {urgency!r}")
+    grading = _grading(session, grading)
     submission_id = new_id()
     stored = session.add(
         IntelligenceSubmission(
@@ -114,6 +134,7 @@ def submit(
             urgency=urgency,
             subject_person_ids=_people(subject_person_ids),
             vrms=_vrms(vrms),
+            grading=grading,
         )
     )
     language = session.entered(

@@ -171,6 +171,7 @@ def route(
                 summary=text,  # the door encrypts the route's own copy
                 urgency=submission.urgency,
                 reason=recipient.reason,
+                grading=submission.grading,
                 acknowledge_by=due,
             )
         )

@@ -9,12 +9,14 @@ entry (:mod:`joinedup.safeguarding.entry`): warned and held as language flags, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from joinedup.assemble.view import Assembly
+from joinedup.common.errors import InputError
 from joinedup.model.safeguarding import RiskAssessment
-from joinedup.safeguarding.entry import WHERE_CONFIRMATION, WHERE_OVERRIDE
+from joinedup.safeguarding.entry import WHERE_CONFIRMATION, WHERE_NARRATIVE, WHERE_OVERRIDE
 from joinedup.safeguarding.prefill import prefill
 from joinedup.safeguarding.scoring import Completed, Decision, complete
 from joinedup.safeguarding.tool import RiskTool, default_tool
@@ -36,6 +38,9 @@ _COLUMNS = (
     "created_at",
     "case_id",
 )
+# what a worker writes beside the indicators (free text: the door stores it encrypted)
+NARRATIVE = ("child_views", "protective_factors", "safety_plan")
+MAX_NARRATIVE_CHARS = 10_000
 
 
 @dataclass
@@ -75,14 +80,18 @@ def record(
     *,
     assessed_on: date,
     tool: RiskTool | None = None,
+    narrative: Mapping[str, str | None] | None = None,
 ) -> Recorded:
     """Complete and store a new assessment version for a child, as the acting user.
 
     The pre-fill is computed from the assembly (what the user may see); the decisions confirm
-    or override it (overrides need reasons). Each reason is checked for victim-blaming
-    language (the child's age sharpens the wording). Returns the stored assessment.
+    or override it (overrides need reasons). ``narrative``: the child's own views and wishes,
+    the protective factors and the safety plan (keys of :data:`NARRATIVE`). Each reason and
+    each narrative is checked for victim-blaming language (the child's age sharpens the
+    wording). Returns the stored assessment.
     """
     session.require("assessment.record")
+    written = _narrative(narrative or {})
     tool = tool or default_tool()
     person = assembly.persons.get(child_person_id)
     if person is None:
@@ -99,8 +108,9 @@ def record(
         version=(versions[-1].version + 1) if versions else 1,
         age=person.age_on(assessed_on),
     )
-    stored = session.add(done.assessment)
+    stored = session.add(done.assessment.model_copy(update=written))
     age = person.age_on(assessed_on)
+    child_age = age if age is not None and age >= 0 else None
     language: list[TextFinding] = []
     for answer in stored.answers:  # in the tool's order
         decision = decisions.get(answer.indicator)
@@ -112,6 +122,33 @@ def record(
             field=answer.indicator,
             subject_type="risk_assessment",
             subject_id=stored.id,
-            child_age=age if age is not None and age >= 0 else None,
+            child_age=child_age,
+        )
+    for name, text in written.items():
+        language += session.entered(
+            text,
+            where=WHERE_NARRATIVE,
+            field=name,
+            subject_type="risk_assessment",
+            subject_id=stored.id,
+            child_age=child_age,
         )
     return Recorded(stored, done.overridden, language)
+
+
+def _narrative(given: Mapping[str, str | None]) -> dict[str, str]:
+    """The narrative fields written (blank ones left out), each within its limit."""
+    unknown = sorted(set(given) - set(NARRATIVE))
+    if unknown:
+        raise InputError(f"an assessment has no narrative field {', '.join(unknown)}")
+    out: dict[str, str] = {}
+    for name in NARRATIVE:
+        text = (given.get(name) or "").strip()
+        if len(text) > MAX_NARRATIVE_CHARS:
+            raise InputError(
+                f"{name.replace('_', ' ')} is {len(text):,} characters; the limit is "
+                f"{MAX_NARRATIVE_CHARS:,}"
+            )
+        if text:
+            out[name] = text
+    return out

@@ -40,6 +40,7 @@ ENTERED = "entered text"
 
 WHERE_OVERRIDE = "assessment override reason"
 WHERE_CONFIRMATION = "assessment confirmation reason"
+WHERE_NARRATIVE = "assessment narrative"  # field: child_views, protective_factors, safety_plan
 WHERE_ACKNOWLEDGEMENT = "flag acknowledgement note"
 WHERE_RESOLUTION = "flag resolution reason"
 WHERE_REVIEW = review.WHERE_REVIEW

@@ -17,6 +17,7 @@ from joinedup.web import (
     account_pages,
     admin_pages,
     api,
+    assessment_pages,
     concern_pages,
     directory_pages,
     dpo_pages,
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(directory_pages.router)  # administrator: agencies, panels, revoke
     app.include_router(import_pages.router)  # administrator: uploads
     app.include_router(dpo_pages.router)  # data protection officer: chain, erasure
+
+    app.include_router(assessment_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

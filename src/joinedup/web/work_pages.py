@@ -12,6 +12,7 @@ from joinedup.app.actions import list_actions
 from joinedup.app.audit import processing_of
 from joinedup.app.errors import Forbidden
 from joinedup.app.intelligence import routed_to_me
+from joinedup.app.permissions import actions_of
 from joinedup.app.safeguarding import flags
 from joinedup.web.auth import Visitor, visitor
 from joinedup.web.state import state
@@ -38,13 +39,7 @@ def my_work(request: Request) -> Response:
     routed to my agency awaiting acknowledgement, my actions due."""
     me = visitor(request)
     who = me.caller
-    open_flags = _or_none(lambda: flags(who, status="open", limit=200))
-    if open_flags is not None:
-        open_flags = [
-            f
-            for f in open_flags
-            if (f.flag.owner_agency_id or f.flag.agency_id) == me.user.agency_id
-        ]
+    open_flags = _or_none(lambda: flags(who, status="open", limit=200, owner=me.user.agency_id))
     routes = _or_none(lambda: routed_to_me(who, unacknowledged=True))
     actions = _or_none(lambda: list_actions(who, mine=True, open_only=True))
     return page(request, me, "my_work.html", flags=open_flags, routes=routes, actions=actions)
@@ -82,7 +77,11 @@ def person(request: Request, person_id: str, agency: str = "", event_type: str =
     seen = people.person(me.caller, person_id, rt=state(request).rt)
     graph, table = network_elements(seen), network_table(seen)
     chosen = _filtered(seen, agency, event_type)
-    return page(request, me, "person.html", person=seen, graph=graph, network=table, **chosen)
+    may_assess = "assessment.record" in actions_of(me.user.role)
+    return page(
+        request, me, "person.html", person=seen, graph=graph, network=table,
+        may_assess=may_assess, **chosen,
+    )  # fmt: skip
 
 
 @router.get("/people/{person_id}/chronology")

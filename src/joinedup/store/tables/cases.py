@@ -53,6 +53,9 @@ class RiskAssessmentRow(Base, CaseMixin):
     assessor_id: Mapped[str | None] = mapped_column(ID)
     assessed_on: Mapped[date] = mapped_column(Date)
     next_review_due: Mapped[date | None] = mapped_column(Date)
+    child_views: Mapped[str | None] = mapped_column(Text)
+    protective_factors: Mapped[str | None] = mapped_column(Text)
+    safety_plan: Mapped[str | None] = mapped_column(Text)
 
 
 class FlagRow(Base, CaseMixin):
@@ -75,6 +78,7 @@ class SubmissionRow(Base, CaseMixin):
     subject_person_ids: Mapped[list[str]] = mapped_column(JSON)
     vrms: Mapped[list[str]] = mapped_column(JSON)
     recipient_agency_ids: Mapped[list[str]] = mapped_column(JSON)
+    grading: Mapped[str | None] = mapped_column(String(8))
     acknowledge_by: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(ID)
@@ -90,6 +94,7 @@ class RouteRow(Base, CaseMixin):
     summary: Mapped[str] = mapped_column(Text)
     urgency: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(500))
+    grading: Mapped[str | None] = mapped_column(String(8))
     acknowledge_by: Mapped[datetime] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(ID)
