@@ -15,12 +15,14 @@ from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
 from joinedup.web import (
     account_pages,
+    action_pages,
     admin_pages,
     api,
     concern_pages,
     errors,
     flag_pages,
     ops,
+    panel_pages,
     sharing_pages,
     signin_pages,
     thing_pages,
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
     app.include_router(thing_pages.router)
+    app.include_router(panel_pages.router)
+    app.include_router(action_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)
