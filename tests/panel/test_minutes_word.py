@@ -60,9 +60,9 @@ def test_minutes_that_leave_are_logged_as_a_disclosure(store: Store) -> None:
         disclose(s, gather(s, w.meeting_id))
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(AuditEventRow.object_type, AuditEventRow.object_ids, AuditEventRow.recipient).where(
-                AuditEventRow.operation == "disclosure", AuditEventRow.actor_name == "sw"
-            )
+            select(
+                AuditEventRow.object_type, AuditEventRow.object_ids, AuditEventRow.recipient
+            ).where(AuditEventRow.operation == "disclosure", AuditEventRow.actor_name == "sw")
         ).all()
     logged = {r.object_type: (json.loads(r.object_ids), r.recipient) for r in rows}
     assert logged["panel_meeting"] == ([w.meeting_id], "members of Dunmere MASE")

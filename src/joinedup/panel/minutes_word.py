@@ -75,7 +75,9 @@ def minutes_docx(found: Gathered, today: date, reasons: dict[str, list[str]]) ->
     else:
         table = doc.add_table(rows=1, cols=4)
         table.style = "Table Grid"
-        for cell, title in zip(table.rows[0].cells, ("Action", "Owner", "Due", "Status"), strict=True):
+        for cell, title in zip(
+            table.rows[0].cells, ("Action", "Owner", "Due", "Status"), strict=True
+        ):
             cell.text = title
         for a in record.actions:
             row = table.add_row().cells

@@ -5,6 +5,7 @@ date), opening and closing it, and the minutes on paper or as a Word document.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -118,9 +119,7 @@ def _meeting(request: Request, me: Visitor, meeting_id: str, **shown: str) -> Re
 def meeting(request: Request, meeting_id: str, saved: str = "", warn: str = "") -> Response:
     """One meeting: agenda and briefings, attendance, decisions, actions, minutes."""
     me = member(request)
-    return _meeting(
-        request, me, meeting_id, saved=SAVED.get(saved, ""), warn="1" if warn else ""
-    )
+    return _meeting(request, me, meeting_id, saved=SAVED.get(saved, ""), warn="1" if warn else "")
 
 
 def _done(meeting_id: str, saved: str, warn: bool = False) -> Response:
@@ -208,7 +207,7 @@ def step(
     """The chair generates the agenda, opens the meeting (not before its date) or closes it."""
     me = member(request)
     check_csrf(request, me, csrf_token)
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "agenda": lambda: uc.agenda(me.caller, meeting_id, generate=True),
         "open": lambda: uc.open_meeting(me.caller, meeting_id),
         "close": lambda: uc.close_meeting(me.caller, meeting_id),
