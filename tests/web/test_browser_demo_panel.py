@@ -65,9 +65,8 @@ def test_the_chair_runs_a_meeting_from_agenda_to_word_minutes(demo_site: DemoSit
         warning.get_by_text("may blame or judge the child").wait_for()
         assert serious(page) == []
         demo_site.shot(page, "panel-meeting-open")
-        # the user guide's picture (docs/images/panel-chair.png): the warning in view
-        warning.scroll_into_view_if_needed()
-        page.screenshot(path=demo_site.shots / f"{demo_site.backend}-panel-chair.png")
+        warning.scroll_into_view_if_needed()  # the user guide's picture: the warning in view
+        demo_site.shot(page, "panel-chair", doc=True)
         page.get_by_role("button", name="Record the decision").click()
         assert page.get_by_text("The decision is recorded").is_visible()
         page.get_by_label("What is to be done").fill("Convene the strategy discussion")
