@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.cli.helpers import cli_env, run_cli
@@ -71,3 +72,22 @@ def test_a_meeting_from_agenda_to_minutes(store: Store, tmp_path: Path) -> None:
     assert [m["status"] for m in listed] == ["closed"]
     outsider = run_cli(env, "panel", "minutes", w.meeting_id, "--as", "outsider", ok=False)
     assert outsider.returncode != 0  # not a member: the meeting does not exist for them
+
+
+def test_the_cli_refuses_opening_early_and_actions_due_early_in_the_same_words(
+    store: Store,
+) -> None:
+    """Issue 17: a chair could open a meeting a week ahead, then every action was refused."""
+    build(store)
+    env = cli_env(store.url, store.home)
+    env["JOINEDUP_AUDIT_KEY"] = store.key.hex()
+    ahead = (date.today() + timedelta(days=7)).isoformat()
+    made = run_cli(env, "panel", "schedule", "Dunmere MASE", "--on", ahead, "--as", "chair")
+    meeting_id = made.stdout.split()[1]
+    early = run_cli(env, "panel", "open", meeting_id, "--as", "chair", ok=False)
+    assert early.returncode == 1 and "cannot be opened before its date" in early.stderr
+    before = run_cli(
+        env, "actions", "add", meeting_id, "--owner", "sw", "--due", date.today().isoformat(),
+        "--description", "Home visit", "--as", "chair", ok=False,
+    )  # fmt: skip
+    assert before.returncode == 1 and "cannot be due before its meeting" in before.stderr

@@ -13,6 +13,7 @@ from joinedup.access import directory
 from joinedup.model.panel import Action, Decision, PanelMeeting
 from joinedup.panel import actions
 from joinedup.panel.config import ActionPolicy, action_policy
+from joinedup.panel.meetings import open_meeting
 from joinedup.safeguarding import flags
 from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.store.actor_session import Forbidden, NotFound
@@ -311,3 +312,25 @@ def test_each_step_is_in_the_audit_trail(store: Store) -> None:
     steps = [(e.actor_name, e.operation) for e in trail]
     assert ("chair", "collection") in steps
     assert ("sw", "consultation") in steps and ("sw", "alteration") in steps
+
+
+def test_an_action_is_never_due_before_its_meeting_even_when_reassigned(store: Store) -> None:
+    """The rules agree (issue 17): a meeting a week ahead cannot be opened yet, and its
+    actions, recorded ahead or reassigned, are never due before its day."""
+    p = make_panel(store)
+    ahead = HELD + timedelta(days=7)
+    with store.door.session("chair", "panel") as s:
+        later = s.add(PanelMeeting(panel_id=p.panel_id, agency_id=p.host, held_on=ahead))
+        with pytest.raises(ValueError, match="cannot be opened before its date"):
+            open_meeting(s, later.id, today=HELD)
+        with pytest.raises(ValueError, match="cannot be due before its meeting"):
+            actions.add_action(
+                s, meeting_id=later.id, description=CLEAN, owner_username="sw", due_on=HELD
+            )
+        a = actions.add_action(
+            s, meeting_id=later.id, description=CLEAN, owner_username="sw", due_on=ahead
+        ).saved
+        with pytest.raises(ValueError, match="cannot be due before its meeting"):
+            actions.reassign(s, a.id, "sw2", ahead - timedelta(days=1), "cover", today=HELD)
+        moved = actions.reassign(s, a.id, "sw2", ahead, "cover", today=HELD)
+    assert moved.saved.due_on == ahead

@@ -28,6 +28,7 @@ AN, SW, DPO, REF = "an.one", "sw.one", "dpo.one", "ref.one"
 EVERYONE = frozenset(USERS)
 NOBODY: frozenset[str] = frozenset()
 ANALYST = frozenset({AN})  # police's records, and grants to the others
+PANEL_ROLES = frozenset({AN, SW})  # roles that may sit on a panel (panel.write_minutes)
 # what the children's records hold that identifies them (names, date of birth, NHS number,
 # agency references): none of it may reach a role that may not see them
 # (not "N0001": the search form's hint reads "N0001234")
@@ -175,6 +176,34 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ),
     ("GET", "/people/{person_id}/assessments"): Expect(
         "/people/{aisha}/assessments", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
+
+    # panel meetings and the actions tracker (roles that sit on panels; no meeting here)
+    ("GET", "/panel"): Expect("/panel", ok=PANEL_ROLES),
+    ("POST", "/panel/meetings"): Expect("/panel/meetings", ok=PANEL_ROLES, status=403),
+    ("GET", "/panel/meetings/{meeting_id}"): Expect("/panel/meetings/x", ok=NOBODY),
+    ("POST", "/panel/meetings/{meeting_id}/attendance"): Expect(
+        "/panel/meetings/x/attendance", ok=PANEL_ROLES, status=403
+    ),
+    ("POST", "/panel/meetings/{meeting_id}/decisions"): Expect(
+        "/panel/meetings/x/decisions", ok=PANEL_ROLES, status=403
+    ),
+    ("POST", "/panel/meetings/{meeting_id}/actions"): Expect(
+        "/panel/meetings/x/actions", ok=PANEL_ROLES, status=403
+    ),
+    ("POST", "/panel/meetings/{meeting_id}/{step}"): Expect(
+        "/panel/meetings/x/open", ok=PANEL_ROLES, status=403
+    ),
+    ("POST", "/panel/language"): Expect("/panel/language", status=403),
+    ("GET", "/panel/meetings/{meeting_id}/minutes"): Expect("/panel/meetings/x/minutes", ok=NOBODY),
+    ("GET", "/panel/meetings/{meeting_id}/minutes.docx"): Expect(
+        "/panel/meetings/x/minutes.docx", ok=NOBODY
+    ),
+    ("GET", "/actions"): Expect("/actions", ok=PANEL_ROLES),
+    ("POST", "/actions/{action_id}/complete"): Expect(
+        "/actions/x/complete", ok=PANEL_ROLES, status=403
+    ),
+    ("POST", "/actions/{action_id}/reassign"): Expect(
+        "/actions/x/reassign", ok=PANEL_ROLES, status=403
     ),
     # intelligence received (every role of a recipient agency)
     ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),

@@ -19,11 +19,13 @@ __all__ = [
     "ActionView",
     "ChaseReport",
     "FutureChase",
+    "Tracker",
     "add_action",
     "chase_actions",
     "complete_action",
     "list_actions",
     "reassign_action",
+    "tracker",
 ]
 
 
@@ -86,6 +88,44 @@ def list_actions(
     return [
         ActionView(r, owner.get(r.owner_user_id or ""), children.get(r.case_id or "")) for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """The actions tracker: my actions and my panels' actions not done (overdue and
+    escalated first), those done lately, and who may own an action on each panel."""
+
+    mine: list[ActionView]
+    panels: list[ActionView]
+    done: list[ActionView]
+    members: dict[str, list[str]]  # panel id -> usernames of its members
+    panel_names: dict[str, str]
+
+
+def _attention(view: ActionView) -> tuple[int, int, date, str]:
+    """Escalated first (highest level), then overdue, then by due date."""
+    a = view.action
+    rank = {"escalated": 0, "overdue": 1}.get(a.status, 2)
+    return (rank, -a.escalation_level, a.due_on or date.max, a.id)
+
+
+def tracker(who: Caller, done_limit: int = 50) -> Tracker:
+    """My actions, my panels' actions not done, and the latest done ones."""
+    with session(who) as opened:
+        panels = {p.id: p.name for p in opened.my_panels()}
+        members = {i: sorted(m.username for m in opened.panel_members(i)) for i in panels}
+        me = opened.actor.user_id
+    listed = list_actions(who)
+    open_ones = sorted((v for v in listed if v.action.status != "done"), key=_attention)
+    done = [v for v in listed if v.action.status == "done"]
+    done.sort(key=lambda v: v.action.completed_at or v.action.created_at, reverse=True)
+    return Tracker(
+        [v for v in open_ones if v.action.owner_user_id == me],
+        [v for v in open_ones if v.action.owner_user_id != me],
+        done[:done_limit],
+        members,
+        panels,
+    )
 
 
 def _children(opened: ActorSession, case_ids: set[str]) -> dict[str, str]:

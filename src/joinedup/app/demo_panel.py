@@ -126,5 +126,5 @@ def run_panel(rt: Runtime, say: Callable[[str], None], admin: str, police: str) 
         say(f"   today's meeting was held on an earlier run ({status})")
     out = rt.settings.home / "demo-minutes.md"
     with rt.door.session(WORKER, "panel") as s:
-        write_private(out, render_minutes(s, meeting_id, today=date.today()))
+        write_private(out, render_minutes(s, meeting_id, today=date.today(), leaving=True))
     say(f"   minutes (read by the social worker, a member): {out}")

@@ -156,7 +156,10 @@ def minutes(who: Caller, meeting_id: str, today: date | None = None) -> str:
         return render_minutes(opened, meeting_id, today=today or date.today())
 
 
-def write_minutes(who: Caller, meeting_id: str, out: Path) -> Path:
-    """Write the minutes to ``out``, readable by its owner only."""
-    write_private(out, minutes(who, meeting_id))
+def write_minutes(who: Caller, meeting_id: str, out: Path, today: date | None = None) -> Path:
+    """Write the minutes to ``out``, readable by its owner only (logged as a disclosure of
+    what they hold to the panel's members)."""
+    with session(who) as opened:
+        text = render_minutes(opened, meeting_id, today=today or date.today(), leaving=True)
+    write_private(out, text)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from joinedup.model.base import CaseLinked, Entity, Id, JsonDict, Owned, ShortText
 
@@ -26,6 +26,7 @@ class PanelMember(Entity):
 
 MeetingStatus = Literal["scheduled", "held", "closed"]
 ActionStatus = Literal["open", "done", "overdue", "escalated"]
+Attendance = Literal["attended", "apologies", "absent"]
 
 
 class PanelMeeting(CaseLinked):
@@ -37,6 +38,14 @@ class PanelMeeting(CaseLinked):
     status: MeetingStatus = "scheduled"
     agenda_generated_at: datetime | None = None
     closed_at: datetime | None = None
+    # who attended and who sent apologies, by user id (members not recorded are left out)
+    attendance: dict[Id, Attendance] = Field(default_factory=dict)
+
+    @field_validator("attendance", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        """A meeting stored before attendance was recorded has none."""
+        return {} if value is None else value
 
 
 class AgendaItem(CaseLinked):

@@ -135,7 +135,8 @@ def add_action(
     meeting = session.get(PanelMeeting, meeting_id)
     if due_on < meeting.held_on:
         raise InputError(
-            f"the due date {due_on} is before the meeting of {meeting.held_on}",
+            f"an action cannot be due before its meeting: the due date {due_on} is before "
+            f"the meeting of {meeting.held_on}"
         )
     if due_on > one_year_after(meeting.held_on):
         raise InputError(
@@ -225,6 +226,13 @@ def reassign(
         raise InputError(f"action {action_id} is done; record a new action instead")
     if action.panel_id is None:
         raise InputError(f"action {action_id} belongs to no panel")
+    if action.meeting_id is not None:
+        held_on = session.get(PanelMeeting, action.meeting_id).held_on
+        if due_on < held_on:
+            raise InputError(
+                f"an action cannot be due before its meeting: the new due date {due_on} is "
+                f"before the meeting of {held_on}"
+            )
     owner = _panel_member(session, action.panel_id, owner_username)
     before = session.colleagues([action.owner_user_id or ""])
     old = before[action.owner_user_id].username if action.owner_user_id in before else "nobody"

@@ -97,7 +97,8 @@ def open_meeting(
     day = today or date.today()
     if meeting.held_on > day:
         raise MeetingStateError(
-            f"the meeting is on {meeting.held_on}: it can be opened on that day, not before"
+            f"a meeting cannot be opened before its date: this one is on {meeting.held_on} "
+            f"(today is {day}); it can be opened on that day, not before"
         )
     return session.update(PanelMeeting, meeting_id, status="held")
 

@@ -1,5 +1,7 @@
-"""The minutes of a panel meeting as Markdown: who, when, each agenda item with its reasons,
-the decisions against it and the actions that follow, then the general decisions.
+"""The minutes of a panel meeting as Markdown: who, when, who attended and who sent apologies,
+each agenda item with its reasons, the decisions against it and the actions that follow, then
+the general decisions. Minutes that leave the service (a file, a download) are logged as a
+disclosure of the meeting, its items, decisions and actions to the panel's members.
 
 Everything typed or derived from agencies' records (titles, decision and action text, reasons,
 flag summaries, record keys, names) is escaped by :func:`md`, so it reads as the text it is
@@ -10,10 +12,12 @@ emphasis of its own.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from joinedup.model.access import Actor
-from joinedup.model.panel import Action, AgendaItem
+from joinedup.model.panel import Action, AgendaItem, Decision, PanelMeeting
+from joinedup.panel.attendance import LABELS, by_mark
 from joinedup.panel.briefing import CATEGORY_LABEL
 from joinedup.panel.meetings import Minutes, minutes
 from joinedup.store.actor_session import ActorSession
@@ -31,6 +35,15 @@ def md(value: object) -> str:
     images, HTML tags and entities, table cells, strikethrough) are backslash-escaped.
     """
     return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(value)))
+
+
+_LEAD = re.compile(r"^\s*- ")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def plain(line: str) -> str:
+    """A line of :func:`reasons` as plain text (no list mark, no escapes)."""
+    return _ESCAPED.sub(r"\1", _LEAD.sub("", line))
 
 
 def _who(names: dict[str, Actor], user_id: str | None) -> str:
@@ -78,9 +91,60 @@ def reasons(item: AgendaItem) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """What the minutes are made of: the record, users' names by id, the panel's name."""
+
+    record: Minutes
+    names: dict[str, Actor]
+    panel: str
+
+    def who(self, user_id: str | None) -> str:
+        """A user's name (unescaped), or "unassigned"."""
+        found = self.names.get(user_id or "")
+        return found.username if found else "unassigned"
+
+    def attendance(self) -> dict[str, list[str]]:
+        """Names under each attendance mark."""
+        names = {i: a.username for i, a in self.names.items()}
+        return by_mark(self.record.meeting, names)
+
+
+def gather(session: ActorSession, meeting_id: str) -> Gathered:
+    """The minutes' content, read as ``session`` may (a member of the panel)."""
+    session.require("panel.write_minutes")
+    record = minutes(session, meeting_id)
+    panels = {p.id: p.name for p in session.my_panels()}
+    m = record.meeting
+    users = [m.chair_id, *m.attendance, *(a.owner_user_id for a in record.actions)]
+    names = session.colleagues(u for u in users if u)
+    return Gathered(record, names, panels.get(m.panel_id, "Panel"))
+
+
+def disclose(session: ActorSession, found: Gathered) -> None:
+    """Log the minutes leaving the service: a disclosure of everything in them to the panel's
+    members (the audit names the meeting, its items, decisions and actions)."""
+    record = found.record
+    to = f"members of {found.panel}"
+    session.disclose(PanelMeeting, [record.meeting.id], recipient=to)
+    for model, ids in (
+        (AgendaItem, [i.id for i in record.items]),
+        (Decision, [d.id for d in record.decisions]),
+        (Action, [a.id for a in record.actions]),
+    ):
+        if ids:
+            session.disclose(model, ids, recipient=to)
+
+
 def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: date) -> str:
     """Render gathered minutes."""
     m = record.meeting
+    marks = by_mark(m, {i: a.username for i, a in names.items()})
+    present = [
+        f"- {LABELS[mark]}: {', '.join(md(n) for n in seen) or 'none recorded'}"
+        for mark, seen in marks.items()
+        if seen or mark != "absent"
+    ]
     out = [
         f"# {md(panel_name)}: meeting of {m.held_on}",
         "",
@@ -90,6 +154,7 @@ def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: d
         f"- Status: {md(m.status)}"
         + (f" (closed {m.closed_at:%Y-%m-%d %H:%M})" if m.closed_at else ""),
         f"- Minutes produced: {today}",
+        *present,
         "",
         "## Agenda, decisions and actions",
         "",
@@ -115,11 +180,12 @@ def markdown(record: Minutes, names: dict[str, Actor], panel_name: str, today: d
     return "\n".join(out) + "\n"
 
 
-def render_minutes(session: ActorSession, meeting_id: str, *, today: date) -> str:
-    """The minutes of ``meeting_id`` as Markdown (a member of its panel may read them)."""
-    session.require("panel.write_minutes")
-    record = minutes(session, meeting_id)
-    panels = {p.id: p.name for p in session.my_panels()}
-    users = [record.meeting.chair_id, *(a.owner_user_id for a in record.actions)]
-    names = session.colleagues(u for u in users if u)
-    return markdown(record, names, panels.get(record.meeting.panel_id, "Panel"), today)
+def render_minutes(
+    session: ActorSession, meeting_id: str, *, today: date, leaving: bool = False
+) -> str:
+    """The minutes of ``meeting_id`` as Markdown (a member of its panel may read them);
+    ``leaving``: they are written out of the service, logged as a disclosure."""
+    found = gather(session, meeting_id)
+    if leaving:
+        disclose(session, found)
+    return markdown(found.record, found.names, found.panel, today)

@@ -15,6 +15,7 @@ from joinedup.app.people_index import index_for
 from joinedup.app.runtime import Runtime
 from joinedup.web import (
     account_pages,
+    action_pages,
     admin_pages,
     api,
     assessment_pages,
@@ -27,6 +28,7 @@ from joinedup.web import (
     intelligence_pages,
     notification_pages,
     ops,
+    panel_pages,
     sharing_pages,
     signin_pages,
     thing_pages,
@@ -87,6 +89,9 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(dpo_pages.router)  # data protection officer: chain, erasure
 
     app.include_router(assessment_pages.router)
+
+    app.include_router(panel_pages.router)
+    app.include_router(action_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

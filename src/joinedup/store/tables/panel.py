@@ -19,6 +19,7 @@ class MeetingRow(Base, CaseMixin):
     status: Mapped[str] = mapped_column(String(16))
     agenda_generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attendance: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
 class AgendaItemRow(Base, CaseMixin):
