@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
 from joinedup.linkage.collective import CollectiveOptions, collective_decide
+from joinedup.linkage.evidence import with_evidence
 from joinedup.linkage.conflicts import ConflictRules, record_values
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import (
@@ -437,6 +438,15 @@ def _finish(
             ),
             clustering.clusters,
         )
+    queue = with_evidence(  # what would decide each held pair, stored with it
+        queue,
+        candidates,
+        model,
+        clusters=clustering.clusters,
+        context=context,
+        options=config.collective,
+        relational=collective.get("model"),
+    )
     timings["cluster"] = time.perf_counter() - begun - spent
     if spent:
         timings["collective"] = spent

@@ -21,6 +21,8 @@ from joinedup.web import (
     errors,
     flag_pages,
     ops,
+    quarantine_pages,
+    review_pages,
     sharing_pages,
     signin_pages,
     thing_pages,
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
     app.include_router(thing_pages.router)
+    app.include_router(review_pages.router)
+    app.include_router(quarantine_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)
