@@ -138,6 +138,13 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # the analyst's match review and quarantine (actions linkage.review, quarantine.review)
+    ("GET", "/review"): Expect("/review", ok=ANALYST),
+    ("GET", "/review/{item_id}"): Expect("/review/x", ok=NOBODY),
+    ("POST", "/review/{item_id}"): Expect("/review/x", status=403),
+    ("GET", "/quarantine"): Expect("/quarantine", ok=ANALYST),
+    ("GET", "/quarantine/{row_id}"): Expect("/quarantine/x", ok=NOBODY),
+    ("POST", "/quarantine/{row_id}"): Expect("/quarantine/x", status=403),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [

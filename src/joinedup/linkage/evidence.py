@@ -255,7 +255,7 @@ def collective_words(collective: Mapping[str, Any] | None) -> list[str]:
     for s in shared:
         what = words()["shared"].get(s["kind"], s["kind"])
         times = f"{s['count']} × " if s["count"] > 1 else ""
-        parts.append(f"{times}{what} (held by {s['held_by']} persons)")
+        parts.append(f"{times}{what}, held by {s['held_by']} persons")
     strength = STRENGTH[min(int(collective.get("level", 0)), len(STRENGTH) - 1)]
     return [
         "The two persons share: " + "; ".join(parts) + f" ({strength} collective evidence, "

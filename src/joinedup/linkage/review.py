@@ -282,13 +282,18 @@ def decide(
         if _records(session, other) is None:
             continue  # a pair the reviewer may not see stays for someone who may
         session.combine(SourceRecord, [other.record_a, other.record_b])
+        settled = f"settled by the decision on review item {item_id}"
         session.update(
             MatchReview,
             other.id,
             status=verdict,
-            reason=f"settled by the decision on review item {item_id}",
+            reason=settled,
             decided_by=session.actor.user_id,
             decided_at=now,
+        )
+        # written in the reviewer's name: passed through the language check like any reason
+        session.entered(
+            settled, where=WHERE_REVIEW[verdict], subject_type="match_review", subject_id=other.id
         )
     language = session.entered(
         decided.reason, where=WHERE_REVIEW[verdict], subject_type="match_review", subject_id=item_id
