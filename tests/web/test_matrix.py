@@ -145,6 +145,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/quarantine"): Expect("/quarantine", ok=ANALYST),
     ("GET", "/quarantine/{row_id}"): Expect("/quarantine/x", ok=NOBODY),
     ("POST", "/quarantine/{row_id}"): Expect("/quarantine/x", status=403),
+    # intelligence received (every role of a recipient agency)
+    ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
+    ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),
+    ("POST", "/intelligence/{route_id}"): Expect("/intelligence/x", status=403),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [

@@ -20,6 +20,7 @@ from joinedup.web import (
     concern_pages,
     errors,
     flag_pages,
+    intelligence_pages,
     ops,
     quarantine_pages,
     review_pages,
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(admin_pages.router)
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
+    app.include_router(intelligence_pages.router)
     app.include_router(thing_pages.router)
     app.include_router(review_pages.router)
     app.include_router(quarantine_pages.router)
