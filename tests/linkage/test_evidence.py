@@ -140,3 +140,12 @@ def test_a_link_run_stores_the_evidence_with_each_held_pair(
             c["outcome"] in ("agreed", "partly agreed", "disagreed", "missing")
             for c in evidence["comparisons"]
         )
+
+
+def test_a_pair_on_names_alone_says_why_it_is_held() -> None:
+    candidates = _pairs([("a", "b", 12.0, 2, -1, -1), ("a", "c", 12.0, 2, -1, 2)])
+    table = with_evidence(candidates, candidates, MODEL, clusters={})
+    held, corroborated = (json.loads(e) for e in table["evidence"].to_pylist())
+    reason = "Only the names agree: a name alone cannot tell two children apart"
+    assert any(line.startswith(reason) for line in plain_words(held))
+    assert not any(line.startswith(reason) for line in plain_words(corroborated))

@@ -80,6 +80,8 @@ class Queue:
 
     open: int
     pairs: list[ReviewPair]
+    #: open pairs the reader may not see both records of (known when the list is complete)
+    hidden: int = 0
 
 
 def review_queue_page(
@@ -90,9 +92,12 @@ def review_queue_page(
     with session(who) as opened:
         opened.require("linkage.review")
         pairs = list_reviews(opened, status, limit if not flagged_only else 10_000, _flagged(opened))
+        complete = len(pairs) < (10_000 if flagged_only else limit)
         if flagged_only:
             pairs = [p for p in pairs if p.flagged][:limit]
-        return Queue(open_count(opened), pairs)
+        count = open_count(opened)
+        hidden = count - len(pairs) if complete and status == "open" and not flagged_only else 0
+        return Queue(count, pairs, max(hidden, 0))
 
 
 def review_pair(who: Caller, item_id: str) -> ReviewDetail:

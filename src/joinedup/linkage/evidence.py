@@ -211,6 +211,22 @@ def _field(name: str) -> str:
     return words()["fields"].get(name, name.replace("_", " "))
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+#: comparisons that never corroborate a match on their own (names and sex)
+NAMES_ONLY = ("forename", "surname", "sex")
+
+
+def names_only(evidence: Mapping[str, Any]) -> bool:
+    """Does nothing but the names (and sex) agree, even in part?"""
+    found = evidence.get("comparisons") or []
+    return bool(found) and not any(
+        c["outcome"] in ("agreed", "partly agreed") and c["field"] not in NAMES_ONLY for c in found
+    )
+
+
 def plain_words(evidence: Mapping[str, Any] | None) -> list[str]:
     """The evidence in sentences (an item queued before evidence was kept says so)."""
     if not evidence:
@@ -219,10 +235,10 @@ def plain_words(evidence: Mapping[str, Any] | None) -> list[str]:
     for c in evidence.get("comparisons", []):
         weight = f"{c['weight']:+.1f}"
         if c["outcome"] == "missing":
-            lines.append(f"{_field(c['field']).capitalize()}: missing on one side or both (0).")
+            lines.append(f"{_first_upper(_field(c['field']))}: missing on one side or both (0).")
         else:
             lines.append(
-                f"{_field(c['field']).capitalize()}: {c['outcome']} ({c['level']}; {weight})."
+                f"{_first_upper(_field(c['field']))}: {c['outcome']} ({c['level']}; {weight})."
             )
     lines.append(
         f"Starting weight {evidence.get('prior_weight', 0):+.1f}; how common the names and "
@@ -235,6 +251,11 @@ def plain_words(evidence: Mapping[str, Any] | None) -> list[str]:
         lines.append(
             f"In all: weight {evidence.get('match_weight', 0):+.1f}, "
             f"probability {float(probability):.3f} that the two records are one person."
+        )
+    if names_only(evidence):
+        lines.append(
+            "Only the names agree: a name alone cannot tell two children apart, so the pair "
+            "is held for a person to decide however high its probability."
         )
     return lines
 

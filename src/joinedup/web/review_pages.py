@@ -67,6 +67,8 @@ def _pair_page(request: Request, me: Visitor, item_id: str, **shown: str) -> Res
         p=detail.pair,
         ev=detail.pair.item.evidence or {},
         lines=evidence_words(detail.pair.item.evidence),
+        # the table shows each comparison and the weights: the sentences after them follow
+        fields_said=len((detail.pair.item.evidence or {}).get("comparisons") or []) + 1,
         field_words=field_words(),
         side=SIDE,
         **context,
