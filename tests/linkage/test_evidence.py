@@ -8,13 +8,15 @@ import math
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.evidence import model_levels, plain_words, with_evidence
 from joinedup.linkage.persist import run_linkage
+from joinedup.linkage.synthetic import generate_people
 from joinedup.model.linkage import MatchReview
 from tests.conftest import Store
-from tests.linkage.test_persist import _agencies, _seed_model, _store_records, people  # noqa: F401
+from tests.linkage.test_persist import _agencies, _seed_model, _store_records
 
 MODEL: dict[str, Any] = {
     "probability_two_random_records_match": 0.001,
@@ -24,8 +26,16 @@ MODEL: dict[str, Any] = {
             "comparison_levels": [
                 {"label_for_charts": "surname is NULL", "is_null_level": True},
                 {"label_for_charts": "Exact match", "m_probability": 0.8, "u_probability": 0.01},
-                {"label_for_charts": "Jaro-Winkler >= 0.9", "m_probability": 0.1, "u_probability": 0.05},
-                {"label_for_charts": "All other comparisons", "m_probability": 0.1, "u_probability": 0.94},
+                {
+                    "label_for_charts": "Jaro-Winkler >= 0.9",
+                    "m_probability": 0.1,
+                    "u_probability": 0.05,
+                },
+                {
+                    "label_for_charts": "All other comparisons",
+                    "m_probability": 0.1,
+                    "u_probability": 0.94,
+                },
             ],
         },
         {
@@ -33,7 +43,11 @@ MODEL: dict[str, Any] = {
             "comparison_levels": [
                 {"label_for_charts": "date_of_birth is NULL", "is_null_level": True},
                 {"label_for_charts": "Exact match", "m_probability": 0.9, "u_probability": 0.001},
-                {"label_for_charts": "All other comparisons", "m_probability": 0.1, "u_probability": 0.999},
+                {
+                    "label_for_charts": "All other comparisons",
+                    "m_probability": 0.1,
+                    "u_probability": 0.999,
+                },
             ],
         },
         {
@@ -41,7 +55,11 @@ MODEL: dict[str, Any] = {
             "comparison_levels": [
                 {"label_for_charts": "postcode is NULL", "is_null_level": True},
                 {"label_for_charts": "Exact match", "m_probability": 0.7, "u_probability": 0.01},
-                {"label_for_charts": "All other comparisons", "m_probability": 0.3, "u_probability": 0.99},
+                {
+                    "label_for_charts": "All other comparisons",
+                    "m_probability": 0.3,
+                    "u_probability": 0.99,
+                },
             ],
         },
     ],
@@ -60,6 +78,12 @@ def _pairs(rows: list[tuple[str, str, float, int | None, int | None, int | None]
             "gamma_postcode": pa.array([r[5] for r in rows], pa.int32()),
         }
     )
+
+
+@pytest.fixture(scope="module")
+def people() -> tuple[list[dict[str, Any]], dict[str, str], dict[str, str]]:
+    """About 900 synthetic person records (as tests/linkage/test_persist.py)."""
+    return generate_people(400, seed=5, invented_names=60)
 
 
 def test_levels_follow_splink_numbering_with_labels_and_weights() -> None:

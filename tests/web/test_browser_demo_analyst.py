@@ -65,7 +65,9 @@ def test_analyst_decides_a_match_and_fixes_a_quarantined_row(
         assert serious(page) == []
         demo_site.shot(page, "analyst-quarantine-row")
         page.get_by_label("forename").fill("Jade")
-        page.get_by_label("What you corrected (optional)").fill("first name retyped from the paper form")
+        page.get_by_label("What you corrected (optional)").fill(
+            "first name retyped from the paper form"
+        )
         page.get_by_role("button", name="Resubmit").click()
         assert page.get_by_text("The corrected row was accepted").is_visible()
         assert serious(page) == []

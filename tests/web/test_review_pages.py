@@ -21,7 +21,12 @@ EVIDENCE = {
     "comparisons": [
         {"field": "forename", "level": "Exact match", "outcome": "agreed", "weight": 4.1},
         {"field": "surname", "level": "Exact match", "outcome": "agreed", "weight": 6.3},
-        {"field": "date_of_birth", "level": "One other typo", "outcome": "partly agreed", "weight": 0.4},
+        {
+            "field": "date_of_birth",
+            "level": "One other typo",
+            "outcome": "partly agreed",
+            "weight": 0.4,
+        },
         {"field": "postcode", "level": "postcode is NULL", "outcome": "missing", "weight": 0.0},
     ],
     "collective": {
@@ -91,7 +96,10 @@ def test_a_pair_shows_both_records_and_the_evidence_in_plain_words(web: Web) -> 
         assert shown in text
     assert "Date of birth" in text and "Partly agreed" in text and "Missing" in text
     assert "+6.3" in text and "+1.2" in text  # a field's weight, the match weight
-    assert "a person both appear with (in an event, as an associate, by a link), held by 2 persons" in text
+    assert (
+        "a person both appear with (in an event, as an associate, by a link), held by 2 persons"
+        in text
+    )
     assert "It also settles 1 other pair" in text
     assert 'name="csrf_token"' in text
 
@@ -114,7 +122,9 @@ def test_a_decision_needs_a_reason_and_settles_the_implied_pair(web: Web) -> Non
     assert "Rejected: the two records are two people" in shown
     with web.store.door.session("joinedup-service", "linkage") as s:
         decided = {m.id: m for m in s.list(MatchReview)}
-    assert decided[first].status == "rejected" and decided[first].reason == "different dates of birth"
+    assert (
+        decided[first].status == "rejected" and decided[first].reason == "different dates of birth"
+    )
     assert decided[second].status == "rejected"
     assert "settled by the decision" in (decided[second].reason or "")
     assert "0 pairs of records are waiting" in web.client.get("/review").text

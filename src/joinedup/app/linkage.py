@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from joinedup.app.context import Caller, session
 from joinedup.app.results import Saved
+from joinedup.linkage.evidence import plain_words, words
 from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import LinkOutcome, run_linkage
-from joinedup.linkage.evidence import plain_words, words
 from joinedup.linkage.review import (
     ReviewDetail,
     ReviewPair,
@@ -91,7 +91,9 @@ def review_queue_page(
     order (open: most valuable decision first); ``flagged_only``: a child with an open flag."""
     with session(who) as opened:
         opened.require("linkage.review")
-        pairs = list_reviews(opened, status, limit if not flagged_only else 10_000, _flagged(opened))
+        pairs = list_reviews(
+            opened, status, limit if not flagged_only else 10_000, _flagged(opened)
+        )
         complete = len(pairs) < (10_000 if flagged_only else limit)
         if flagged_only:
             pairs = [p for p in pairs if p.flagged][:limit]

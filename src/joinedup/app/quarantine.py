@@ -76,10 +76,12 @@ def by_batch(who: Caller, status: str = "open") -> list[BatchRows]:
         opened.require("quarantine.review")
         agencies = {a.id: a.name for a in opened.list(Agency)}
         rows = list(opened.list(QuarantinedRow))
-        batches = {b.id: b for b in opened.list(Batch) if b.rows_quarantined or b.id in {r.batch_id for r in rows}}
-    out = {
-        b.id: BatchRows(b, agencies.get(b.agency_id, b.agency_id), []) for b in batches.values()
-    }
+        batches = {
+            b.id: b
+            for b in opened.list(Batch)
+            if b.rows_quarantined or b.id in {r.batch_id for r in rows}
+        }
+    out = {b.id: BatchRows(b, agencies.get(b.agency_id, b.agency_id), []) for b in batches.values()}
     for row in sorted(rows, key=lambda r: (r.batch_id, r.row_number)):
         found = out.get(row.batch_id)
         if found is None:

@@ -143,7 +143,6 @@ def with_evidence(
     queue: pa.Table,
     candidates: pa.Table,
     model: Model,
-    *,
     clusters: Mapping[str, str],
     context: RecordContext | None = None,
     options: CollectiveOptions | None = None,

@@ -14,7 +14,6 @@ import pyarrow.compute as pc
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
 from joinedup.linkage.collective import CollectiveOptions, collective_decide
-from joinedup.linkage.evidence import with_evidence
 from joinedup.linkage.conflicts import ConflictRules, record_values
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import (
@@ -31,6 +30,7 @@ from joinedup.linkage.decisions import (
     review_queue,
     value_order,
 )
+from joinedup.linkage.evidence import with_evidence
 from joinedup.linkage.predict import predict_incremental, predict_pairs
 from joinedup.linkage.prepare import (
     BIRTH_YEAR_ESTIMATE,
@@ -438,15 +438,8 @@ def _finish(
             ),
             clustering.clusters,
         )
-    queue = with_evidence(  # what would decide each held pair, stored with it
-        queue,
-        candidates,
-        model,
-        clusters=clustering.clusters,
-        context=context,
-        options=config.collective,
-        relational=collective.get("model"),
-    )
+    held = (clustering.clusters, context, config.collective, collective.get("model"))
+    queue = with_evidence(queue, candidates, model, *held)  # what decides each held pair
     timings["cluster"] = time.perf_counter() - begun - spent
     if spent:
         timings["collective"] = spent

@@ -204,7 +204,11 @@ def review_item(
             found = _records(session, other)
             if found is not None:
                 implied.append(
-                    ReviewPair(other, _side(found[0], agencies, persons), _side(found[1], agencies, persons))
+                    ReviewPair(
+                        other,
+                        _side(found[0], agencies, persons),
+                        _side(found[1], agencies, persons),
+                    )
                 )
     value = decision_value(item.match_probability, bridged, hot) if item.status == "open" else 0.0
     shown = ReviewPair(

@@ -25,9 +25,7 @@ def batches(request: Request, status: str = "open") -> Response:
     me = visitor(request)
     status = status if status in STATUSES else "open"
     found = q.by_batch(me.caller, status)
-    return page(
-        request, me, "quarantine.html", batches=found, status=status, statuses=STATUSES
-    )
+    return page(request, me, "quarantine.html", batches=found, status=status, statuses=STATUSES)
 
 
 def _row_page(request: Request, me: Visitor, row_id: str, **shown: str) -> Response:
@@ -43,9 +41,7 @@ def row(
     form to correct, and dismissal with a reason."""
     me = visitor(request)
     saved = saved if saved in ("resubmitted", "dismissed") else ""
-    return _row_page(
-        request, me, row_id, saved=saved, warn="1" if warn else "", record=record[:64]
-    )
+    return _row_page(request, me, row_id, saved=saved, warn="1" if warn else "", record=record[:64])
 
 
 @router.post("/quarantine/{row_id}")
