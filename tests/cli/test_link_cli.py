@@ -43,6 +43,13 @@ def test_link_review_and_evaluate_a_simulated_borough(tmp_path: Path) -> None:
     assert queue and {"left", "right", "match_probability", "value"} <= set(queue[0])
     values = [item["value"] for item in queue]
     assert values == sorted(values, reverse=True)  # most valuable decision first
+    # the evidence kept with the pair: each comparison, the weights, the collective evidence
+    shown = _run(env, "review", "show", queue[0]["id"], "--json", "--as", "joinedup-service")
+    evidence = shown["evidence"]
+    assert shown["id"] == queue[0]["id"] and evidence["comparisons"]
+    assert evidence["collective"] is not None  # the stage weighed the borough's context
+    text = _run(env, "review", "show", queue[0]["id"], "--as", "joinedup-service")
+    assert "Evidence" in text and "match weight" in text
     _run(
         env,
         "review",

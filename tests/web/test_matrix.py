@@ -205,6 +205,14 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/actions/{action_id}/reassign"): Expect(
         "/actions/x/reassign", ok=PANEL_ROLES, status=403
     ),
+
+    # the analyst's match review and quarantine (actions linkage.review, quarantine.review)
+    ("GET", "/review"): Expect("/review", ok=ANALYST),
+    ("GET", "/review/{item_id}"): Expect("/review/x", ok=NOBODY),
+    ("POST", "/review/{item_id}"): Expect("/review/x", status=403),
+    ("GET", "/quarantine"): Expect("/quarantine", ok=ANALYST),
+    ("GET", "/quarantine/{row_id}"): Expect("/quarantine/x", ok=NOBODY),
+    ("POST", "/quarantine/{row_id}"): Expect("/quarantine/x", status=403),
     # intelligence received (every role of a recipient agency)
     ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
     ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),

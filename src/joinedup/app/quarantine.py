@@ -9,10 +9,20 @@ from joinedup.app.context import Caller, acting_as, runtime, session
 from joinedup.ingest import quarantine as q
 from joinedup.ingest.quarantine import Shown
 from joinedup.ingest.reader import Problem
+from joinedup.model.organisation import Agency, Batch
 from joinedup.model.records import QuarantinedRow
 from joinedup.safeguarding.notes import check_new_notes
 
-__all__ = ["Resubmitted", "Shown", "dismiss_row", "list_rows", "resubmit_row", "show_row"]
+__all__ = [
+    "BatchRows",
+    "Resubmitted",
+    "Shown",
+    "by_batch",
+    "dismiss_row",
+    "list_rows",
+    "resubmit_row",
+    "show_row",
+]
 
 
 @dataclass
@@ -32,6 +42,54 @@ def list_rows(who: Caller, status: str, batch_id: str | None = None) -> list[Qua
     where = {"status": status, **({"batch_id": batch_id} if batch_id else {})}
     with session(who) as opened:
         return list(opened.list(QuarantinedRow, where=where))
+
+
+@dataclass
+class BatchRows:
+    """One import batch's reconciliation and its quarantined rows of the asked status.
+
+    ``read = accepted + duplicates + quarantined`` at import; the quarantined rows are
+    since ``open + resubmitted + dismissed`` (a resubmitted row became a record)."""
+
+    batch: Batch
+    agency: str
+    rows: list[QuarantinedRow]
+    open: int = 0
+    resubmitted: int = 0
+    dismissed: int = 0
+
+    @property
+    def reconciles(self) -> bool:
+        """Do the counts add up?"""
+        b = self.batch
+        quarantined = self.open + self.resubmitted + self.dismissed
+        return (
+            b.rows_read == b.rows_accepted + b.rows_duplicate + b.rows_quarantined
+            and b.rows_quarantined == quarantined
+        )
+
+
+def by_batch(who: Caller, status: str = "open") -> list[BatchRows]:
+    """Every batch in scope that quarantined rows, newest first, with its reconciliation
+    and its rows of ``status`` (``all``: every row)."""
+    with session(who) as opened:
+        opened.require("quarantine.review")
+        agencies = {a.id: a.name for a in opened.list(Agency)}
+        rows = list(opened.list(QuarantinedRow))
+        batches = {
+            b.id: b
+            for b in opened.list(Batch)
+            if b.rows_quarantined or b.id in {r.batch_id for r in rows}
+        }
+    out = {b.id: BatchRows(b, agencies.get(b.agency_id, b.agency_id), []) for b in batches.values()}
+    for row in sorted(rows, key=lambda r: (r.batch_id, r.row_number)):
+        found = out.get(row.batch_id)
+        if found is None:
+            continue
+        setattr(found, row.status, getattr(found, row.status) + 1)
+        if status in ("all", row.status):
+            found.rows.append(row)
+    return sorted(out.values(), key=lambda g: (g.batch.created_at, g.batch.id), reverse=True)
 
 
 def show_row(who: Caller, row_id: str) -> Shown:

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from joinedup.app.context import Caller
-from joinedup.app.linkage import decide_match, review_queue
+from joinedup.app.linkage import decide_match, evidence_words, review_pair, review_queue
 from joinedup.cli.common import acting, console, echo_saved, show_language
 
 FIELDS = ("agency", "forename", "surname", "date_of_birth", "sex", "postcode")
@@ -51,6 +51,36 @@ def list_command(status: Any, limit: int, as_json: bool, actor: str, purpose: st
                 end_section=not first,
             )
     console.print(table)
+
+
+@review.command("show")
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the pair and its evidence as JSON.")
+@acting("linkage")
+def show(item_id: str, as_json: bool, actor: str, purpose: str) -> None:
+    """One pair: both records side by side, the evidence that would decide it (each
+    comparison's level and weight, the match weight, the collective evidence), and the
+    other open pairs its decision also settles."""
+    detail = review_pair(Caller(actor, purpose), item_id)
+    pair = detail.pair
+    if as_json:
+        out = {**pair.as_dict(), "implied": [p.item.id for p in detail.implied]}
+        click.echo(json.dumps(out, indent=2, default=str))
+        return
+    table = Table(title=f"Review item {pair.item.id} ({pair.item.status})")
+    table.add_column("field")
+    table.add_column("record A")
+    table.add_column("record B")
+    for name in (*FIELDS, "address", "agency_key"):
+        table.add_row(name, str(pair.left.get(name) or ""), str(pair.right.get(name) or ""))
+    console.print(table)
+    console.print("[bold]Evidence[/]")
+    for line in evidence_words(pair.item.evidence):
+        console.print(f"  {line}", soft_wrap=True, markup=False)
+    if detail.implied:
+        console.print(f"Deciding it also settles {len(detail.implied)} other pair(s):")
+        for other in detail.implied:
+            console.print(f"  {other.item.id}", markup=False)
 
 
 def _decide(

@@ -30,6 +30,7 @@ from joinedup.linkage.decisions import (
     review_queue,
     value_order,
 )
+from joinedup.linkage.evidence import with_evidence
 from joinedup.linkage.predict import predict_incremental, predict_pairs
 from joinedup.linkage.prepare import (
     BIRTH_YEAR_ESTIMATE,
@@ -437,6 +438,8 @@ def _finish(
             ),
             clustering.clusters,
         )
+    held = (clustering.clusters, context, config.collective, collective.get("model"))
+    queue = with_evidence(queue, candidates, model, *held)  # what decides each held pair
     timings["cluster"] = time.perf_counter() - begun - spent
     if spent:
         timings["collective"] = spent

@@ -14,6 +14,7 @@ One run of ``joinedup link``:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -230,13 +231,23 @@ def _store_review_queue(
     known = {(m.record_a, m.record_b): m for m in session.list(MatchReview)}
     now = utcnow()
     fresh: list[dict[str, Any]] = []
-    columns = queue.select(["record_id_l", "record_id_r", "match_probability", "match_weight"])
-    for a, b, probability, weight in zip(*(c.to_pylist() for c in columns.columns), strict=True):
+    names = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
+    columns = [queue[c].to_pylist() for c in names]
+    held = queue["evidence"].to_pylist() if "evidence" in queue.column_names else []
+    evidence = [json.loads(e) if e else None for e in held] or [None] * queue.num_rows
+    for a, b, probability, weight, found in zip(*columns, evidence, strict=True):
         pair = (a, b) if a < b else (b, a)
         item = known.get(pair)
         if item is not None:
             if item.status == "open" and item.run_id != run_id:
-                session.update(MatchReview, item.id, run_id=run_id, match_probability=probability)
+                session.update(
+                    MatchReview,
+                    item.id,
+                    run_id=run_id,
+                    match_probability=probability,
+                    match_weight=None if weight is None else float(weight),
+                    evidence=found,
+                )
             continue
         fresh.append(
             {
@@ -253,6 +264,7 @@ def _store_review_queue(
                 "reason": None,
                 "decided_by": None,
                 "decided_at": None,
+                "evidence": found,
             }
         )
     session.add_values(MatchReview, fresh)

@@ -45,6 +45,8 @@ COMPARED = (
     "upn",
     "pnc_id",
 )
+#: shown beside the compared fields on the review page
+SHOWN = ("address", "locality", "phone")
 
 
 @dataclass(frozen=True)
@@ -74,18 +76,22 @@ class ReviewPair:
             "record_pairs_bridged": self.bridged,
             "settles_items": self.settles,
             "flagged_child": self.flagged,
+            "evidence": self.item.evidence,
             "left": self.left,
             "right": self.right,
         }
 
 
-def _side(record: SourceRecord, kinds: dict[str, str]) -> dict[str, Any]:
-    fields = {f: record.normalised.get(f) for f in COMPARED}
+def _side(
+    record: SourceRecord, kinds: dict[str, str], persons: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    fields = {f: record.normalised.get(f) for f in (*COMPARED, *SHOWN)}
     return {
         "record_id": record.id,
         "agency": kinds.get(record.agency_id, record.agency_id),
         "record_type": record.record_type,
         "agency_key": record.agency_key,
+        **({"person_id": persons.get(record.id)} if persons is not None else {}),
         **fields,
     }
 
@@ -152,6 +158,71 @@ def list_reviews(
     return out
 
 
+def open_count(session: ActorSession) -> int:
+    """Open items in the queue as :func:`list_reviews` counts them (latest run, implied
+    ones left out)."""
+    items = session.list(MatchReview, {"status": "open"})
+    latest = latest_run(session) if items else None
+    if latest is not None:
+        items = [m for m in items if m.run_id == latest.id]
+    persons = load_person_ids(session) if items else {}
+    return sum(
+        1
+        for m in items
+        if persons.get(m.record_a, m.record_a) != persons.get(m.record_b, m.record_b)
+    )
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    """One review item for a decision: the pair, its agencies' names, and the other open
+    items its decision also settles (the same two persons)."""
+
+    pair: ReviewPair
+    agencies: dict[str, str]
+    implied: list[ReviewPair]
+
+
+def review_item(
+    session: ActorSession, item_id: str, flagged_persons: Collection[str] = ()
+) -> ReviewDetail:
+    """One review item the session may see both records of, with what deciding it settles."""
+    item = session.get(MatchReview, item_id)
+    pair = _records(session, item)
+    if pair is None:
+        raise NotFound(f"no match_review {item_id!r}")
+    persons = load_person_ids(session)
+    sizes = Counter(persons.values())
+    a = persons.get(item.record_a, item.record_a)
+    b = persons.get(item.record_b, item.record_b)
+    bridged = sizes.get(a, 1) * sizes.get(b, 1)
+    hot = a in flagged_persons or b in flagged_persons
+    agencies = {g.id: g.name for g in session.list(Agency)}
+    implied: list[ReviewPair] = []
+    if item.status == "open":
+        for other in _settled_by(session, item, persons):
+            found = _records(session, other)
+            if found is not None:
+                implied.append(
+                    ReviewPair(
+                        other,
+                        _side(found[0], agencies, persons),
+                        _side(found[1], agencies, persons),
+                    )
+                )
+    value = decision_value(item.match_probability, bridged, hot) if item.status == "open" else 0.0
+    shown = ReviewPair(
+        item,
+        _side(pair[0], agencies, persons),
+        _side(pair[1], agencies, persons),
+        value=value,
+        bridged=bridged,
+        settles=len(implied),
+        flagged=hot,
+    )
+    return ReviewDetail(shown, agencies, implied)
+
+
 def _persons_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
@@ -215,13 +286,18 @@ def decide(
         if _records(session, other) is None:
             continue  # a pair the reviewer may not see stays for someone who may
         session.combine(SourceRecord, [other.record_a, other.record_b])
+        settled = f"settled by the decision on review item {item_id}"
         session.update(
             MatchReview,
             other.id,
             status=verdict,
-            reason=f"settled by the decision on review item {item_id}",
+            reason=settled,
             decided_by=session.actor.user_id,
             decided_at=now,
+        )
+        # written in the reviewer's name: passed through the language check like any reason
+        session.entered(
+            settled, where=WHERE_REVIEW[verdict], subject_type="match_review", subject_id=other.id
         )
     language = session.entered(
         decided.reason, where=WHERE_REVIEW[verdict], subject_type="match_review", subject_id=item_id

@@ -56,3 +56,6 @@ class MatchReview(Owned):
     reason: str | None = Field(default=None, max_length=500)
     decided_by: Id | None = None
     decided_at: datetime | None = None
+    #: why it was held: each comparison's level and weight, the collective evidence
+    #: (:mod:`joinedup.linkage.evidence`); labels, weights and counts, never a value
+    evidence: JsonDict | None = None

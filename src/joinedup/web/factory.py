@@ -29,6 +29,9 @@ from joinedup.web import (
     notification_pages,
     ops,
     panel_pages,
+
+    quarantine_pages,
+    review_pages,
     sharing_pages,
     signin_pages,
     thing_pages,
@@ -92,6 +95,9 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
 
     app.include_router(panel_pages.router)
     app.include_router(action_pages.router)
+
+    app.include_router(review_pages.router)
+    app.include_router(quarantine_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

@@ -43,3 +43,4 @@ class MatchReviewRow(Base, OwnedMixin):
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(ID)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
