@@ -138,6 +138,16 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # the analyst's profile, network explorer and estimate (a run is its author's alone)
+    ("GET", "/analysis/profile"): Expect("/analysis/profile", ok=ANALYST),
+    ("GET", "/analysis/network"): Expect("/analysis/network", ok=ANALYST),
+    ("GET", "/analysis/estimate"): Expect("/analysis/estimate", ok=ANALYST),
+    ("POST", "/analysis/profile"): Expect("/analysis/profile", status=403),
+    ("POST", "/analysis/network"): Expect("/analysis/network", status=403),
+    ("POST", "/analysis/estimate"): Expect("/analysis/estimate", status=403),
+    ("GET", "/analysis/runs/{run_id}"): Expect("/analysis/runs/x", ok=NOBODY),
+    ("GET", "/analysis/runs/{run_id}/progress"): Expect("/analysis/runs/x/progress", ok=NOBODY),
+    ("POST", "/analysis/network/export"): Expect("/analysis/network/export", status=403),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [

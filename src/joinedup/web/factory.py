@@ -16,6 +16,7 @@ from joinedup.app.runtime import Runtime
 from joinedup.web import (
     account_pages,
     admin_pages,
+    analysis_pages,
     api,
     concern_pages,
     errors,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
     app.include_router(thing_pages.router)
+    app.include_router(analysis_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)
