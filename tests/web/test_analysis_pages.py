@@ -4,6 +4,7 @@ estimate page with its charts and their tables; nobody else reaches any of it.""
 
 from __future__ import annotations
 
+import csv
 import time
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,9 @@ from sqlalchemy import select
 
 from joinedup.app.analysis_runs import Stage, start_run
 from joinedup.app.context import Caller, using
-from joinedup.app.estimation import estimate_from_table
-from joinedup.assemble.lists import selected
-from joinedup.store.tables.audit import AuditRow
+from joinedup.assemble.hidden import QUICK_LCMCR, estimate_hidden
+from joinedup.assemble.lists import ListMember, selected
+from joinedup.store.tables.audit import AuditEventRow
 from tests.app.conftest import build_world
 from tests.estimate.conftest import REF
 from tests.web.conftest import Web
@@ -79,7 +80,7 @@ def test_network_explorer_end_to_end_with_export(web: Web, tmp_path: Path) -> No
     assert b"<graphml" in exported.content and b"Zara Hussain" in exported.content
     with web.store.engine.connect() as conn:
         logged = conn.execute(
-            select(AuditRow.recipient).where(AuditRow.operation == "disclosure")
+            select(AuditEventRow.recipient).where(AuditEventRow.operation == "disclosure")
         ).scalars()
         recipients = set(logged)
     assert "DC Patel, Operation Lantern (reason: strategy meeting)" in recipients
@@ -120,18 +121,32 @@ def test_a_bad_date_is_pointed_out(web: Web) -> None:
     assert answer.status_code == 200 and "must be a date like 2024-01-31" in answer.text
 
 
-def _table_estimate(me: Caller, stage: Stage) -> tuple[dict[str, Any], dict[str, Any]]:
-    out = estimate_from_table(
-        REF / "korea_palembang_3lists.csv", {"n_bootstrap": 60, "seed": 7}, False
-    )
-    definitions = [{"id": d.id, "agency": d.agency, "level": d.level, "basis": d.basis}
-                   for d in selected("specific")]
+def _members() -> list[ListMember]:
+    """Children on three agencies' lists, as many with each pattern as a reference table."""
+    names = ("police", "social_care", "health")
+    members = []
+    with open(REF / "korea_palembang_3lists.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            lists = frozenset(n for n, c in zip(names, list(row)[:3], strict=True) if row[c] == "1")
+            for _ in range(int(row["count"])):
+                i = len(members)
+                members.append(ListMember(f"p{i}", lists, None, "13-15", "F", "A1", "2024"))
+    return members
+
+
+def _store_estimate(me: Caller, stage: Stage) -> tuple[dict[str, Any], dict[str, Any]]:
+    options = {"method": "auto", "n_bootstrap": 60, "seed": 7}
+    out = estimate_hidden(_members(), options, latent_class=QUICK_LCMCR)
+    definitions = [
+        {"id": d.id, "agency": d.agency, "level": d.level, "basis": d.basis}
+        for d in selected("specific")
+    ]
     return {"estimate": out["estimate"]}, {"estimate": out, "definitions": definitions}
 
 
 def test_estimate_page_plots_the_bootstrap_and_the_models(web: Web) -> None:
     with using(web.rt):
-        run = start_run(Caller("an.one", "analysis"), "estimate", {}, _table_estimate, wait=True)
+        run = start_run(Caller("an.one", "analysis"), "estimate", {}, _store_estimate, wait=True)
     web.sign_in("an.one")
     shown = web.client.get(f"/analysis/runs/{run.id}")
     assert shown.status_code == 200, shown.text
@@ -142,11 +157,12 @@ def test_estimate_page_plots_the_bootstrap_and_the_models(web: Web) -> None:
     assert "The list definitions chosen, with their stated basis" in text
     assert selected("specific")[0].basis[:30] in text
     assert "Top log-linear models" in text
+    assert "LCMCR" in text  # each candidate model, with its interval, in the table
 
 
 def test_other_roles_and_other_people_reach_nothing(web: Web) -> None:
     with using(web.rt):
-        run = start_run(Caller("an.one", "analysis"), "estimate", {}, _table_estimate, wait=True)
+        run = start_run(Caller("an.one", "analysis"), "estimate", {}, _store_estimate, wait=True)
     web.sign_in("sw.one")
     for url in ("/analysis/profile", "/analysis/network", "/analysis/estimate"):
         assert web.client.get(url).status_code == 404

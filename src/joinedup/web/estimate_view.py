@@ -42,19 +42,21 @@ def estimate_context(result: dict[str, Any]) -> dict[str, Any]:
     boot = out.get("bootstrap") or {}
     distribution = boot.get("distribution") or {}
     bins = _bins(distribution)
+    # the bootstrap is the log-linear model's (the headline may be another model's)
+    loglinear = out.get("loglinear") or {
+        k: out.get(k) for k in ("estimate", "ci_low", "ci_high", "ci_method")
+    }
     chart = None
     if bins:
         chart = bootstrap_chart(
             distribution["edges"],
             distribution["counts"],
-            _finite(out.get("loglinear", out).get("estimate")),
-            (
-                _finite(out.get("loglinear", out).get("ci_low")),
-                _finite(out.get("loglinear", out).get("ci_high")),
-            ),
+            _finite(loglinear.get("estimate")),
+            (_finite(loglinear.get("ci_low")), _finite(loglinear.get("ci_high"))),
         )
     return {
         "out": out,
+        "loglinear": loglinear,
         "definitions": result.get("definitions") or [],
         "points": points,
         "models_svg": models_chart(points) if points else None,
