@@ -148,6 +148,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/analysis/runs/{run_id}"): Expect("/analysis/runs/x", ok=NOBODY),
     ("GET", "/analysis/runs/{run_id}/progress"): Expect("/analysis/runs/x/progress", ok=NOBODY),
     ("POST", "/analysis/network/export"): Expect("/analysis/network/export", status=403),
+    # intelligence received (every role of a recipient agency)
+    ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
+    ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),
+    ("POST", "/intelligence/{route_id}"): Expect("/intelligence/x", status=403),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [

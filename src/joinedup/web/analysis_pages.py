@@ -43,9 +43,7 @@ def _day(text: str, label: str) -> date | None:
 
 
 def _window(since: str, until: str, area: str) -> analysis.Window:
-    return analysis.Window(
-        _day(since, "From"), _day(until, "To"), area.strip()[:40] or None
-    )
+    return analysis.Window(_day(since, "From"), _day(until, "To"), area.strip()[:40] or None)
 
 
 def _form(request: Request, me: Visitor, kind: str, error: str = "", **shown: Any) -> Response:
@@ -177,9 +175,7 @@ def run_progress(request: Request, run_id: str) -> Response:
     return answer
 
 
-def _export_file(
-    fmt: Literal["graphml", "i2"], folder: Path, name: str
-) -> tuple[Path, str, str]:
+def _export_file(fmt: Literal["graphml", "i2"], folder: Path, name: str) -> tuple[Path, str, str]:
     if fmt == "graphml":
         return folder / f"{name}.graphml", f"{name}.graphml", "application/graphml+xml"
     return folder / name, f"{name}-i2.zip", "application/zip"
