@@ -80,3 +80,8 @@ def test_seconds_run_from_start_to_finish() -> None:
     run = Run("a", "network", "an.one", "analysis", {}, started="2026-01-01T10:00:00+00:00")
     run.finished = "2026-01-01T10:02:05+00:00"
     assert run.seconds == 125
+
+
+def test_shared_without_an_agreement_is_said_not_hidden(web: Web) -> None:
+    with using(web.rt), pytest.raises(InputError, match="no live information-sharing"):
+        start_run(ANALYST, "profile", {}, _work, shared=True, wait=True)

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from joinedup.app.context import Caller, acting_as, runtime, session, using
-from joinedup.app.errors import NotFound
+from joinedup.app.errors import Forbidden, NotFound
 from joinedup.app.runtime import Runtime
-from joinedup.common.errors import JoinedupError
+from joinedup.common.errors import InputError, JoinedupError
 from joinedup.common.files import write_private
 
 log = logging.getLogger("joinedup.analysis")
@@ -136,10 +136,16 @@ def _load(rt: Runtime, path: Path) -> Run | None:
 
 
 def _require(who: Caller, kind: str, rt: Runtime, shared: bool = False) -> None:
-    """The door decides: :class:`Forbidden` unless ``who`` may take the kind's action (in an
-    aggregate session when ``shared``: an agreement must be live)."""
-    with session(who, rt, shared=shared) as opened:
+    """The door decides: :class:`Forbidden` unless ``who`` may take the kind's action; with
+    ``shared``, :class:`InputError` (said on the form) unless an aggregate agreement is live."""
+    with session(who, rt) as opened:
         opened.require(ACTIONS[kind])
+    if shared:
+        try:
+            with session(who, rt, shared=True):
+                pass
+        except Forbidden as exc:
+            raise InputError(str(exc)) from None
 
 
 def _execute(rt: Runtime, run: Run, who: Caller, work: Work) -> None:

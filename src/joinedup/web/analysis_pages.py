@@ -134,9 +134,12 @@ def start_estimate(
     if definitions not in ("specific", "broad") or bootstrap not in BOOTSTRAPS:
         return _form(request, me, "estimate", "Choose the list definitions and the bootstrap")
     options = {"method": "auto", "n_bootstrap": bootstrap, "seed": 1234}
-    run = analysis.start_estimate(
-        me.caller, options, definitions=definitions, shared=shared == "yes"
-    )
+    try:
+        run = analysis.start_estimate(
+            me.caller, options, definitions=definitions, shared=shared == "yes"
+        )
+    except InputError as exc:
+        return _form(request, me, "estimate", str(exc))
     return _started(run)
 
 
