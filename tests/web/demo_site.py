@@ -21,7 +21,8 @@ In a browser test module::
 
 ``demo_site`` is module-scoped and parametrised by backend, so each test runs on both.
 Screenshots go to ``$JOINEDUP_SCREENSHOTS`` (CI keeps that folder) or a temporary folder,
-named ``<backend>-<name>.png``.
+named ``<backend>-<name>.png``; ``shot(page, name, doc=True)`` also refreshes the user
+guide's picture ``docs/images/<name>.jpg`` when run with ``JOINEDUP_DOC_IMAGES=docs/images``.
 """
 
 from __future__ import annotations
@@ -185,10 +186,16 @@ class DemoSite:
         finally:
             browser.close()
 
-    def shot(self, page: Any, name: str) -> Path:
-        """A full-page screenshot, kept as ``<backend>-<name>.png``."""
+    def shot(self, page: Any, name: str, *, doc: bool = False) -> Path:
+        """A full-page screenshot, kept as ``<backend>-<name>.png``. With ``doc``, the
+        user guide's picture of the page too: when ``JOINEDUP_DOC_IMAGES`` names a folder
+        (``docs/images``), the SQLite run writes ``<name>.jpg`` there (the visible part at
+        1000 px, JPEG quality 60: small enough to commit)."""
         path = self.shots / f"{self.backend}-{name}.png"
         page.screenshot(path=path, full_page=True)
+        docs = os.environ.get("JOINEDUP_DOC_IMAGES")
+        if doc and docs and self.backend == "sqlite":
+            page.screenshot(path=Path(docs) / f"{name}.jpg", type="jpeg", quality=60)
         return path
 
 
