@@ -14,9 +14,9 @@ __all__ = ["demo_site", "pytestmark"]
 LONG = 420_000  # ms: a run on the demonstration store, on a machine shared by several
 
 
-def _checked(page: Any, site: DemoSite, name: str) -> None:
+def _checked(page: Any, site: DemoSite, name: str, *, doc: bool = False) -> None:
     assert serious(page) == [], name
-    site.shot(page, name)
+    site.shot(page, name, doc=doc)
 
 
 def _finished(page: Any, heading: str) -> None:
@@ -45,7 +45,7 @@ def test_analyst_profile_network_and_estimate(demo_site: DemoSite) -> None:
         page.get_by_role("button", name="Analyse the network").click()
         _finished(page, "Offender groups")
         assert page.locator("#network-picture canvas").count() > 0  # Cytoscape drew it
-        _checked(page, site, "analysis-network")
+        _checked(page, site, "analysis-network", doc=True)
         page.get_by_label("Who it is for").fill("DC Patel, Operation Lantern")
         page.get_by_label("Why").fill("Strategy meeting on the network")
         with page.expect_download() as download:
