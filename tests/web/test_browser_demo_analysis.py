@@ -5,6 +5,7 @@ serious or critical violation) and photographed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.web.demo_site import DemoSite, demo_site, pytestmark, serious
@@ -51,7 +52,7 @@ def test_analyst_profile_network_and_estimate(demo_site: DemoSite) -> None:
         with page.expect_download() as download:
             page.get_by_role("button", name="Export and record the disclosure").click()
         path = download.value.path()
-        assert path is not None and b"<graphml" in open(path, "rb").read(4096)
+        assert path is not None and b"<graphml" in Path(path).read_bytes()
         first = page.locator("#groups ~ table a.govuk-link").first
         if first.count():  # a suspected offender opens their page
             first.click()
