@@ -61,6 +61,7 @@ def test_analyst_profile_network_and_estimate(demo_site: DemoSite) -> None:
         page.goto(f"{site.url}/analysis/estimate")
         _checked(page, site, "analysis-estimate-form")
         page.get_by_label("Across the agencies of my live aggregate", exact=False).check()
+        page.get_by_label("Quick: a first look", exact=False).check()  # the full run: minutes
         page.get_by_role("button", name="Estimate").click()
         page.locator("#progress .govuk-tag:not(.govuk-tag--blue), h2#lists").first.wait_for(
             timeout=LONG

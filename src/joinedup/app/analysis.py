@@ -72,6 +72,7 @@ def start_estimate(
     *,
     definitions: str = "specific",
     shared: bool = False,
+    quick: bool = False,
     wait: bool = False,
 ) -> Run:
     """Estimate the hidden number of victims from the agency lists in the background (the
@@ -83,11 +84,11 @@ def start_estimate(
 
     def work(me: Caller, stage: Stage) -> tuple[dict[str, Any], dict[str, Any]]:
         stage("building the lists and searching the models")
-        out = estimate_from_store(me, options, definitions=definitions, shared=shared)
+        out = estimate_from_store(me, options, definitions=definitions, shared=shared, quick=quick)
         keys = ("estimate", "ci_low", "ci_high", "headline", "n_observed")
         return {k: out.get(k) for k in keys}, {"estimate": out, "definitions": chosen}
 
-    asked = {"definitions": definitions, "shared": shared, **options}
+    asked = {"definitions": definitions, "shared": shared, "quick": quick, **options}
     return start_run(who, "estimate", asked, work, shared=shared, wait=wait)
 
 

@@ -125,6 +125,7 @@ def start_estimate(
     request: Request,
     definitions: Annotated[str, Form()] = "specific",
     bootstrap: Annotated[int, Form()] = 200,
+    run: Annotated[str, Form()] = "full",
     shared: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -135,12 +136,16 @@ def start_estimate(
         return _form(request, me, "estimate", "Choose the list definitions and the bootstrap")
     options = {"method": "auto", "n_bootstrap": bootstrap, "seed": 1234}
     try:
-        run = analysis.start_estimate(
-            me.caller, options, definitions=definitions, shared=shared == "yes"
+        started = analysis.start_estimate(
+            me.caller,
+            options,
+            definitions=definitions,
+            shared=shared == "yes",
+            quick=run == "quick",
         )
     except InputError as exc:
         return _form(request, me, "estimate", str(exc))
-    return _started(run)
+    return _started(started)
 
 
 def _result_context(run: Run) -> dict[str, Any]:
