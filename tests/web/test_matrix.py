@@ -213,6 +213,17 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/quarantine"): Expect("/quarantine", ok=ANALYST),
     ("GET", "/quarantine/{row_id}"): Expect("/quarantine/x", ok=NOBODY),
     ("POST", "/quarantine/{row_id}"): Expect("/quarantine/x", status=403),
+
+    # the analyst's profile, network explorer and estimate (a run is its author's alone)
+    ("GET", "/analysis/profile"): Expect("/analysis/profile", ok=ANALYST),
+    ("GET", "/analysis/network"): Expect("/analysis/network", ok=ANALYST),
+    ("GET", "/analysis/estimate"): Expect("/analysis/estimate", ok=ANALYST),
+    ("POST", "/analysis/profile"): Expect("/analysis/profile", status=403),
+    ("POST", "/analysis/network"): Expect("/analysis/network", status=403),
+    ("POST", "/analysis/estimate"): Expect("/analysis/estimate", status=403),
+    ("GET", "/analysis/runs/{run_id}"): Expect("/analysis/runs/x", ok=NOBODY),
+    ("GET", "/analysis/runs/{run_id}/progress"): Expect("/analysis/runs/x/progress", ok=NOBODY),
+    ("POST", "/analysis/network/export"): Expect("/analysis/network/export", status=403),
     # intelligence received (every role of a recipient agency)
     ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
     ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.app.context import Caller, runtime, session
-from joinedup.assemble.hidden import NotEstimable
-from joinedup.assemble.hidden_store import estimate_stored
+from joinedup.assemble.hidden import DEFAULT_LCMCR, QUICK_LCMCR, NotEstimable
+from joinedup.assemble.hidden_store import estimate_lists, read_lists
 from joinedup.assemble.hidden_truth import evaluate_stored_estimate
 from joinedup.estimate import api
 from joinedup.estimate.table import TableError, read_table
@@ -45,20 +45,25 @@ def estimate_from_store(
     definitions: str = "specific",
     imputations: int = 10,
     shared: bool = False,
+    quick: bool = False,
 ) -> dict[str, Any]:
     """The hidden number from the agency lists of linked victims in what ``who`` may see;
     with ``shared``, across the agencies of ``who``'s live aggregate information-sharing
-    agreements (the result holds counts only)."""
+    agreements (the result holds counts only); ``quick``: a shorter latent-class run (a
+    first look, as the demonstration's)."""
     rt = runtime()
+    seed = int(options.get("seed") or 1234)
     with session(who, rt, shared=shared) as opened:
-        return estimate_stored(
-            opened,
-            options,
-            stratify=stratify,
-            suppress=suppress,
-            selection=definitions,
-            imputations=imputations,
-        )
+        lists = read_lists(opened, definitions, imputations, seed)
+    # the computing runs after the session closes (on SQLite a session holds the write lock)
+    return estimate_lists(
+        lists,
+        options,
+        stratify=stratify,
+        suppress=suppress,
+        selection=definitions,
+        latent_class=QUICK_LCMCR if quick else DEFAULT_LCMCR,
+    )
 
 
 def estimate_against_truth(

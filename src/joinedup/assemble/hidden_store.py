@@ -115,6 +115,54 @@ def members_and_imputations(
     return members, impute_members(members, links, imputations, seed), len(links)
 
 
+@dataclass(frozen=True)
+class StoredLists:
+    """What an estimate reads from the store: the listed children, the imputed member lists
+    and the number of uncertain links among them."""
+
+    members: list[ListMember]
+    imputed: list[list[ListMember]] | None
+    uncertain_links: int
+
+
+def read_lists(
+    session: ActorSession, selection: str = "specific", imputations: int = 10, seed: int = 1234
+) -> StoredLists:
+    """The agency lists in what ``session`` may see (the reading part of an estimate)."""
+    session.require("estimate.run")
+    assembly = assemble(session, decrypt_text=False)
+    return StoredLists(*members_and_imputations(session, assembly, selection, imputations, seed))
+
+
+def estimate_lists(
+    lists: StoredLists,
+    options: dict[str, Any],
+    *,
+    stratify: str | None = None,
+    suppress: bool = False,
+    selection: str = "specific",
+    latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
+) -> dict[str, Any]:
+    """The estimate from lists already read (no session: the computing part, which may
+    take minutes, holds no transaction open)."""
+    if not lists.members:
+        raise NotEstimable("no victims or possible victims on any agency's list in scope")
+    out = estimate_hidden(
+        lists.members,
+        options,
+        stratify=stratify,
+        suppress=suppress,
+        selection=selection,
+        linkage=lists.imputed,
+        latent_class=latent_class,
+    )
+    out["linkage_imputation"] = {
+        "imputations": len(lists.imputed) if lists.imputed else 0,
+        "uncertain_links": lists.uncertain_links,
+    }
+    return out
+
+
 def estimate_stored(
     session: ActorSession,
     options: dict[str, Any],
@@ -127,24 +175,12 @@ def estimate_stored(
 ) -> dict[str, Any]:
     """The estimate from the agency lists in the store (what ``session`` may see);
     ``latent_class`` sets LCMCR's run (None leaves it out)."""
-    session.require("estimate.run")
-    assembly = assemble(session, decrypt_text=False)
-    members, imputed, n_links = members_and_imputations(
-        session, assembly, selection, imputations, int(options.get("seed", 1234))
-    )
-    if not members:
-        raise NotEstimable("no victims or possible victims on any agency's list in scope")
-    out = estimate_hidden(
-        members,
+    lists = read_lists(session, selection, imputations, int(options.get("seed", 1234)))
+    return estimate_lists(
+        lists,
         options,
         stratify=stratify,
         suppress=suppress,
         selection=selection,
-        linkage=imputed,
         latent_class=latent_class,
     )
-    out["linkage_imputation"] = {
-        "imputations": len(imputed) if imputed else 0,
-        "uncertain_links": n_links,
-    }
-    return out

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from joinedup.estimate.bootstrap import BootstrapResult
 from joinedup.estimate.diagnostics import suppress_count
@@ -116,7 +117,18 @@ def boot_summary(boot: BootstrapResult, n: int) -> dict[str, Any]:
         "bias_correction_z0": boot.interval.details.get("z0"),
         "n_failed": boot.interval.details.get("n_failed"),
         "selected_model_frequencies": dict(list(boot.model_frequencies.items())[:10]),
+        "distribution": histogram(boot.replicates),
     }
+
+
+def histogram(values: NDArray[np.float64], bins: int = 24) -> dict[str, list[float]]:
+    """The replicates' distribution as ``edges`` (``bins + 1``) and ``counts`` of the finite
+    values (for a plot: counts of replicates, never of people)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"edges": [], "counts": []}
+    counts, edges = np.histogram(finite, bins=bins)
+    return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
 
 
 def provenance(

@@ -17,6 +17,7 @@ from joinedup.web import (
     account_pages,
     action_pages,
     admin_pages,
+    analysis_pages,
     api,
     assessment_pages,
     concern_pages,
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
 
     app.include_router(review_pages.router)
     app.include_router(quarantine_pages.router)
+
+    app.include_router(analysis_pages.router)
     sub = api.create_api()
     sub.state.web = web
     app.mount("/api/v1", sub)

@@ -1,4 +1,4 @@
-// The network picture on a person page: drawn with Cytoscape.js from the JSON the page
+// The network picture on a person page and in the network explorer: drawn with Cytoscape.js from the JSON the page
 // carries (the same people and things as the table above it, which screen readers use).
 (function () {
   var data = document.getElementById("network-data");
@@ -22,6 +22,8 @@
       { selector: "node", style: { "label": "data(label)", "font-size": 12, "background-color": "#505a5f" } },
       { selector: "node.subject", style: { "background-color": "#d4351c" } },
       { selector: "node.person", style: { "shape": "ellipse" } },
+      { selector: "node.offender", style: { "background-color": "#d4351c" } },
+      { selector: "node.child_at_risk", style: { "background-color": "#4c2c92" } },
       { selector: "node.vehicle, node.phone", style: { "shape": "round-rectangle", "background-color": "#1d70b8" } },
       { selector: "node.place", style: { "shape": "diamond", "background-color": "#00703c" } },
       { selector: "edge", style: { "width": 2, "line-color": "#b1b4b6" } }
