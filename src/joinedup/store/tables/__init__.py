@@ -8,6 +8,7 @@ from joinedup.store.tables import (
     jobs,
     linkage,
     panel,
+    partitions,
     pole,
     records,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "jobs",
     "linkage",
     "panel",
+    "partitions",
     "pole",
     "records",
 ]
