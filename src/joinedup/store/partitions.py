@@ -45,7 +45,9 @@ def partitions_of(engine: Engine, nodes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     with engine.connect() as conn:
         for chunk in _chunks(stored_node(n) for n in nodes):
-            rows = conn.execute(select(PartitionNodeRow.partition).where(PartitionNodeRow.node.in_(chunk)))
+            rows = conn.execute(
+                select(PartitionNodeRow.partition).where(PartitionNodeRow.node.in_(chunk))
+            )
             found.update(r[0] for r in rows)
     return found
 
@@ -56,7 +58,9 @@ def records_in(engine: Engine, partitions: Iterable[str]) -> set[str]:
     with engine.connect() as conn:
         for chunk in _chunks(partitions):
             rows = conn.execute(
-                select(PartitionNodeRow.node).where(PartitionNodeRow.partition.in_(chunk), PartitionNodeRow.node.like("r:%"))
+                select(PartitionNodeRow.node).where(
+                    PartitionNodeRow.partition.in_(chunk), PartitionNodeRow.node.like("r:%")
+                )
             )
             out.update(r[0][2:] for r in rows)
     return out
