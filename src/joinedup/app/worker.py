@@ -168,7 +168,7 @@ def run_due(
     now = datetime.now(UTC)
     last = last_runs(rt.engine)
     previous = last.get("drops")
-    full = full or (previous is not None and previous.status == "interrupted")
+    full = full or (previous is not None and previous.status in ("running", "interrupted"))
     results = []
     for name in JOBS:
         job = schedule.job(name)
