@@ -223,7 +223,9 @@ def _assemble(
         rows = state.resolver.rows
         _places(state, rows)
     else:
-        _places(state, _place_rows(scanner, files, ids))
+        # the places pass needs no free text: its rows are read without decrypting notes
+        plain = Scanner(session, files, Decrypter(session.field_crypto, text=False), generic)
+        _places(state, _place_rows(plain, files, ids))
         state.resolver.add(scanner.rows(record_ids))
         rows = state.resolver.rows
     for row in rows:
