@@ -51,7 +51,7 @@ def safe_detail(detail: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
         elif key == "drops" and isinstance(value, list):
             out[key] = [str(v) for v in value]
-        elif key == "assess_seconds" and isinstance(value, dict):
+        elif key in ("assess_seconds", "stage_seconds") and isinstance(value, dict):
             out[key] = {k: v for k, v in value.items() if isinstance(v, _COUNTS)}
         elif key == "assessment" and isinstance(value, str):
             out[key] = value

@@ -90,7 +90,9 @@ def _drops(
         if full:  # the sweep: everything re-assessed as of today
             detail.update(_assess(who, set(), as_of, full))
         return detail
+    started = time.perf_counter()
     imported = import_exports(who, drops, check_language=False)
+    stages = {"ingest": round(time.perf_counter() - started, 2)}
     accepted = sum(r.accepted for r in imported.reports)
     detail.update(
         files=len(imported.reports),
@@ -106,10 +108,12 @@ def _drops(
         before = load_person_ids(opened)
         linked = run_linkage(opened, LinkConfig())
         changed = changed_records(before, load_person_ids(opened))
+    stages["link"] = round(time.perf_counter() - started - sum(stages.values()), 2)
     batches = sorted({r.batch_id for r in imported.reports if r.batch_id})
     with session(who) as opened:
         notes = check_notes(opened, batch_ids=batches) if not full else check_notes(opened)
-    detail.update(persons=linked.persons, notes_flagged=notes.flagged_notes)
+    stages["notes"] = round(time.perf_counter() - started - sum(stages.values()), 2)
+    detail.update(persons=linked.persons, notes_flagged=notes.flagged_notes, stage_seconds=stages)
     detail.update(_assess(who, changed, as_of, full))
     return detail
 
