@@ -1,5 +1,8 @@
 """Assessment by partitions equals a whole assessment: after a sequence of drops re-assessed
-incrementally, and for the full rebuild in small batches (issue 19 point 2)."""
+incrementally, and for the full rebuild in small batches (issue 19 point 2).
+
+Every run is judged as of one date, so that only the records differ between runs: what time
+alone changes is the nightly full rebuild's (docs/operations.md)."""
 
 from __future__ import annotations
 
