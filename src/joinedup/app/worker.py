@@ -4,10 +4,12 @@ Jobs (each idempotent, each under its lock so that one worker runs it at a time,
 recorded in ``job_run``):
 
 - ``drops``: every complete drop (a folder with a ``.done`` marker) in the schedule's drop
-  folders that no successful run has taken yet, oldest name first: ingest it, then link,
-  check the new notes and assess (the pipeline's order, :mod:`joinedup.app.pipeline`). A run
-  that dies part-way is not successful, so its drops are taken again by the next run:
-  ingest recognises files already imported, and linkage and assessment are recomputed.
+  folders that no successful run has taken yet, oldest name first: ingest it, then link
+  (incrementally), check the drop's notes and re-assess only the partitions of connected
+  persons its records touch (:mod:`joinedup.safeguarding.incremental`; ``full``: everything,
+  batch by batch). A run that dies part-way is not successful, so its drops are taken again
+  by the next run: ingest recognises files already imported, records not yet assessed are
+  found in the partition index, and after an interrupted run everything is re-assessed.
 - ``escalate``: intelligence routes left unacknowledged past their deadline.
 - ``chase``: panel actions past their due date.
 - ``notify``: email each person with an address that there is something new to see (only
@@ -19,6 +21,7 @@ audited there.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,12 +34,14 @@ from joinedup.app.context import Caller, pipeline, runtime, session
 from joinedup.app.ingest import import_exports
 from joinedup.app.intelligence import escalate_overdue
 from joinedup.app.notify_email import email_notifications
+
+from joinedup.app.joblog import attach, log_event, safe_detail
 from joinedup.app.schedule import JOBS, JobName, Schedule
 from joinedup.linkage.link import LinkConfig
-from joinedup.linkage.persist import run_linkage
+from joinedup.linkage.persist import load_person_ids, run_linkage
 from joinedup.model.records import QuarantinedRow
+from joinedup.safeguarding.incremental import changed_records, reassess, rebuild, save_index
 from joinedup.safeguarding.notes import check_notes
-from joinedup.safeguarding.run import assess
 from joinedup.store.jobs import LastRun, completed_drops, finish_run, job_lock, last_runs, start_run
 
 MARKER = ".done"
@@ -80,12 +85,18 @@ def waiting_drops(folders: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
     return complete, incomplete
 
 
-def _drops(who: Caller, schedule: Schedule, as_of: date | None) -> dict[str, Any]:
+def _drops(
+    who: Caller, schedule: Schedule, as_of: date | None, full: bool = False
+) -> dict[str, Any]:
     drops, _ = waiting_drops(schedule.drop_folders)
     detail: dict[str, Any] = {"drops": [str(d) for d in drops], "files": 0, "rows_read": 0}
     if not drops:
+        if full:  # the sweep: everything re-assessed as of today
+            detail.update(_assess(who, set(), as_of, full))
         return detail
+    started = time.perf_counter()
     imported = import_exports(who, drops, check_language=False)
+    stages = {"ingest": round(time.perf_counter() - started, 2)}
     accepted = sum(r.accepted for r in imported.reports)
     detail.update(
         files=len(imported.reports),
@@ -98,21 +109,42 @@ def _drops(who: Caller, schedule: Schedule, as_of: date | None) -> dict[str, Any
     if not fresh and not accepted:
         return detail
     with session(who) as opened:
+        before = load_person_ids(opened)
         linked = run_linkage(opened, LinkConfig())
+        changed = changed_records(before, load_person_ids(opened))
+    stages["link"] = round(time.perf_counter() - started - sum(stages.values()), 2)
+    batches = sorted({r.batch_id for r in imported.reports if r.batch_id})
     with session(who) as opened:
-        notes = check_notes(opened)
-        assessed = assess(opened, as_of=as_of)
-    detail.update(
-        persons=linked.persons,
-        notes_flagged=notes.flagged_notes,
-        children_with_concern=assessed.children_with_concern,
-    )
+        notes = check_notes(opened, batch_ids=batches) if not full else check_notes(opened)
+    stages["notes"] = round(time.perf_counter() - started - sum(stages.values()), 2)
+    detail.update(persons=linked.persons, notes_flagged=notes.flagged_notes, stage_seconds=stages)
+    detail.update(_assess(who, changed, as_of, full))
     return detail
 
 
-def _run_job(name: JobName, schedule: Schedule, as_of: date | None) -> dict[str, Any]:
+def _assess(who: Caller, changed: set[str], as_of: date | None, full: bool) -> dict[str, Any]:
+    """Re-assess what the drop touched (``full``: everything, partition batch by batch)."""
+    engine = runtime().engine
+    if full:
+        with session(who) as opened:
+            report = rebuild(opened, as_of=as_of)
+        save_index(engine, report)
+    else:
+        report = reassess(lambda: session(who), engine, changed=changed, as_of=as_of)
+    out = report.to_dict()
+    return {
+        "assessment": out.pop("mode"),
+        "records_assessed": out.pop("records"),
+        "assess_seconds": out.pop("seconds"),
+        **{k: v for k, v in out.items() if k != "as_of"},
+    }
+
+
+def _run_job(
+    name: JobName, schedule: Schedule, as_of: date | None, full: bool = False
+) -> dict[str, Any]:
     if name == "drops":
-        return _drops(pipeline("data_ingest"), schedule, as_of)
+        return _drops(pipeline("data_ingest"), schedule, as_of, full)
     if name == "escalate":
         now = datetime.combine(as_of, datetime.min.time(), UTC) if as_of else None
         return escalate_overdue(pipeline("safeguarding"), now)
@@ -132,13 +164,21 @@ def run_due(
     *,
     as_of: date | None = None,
     force: bool = False,
+    full: bool = False,
     say: Callable[[JobResult], None] = lambda result: None,
 ) -> list[JobResult]:
     """Run every job that is due (``force``: every enabled job), each under its lock; a job
-    that fails is recorded with its error and the others still run."""
+    that fails is recorded with its error and the others still run.
+
+    The drops job re-assesses only what its drops touched; ``full`` (or after a drops run
+    that was interrupted) re-assesses everything, partition batch by batch. Each job's
+    outcome is logged as a JSON line (:mod:`joinedup.app.joblog`)."""
     rt = runtime()
+    attach(rt.settings.home / "logs")
     now = datetime.now(UTC)
     last = last_runs(rt.engine)
+    previous = last.get("drops")
+    full = full or (previous is not None and previous.status in ("running", "interrupted"))
     results = []
     for name in JOBS:
         job = schedule.job(name)
@@ -147,25 +187,42 @@ def run_due(
         elif not force and not _due(last.get(name), job.interval, now):
             result = JobResult(name, "not due")
         else:
-            result = _locked_run(name, schedule, as_of, rt.settings.home / "locks")
+            result = _locked_run(name, schedule, as_of, rt.settings.home / "locks", full)
         results.append(result)
         say(result)
     return results
 
 
-def _locked_run(name: JobName, schedule: Schedule, as_of: date | None, locks: Path) -> JobResult:
+def _locked_run(
+    name: JobName, schedule: Schedule, as_of: date | None, locks: Path, full: bool = False
+) -> JobResult:
     rt = runtime()
     with job_lock(rt.engine, name, locks) as taken:
         if not taken:
+            log_event("job", job=name, outcome="locked")
             return JobResult(name, "locked")
         run_id = start_run(rt.engine, name)
+        started = time.perf_counter()
+        log_event("job started", job=name, run=run_id, as_of=as_of)
         try:
-            detail = _run_job(name, schedule, as_of)
+            detail = _run_job(name, schedule, as_of, full)
         except Exception as exc:  # recorded, then the next job runs
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             finish_run(rt.engine, run_id, {}, error)
+            seconds = round(time.perf_counter() - started, 2)
+            log_event(
+                "job",
+                "error",
+                job=name,
+                run=run_id,
+                outcome="failed",
+                seconds=seconds,
+                error=type(exc).__name__,
+            )
             return JobResult(name, "failed", error=error)
         finish_run(rt.engine, run_id, detail)
+        seconds = round(time.perf_counter() - started, 2)
+        log_event("job", job=name, run=run_id, outcome="ok", seconds=seconds, **safe_detail(detail))
         return JobResult(name, "ok", detail)
 
 

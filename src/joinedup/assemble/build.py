@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from joinedup.assemble.catalog import event_kinds, mappings
 from joinedup.assemble.compile import compile_file
+from joinedup.assemble.resolve import Resolver
 from joinedup.assemble.rows import CompiledFile, Decrypter, Row, Scanner, file_from_format
 from joinedup.assemble.rows import generic_file as make_generic
 from joinedup.assemble.state import State
@@ -126,6 +128,30 @@ def _window(
     return kept_events, kept_links
 
 
+def _places(state: State, rows: Iterable[Row]) -> None:
+    for row in rows:
+        if row.file.compiled["places"]:
+            state.build_places(row)
+    state.settle_places()
+
+
+def _place_rows(
+    scanner: Scanner, files: dict[tuple[str, str], CompiledFile], ids: Mapping[str, str]
+) -> list[Row]:
+    """Every row (latest versions) of the files that name places."""
+    tables = {table for (_fmt, table), file in files.items() if file.compiled["places"]}
+    versions = Resolver(files, ids)
+    versions.add(scanner.rows(record_types=tables))
+    return versions.rows
+
+
+def windowed(assembly: Assembly, until: date) -> Assembly:
+    """The same picture with only the events and links that had begun by ``until`` (as
+    ``assemble(..., until=until)`` would give it)."""
+    events, links = _window(assembly.events, assembly.links, None, until)
+    return replace(assembly, events=events, links=links, as_of=until).index()
+
+
 def _latest(events: list[EventView]) -> date | None:
     """The latest start of an event (an end may be a planned one, such as a licence's)."""
     return max((e.start for e in events if e.start is not None), default=None)
@@ -138,8 +164,15 @@ def assemble(
     since: date | None = None,
     until: date | None = None,
     decrypt_text: bool = True,
+    record_ids: Collection[str] | None = None,
+    all_places: bool = True,
 ) -> Assembly:
     """Everything ``session`` may see, joined up into persons, objects, places, events, links.
+
+    ``record_ids``: only these records (a set of partitions, :mod:`joinedup.assemble.partition`);
+    places are still built from every record naming one, so that their fields and the
+    matching of mentions and postcodes are those of the whole picture (``all_places=False``:
+    only from these records, a quick sketch of which entities the records name).
 
     ``person_ids`` maps person records to resolved person ids (linkage's output); when None
     the persisted ones are used. ``since``/``until`` keep the events and links that overlap
@@ -156,7 +189,7 @@ def assemble(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _assemble(session, ids, since, until, decrypt_text)
+        return _assemble(session, ids, since, until, decrypt_text, record_ids, all_places)
     finally:
         if collecting:
             gc.enable()
@@ -168,6 +201,8 @@ def _assemble(
     since: date | None,
     until: date | None,
     decrypt_text: bool,
+    record_ids: Collection[str] | None = None,
+    all_places: bool = True,
 ) -> Assembly:
     files = compiled_files()
     state = State(files, ids)
@@ -183,13 +218,18 @@ def _assemble(
 
     decrypter = Decrypter(session.field_crypto, text=decrypt_text)
     scanner = Scanner(session, files, decrypter, generic)
-    state.resolver.add(scanner.rows())
-    rows = state.resolver.rows
+    if record_ids is None or not all_places:
+        state.resolver.add(scanner.rows(record_ids))
+        rows = state.resolver.rows
+        _places(state, rows)
+    else:
+        # the places pass needs no free text: its rows are read without decrypting notes
+        plain = Scanner(session, files, Decrypter(session.field_crypto, text=False), generic)
+        _places(state, _place_rows(plain, files, ids))
+        state.resolver.add(scanner.rows(record_ids))
+        rows = state.resolver.rows
     for row in rows:
         state.count(f"records:{row.file.format}/{row.file.table}")
-        if row.file.compiled["places"]:
-            state.build_places(row)
-    state.settle_places()
     _persons(state, rows)
     for row in rows:
         if "object" in row.file.compiled:
@@ -215,5 +255,6 @@ def _assemble(
         person_of_record=state.resolver.resolved(),
         as_of=until or _latest(events),
         stats={k: v for k, v in sorted(state.stats.items()) if v},
+        joins=state.resolver.joins,
     )
     return assembly.index()

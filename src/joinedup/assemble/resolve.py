@@ -66,6 +66,8 @@ class Resolver:
         self._pid: dict[str, str | None] = {}
         self._groups: dict[tuple[str, str, Any], str] = {}
         self._group_rows: dict[tuple[str, str], dict[tuple[str, Any], list[Row]]] = {}
+        #: record ids that must be assembled together (a reference and its targets, a group)
+        self.joins: list[tuple[str, ...]] = []
 
     # -- the Context of compiled values --------------------------------------------------
 
@@ -87,8 +89,12 @@ class Resolver:
         agency = row.ref.agency_id
         if ref.key_pos is None:
             found = self._by_key.get((agency, ref.format, ref.file), {}).get(str(value))
-            return [found] if found is not None else []
-        return self._index(ref.format, ref.file, ref.key_pos).get((agency, value), [])
+            targets = [found] if found is not None else []
+        else:
+            targets = self._index(ref.format, ref.file, ref.key_pos).get((agency, value), [])
+        if targets:
+            self.joins.append((row.ref.record_id, *(t.ref.record_id for t in targets)))
+        return targets
 
     def _index(self, fmt: str, table: str, pos: int) -> dict[tuple[str, Any], list[Row]]:
         index = self._indexes.get((fmt, table, pos))
@@ -115,7 +121,12 @@ class Resolver:
                 if old.rank > row.rank:
                     continue
             by_key[row.ref.agency_key] = row
-        self.rows = [r for by_key in self._by_key.values() for r in by_key.values()]
+        # in record id order, so that any subset of records (a partition) is read in the
+        # order the whole is (the first records of a person are cited first)
+        self.rows = sorted(
+            (r for by_key in self._by_key.values() for r in by_key.values()),
+            key=lambda r: r.ref.record_id,
+        )
 
     # -- persons ---------------------------------------------------------------------------
 
@@ -159,6 +170,7 @@ class Resolver:
         found = self._groups.get(key)
         if found is None:
             members = self._members(file, group).get((row.ref.agency_id, value), [row])
+            self.joins.append(tuple(m.ref.record_id for m in members))
             linked = majority(self.person_ids.get(m.ref.record_id) for m in members)
             found = self._groups[key] = linked or min(m.ref.record_id for m in members)
         return found

@@ -9,7 +9,7 @@ so memory holds only what the assembly needs.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -39,6 +39,7 @@ GENERIC_FIELDS = (
     "pnc_id",
 )
 IDENTITY = ("forename", "surname", "date_of_birth")
+_IDS_PER_SCAN = 2_000  # record ids per scan when reading chosen records
 Reader = Callable[[dict[str, Any], dict[str, Any], str], tuple[Any, ...]]
 
 
@@ -277,6 +278,7 @@ class Scanner:
         }
         self.unmapped: dict[str, int] = {}
         self._readers: dict[int, Reader] = {}
+        self._cache: dict[tuple[str, str, str], tuple[CompiledFile, Reader]] = {}
         self._by_kind: dict[tuple[str, str], str] = {
             (fmt_kind, table): fmt for (fmt, table), fmt_kind in self._format_kinds().items()
         }
@@ -299,23 +301,41 @@ class Scanner:
             read = self._readers[id(file)] = row_reader(file, self.decrypt)
         return read
 
-    def rows(self) -> Iterator[Row]:
-        """Every row in scope (the scan writes one consultation audit row per chunk)."""
+    def rows(
+        self, record_ids: Collection[str] | None = None, record_types: Collection[str] = ()
+    ) -> Iterator[Row]:
+        """Every row in scope (the scan writes one consultation audit row per chunk); only
+        those ``record_ids`` when given, only records of ``record_types`` when given."""
+        for chunk in self._chunks(record_ids, record_types):
+            yield from self._rows(chunk)
+
+    def _chunks(
+        self, record_ids: Collection[str] | None, record_types: Collection[str]
+    ) -> Iterator[Any]:
         columns = ["agency_id", "batch_id", "record_type", "agency_key", "payload", "normalised"]
-        cache: dict[tuple[str, str, str], tuple[CompiledFile, Reader]] = {}
-        for chunk in self.session.scan(SourceRecord, columns):
-            for record_id, agency_id, batch_id, record_type, key, payload, normalised in chunk:
-                fmt, loaded = self.batches.get(batch_id or "", ("", ""))
-                kind = self.kinds.get(agency_id, "")
-                found = cache.get((fmt, kind, record_type))
-                if found is None:
-                    file = self._file(fmt, kind, record_type)
-                    found = cache[(fmt, kind, record_type)] = (file, self._reader_of(file))
-                file, read = found
-                if file.generic:
-                    self.unmapped[file.table] = self.unmapped.get(file.table, 0) + 1
-                    if not any(normalised.get(f) for f in IDENTITY):
-                        continue
-                values = read(payload, normalised, record_id)
-                ref = record_ref(record_id, agency_id, kind, record_type, key)
-                yield Row(ref, file, values, (loaded, record_id))
+        where: dict[str, Any] = {"record_type": set(record_types)} if record_types else {}
+        if record_ids is None:
+            yield from self.session.scan(SourceRecord, columns, where=where or None)
+            return
+        ids = sorted(record_ids)
+        for start in range(0, len(ids), _IDS_PER_SCAN):
+            batch = {**where, "id": set(ids[start : start + _IDS_PER_SCAN])}
+            yield from self.session.scan(SourceRecord, columns, where=batch)
+
+    def _rows(self, chunk: Any) -> Iterator[Row]:
+        cache = self._cache
+        for record_id, agency_id, batch_id, record_type, key, payload, normalised in chunk:
+            fmt, loaded = self.batches.get(batch_id or "", ("", ""))
+            kind = self.kinds.get(agency_id, "")
+            found = cache.get((fmt, kind, record_type))
+            if found is None:
+                file = self._file(fmt, kind, record_type)
+                found = cache[(fmt, kind, record_type)] = (file, self._reader_of(file))
+            file, read = found
+            if file.generic:
+                self.unmapped[file.table] = self.unmapped.get(file.table, 0) + 1
+                if not any(normalised.get(f) for f in IDENTITY):
+                    continue
+            values = read(payload, normalised, record_id)
+            ref = record_ref(record_id, agency_id, kind, record_type, key)
+            yield Row(ref, file, values, (loaded, record_id))

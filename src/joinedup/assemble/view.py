@@ -182,6 +182,8 @@ class Assembly:
     as_of: date | None = None
     # counts of what the assembly read and could not resolve (docs/assembly.md)
     stats: dict[str, int] = field(default_factory=dict)
+    # record ids the assembly read together (a reference and its targets, a group's members)
+    joins: list[tuple[str, ...]] = field(default_factory=list)
     _events_by_entity: dict[str, list[EventView]] = field(default_factory=dict)
     _links_by_entity: dict[str, list[LinkView]] = field(default_factory=dict)
 

@@ -42,13 +42,21 @@ def _say(result: Any) -> None:
 @click.option("--once", is_flag=True, help="Run what is due, then exit (for cron and tests).")
 @click.option("--force", is_flag=True, help="With --once: run every enabled job, due or not.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Re-assess everything (partition batch by batch), not only what new drops touched: "
+    "the nightly sweep, or after a change of rules.",
+)
+@click.option(
     "--as-of",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
     help="Replay: rules, deadlines and chasing take this date instead of today.",
 )
 @friendly_errors
-def worker(schedule_path: Path | None, once: bool, force: bool, as_of: datetime | None) -> None:
+def worker(
+    schedule_path: Path | None, once: bool, force: bool, full: bool, as_of: datetime | None
+) -> None:
     """Take agency drops, link, assess, escalate and chase on a schedule, as the service
     account, until stopped (SIGTERM or Ctrl-C)."""
     from joinedup.app.worker import run_due
@@ -56,7 +64,7 @@ def worker(schedule_path: Path | None, once: bool, force: bool, as_of: datetime 
     schedule = _schedule(schedule_path)
     day: date | None = as_of.date() if as_of else None
     if once:
-        results = run_due(schedule, as_of=day, force=force, say=_say)
+        results = run_due(schedule, as_of=day, force=force, full=full, say=_say)
         if any(r.outcome == "failed" for r in results):
             raise SystemExit(1)
         return
@@ -70,7 +78,7 @@ def worker(schedule_path: Path | None, once: bool, force: bool, as_of: datetime 
         run_due,
         "interval",
         minutes=1,
-        kwargs={"schedule": schedule, "as_of": day, "say": _say},
+        kwargs={"schedule": schedule, "as_of": day, "full": full, "say": _say},
         next_run_time=datetime.now().astimezone(),
         max_instances=1,
         coalesce=True,

@@ -9,6 +9,7 @@ from joinedup.store.tables import (
     linkage,
     notices,
     panel,
+    partitions,
     pole,
     records,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "linkage",
     "notices",
     "panel",
+    "partitions",
     "pole",
     "records",
 ]
