@@ -111,3 +111,20 @@ def test_forenames_agree_on_canonical_alternate_and_prefix() -> None:
 def test_within_counts_steps() -> None:
     graph = {"a": {"b"}, "b": {"a", "c"}, "c": {"b", "d"}, "d": {"c"}}
     assert within(graph, {"a"}, 2) == {"a": 0, "b": 1, "c": 2}
+
+
+def test_of_two_namesakes_at_one_distance_the_better_tied_one_wins() -> None:
+    clusters, names, thin, context = _borough()
+    # a second Tariq two steps away through one person; Tariq Hussain's cluster is moved
+    # to two steps as well, but tied to two people a step from the offender
+    context.neighbours.clear()
+    for record in ("c1", "c2", "t3"):
+        clusters[record] = record
+    names["c1"], names["c2"] = _name("carl", "webb"), _name("lee", "ward")
+    names["t3"] = _name("tariq", "ali")
+    for a, b in (("a1", "o1"), ("c1", "o2"), ("c2", "o2"), ("c1", "t1"), ("c2", "t2")):
+        context.add_neighbours(a, b)
+    context.add_neighbours("b1", "o2")
+    context.add_neighbours("b1", "t3")
+    links = attach_in_neighbourhood(clusters, _index(names, thin, context))
+    assert links == [("a1", "t1")]

@@ -51,6 +51,7 @@ class NeighbourhoodOptions:
     max_df: int = 50
     min_prefix: int = 3
     nearest: bool = True
+    tie_break: bool = True
 
 
 @dataclass
@@ -161,6 +162,8 @@ def propose(
                 if compatible(name, index.names[other], options.min_prefix):
                     found[cluster] = other
                     break
+        if len(found) > 1 and options.tie_break:
+            found = _best_supported(found, reach, graph)
         if len(found) != 1:
             continue
         ((cluster, other),) = found.items()
@@ -169,6 +172,18 @@ def propose(
         targets.setdefault(own, {})[cluster] = (record, other)
     # a thin cluster whose records point to two different persons joins neither
     return [_pair(*p) for t in targets.values() if len(t) == 1 for p in t.values()]
+
+
+def _best_supported(
+    found: dict[str, str], reach: Mapping[str, int], graph: Mapping[str, set[str]]
+) -> dict[str, str]:
+    """Of namesakes at one distance, the one tied to the most people a step nearer."""
+    support = {
+        c: sum(1 for n in graph.get(c, ()) if reach.get(n, -9) == reach[c] - 1) for c in found
+    }
+    top = max(support.values())
+    best = [c for c, v in support.items() if v == top]
+    return {best[0]: found[best[0]]} if len(best) == 1 else found
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
