@@ -18,10 +18,11 @@ clusters within reach that are not thin and hold a compatible name:
   of three or more letters the start of the other: ``Saj``/``Sajid``);
 - the surname agrees (canonical) when the record has one.
 
-The record joins that cluster when it is the **only** compatible one within
-``hops_full_name`` steps (a forename and surname) or ``hops_forename`` steps (a forename
-alone: nearer, since a forename is shared by many more people). Two or more compatible
-clusters leave it alone (for review). A rejected decision between the record and the
+The record joins the nearest compatible cluster within ``hops_full_name`` steps (a
+forename and surname) or ``hops_forename`` steps (a forename alone: nearer, since a
+forename is shared by many more people) when it is the only one at its distance, or, of
+several at that distance, the only one tied to the most people a step nearer
+(``tie_break``). Otherwise the record is left alone (for review). A rejected decision between the record and the
 cluster, or a cluster holding a record the record was rejected against, stops the join.
 Siblings and parents have different forenames, so a family is not merged this way.
 """
