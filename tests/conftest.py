@@ -30,6 +30,7 @@ from joinedup.safeguarding.entry import check_entry
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
 from joinedup.store.hooks import SessionHooks
+from tests.web.demo_run import end_run, run_token
 
 PG_ADMIN_URL = os.environ.get(
     "JOINEDUP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -71,6 +72,27 @@ def _postgres_problem() -> str | None:
         except Exception as exc:
             _pg_state["problem"] = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
     return _pg_state["problem"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process names the run (shared by the xdist workers it starts)."""
+    if not hasattr(config, "workerinput"):
+        run_token()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controlling process drops the run's demonstration store (tests/web/demo_site.py)."""
+    if not hasattr(session.config, "workerinput"):
+        end_run(_drop_database if _postgres_problem() is None else None)
+
+
+def _drop_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

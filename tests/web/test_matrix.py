@@ -138,6 +138,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/concerns/language"): Expect("/concerns/language", status=403),
     ("GET", "/concerns/{submission_id}"): Expect("/concerns/x", ok=NOBODY),
     ("GET", "/concerns/{submission_id}/routes"): Expect("/concerns/x/routes", ok=NOBODY),
+    # intelligence received (every role of a recipient agency)
+    ("GET", "/intelligence"): Expect("/intelligence", ok=frozenset({AN, SW, REF})),
+    ("GET", "/intelligence/{route_id}"): Expect("/intelligence/x", ok=NOBODY),
+    ("POST", "/intelligence/{route_id}"): Expect("/intelligence/x", status=403),
 }
 # the second child (police records only) is for the analyst alone, on the page and the API
 MORE: list[tuple[str, Expect]] = [

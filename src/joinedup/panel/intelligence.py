@@ -294,6 +294,7 @@ def routes_for_me(
 ) -> list[IntelligenceRoute]:
     """Routes held by the acting user's agency: unacknowledged first (most escalated, then
     earliest deadline), then acknowledged (latest first)."""
+    session.require("intel.acknowledge")  # a role that receives no intelligence is told so
     where: dict[str, Any] = {"agency_id": session.actor.agency_id}
     if unacknowledged:
         where["acknowledged_at"] = None

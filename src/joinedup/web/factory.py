@@ -20,6 +20,7 @@ from joinedup.web import (
     concern_pages,
     errors,
     flag_pages,
+    intelligence_pages,
     ops,
     sharing_pages,
     signin_pages,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(admin_pages.router)
     app.include_router(flag_pages.router)
     app.include_router(concern_pages.router)
+    app.include_router(intelligence_pages.router)
     app.include_router(thing_pages.router)
     sub = api.create_api()
     sub.state.web = web

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from joinedup.app.permissions import actions_of
 from joinedup.app.runtime import Runtime
 
 HERE = Path(__file__).parent
@@ -22,8 +23,11 @@ class WebState:
 
 
 def make_templates() -> Jinja2Templates:
-    """The page templates (autoescaped)."""
-    return Jinja2Templates(directory=str(HERE / "templates"))
+    """The page templates (autoescaped); ``actions_of(role)`` decides what the menu offers
+    (each page still checks)."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["actions_of"] = actions_of
+    return templates
 
 
 def state(request: Request) -> WebState:
