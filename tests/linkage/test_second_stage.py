@@ -6,7 +6,16 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from joinedup.linkage.second_stage import fit, layout, training_labels
+from joinedup.linkage.collective import CollectiveOptions
+from joinedup.linkage.conflicts import RecordValues
+from joinedup.linkage.decisions import DecisionSet
+from joinedup.linkage.second_stage import (
+    cluster_value_sets,
+    fit,
+    layout,
+    recalibrate,
+    training_labels,
+)
 
 
 def _profiles() -> tuple[pa.Table, np.ndarray]:
@@ -51,3 +60,53 @@ def test_training_labels_from_clusters_conflicts_and_decisions() -> None:
     )
     # same cluster: link; no label; conflicting clusters: non-link; decisions win
     assert labels.tolist() == [1, -1, 0, 1, 0]
+
+
+def _recalibrated(decisions: DecisionSet | None) -> float:
+    """The second stage's probability for ``q0``-``q1`` after a run with ``decisions``.
+
+    60 pairs of one profile (names agree, date of birth null) were linked by the run, 20
+    of another (dates disagree) were between persons with conflicting dates; the pair
+    asked about, and the pair decided, have the first profile but are not linked.
+    """
+    clusters: dict[str, str] = {}
+    rows: list[tuple[str, str, int]] = []
+    dates: dict[str, str] = {}
+    for i in range(60):
+        a, b = f"l{i:02d}a", f"l{i:02d}b"
+        clusters[a] = clusters[b] = a
+        rows.append((a, b, -1))
+    for i in range(20):
+        a, b = f"n{i:02d}a", f"n{i:02d}b"
+        clusters[a], clusters[b] = a, b
+        dates[a], dates[b] = "2001-01-01", "1980-06-30"
+        rows.append((a, b, 0))
+    for a, b in (("d0", "d1"), ("q0", "q1")):
+        clusters[a], clusters[b] = a, b
+        rows.append((a, b, -1))
+    candidates = pa.table(
+        {
+            "record_id_l": [r[0] for r in rows],
+            "record_id_r": [r[1] for r in rows],
+            "match_weight": [1.0] * len(rows),
+            "match_probability": [0.67] * len(rows),
+            "gamma_forename": [4] * len(rows),
+            "gamma_date_of_birth": [r[2] for r in rows],
+        }
+    )
+    values = RecordValues.from_mapping({"date_of_birth": dates})
+    sets = cluster_value_sets(clusters, values)
+    options = CollectiveOptions()
+    _, found = recalibrate(
+        clusters, candidates, values, decisions, options, [("q0", "q1")], None, sets
+    )
+    return found[("q0", "q1")]
+
+
+def test_a_rejection_lowers_the_next_runs_score_for_pairs_like_it() -> None:
+    before = _recalibrated(None)
+    rejected = _recalibrated(DecisionSet(frozenset(), frozenset({("d0", "d1")})))
+    confirmed = _recalibrated(DecisionSet(frozenset({("d0", "d1")}), frozenset()))
+    assert before > 0.9
+    assert rejected < before - 0.2  # one decision counts as many of the run's own labels
+    assert confirmed >= before

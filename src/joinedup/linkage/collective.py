@@ -359,3 +359,16 @@ def collective_decide(
         ),
     )
     return result
+
+
+def links_table(links: list[tuple[str, str, float]]) -> pa.Table:
+    """Pairs the stage links as a pairs table (weight from the collective probability)."""
+    probability = [min(p, 1.0 - 1e-12) for _, _, p in links]
+    return pa.table(
+        {
+            "record_id_l": pa.array([a for a, _, _ in links], pa.string()),
+            "record_id_r": pa.array([b for _, b, _ in links], pa.string()),
+            "match_weight": pa.array([math.log2(p / (1 - p)) for p in probability], pa.float64()),
+            "match_probability": pa.array(probability, pa.float64()),
+        }
+    )

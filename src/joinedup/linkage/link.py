@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ import pyarrow.compute as pc
 
 from joinedup.linkage.backend import BackendName, LinkageBackend, get_backend
 from joinedup.linkage.cluster import Clustering, cluster_pairs
-from joinedup.linkage.collective import CollectiveOptions, collective_decide
+from joinedup.linkage.collective import CollectiveOptions, collective_decide, links_table
 from joinedup.linkage.conflicts import ConflictRules, record_values
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.corroboration import (
@@ -31,7 +30,12 @@ from joinedup.linkage.decisions import (
     value_order,
 )
 from joinedup.linkage.evidence import with_evidence
-from joinedup.linkage.predict import predict_incremental, predict_pairs
+from joinedup.linkage.neighbourhood import (
+    NeighbourhoodIndex,
+    NeighbourhoodOptions,
+    attach_in_neighbourhood,
+)
+from joinedup.linkage.predict import PAIR_COLUMNS, predict_incremental, predict_pairs
 from joinedup.linkage.prepare import (
     BIRTH_YEAR_ESTIMATE,
     OPTIONAL_COLUMNS,
@@ -41,7 +45,7 @@ from joinedup.linkage.prepare import (
     prepare_records,
 )
 from joinedup.linkage.settings import LinkType, PersonSettingsOptions
-from joinedup.linkage.stable import StableIds, stable_person_ids
+from joinedup.linkage.stable import StableIds, carried_links, stable_person_ids
 from joinedup.linkage.train import Model, TrainingOptions, train_model
 
 Progress = Callable[[str], None]
@@ -67,6 +71,8 @@ class LinkConfig:
       with a date of birth or an identifier reached by a pair scored ``candidate_lower``
       or more (:mod:`joinedup.linkage.corroboration`). ``attach_only_thin`` limits this to
       clusters of records without a date of birth or identifier.
+    - ``neighbourhood``: with the records' context, a name-only record joins the only
+      namesake among the people around it (:mod:`joinedup.linkage.neighbourhood`).
     """
 
     threshold: float = 0.9
@@ -82,6 +88,7 @@ class LinkConfig:
     attach_only_thin: bool = False
     candidate_lower: float = 0.01
     collective: CollectiveOptions = field(default_factory=CollectiveOptions)
+    neighbourhood: NeighbourhoodOptions = field(default_factory=NeighbourhoodOptions)
 
     @property
     def scoring_lower(self) -> float:
@@ -251,7 +258,7 @@ def link_new_records(
         timings,
         start,
         progress,
-        carried=_carried_links(existing_person_ids),
+        carried=carried_links(existing_person_ids),
         incremental=True,
         context=context,
     )
@@ -273,17 +280,6 @@ def _unprepare(row: Mapping[str, Any]) -> dict[str, Any]:
     if "birth_year" in row:  # the date of birth's year comes back from the date itself
         out[BIRTH_YEAR_ESTIMATE] = row["birth_year"]
     return out
-
-
-def _carried_links(person_ids: Mapping[str, str]) -> list[tuple[str, str]]:
-    members: dict[str, list[str]] = {}
-    for record, person in person_ids.items():
-        members.setdefault(person, []).append(record)
-    links: list[tuple[str, str]] = []
-    for person in sorted(members):
-        group = sorted(members[person])
-        links.extend((group[0], other) for other in group[1:])
-    return links
 
 
 __all__ = [
@@ -315,8 +311,10 @@ def _cluster(
     usable: DecisionSet,
     config: LinkConfig,
     carried: list[tuple[str, str]] | tuple[()],
+    hood: NeighbourhoodIndex | None = None,
 ) -> Clustering:
-    """Constrained clustering at the threshold, then attaching to the only candidate."""
+    """Constrained clustering at the threshold, then attaching to the only candidate
+    (by score, then among the people around a name-only record)."""
     clustering = cluster_pairs(
         record_ids,
         scored,
@@ -340,22 +338,9 @@ def _cluster(
         )
         clustering.clusters = attachment.clusters
         clustering.attached_links = attachment.attached
+    if hood is not None:
+        clustering.attached_links += attach_in_neighbourhood(clustering.clusters, hood, usable)
     return clustering
-
-
-def _links_table(links: list[tuple[str, str, float]]) -> pa.Table:
-    probability = [min(p, 1.0 - 1e-12) for _, _, p in links]
-    return pa.table(
-        {
-            "record_id_l": pa.array([a for a, _, _ in links], pa.string()),
-            "record_id_r": pa.array([b for _, b, _ in links], pa.string()),
-            "match_weight": pa.array([math.log2(p / (1 - p)) for p in probability], pa.float64()),
-            "match_probability": pa.array(probability, pa.float64()),
-        }
-    )
-
-
-_LINK_COLUMNS = ["record_id_l", "record_id_r", "match_weight", "match_probability"]
 
 
 def _finish(
@@ -387,13 +372,18 @@ def _finish(
     scored = uncorroborated_to_review(pairs, config) if config.require_corroboration else pairs
     values = record_values(prepared, config.conflicts)
     thin = thin_records(prepared)
-    clustering = _cluster(record_ids, scored, candidates, thin, values, usable, config, carried)
+    hood = None
+    if context is not None and context.neighbours and config.neighbourhood.enabled:
+        hood = NeighbourhoodIndex.build(prepared, thin, context, config.neighbourhood)
+    clustering = _cluster(
+        record_ids, scored, candidates, thin, values, usable, config, carried, hood
+    )
     collective: dict[str, Any] = {}
     queue: pa.Table | None = None
     if context is not None and (context.tokens or context.neighbours) and config.collective.enabled:
         started = time.perf_counter()
         _say(progress, "weighing collective evidence")
-        linked = scored.select(_LINK_COLUMNS)
+        linked = scored.select(list(PAIR_COLUMNS))
         collective = {"linked": 0, "rounds": 0}
         stage = None
         for round_ in range(config.collective.rounds + 1):
@@ -423,9 +413,9 @@ def _finish(
                 break
             collective["linked"] += len(result.link)
             collective["rounds"] = round_ + 1
-            linked = pa.concat_tables([linked, _links_table(result.link)])
+            linked = pa.concat_tables([linked, links_table(result.link)])
             clustering = _cluster(
-                record_ids, linked, candidates, thin, values, usable, config, carried
+                record_ids, linked, candidates, thin, values, usable, config, carried, hood
             )
         spent = time.perf_counter() - started
     if config.require_corroboration:

@@ -15,6 +15,12 @@ among labelled pairs of the same profile):
 - *non-links*: scored pairs between two persons whose values conflict (two dates of birth
   no recording error explains, two NHS numbers or UPNs), and pairs a reviewer rejected.
 
+Reviewers' decisions are the learning signal (active learning): every decided pair among
+the scored pairs is in the training set whether or not the spread sample drew it, and each
+counts as :data:`DECISION_WEIGHT` of the run's own labels, so a handful of decisions on a
+profile moves its probability in the next run (a reviewer's word is worth more than a label
+the run inferred from its own links).
+
 Pairs of records with neither a date of birth nor an identifier can never conflict, so
 the non-links say little about them: the collective stage never links on this model
 alone (it also needs the Fellegi–Sunter collective probability and shared context), and
@@ -35,6 +41,9 @@ from joinedup.linkage.conflicts import RecordValues, groups_conflict
 from joinedup.linkage.decisions import DecisionSet
 
 Features = np.ndarray
+
+#: how many of the run's own labels one reviewer's decision counts as
+DECISION_WEIGHT = 50.0
 
 
 class StageOptions(Protocol):
@@ -111,24 +120,28 @@ def fit(
     *,
     penalty: float = 1.0,
     iterations: int = 25,
+    weights: np.ndarray | None = None,
 ) -> SecondStage:
     """Fit the coefficients by Newton's method with an L2 penalty (not on the intercept).
 
     Rows with the same features are pooled first (a profile of comparison levels, with its
     count of links and non-links), so the fit costs little whatever the sample size.
+    ``weights`` (default 1) count a row as that many rows (reviewers' decisions).
     """
     y = labels.astype(np.float64)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     n_pos, n_neg = float(y.sum()), float(len(y) - y.sum())
     stage.positives, stage.negatives = int(n_pos), int(n_neg)
     if not n_pos or not n_neg:
         return stage
     profiles, inverse = np.unique(features, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
-    count = np.bincount(inverse, minlength=len(profiles)).astype(np.float64)
-    links = np.bincount(inverse, weights=y, minlength=len(profiles))
+    count = np.bincount(inverse, weights=w, minlength=len(profiles))
+    links = np.bincount(inverse, weights=w * y, minlength=len(profiles))
     share = links / count
-    weight = count / len(y)
-    ridge = np.full(features.shape[1], penalty / len(y))
+    total = float(w.sum())
+    weight = count / total
+    ridge = np.full(features.shape[1], penalty / total)
     ridge[0] = 0.0
     coef = np.zeros(features.shape[1])
     for _ in range(iterations):
@@ -225,9 +238,9 @@ def _fit_stage(
     decisions: DecisionSet | None,
     options: StageOptions,
 ) -> SecondStage:
-    sample = candidates.take(
-        pa.array(spread(candidates.num_rows, options.training_pairs), pa.int64())
-    )
+    chosen = spread(candidates.num_rows, options.training_pairs)
+    decided = _decided_rows(candidates, decisions)
+    sample = candidates.take(pa.array(chosen + decided, pa.int64()))
     lefts = sample["record_id_l"].to_pylist()
     rights = sample["record_id_r"].to_pylist()
     conflicting: set[tuple[str, str]] = set()
@@ -238,7 +251,24 @@ def _fit_stage(
     confirmed = decisions.confirmed if decisions is not None else frozenset()
     rejected = decisions.rejected if decisions is not None else frozenset()
     labels = training_labels(lefts, rights, clusters, conflicting, confirmed, rejected)
-    labelled = np.flatnonzero(labels >= 0)
+    weights = np.ones(len(labels))
+    weights[len(chosen) :] = DECISION_WEIGHT
+    weights[: len(chosen)][np.isin(chosen, decided)] = 0.0  # drawn twice: count it once
+    labelled = np.flatnonzero((labels >= 0) & (weights > 0))
     stage = layout(candidates)
     train = sample.take(pa.array(labelled, pa.int64()))
-    return fit(stage, stage.features(train), labels[labelled])
+    return fit(stage, stage.features(train), labels[labelled], weights=weights[labelled])
+
+
+def _decided_rows(candidates: pa.Table, decisions: DecisionSet | None) -> list[int]:
+    """Positions in ``candidates`` of the pairs a reviewer decided."""
+    if decisions is None or not decisions.decided:
+        return []
+    keys = pa.array(sorted(f"{a}|{b}" for a, b in decisions.decided), pa.string())
+    joined = pc.binary_join_element_wise(
+        pc.cast(candidates["record_id_l"], pa.string()),
+        pc.cast(candidates["record_id_r"], pa.string()),
+        "|",
+    )
+    found = pc.is_in(joined, value_set=keys)
+    return [int(i) for i in np.flatnonzero(found.to_numpy(zero_copy_only=False))]

@@ -84,3 +84,15 @@ def stable_person_ids(
         if old not in used and old in old_ids and old not in result.retired:
             result.retired[old] = cluster_to_person[cluster]
     return result
+
+
+def carried_links(person_ids: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Links that keep existing persons together (each record to its person's first)."""
+    members: dict[str, list[str]] = {}
+    for record, person in person_ids.items():
+        members.setdefault(person, []).append(record)
+    links: list[tuple[str, str]] = []
+    for person in sorted(members):
+        group = sorted(members[person])
+        links.extend((group[0], other) for other in group[1:])
+    return links
