@@ -22,8 +22,8 @@ The record joins the nearest compatible cluster within ``hops_full_name`` steps 
 forename and surname) or ``hops_forename`` steps (a forename alone: nearer, since a
 forename is shared by many more people) when it is the only one at its distance, or, of
 several at that distance, the only one tied to the most people a step nearer
-(``tie_break``). Otherwise the record is left alone (for review). A rejected decision between the record and the
-cluster, or a cluster holding a record the record was rejected against, stops the join.
+(``tie_break``). Otherwise the record is left alone (for review). A rejected decision
+between the record and any record of the cluster stops the join.
 Siblings and parents have different forenames, so a family is not merged this way.
 """
 
