@@ -159,7 +159,6 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/audit/erasure"): Expect("/audit/erasure", ok=frozenset({DPO})),
     ("POST", "/audit/erasure"): Expect("/audit/erasure", status=403),
     ("POST", "/audit/erasure/{request_id}"): Expect("/audit/erasure/x", status=403),
-
     # the flag list and the risk assessment (roles that act on flags and assess)
     ("GET", "/flags"): Expect("/flags", ok=frozenset({AN, SW})),
     ("GET", "/people/{person_id}/assessment"): Expect(
@@ -176,7 +175,7 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ),
     ("GET", "/people/{person_id}/assessments"): Expect(
         "/people/{aisha}/assessments", ok=frozenset({AN, SW}), names=frozenset({AN, SW})
-
+    ),
     # panel meetings and the actions tracker (roles that sit on panels; no meeting here)
     ("GET", "/panel"): Expect("/panel", ok=PANEL_ROLES),
     ("POST", "/panel/meetings"): Expect("/panel/meetings", ok=PANEL_ROLES, status=403),
@@ -205,7 +204,6 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/actions/{action_id}/reassign"): Expect(
         "/actions/x/reassign", ok=PANEL_ROLES, status=403
     ),
-
     # the analyst's match review and quarantine (actions linkage.review, quarantine.review)
     ("GET", "/review"): Expect("/review", ok=ANALYST),
     ("GET", "/review/{item_id}"): Expect("/review/x", ok=NOBODY),
@@ -213,7 +211,6 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/quarantine"): Expect("/quarantine", ok=ANALYST),
     ("GET", "/quarantine/{row_id}"): Expect("/quarantine/x", ok=NOBODY),
     ("POST", "/quarantine/{row_id}"): Expect("/quarantine/x", status=403),
-
     # the analyst's profile, network explorer and estimate (a run is its author's alone)
     ("GET", "/analysis/profile"): Expect("/analysis/profile", ok=ANALYST),
     ("GET", "/analysis/network"): Expect("/analysis/network", ok=ANALYST),

@@ -33,9 +33,8 @@ from joinedup.app.actions import chase_actions
 from joinedup.app.context import Caller, pipeline, runtime, session
 from joinedup.app.ingest import import_exports
 from joinedup.app.intelligence import escalate_overdue
-from joinedup.app.notify_email import email_notifications
-
 from joinedup.app.joblog import attach, log_event, safe_detail
+from joinedup.app.notify_email import email_notifications
 from joinedup.app.schedule import JOBS, JobName, Schedule
 from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import load_person_ids, run_linkage

@@ -30,7 +30,6 @@ from joinedup.web import (
     notification_pages,
     ops,
     panel_pages,
-
     quarantine_pages,
     review_pages,
     sharing_pages,
