@@ -1,8 +1,8 @@
 """On the demonstration's store, in a real browser, on SQLite and PostgreSQL: a teacher tells
 a concern about a child seen getting into a private hire car (the language check warns as she
-types), sees where it went; the licensing officer it went to reads and acknowledges it; the
-teacher's page then shows it read. Every page passes axe-core (no serious or critical
-violation)."""
+types, and she rewords it), sees where it went; the licensing officer it went to reads and
+acknowledges it; the teacher's page then shows it read. Every page passes axe-core (no
+serious or critical violation)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from tests.web.demo_site import DemoSite, demo_site, pytestmark, serious
 
 __all__ = ["demo_site", "pytestmark"]
 
-SEEN = "Seen getting into a private hire car outside the gates; she is promiscuous"
+BLAMING = "She is promiscuous and keeps going off with older men"
+SEEN = "Seen being picked up by an adult man in a private hire car outside the gates"
 
 
 def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSite) -> None:
@@ -20,8 +21,11 @@ def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSi
         page.get_by_role("button", name="Tell a concern").click()
         page.get_by_label("First name").fill("Ellie")
         page.get_by_label("Last name").fill("Illingworth")
-        page.get_by_label("What was seen or heard").fill(SEEN)
-        page.get_by_text("Some words may blame or judge the child").wait_for(timeout=10_000)
+        page.get_by_label("What was seen or heard").fill(BLAMING)
+        warning = page.get_by_text("Some words may blame or judge the child")
+        warning.wait_for(timeout=10_000)
+        page.get_by_label("What was seen or heard").fill(SEEN)  # she rewords it
+        warning.wait_for(state="detached", timeout=10_000)
         page.get_by_label("Vehicle registrations").fill("DU51 XYZ")
         page.get_by_label("Where").fill("Outside the school gates")
         assert serious(page) == []

@@ -39,6 +39,7 @@ class DemoAccount(BaseModel):
     agency: str = Field(min_length=1)
     role: str
     step: Step
+    name: str | None = None  # shown in the header (default "Demo <role>")
 
     @field_validator("role")
     @classmethod
@@ -89,7 +90,9 @@ def add_demo_users(s: ActorSession, step: Step, by_kind: Mapping[str, str] | Non
         except NotFound:
             agency = accounts.agency_name(account, by_kind)
             role = account.role
-            directory.add_user(s, account.username, agency, role, display_name=f"Demo {role}")
+            directory.add_user(
+                s, account.username, agency, role, display_name=account.name or f"Demo {role}"
+            )
 
 
 CSV_HEADER = ("username", "role", "agency", "password", "totp_secret")

@@ -11,21 +11,24 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, Select, Table, func, or_, select
 from sqlalchemy.orm import Session
 
-from joinedup.common.errors import InputError, JoinedupError
+from joinedup.common.errors import JoinedupError
 from joinedup.model.access import Actor
 from joinedup.model.audit import Access, Operation
 from joinedup.model.base import Owned
-from joinedup.model.policy import Category, policy
+from joinedup.model.policy import policy
 from joinedup.store import audit, origin
 from joinedup.store.auditor import AuditorQueries
 from joinedup.store.bulk import bulk_insert
+from joinedup.store.checks import ActionChecks, Forbidden
 from joinedup.store.guarded import TypedTextAndFields
 from joinedup.store.hooks import SessionHooks
 from joinedup.store.kinds import Kind, kind_of
 from joinedup.store.scope import Reader, scope_clause
-from joinedup.store.sharing import NOTHING, Sharing
+from joinedup.store.sharing import NOTHING, Sharing, naming_agreements
 from joinedup.store.staff import StaffDirectory
 from joinedup.store.tables.admin import ErasureRow
+
+__all__ = ["ActorSession", "Forbidden", "NotFound"]
 
 M = TypeVar("M", bound=BaseModel)
 _CHUNK = 5000
@@ -35,11 +38,7 @@ class NotFound(JoinedupError, LookupError):
     """No such row, or none the actor may reach (the two are deliberately the same)."""
 
 
-class Forbidden(JoinedupError, PermissionError):
-    """The actor may not perform this write (or act for this purpose)."""
-
-
-class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
+class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQueries):
     """Scoped, audited access for one actor and purpose inside one transaction."""
 
     def __init__(
@@ -101,22 +100,13 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
             object_ids=ids,
             purpose=self.purpose,
             recipient=recipient,
-            detail=origin.stamped(self._with_agreements(detail)),
+            detail=origin.stamped(naming_agreements(self.sharing, self.aggregate, detail)),
             on_behalf_of=self.on_behalf_of.user_id if self.on_behalf_of else None,
         )
         when = self._clock()
         self.audit_head = audit.append(self._orm, self._key, entry, when)
         if fact or operation in ("consultation", "disclosure"):
             self.facts.append((entry, when))
-
-    def _with_agreements(self, detail: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-        """``detail`` naming the agreements the session works under (none: unchanged)."""
-        if not self.sharing.agreements:
-            return detail
-        named: dict[str, Any] = {"agreements": sorted(self.sharing.agreements.values())}
-        if self.aggregate:
-            named["aggregate"] = True
-        return {**(detail or {}), **named}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -194,42 +184,6 @@ class ActorSession(StaffDirectory, TypedTextAndFields, AuditorQueries):
             and owner is not None
             and all(row[owner] == self.actor.agency_id for row in rows)
         )
-
-    def may(self, action: str) -> bool:
-        """Whether the actor's role may take ``action`` (``roles.yml``, ``actions:``)."""
-        return policy().allows_action(self.actor.role, action)
-
-    def require(self, action: str) -> None:
-        """The one check for actions: raise :class:`Forbidden` unless the actor's role may
-        take ``action``, naming the action, the role and the roles that may."""
-        if self.may(action):
-            return
-        rules = policy()
-        service = rules.service_role()
-        who = [
-            f"the {n} service account (role {n})" if n == service else n.replace("_", " ")
-            for n in rules.roles_allowed(action)
-        ]
-        raise Forbidden(
-            f"role {self.actor.role!r} may not {action} ({rules.describe(action).rstrip('.')}); "
-            f"who may: {', '.join(who) or 'nobody'}"
-        )
-
-    def require_operation(self, operation: Operation, category: Category) -> None:
-        """Raise :class:`Forbidden` unless the role has any reach for this operation on rows of
-        ``category`` (for a disclosure: to any recipient; a role limited to some recipients
-        is refused here)."""
-        rules = policy()
-        if not rules.reaches(self.actor.role, operation, category) or (
-            operation == "disclosure" and rules.role(self.actor.role).disclose_to
-        ):
-            raise Forbidden(f"role {self.actor.role!r} may not perform {operation} on {category}")
-
-    def _require_recipient(self, recipient: str) -> None:
-        if not recipient.strip():
-            raise InputError("an export needs a recipient")
-        if not policy().allows_recipient(self.actor.role, recipient):
-            raise Forbidden(f"role {self.actor.role!r} may not perform disclosure to {recipient!r}")
 
     # -- collection and alteration ---------------------------------------------------------
 

@@ -19,13 +19,12 @@ from joinedup.model.audit import Access, AuditEvent, Operation
 from joinedup.model.policy import Category
 from joinedup.store import audit
 from joinedup.store.checkpoint import CheckpointFile
+from joinedup.store.checks import Forbidden
 from joinedup.store.tables.linkage import PersonLinkRow
 from joinedup.store.tables.records import SourceRecordRow
 
 
 def _forbidden(message: str) -> Exception:
-    from joinedup.store.actor_session import Forbidden  # defined with the session
-
     return Forbidden(message)
 
 

@@ -7,8 +7,10 @@ agreement's purpose. The scope predicate (store/scope.py) applies the result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
@@ -64,3 +66,16 @@ def sharing_for(orm: Session, actor: Actor, purpose: str, now: datetime) -> Shar
     open_cases = frozenset(r.agency_id for r in rows if r.extent == "open_cse_cases")
     aggregate = frozenset(r.agency_id for r in rows if r.extent == "aggregate")
     return Sharing(open_cases, aggregate, {r.id: r.name for r in rows})
+
+
+def naming_agreements(
+    sharing: Sharing, aggregate: bool, detail: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """An audit row's ``detail`` naming the agreements a session works under (and whether it
+    is an aggregate session); unchanged when it works under none."""
+    if not sharing.agreements:
+        return detail
+    named: dict[str, Any] = {"agreements": sorted(sharing.agreements.values())}
+    if aggregate:
+        named["aggregate"] = True
+    return {**(detail or {}), **named}
