@@ -49,7 +49,7 @@ def test_analyst_decides_a_match_and_fixes_a_quarantined_row(
         assert page.get_by_text("Match weight", exact=True).is_visible()
         assert serious(page) == []
         # the guide's picture: the records side by side and the evidence under them
-        side = page.get_by_role("heading", name="The two records side by side")
+        side = page.locator("caption", has_text="The two records side by side")
         side.evaluate("e => window.scrollTo(0, e.offsetTop - 12)")
         demo_site.shot(page, "analyst-review-pair", doc=True)
         page.get_by_label("Two people: reject the match").check()
