@@ -68,7 +68,7 @@ def test_a_run_logs_json_lines_without_the_boroughs_names(
     text = (tmp_path / "home" / "logs" / "worker.jsonl").read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text.splitlines()]
     finished = {line["job"]: line for line in lines if line["event"] == "job"}
-    assert set(finished) == {"drops", "escalate", "chase"}
+    assert set(finished) == {"drops", "escalate", "chase", "notify"}
     taken = finished["drops"]
     assert taken["outcome"] == "ok" and taken["level"] == "info" and taken["seconds"] > 0
     assert taken["files"] > 0 and taken["accepted"] > 0 and len(taken["drops"]) == 2
