@@ -36,8 +36,10 @@ def test_analyst_profile_network_and_estimate(demo_site: DemoSite) -> None:
         page.get_by_role("heading", name="Problem profile").wait_for()
         _checked(page, site, "analysis-profile-form")
         page.get_by_role("button", name="Write the profile").click()
-        page.get_by_text("You can close this page").wait_for()
-        _checked(page, site, "analysis-profile-running")
+        running = page.get_by_text("You can close this page")
+        running.or_(page.get_by_role("heading", name="Data sources and coverage")).wait_for()
+        if running.count():  # on a quiet machine the demo's profile is done within a second
+            _checked(page, site, "analysis-profile-running")
         _finished(page, "Data sources and coverage")
         assert page.locator("figure svg").count() > 0  # the charts, each with its table
         _checked(page, site, "analysis-profile")
