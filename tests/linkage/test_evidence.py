@@ -173,3 +173,13 @@ def test_a_pair_on_names_alone_says_why_it_is_held() -> None:
     reason = "Only the names agree: a name alone cannot tell two children apart"
     assert any(line.startswith(reason) for line in plain_words(held))
     assert not any(line.startswith(reason) for line in plain_words(corroborated))
+
+
+def test_a_levels_label_reads_in_a_reviewers_words() -> None:
+    from joinedup.linkage.evidence import plain_level
+
+    assert plain_level("date_of_birth is NULL") == "not recorded on one side or both"
+    assert plain_level("Exact match on forename_key") == "exactly the same"
+    assert plain_level("All other comparisons") == "different"
+    assert "0.9" in plain_level("Jaro-Winkler distance of surname >= 0.9")
+    assert plain_level("Day and month swapped") == "Day and month swapped"  # already plain

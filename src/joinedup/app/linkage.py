@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from joinedup.app.context import Caller, session
 from joinedup.app.results import Saved
-from joinedup.linkage.evidence import plain_words, words
+from joinedup.linkage.evidence import plain_level, plain_words, words
 from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import LinkOutcome, run_linkage
 from joinedup.linkage.review import (
@@ -126,3 +126,8 @@ def decide_match(who: Caller, item_id: str, verdict: Verdict, reason: str) -> Sa
 def field_words() -> dict[str, str]:
     """What a reviewer calls each compared field (``linkage/data/evidence.yml``)."""
     return dict(words()["fields"])
+
+
+def level_words(label: str) -> str:
+    """How closely a field agreed, in a reviewer's words (``linkage/data/evidence.yml``)."""
+    return plain_level(label)

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -46,6 +47,23 @@ def words() -> dict[str, dict[str, str]]:
     text, where = read_text(packaged("joinedup.linkage", "evidence.yml"))
     data = load_yaml(text, where=where) or {}
     return {"fields": dict(data.get("fields", {})), "shared": dict(data.get("shared", {}))}
+
+
+@cache
+def _level_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    text, where = read_text(packaged("joinedup.linkage", "evidence.yml"))
+    data = load_yaml(text, where=where) or {}
+    return tuple((re.compile(p, re.IGNORECASE), w) for p, w in data.get("levels", []))
+
+
+def plain_level(label: str) -> str:
+    """A comparison level's label in a reviewer's words ("surname is NULL": "not recorded on
+    one side or both"); a label already in plain words is returned as it is."""
+    for pattern, words_ in _level_patterns():
+        found = pattern.fullmatch(label.strip())
+        if found:
+            return found.expand(words_)
+    return label
 
 
 def _weight(level: Mapping[str, Any]) -> float:

@@ -14,6 +14,7 @@ from joinedup.app.linkage import (
     decide_match,
     evidence_words,
     field_words,
+    level_words,
     review_pair,
     review_queue_page,
 )
@@ -70,6 +71,7 @@ def _pair_page(request: Request, me: Visitor, item_id: str, **shown: str) -> Res
         # the table shows each comparison and the weights: the sentences after them follow
         fields_said=len((detail.pair.item.evidence or {}).get("comparisons") or []) + 1,
         field_words=field_words(),
+        level_words=level_words,
         side=SIDE,
         **context,
     )
