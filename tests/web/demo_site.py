@@ -153,12 +153,13 @@ class DemoSite:
 
     def code(self, username: str) -> str:
         """A security code for ``username`` not used before (waits when the window is spent:
-        a code is accepted once, within one step either side of now)."""
+        a code is accepted once, within one step either side of the server's now)."""
         totp = pyotp.TOTP(self.accounts[username].secret)
         while True:
             now = int(time.time()) // 30
-            last = self._last_step.get(username, now - 2)
-            step = max(now - 1, last + 1)
+            last = self._last_step.get(username, now - 1)
+            # never the step before now: the server may already be a step further on
+            step = max(now, last + 1)
             if step <= now + 1:
                 self._last_step[username] = step
                 return totp.generate_otp(step)

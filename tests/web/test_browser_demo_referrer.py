@@ -54,3 +54,27 @@ def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSi
         page.goto(sent.split("?")[0])
         row = page.get_by_role("row").filter(has_text="Dunmere licensing (synthetic)")
         assert "Read" in row.inner_text()
+
+
+def test_a_police_user_grades_a_concern_and_social_care_sees_the_grading(
+    demo_site: DemoSite,
+) -> None:
+    with demo_site.signed_in("demo-analyst") as page:
+        page.goto(f"{demo_site.url}/concerns/new")
+        page.get_by_label("First name").fill("Ellie")
+        page.get_by_label("Last name").fill("Illingworth")
+        page.get_by_label("What was seen or heard").fill(
+            "A source reports an adult man collecting her from the children's home at night"
+        )
+        page.locator("#grade-source-2").check()
+        page.locator("#grade-intelligence-B").check()
+        page.locator("#grade-handling-P").check()
+        assert serious(page) == []
+        demo_site.shot(page, "police-grading", doc=True)
+        page.get_by_role("button", name="Send the concern").click()
+        assert page.get_by_role("heading", name="Concern sent").is_visible()
+
+    with demo_site.signed_in("demo-social-worker") as page:
+        page.get_by_role("link", name="Intelligence received").click()
+        assert page.get_by_text("graded 2-B-P").first.is_visible()
+        assert serious(page) == []
