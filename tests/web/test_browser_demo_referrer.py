@@ -70,6 +70,7 @@ def test_a_police_user_grades_a_concern_and_social_care_sees_the_grading(
         page.locator("#grade-intelligence-B").check()
         page.locator("#grade-handling-P").check()
         assert serious(page) == []
+        page.get_by_role("heading", name="Grading (3x5x2)").scroll_into_view_if_needed()
         demo_site.shot(page, "police-grading", doc=True)
         page.get_by_role("button", name="Send the concern").click()
         assert page.get_by_role("heading", name="Concern sent").is_visible()
