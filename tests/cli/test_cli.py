@@ -82,10 +82,14 @@ def test_errors_are_one_line_messages(env: dict[str, str]) -> None:
     assert ghost.returncode == 1 and "no active user named 'ghost'" in ghost.stderr
     assert "Traceback" not in ghost.stderr + bad_kind.stderr
     # issue 14, point 10: a person acting for the pipeline's purpose is told what to do
-    admin_ingest = _run(env, "quarantine", "list", "--as", "root-admin", ok=False)
-    assert "may not act for purpose 'data_ingest'" in admin_ingest.stderr
-    assert "it may act for: administration" in admin_ingest.stderr
-    assert "service account when neither --as nor JOINEDUP_USER" in admin_ingest.stderr
+    _run(env, "agencies", "add", "Police", "--kind", "police", "--as", "root-admin")
+    _run(
+        env, "users", "add", "ana", "--agency", "Police", "--role", "analyst", "--as", "root-admin"
+    )
+    analyst_ingest = _run(env, "quarantine", "list", "--as", "ana", ok=False)
+    assert "may not act for purpose 'data_ingest'" in analyst_ingest.stderr
+    assert "it may act for: analysis" in analyst_ingest.stderr
+    assert "service account when neither --as nor JOINEDUP_USER" in analyst_ingest.stderr
 
 
 def test_admin_cannot_read_the_audit_trail(env: dict[str, str]) -> None:

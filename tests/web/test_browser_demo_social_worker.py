@@ -36,17 +36,18 @@ def test_social_worker_acts_on_a_flag_and_assesses_the_child(demo_site: DemoSite
         page.locator("#q").fill(name)
         page.keyboard.press("Enter")
         page.locator(f'main a[href="{href}"]').first.click()
-        assert page.get_by_role("link", name="Risk assessment", exact=True).is_visible()
+        page.get_by_role("link", name="Risk assessment", exact=True).wait_for()
         # open the flag from the child's page, acknowledge it
         page.locator('#flags ~ ul a[href^="/flags/"]').first.click()
         assert serious(page) == []
         page.get_by_label("Note (optional)").fill("Seen; strategy discussion booked for Friday.")
         page.get_by_role("button", name="Acknowledge").click()
-        assert page.get_by_text("The flag is acknowledged").is_visible()
+        page.get_by_text("The flag is acknowledged").wait_for()
         demo_site.shot(page, "social-worker-flag")
         # the assessment, pre-filled from the records
         page.get_by_role("link", name=re.compile("Open the risk assessment")).click()
-        assert page.get_by_role("heading", name=re.compile(re.escape(name))).is_visible()
+        page.wait_for_url("**/assessment")
+        page.locator(f'h1 a[href="{href}"]').wait_for()  # the child's name, linked to them
         assert page.locator('a[href^="/records/"]').count() > 0  # the evidence, linked
         assert serious(page) == []
         suggested = page.locator('input[name="suggested_disclosure"]').get_attribute("value")
