@@ -20,7 +20,7 @@ from joinedup.model.classification import classification
 from joinedup.store.engine import make_engine
 from joinedup.store.guarded import is_token
 from joinedup.store.hooks import values_at
-from tests.cli.helpers import cli_env, run_cli
+from tests.web.demo_run import copy_demo
 
 # typed during the demonstration (joinedup.app.demo_panel, joinedup.app.demo)
 TYPED = [
@@ -41,9 +41,8 @@ ASKED_FOR = {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    home = tmp_path_factory.mktemp("demo") / "home"
-    url = f"sqlite:///{home.parent / 'joinedup.db'}"
-    run_cli(cli_env(url, home), "demo", timeout=900)
+    """The run's demonstration store (built once for every test module that asks), copied."""
+    url, home = copy_demo("sqlite", tmp_path_factory.mktemp("demo"))
     yield home, url
 
 

@@ -28,10 +28,7 @@ guide's picture ``docs/images/<name>.jpg`` when run with ``JOINEDUP_DOC_IMAGES=d
 from __future__ import annotations
 
 import csv
-import fcntl
 import os
-import secrets
-import shutil
 import subprocess
 import sys
 import time
@@ -44,12 +41,12 @@ from typing import Any
 
 import pyotp
 import pytest
-from sqlalchemy import create_engine, text
+from playwright.sync_api import expect
 from sqlalchemy.engine import make_url
 
 from tests.cli.helpers import cli_env, run_cli
-from tests.conftest import PG_ADMIN_URL, REQUIRE_PG, _postgres_problem
-from tests.web.demo_run import demo_database, shared_dir
+from tests.conftest import REQUIRE_PG, _postgres_problem
+from tests.web.demo_run import copy_demo, pg_execute
 from tests.web.test_browser import CHROMIUM, _free_port, _serious, playwright_api, pytestmark
 
 __all__ = ["CHROMIUM", "DemoSite", "demo_site", "playwright_api", "pytestmark", "serious"]
@@ -66,56 +63,8 @@ PURPOSES = {
     "demo-licensing": "Safeguarding",
 }
 serious = _serious
-
-
-def _pg_url(name: str) -> str:
-    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _pg(statement: str) -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(statement))
-    finally:
-        admin.dispose()
-
-
-def _built(backend: str) -> tuple[str, Path]:
-    """The run's demonstration store on ``backend`` (built by the first worker to ask)."""
-    shared = shared_dir()
-    home = shared / backend / "home"
-    with open(shared / f"{backend}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        url = (
-            f"sqlite:///{shared / backend / 'joinedup.db'}"
-            if backend == "sqlite"
-            else _pg_url(demo_database())
-        )
-        if not (shared / f"{backend}.done").exists():
-            shutil.rmtree(shared / backend, ignore_errors=True)
-            home.mkdir(parents=True)
-            if backend == "postgresql":
-                _pg(f'DROP DATABASE IF EXISTS "{demo_database()}" WITH (FORCE)')
-                _pg(f'CREATE DATABASE "{demo_database()}"')
-            run_cli(cli_env(url, home), "demo", timeout=900)
-            (shared / f"{backend}.done").write_text(url)
-    return url, home
-
-
-def _copy(backend: str, into: Path) -> tuple[str, Path]:
-    """A private copy of the demonstration store for one test module."""
-    url, home = _built(backend)
-    shutil.copytree(home, into / "home")
-    if backend == "sqlite":
-        source = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal"):
-            if Path(f"{source}{suffix}").exists():
-                shutil.copy2(f"{source}{suffix}", into / f"joinedup.db{suffix}")
-        return f"sqlite:///{into / 'joinedup.db'}", into / "home"
-    name = f"joinedup_site_{secrets.token_hex(5)}"
-    _pg(f'CREATE DATABASE "{name}" TEMPLATE "{demo_database()}"')
-    return _pg_url(name), into / "home"
+# a page may take a while on a loaded machine: checks of what it shows wait up to 30 s
+expect.set_options(timeout=30_000)
 
 
 @dataclass
@@ -139,7 +88,7 @@ class DemoSite:
     home: Path
     shots: Path
     accounts: dict[str, Account]
-    playwright: Any
+    browser: Any  # one chromium per module; each sign-in gets its own context (cookies)
     _last_step: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -178,14 +127,15 @@ class DemoSite:
 
     @contextmanager
     def signed_in(self, username: str, purpose: str | None = None) -> Iterator[Any]:
-        """A fresh browser page with ``username`` signed in (closed afterwards)."""
-        browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        """A fresh browser context and page with ``username`` signed in (closed afterwards):
+        nothing carries over from an earlier sign-in (cookies, storage)."""
+        context = self.browser.new_context(viewport={"width": 1000, "height": 800})
         try:
-            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            page = context.new_page()
             self.sign_in(page, username, purpose)
             yield page
         finally:
-            browser.close()
+            context.close()
 
     def shot(self, page: Any, name: str, *, doc: bool = False) -> Path:
         """A full-page screenshot, kept as ``<backend>-<name>.png``. With ``doc``, the
@@ -253,13 +203,17 @@ def demo_site(
             pytest.fail(problem)
         pytest.skip(problem)
     into = tmp_path_factory.mktemp(f"site-{backend}")
-    db_url, home = _copy(backend, into)
+    db_url, home = copy_demo(backend, into)
     shots = Path(os.environ.get("JOINEDUP_SCREENSHOTS") or into / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     env = cli_env(db_url, home)
     try:
         with _served(env, into / "serve.log") as url, playwright_api.sync_playwright() as p:
-            yield DemoSite(backend, url, db_url, home, shots, _accounts(home), p)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                yield DemoSite(backend, url, db_url, home, shots, _accounts(home), browser)
+            finally:
+                browser.close()
     finally:
         if backend == "postgresql":
-            _pg(f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)')
+            pg_execute(f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)')

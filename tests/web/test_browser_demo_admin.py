@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from joinedup.ingest.formats import layout_for_file
@@ -35,7 +36,7 @@ def test_administrator_uploads_an_export_and_sets_up_a_panel(
     export = _export(tmp_path)
     with demo_site.signed_in("demo-admin") as page:
         page.get_by_role("link", name="Uploads").click()
-        assert page.get_by_role("heading", name="Upload an agency export").is_visible()
+        expect(page.get_by_role("heading", name="Upload an agency export")).to_be_visible()
         page.get_by_label("The file", exact=True).set_input_files(str(export))
         health = page.locator("#upload-agency option", has_text="health").first
         page.get_by_label("Sent by").select_option(health.get_attribute("value"))
@@ -51,7 +52,7 @@ def test_administrator_uploads_an_export_and_sets_up_a_panel(
         row = page.get_by_role("row").filter(has_text="attendances.csv")
         cells = row.get_by_role("cell").all_inner_texts()
         assert cells[3:6] == ["3", "2", "1"]  # read = accepted + quarantined
-        assert page.get_by_role("link", name="the quarantine page").is_visible()
+        expect(page.get_by_role("link", name="the quarantine page")).to_be_visible()
         assert serious(page) == []
         demo_site.shot(page, "admin-upload-done", doc=True)
 
@@ -82,7 +83,7 @@ def test_data_protection_officer_checks_the_chain_and_decides_an_erasure_request
         page.get_by_role("link", name="Audit chain").click()
         page.get_by_role("button", name="Verify the chain now").click()
         page.get_by_text("The audit chain is intact").wait_for(timeout=120_000)
-        assert page.get_by_text("Last checkpoint").is_visible()
+        expect(page.get_by_text("Last checkpoint")).to_be_visible()
         assert serious(page) == []
         demo_site.shot(page, "dpo-audit-chain", doc=True)
 
@@ -91,7 +92,7 @@ def test_data_protection_officer_checks_the_chain_and_decides_an_erasure_request
         page.get_by_label("Who asked").fill("Her mother, with her consent")
         page.get_by_label("Grounds").select_option("no_longer_necessary")
         page.get_by_role("button", name="Record the request").click()
-        assert page.get_by_text("To decide").is_visible()
+        expect(page.get_by_text("To decide")).to_be_visible()
         page.get_by_label("Refuse").check()
         page.get_by_label("Reason").fill(
             "Kept under a legal obligation: child protection records (art. 17(3)(b))"
@@ -99,5 +100,5 @@ def test_data_protection_officer_checks_the_chain_and_decides_an_erasure_request
         assert serious(page) == []
         demo_site.shot(page, "dpo-erasure-request")
         page.get_by_role("button", name="Record the decision").click()
-        assert page.get_by_text("Refused", exact=True).is_visible()
+        expect(page.get_by_text("Refused", exact=True)).to_be_visible()
         assert serious(page) == []

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.web.demo_site import DemoSite, demo_site, pytestmark, serious
 
 __all__ = ["demo_site", "pytestmark"]
@@ -41,12 +43,14 @@ def test_analyst_decides_a_match_and_fixes_a_quarantined_row(
     _police_export(demo_site, tmp_path)
     with demo_site.signed_in("demo-analyst") as page:
         page.get_by_role("link", name="Match review").click()
-        assert page.get_by_role("heading", name="Match review").is_visible()
+        expect(page.get_by_role("heading", name="Match review")).to_be_visible()
         assert serious(page) == []
         demo_site.shot(page, "analyst-review-queue")
         page.locator("table.govuk-table tbody a.govuk-link").first.click()
-        assert page.get_by_role("heading", name="Are these two records one person?").is_visible()
-        assert page.get_by_text("Match weight", exact=True).is_visible()
+        expect(
+            page.get_by_role("heading", name="Are these two records one person?")
+        ).to_be_visible()
+        expect(page.get_by_text("Match weight", exact=True)).to_be_visible()
         assert serious(page) == []
         # the guide's picture: the records side by side and the evidence under them
         page.set_viewport_size({"width": 1000, "height": 1500})
@@ -55,16 +59,16 @@ def test_analyst_decides_a_match_and_fixes_a_quarantined_row(
         page.get_by_label("Two people: reject the match").check()
         page.get_by_label("Why").fill("The dates of birth differ and nothing else is shared.")
         page.get_by_role("button", name="Save the decision").click()
-        assert page.get_by_text("Rejected: the two records are two people.").is_visible()
+        expect(page.get_by_text("Rejected: the two records are two people.")).to_be_visible()
         assert serious(page) == []
 
         page.get_by_role("link", name="Quarantine").click()
-        assert page.get_by_role("heading", name="Quarantine", exact=True).is_visible()
-        assert page.get_by_text("Yes", exact=True).first.is_visible()  # reconciled
+        expect(page.get_by_role("heading", name="Quarantine", exact=True)).to_be_visible()
+        expect(page.get_by_text("Yes", exact=True).first).to_be_visible()  # reconciled
         assert serious(page) == []
         demo_site.shot(page, "analyst-quarantine")
         page.get_by_role("link", name="Row 2 of persons.csv").first.click()
-        assert page.get_by_role("heading", name="Quarantined row").is_visible()
+        expect(page.get_by_role("heading", name="Quarantined row")).to_be_visible()
         assert serious(page) == []
         demo_site.shot(page, "analyst-quarantine-row")
         page.get_by_label("forename").fill("Jade")
@@ -72,5 +76,5 @@ def test_analyst_decides_a_match_and_fixes_a_quarantined_row(
             "first name retyped from the paper form"
         )
         page.get_by_role("button", name="Resubmit").click()
-        assert page.get_by_text("The corrected row was accepted").is_visible()
+        expect(page.get_by_text("The corrected row was accepted")).to_be_visible()
         assert serious(page) == []

@@ -6,6 +6,8 @@ serious or critical violation)."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.web.demo_site import DemoSite, demo_site, pytestmark, serious
 
 __all__ = ["demo_site", "pytestmark"]
@@ -16,7 +18,7 @@ SEEN = "Seen being picked up by an adult man in a private hire car outside the g
 
 def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSite) -> None:
     with demo_site.signed_in("demo-teacher") as page:
-        assert page.get_by_role("heading", name="My work").is_visible()
+        expect(page.get_by_role("heading", name="My work")).to_be_visible()
         page.get_by_role("link", name="Concerns").click()
         page.get_by_role("button", name="Tell a concern").click()
         page.get_by_label("First name").fill("Ellie")
@@ -31,10 +33,10 @@ def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSi
         assert serious(page) == []
         demo_site.shot(page, "referrer-concern-form")
         page.get_by_role("button", name="Send the concern").click()
-        assert page.get_by_role("heading", name="Concern sent").is_visible()
+        expect(page.get_by_role("heading", name="Concern sent")).to_be_visible()
         waiting = page.get_by_text("Not read yet")
         assert waiting.count() >= 1
-        assert page.get_by_role("cell", name="Dunmere licensing (synthetic)").is_visible()
+        expect(page.get_by_role("cell", name="Dunmere licensing (synthetic)")).to_be_visible()
         assert serious(page) == []
         demo_site.shot(page, "referrer-concern-sent", doc=True)
         sent = page.url
@@ -43,12 +45,14 @@ def test_teacher_tells_a_concern_and_licensing_acknowledges_it(demo_site: DemoSi
         page.get_by_role("link", name="Intelligence received").click()
         assert serious(page) == []
         page.get_by_role("link", name="Dunmere education (synthetic)").first.click()
-        assert page.get_by_text(SEEN).is_visible()
+        expect(page.get_by_text(SEEN)).to_be_visible()
         page.get_by_label("Note (optional): what you will do").fill("Driver and vehicle checked")
         assert serious(page) == []
         demo_site.shot(page, "licensing-intelligence", doc=True)
         page.get_by_role("button", name="Acknowledge").click()
-        assert page.get_by_text("Acknowledged: Dunmere education (synthetic) can see").is_visible()
+        expect(
+            page.get_by_text("Acknowledged: Dunmere education (synthetic) can see")
+        ).to_be_visible()
 
     with demo_site.signed_in("demo-teacher") as page:
         page.goto(sent.split("?")[0])
@@ -73,9 +77,9 @@ def test_a_police_user_grades_a_concern_and_social_care_sees_the_grading(
         page.get_by_role("heading", name="Grading (3x5x2)").scroll_into_view_if_needed()
         demo_site.shot(page, "police-grading", doc=True)
         page.get_by_role("button", name="Send the concern").click()
-        assert page.get_by_role("heading", name="Concern sent").is_visible()
+        expect(page.get_by_role("heading", name="Concern sent")).to_be_visible()
 
     with demo_site.signed_in("demo-social-worker") as page:
         page.get_by_role("link", name="Intelligence received").click()
-        assert page.get_by_text("graded 2-B-P").first.is_visible()
+        expect(page.get_by_text("graded 2-B-P").first).to_be_visible()
         assert serious(page) == []

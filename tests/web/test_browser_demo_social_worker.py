@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.web.demo_site import DemoSite, demo_site, pytestmark, serious
 
 __all__ = ["demo_site", "pytestmark"]
@@ -22,9 +24,9 @@ PLAN = "Return interview within 72 hours of any missing episode; school reports 
 def test_social_worker_acts_on_a_flag_and_assesses_the_child(demo_site: DemoSite) -> None:
     with demo_site.signed_in("demo-social-worker") as page:
         page.set_default_timeout(60_000)
-        assert page.get_by_role("heading", name="My work").is_visible()
+        expect(page.get_by_role("heading", name="My work")).to_be_visible()
         page.get_by_role("link", name="All flags for my agency").click()
-        assert page.get_by_role("heading", name="Flags for my agency").is_visible()
+        expect(page.get_by_role("heading", name="Flags for my agency")).to_be_visible()
         assert serious(page) == []
         demo_site.shot(page, "social-worker-flags")
         # find the child: the first open flag's child, by name in the search
@@ -70,14 +72,14 @@ def test_social_worker_acts_on_a_flag_and_assesses_the_child(demo_site: DemoSite
         page.locator("#child_views").fill(VIEWS)  # reworded: the warning goes
         page.locator("#language-child_views").get_by_text("may blame").wait_for(state="detached")
         page.get_by_role("button", name="Save this assessment").click()
-        assert page.get_by_text(re.compile(r"Assessment version \d+ is saved")).is_visible()
+        expect(page.get_by_text(re.compile(r"Assessment version \d+ is saved"))).to_be_visible()
         # a review: the narrative carried, one answer back to the records' suggestion
         page.get_by_role("link", name="Start a new assessment or review").click()
         assert page.locator("#safety_plan").input_value() == PLAN
         page.locator(f'label[for="ind-disclosure-{suggested}"]').click()
         page.locator("#safety_plan").fill(PLAN + " Weekly visits by the CSE worker.")
         page.get_by_role("button", name="Save this assessment").click()
-        assert page.get_by_text(re.compile(r"Assessment version \d+ is saved")).is_visible()
+        expect(page.get_by_text(re.compile(r"Assessment version \d+ is saved"))).to_be_visible()
         assert page.locator("td.joinedup-changed").count() >= 2  # disclosure, the safety plan
         assert serious(page) == []
         demo_site.shot(page, "social-worker-versions")
