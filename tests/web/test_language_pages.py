@@ -16,7 +16,7 @@ def _check(web: Web, token: str, field: str, data: dict[str, str]) -> str:
     answer = web.client.post(f"/language?field={field}", data=data, headers={"X-CSRF-Token": token})
     assert answer.status_code == 200, answer.text
     assert "<html" not in answer.text  # a fragment, not a page
-    return answer.text
+    return str(answer.text)
 
 
 def test_one_endpoint_checks_the_named_field_of_any_form(web: Web) -> None:
