@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from joinedup.app.intelligence import acknowledge_route
 from joinedup.app.notifications import mark_read, my_notifications, unread_count
 from joinedup.app.safeguarding import move_flag
+from joinedup.store.tables.audit import AuditEventRow
 from tests.app.notification_world import AN, DPO, REF, SW, TODAY, build
 from tests.web.conftest import Web
 
@@ -80,3 +83,19 @@ def test_a_notification_goes_once_it_is_dealt_with(web: Web) -> None:
     after = {n.key for n in my_notifications(SW)}
     assert f"intelligence:{route}" not in after and f"flag:{flag}" not in after
     assert before - after == {f"intelligence:{route}", f"flag:{flag}"}
+
+
+def test_the_count_is_not_audited_and_agrees_with_the_list(web: Web) -> None:
+    build(web)
+    with web.store.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(AuditEventRow)).scalar_one()
+    counts = {who: unread_count(who) for who in (SW, AN, DPO)}
+    with web.store.engine.connect() as conn:
+        after = conn.execute(select(func.count()).select_from(AuditEventRow)).scalar_one()
+    assert after == before
+    assert counts[SW] == 6 and counts[DPO] == 0
+    for who, count in counts.items():
+        assert count == sum(not n.read for n in my_notifications(who))
+    with web.store.engine.connect() as conn:
+        listed = conn.execute(select(func.count()).select_from(AuditEventRow)).scalar_one()
+    assert listed > after  # listing them is audited

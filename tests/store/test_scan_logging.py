@@ -70,3 +70,23 @@ def test_a_filtered_scan_names_its_filter(store: Store) -> None:
         list(s.scan(SourceRecord, ["payload"], where={"record_type": "persons"}))
     (row,) = _new_rows(store, before)
     assert json.loads(str(row["detail"])) == {"rows": 3, "where": {"record_type": "persons"}}
+
+
+def test_an_unlogged_scan_keeps_to_scope_and_writes_nothing(store: Store) -> None:
+    """``logged=False``: for the header's count of one's own notifications alone, a number
+    that shows nothing of any row (docs/security.md); the reader's scope still applies."""
+    _records(store, 5)
+    store.agency("Health", "health")
+    store.user("ana", "Police", "analyst")
+    store.user("nurse", "Health", "analyst")
+    before = _head(store)
+    with store.door.session("ana", "safeguarding") as s:
+        mine = [
+            row for chunk in s.scan(SourceRecord, ["agency_key"], logged=False) for row in chunk
+        ]
+    with store.door.session("nurse", "safeguarding") as s:
+        theirs = [
+            row for chunk in s.scan(SourceRecord, ["agency_key"], logged=False) for row in chunk
+        ]
+    assert len(mine) == 5 and theirs == []  # Police's records are not in Health's scope
+    assert _new_rows(store, before) == []

@@ -125,18 +125,18 @@ def test_the_grade_and_the_language_check_answer_as_the_form_changes(web: Web) -
     )
     assert "no current concern" in none.text and "No review date" in none.text
     found = web.client.post(
-        f"/people/{aisha}/assessment/language?field=child_views",
+        "/language?field=child_views",
         data={"child_views": "She is putting herself at risk"},
         headers=headers,
     )
     assert "may blame or judge the child" in found.text
     assert "putting herself at risk" in found.text
     unchecked = web.client.post(
-        f"/people/{aisha}/assessment/language?field=csrf_token",
-        data={"csrf_token": "She is putting herself at risk"},
+        "/language?field=csrf_token",
+        data={"csrf_token": headers["X-CSRF-Token"]},
         headers=headers,
     )
-    assert "may blame" not in unchecked.text
+    assert unchecked.status_code == 200 and unchecked.text.strip() == ""
     assert web.client.post(f"/people/{aisha}/assessment/grade", data={}).status_code == 403
 
 

@@ -77,16 +77,16 @@ def test_language_that_blames_the_child_is_shown_as_one_types(web: Web) -> None:
     web.sign_in("ref.one")
     token = web.csrf("/concerns/new")
     found = web.client.post(
-        "/concerns/language",
+        "/language?field=seen",
         data={"seen": "she is promiscuous"},
         headers={"X-CSRF-Token": token},
     )
     assert found.status_code == 200 and "promiscuous" in found.text and "Instead" in found.text
     clean = web.client.post(
-        "/concerns/language", data={"seen": "she was crying"}, headers={"X-CSRF-Token": token}
+        "/language?field=seen", data={"seen": "she was crying"}, headers={"X-CSRF-Token": token}
     )
     assert clean.text.strip() == ""
-    assert web.client.post("/concerns/language", data={"seen": "x"}).status_code == 403
+    assert web.client.post("/language?field=seen", data={"seen": "x"}).status_code == 403
 
 
 def test_nobody_else_sees_a_referrers_concern(web: Web) -> None:

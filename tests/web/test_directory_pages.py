@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from joinedup.model.access import User
+from joinedup.model.organisation import Agency
+from joinedup.model.panel import Panel
 from tests.web.conftest import Web
 from tests.web.test_admin_pages import admin_web  # noqa: F401 (the fixture)
 
@@ -122,3 +125,26 @@ def test_nobody_else_reaches_the_directory_pages(web: Web) -> None:
         web.sign_in(username)
         for path in ("/admin/agencies", "/admin/panels"):
             assert web.client.get(path).status_code == 404
+
+
+def test_nobody_else_changes_the_directory_even_with_the_forms_token(web: Web) -> None:
+    """The app refuses (the page decides nothing): each form posted with a valid token by a
+    role that may not take its action gets the 404 page, and nothing changes."""
+    forms = {
+        "/admin/agencies": {"name": "Rotherham Youth Club", "kind": "voluntary"},
+        "/admin/panels": {"name": "Shadow MASE", "agency": "Police"},
+        "/admin/panels/members": {"panel": "Shadow MASE", "username": "sw.one"},
+        "/sharing/grants/x/revoke": {},
+        "/sharing/grants": {"username": "sw.one", "agency": "Police", "reason": "x"},
+        "/admin/users": {"username": "eve", "agency": "Police", "role": "analyst"},
+    }
+    for username in ("an.one", "dpo.one", "ref.one"):
+        web.client.cookies.clear()
+        web.sign_in(username)
+        token = web.csrf("/")
+        for path, data in forms.items():
+            answer = web.client.post(path, data={**data, "csrf_token": token})
+            assert answer.status_code == 404, (username, path)
+    with web.store.door.session("admin", "administration") as s:
+        assert "Rotherham Youth Club" not in {a.name for a in s.list(Agency)}
+        assert not s.list(Panel) and "eve" not in {u.username for u in s.list(User)}

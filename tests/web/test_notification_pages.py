@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from joinedup.app.notifications import my_notifications
+from joinedup.store.tables.audit import AuditEventRow
 from tests.app.notification_world import SW, build
 from tests.web.conftest import Web
 
@@ -58,3 +61,31 @@ def test_nothing_waiting(web: Web) -> None:
     web.sign_in("dpo.one")
     assert "Nothing is waiting for you." in web.client.get("/notifications").text
     assert web.client.get("/notifications/count").text.strip() == ""
+
+
+def _audit_rows(web: Web) -> list[tuple[str, ...]]:
+    with web.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                AuditEventRow.operation, AuditEventRow.access, AuditEventRow.object_type
+            ).order_by(AuditEventRow.seq)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_polling_the_count_writes_no_audit_row_but_the_page_is_audited(web: Web) -> None:
+    """The header's count of one's own notifications discloses no personal data, so the
+    poll (every minute on every open page) is not in the s.62 log; the page that lists what
+    is waiting is (docs/security.md)."""
+    build(web)
+    web.sign_in("sw.one")
+    before = len(_audit_rows(web))
+    for _ in range(3):
+        count = web.client.get("/notifications/count", headers={"HX-Request": "true"})
+        assert "(6 unread)" in re.sub(r"<[^>]+>", "", count.text)
+    assert _audit_rows(web)[before:] == []
+    web.client.get("/notifications")
+    listed = _audit_rows(web)[before:]
+    assert {("consultation", "scan", t) for t in ("intelligence_route", "flag", "action")} <= set(
+        listed
+    )

@@ -43,7 +43,7 @@ def test_the_chair_holds_a_meeting_from_agenda_to_minutes(web: Web) -> None:
     assert "The meeting is open" in opened
     assert ">Record the decision<" in opened and ">Close the meeting<" in opened
     warned = web.client.post(
-        "/panel/language",
+        "/language?field=text",
         data={"text": "She keeps putting herself at risk"},
         headers={"X-CSRF-Token": web.csrf(url)},
     )

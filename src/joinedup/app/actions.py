@@ -110,8 +110,10 @@ def _attention(view: ActionView) -> tuple[int, int, date, str]:
 
 
 def tracker(who: Caller, done_limit: int = 50) -> Tracker:
-    """My actions, my panels' actions not done, and the latest done ones."""
+    """My actions, my panels' actions not done, and the latest done ones (:class:`Forbidden`
+    for a role that does not sit on panels: ``panel.write_minutes``)."""
     with session(who) as opened:
+        opened.require("panel.write_minutes")
         panels = {p.id: p.name for p in opened.my_panels()}
         members = {i: sorted(m.username for m in opened.panel_members(i)) for i in panels}
         me = opened.actor.user_id

@@ -15,16 +15,21 @@ from joinedup.model.organisation import Agency
 from joinedup.model.panel import Panel, PanelMember
 from joinedup.model.policy import policy
 from joinedup.model.vocab import vocabulary
+from joinedup.store.actor_session import ActorSession
 from joinedup.store.engine import redacted
 
 __all__ = [
+    "AgencyDirectory",
     "InitRefused",
     "Initialised",
+    "PanelDirectory",
+    "UserDirectory",
     "add_agency",
     "add_grant",
     "add_panel",
     "add_panel_member",
     "add_user",
+    "agency_directory",
     "agency_kinds",
     "decide_grant",
     "grant_purposes",
@@ -34,10 +39,11 @@ __all__ = [
     "list_panel_members",
     "list_panels",
     "list_users",
-    "may_administer",
+    "panel_directory",
     "remove_panel_member",
     "revoke_grant",
     "role_names",
+    "user_directory",
 ]
 
 
@@ -75,12 +81,6 @@ def agency_kinds() -> list[str]:
 def grant_purposes() -> list[str]:
     """The purposes a grant may be for."""
     return sorted(vocabulary("purposes").codes)
-
-
-def may_administer(role: str) -> bool:
-    """Whether ``role`` administers accounts (for showing the pages; the door decides again
-    on every change)."""
-    return policy().allows_action(role, "users.add")
 
 
 def role_names() -> list[str]:
@@ -163,16 +163,20 @@ def remove_panel_member(who: Caller, panel_name: str, username: str, reason: str
 def list_panel_members(who: Caller) -> dict[str, list[str]]:
     """Panel id -> the usernames of its members, sorted."""
     with session(who) as opened:
-        seats = opened.list(PanelMember)
-        people = opened.colleagues(s.user_id for s in seats)
-        members: dict[str, list[str]] = {}
-        for seat in seats:
-            if seat.user_id in people:
-                members.setdefault(seat.panel_id, []).append(people[seat.user_id].username)
-        return {panel: sorted(names) for panel, names in members.items()}
+        return _panel_members(opened)
 
 
-def _agency_names(opened: Any) -> dict[str, str]:
+def _panel_members(opened: ActorSession) -> dict[str, list[str]]:
+    seats = opened.list(PanelMember)
+    people = opened.colleagues(s.user_id for s in seats)
+    members: dict[str, list[str]] = {}
+    for seat in seats:
+        if seat.user_id in people:
+            members.setdefault(seat.panel_id, []).append(people[seat.user_id].username)
+    return {panel: sorted(names) for panel, names in members.items()}
+
+
+def _agency_names(opened: ActorSession) -> dict[str, str]:
     return {a.id: a.name for a in opened.list(Agency)}
 
 
@@ -185,11 +189,15 @@ def list_agencies(who: Caller) -> list[dict[str, Any]]:
 def list_users(who: Caller) -> list[dict[str, Any]]:
     """Users with their agency's name."""
     with session(who) as opened:
-        names = _agency_names(opened)
-        return [
-            {**u.model_dump(mode="json"), "agency": names.get(u.agency_id or "", u.agency_id)}
-            for u in opened.list(User)
-        ]
+        return _users(opened)
+
+
+def _users(opened: ActorSession) -> list[dict[str, Any]]:
+    names = _agency_names(opened)
+    return [
+        {**u.model_dump(mode="json"), "agency": names.get(u.agency_id or "", u.agency_id)}
+        for u in opened.list(User)
+    ]
 
 
 def list_grants(who: Caller) -> list[dict[str, Any]]:
@@ -221,8 +229,72 @@ def list_grants(who: Caller) -> list[dict[str, Any]]:
 def list_panels(who: Caller) -> list[dict[str, Any]]:
     """Panels with their hosting agency's name."""
     with session(who) as opened:
-        names = _agency_names(opened)
-        return [
-            {**p.model_dump(mode="json"), "agency": names.get(p.agency_id, p.agency_id)}
-            for p in opened.list(Panel)
-        ]
+        return _panels(opened)
+
+
+def _panels(opened: ActorSession) -> list[dict[str, Any]]:
+    names = _agency_names(opened)
+    return [
+        {**p.model_dump(mode="json"), "agency": names.get(p.agency_id, p.agency_id)}
+        for p in opened.list(Panel)
+    ]
+
+
+# -- the administrator's pages: each refused (Forbidden) to a role that may not take the
+# -- page's action, so an interface renders what it is given and decides nothing
+
+
+@dataclass(frozen=True)
+class AgencyDirectory:
+    """The partner agencies (by name) and the kinds an agency may be registered as."""
+
+    agencies: list[dict[str, Any]]
+    kinds: list[str]
+
+
+def agency_directory(who: Caller) -> AgencyDirectory:
+    """The agencies page: :class:`Forbidden` unless ``who`` may register agencies."""
+    with session(who) as opened:
+        opened.require("agencies.add")
+        rows = [a.model_dump(mode="json") for a in opened.list(Agency)]
+    return AgencyDirectory(sorted(rows, key=lambda a: a["name"]), agency_kinds())
+
+
+@dataclass(frozen=True)
+class PanelDirectory:
+    """The panels (by name, each with its hosting agency and its members' usernames), the
+    agencies that may host one and the active users who may be seated."""
+
+    panels: list[dict[str, Any]]
+    agencies: list[str]
+    users: list[str]
+
+
+def panel_directory(who: Caller) -> PanelDirectory:
+    """The panels page: :class:`Forbidden` unless ``who`` may set up panels."""
+    with session(who) as opened:
+        opened.require("panels.add")
+        members = _panel_members(opened)
+        panels = [{**p, "members": members.get(p["id"], [])} for p in _panels(opened)]
+        agencies = sorted(a.name for a in opened.list(Agency))
+        users = sorted(u["username"] for u in _users(opened) if u["active"])
+    return PanelDirectory(sorted(panels, key=lambda p: p["name"]), agencies, users)
+
+
+@dataclass(frozen=True)
+class UserDirectory:
+    """Every account (active first, by agency and username), the agencies and the roles."""
+
+    users: list[dict[str, Any]]
+    agencies: list[str]
+    roles: list[str]
+
+
+def user_directory(who: Caller) -> UserDirectory:
+    """The users page: :class:`Forbidden` unless ``who`` may add accounts."""
+    with session(who) as opened:
+        opened.require("users.add")
+        users = _users(opened)
+        agencies = sorted(a.name for a in opened.list(Agency))
+    users.sort(key=lambda u: (not u["active"], u["agency"], u["username"]))
+    return UserDirectory(users, agencies, role_names())

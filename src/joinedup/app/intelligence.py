@@ -189,8 +189,10 @@ def submission_status(
 def my_submissions(
     who: Caller, limit: int = 20
 ) -> list[tuple[IntelligenceSubmission, list[IntelligenceRoute]]]:
-    """The caller's own submissions, newest first, with their routes."""
+    """The caller's own submissions, newest first, with their routes (:class:`Forbidden`
+    for a role that does not submit intelligence)."""
     with session(who) as opened:
+        opened.require("intel.submit")
         return intel.my_submissions(opened, limit=limit)
 
 

@@ -10,10 +10,12 @@ from datetime import date
 
 from joinedup.app.actions import ActionView, list_actions
 from joinedup.app.context import Caller, session
+from joinedup.app.panel import MeetingView
 from joinedup.assemble.names import person_names
 from joinedup.model.organisation import Agency
 from joinedup.model.panel import AgendaItem, Decision, PanelMeeting
 from joinedup.panel import attendance
+from joinedup.panel.meetings import list_meetings
 from joinedup.panel.meetings import minutes as gathered_minutes
 from joinedup.panel.minutes import disclose, gather, plain, reasons
 from joinedup.panel.minutes_word import minutes_docx
@@ -23,15 +25,19 @@ __all__ = [
     "MARKS",
     "ItemView",
     "MeetingPage",
+    "PanelMeetings",
     "Seat",
     "meeting_page",
     "minutes_document",
     "my_panels",
+    "panel_meetings",
     "record_attendance",
 ]
 
 MARKS = attendance.MARKS
 PERSON_SUBJECTS = ("child", "person")
+MEMBER = "panel.write_minutes"  # the action of a role that sits on panels: the pages' gate
+STATUSES = ("scheduled", "held", "closed")
 
 
 @dataclass(frozen=True)
@@ -92,9 +98,31 @@ def _items(opened: ActorSession, items: list[AgendaItem]) -> list[ItemView]:
     return out
 
 
-def meeting_page(who: Caller, meeting_id: str, today: date | None = None) -> MeetingPage:
-    """One meeting of a panel the caller sits on, as its page shows it."""
+@dataclass(frozen=True)
+class PanelMeetings:
+    """The meetings of the caller's panels by status (scheduled, held, closed; newest first)
+    and the names of those panels."""
+
+    grouped: dict[str, list[MeetingView]]
+    panels: list[str]
+
+
+def panel_meetings(who: Caller) -> PanelMeetings:
+    """The meetings of the panels the caller sits on (:class:`Forbidden` for a role that
+    does not sit on panels)."""
     with session(who) as opened:
+        opened.require(MEMBER)
+        names = {p.id: p.name for p in opened.my_panels()}
+        views = [MeetingView(m, names.get(m.panel_id, m.panel_id)) for m in list_meetings(opened)]
+    grouped = {s: [v for v in views if v.meeting.status == s] for s in STATUSES}
+    return PanelMeetings(grouped, list(names.values()))
+
+
+def meeting_page(who: Caller, meeting_id: str, today: date | None = None) -> MeetingPage:
+    """One meeting of a panel the caller sits on, as its page shows it (:class:`Forbidden`
+    for a role that does not sit on panels)."""
+    with session(who) as opened:
+        opened.require(MEMBER)
         record = gathered_minutes(opened, meeting_id)
         m = record.meeting
         panels = {p.id: p.name for p in opened.my_panels()}

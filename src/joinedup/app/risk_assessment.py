@@ -29,6 +29,7 @@ __all__ = [
     "assessment_form",
     "assessment_versions",
     "category_words",
+    "grade_preview",
     "preview_grade",
 ]
 
@@ -93,14 +94,32 @@ class AssessmentForm:
     narrative: dict[str, str] = field(default_factory=dict)  # the latest version's, carried
 
 
+ASSESS = "assessment.record"  # the action of every page of the assessment
+
+
 def _name(who: Caller, person_id: str) -> str:
     with session(who) as opened:
         return person_names(opened, [person_id]).get(person_id) or "This child"
 
 
+def _assessor(who: Caller) -> None:
+    """:class:`Forbidden` unless ``who`` may record risk assessments."""
+    with session(who) as opened:
+        opened.require(ASSESS)
+
+
+def grade_preview(who: Caller, answers: Mapping[str, bool], age: int | None, on: date) -> Graded:
+    """:func:`preview_grade` for the form of someone who records assessments
+    (:class:`Forbidden` for anyone else)."""
+    _assessor(who)
+    return preview_grade(answers, age, on)
+
+
 def assessment_form(who: Caller, person_id: str, today: date | None = None) -> AssessmentForm:
     """The form pre-filled from every record ``who`` may see about the child, with the
-    latest version's answers and narrative to start a review from."""
+    latest version's answers and narrative to start a review from (:class:`Forbidden`
+    unless ``who`` records assessments)."""
+    _assessor(who)
     pre = child_prefill(who, person_id)
     tool = default_tool()
     latest = pre.versions[-1] if pre.versions else None
@@ -154,9 +173,11 @@ class Versions:
 
 
 def assessment_versions(who: Caller, person_id: str) -> Versions:
-    """A child's assessment versions side by side (logged as shown), with who assessed."""
+    """A child's assessment versions side by side (logged as shown), with who assessed
+    (:class:`Forbidden` unless ``who`` records assessments)."""
     tool = default_tool()
     with session(who) as opened:
+        opened.require(ASSESS)
         found = history(opened, person_id)
         names = person_names(opened, [person_id]) if found else {}
         people = opened.colleagues(a.assessor_id for a in found if a.assessor_id)

@@ -33,6 +33,7 @@ __all__ = [
     "NotesReport",
     "Prefill",
     "Recorded",
+    "agency_flags",
     "child_prefill",
     "flag",
     "flagged_language",
@@ -288,20 +289,41 @@ def flags(
         if v is not None
     }
     with session(who) as opened:
-        # rank every flag in scope (a scan: read, not shown), then read the ones shown
-        columns = ["evidence", "created_at", "owner_agency_id", "agency_id"]
-        ranked = sorted(
-            (
-                (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
-                for chunk in opened.scan(Flag, columns, where=where)
-                for flag_id, evidence, created, owned_by, held_by in chunk
-                if owner is None or (owned_by or held_by) == owner
-            )
+        return _ranked(opened, where, owner, limit, as_of)
+
+
+def agency_flags(who: Caller, status: str, limit: int | None = 100) -> list[FlagView]:
+    """The flags of ``status`` owned by the caller's agency, most severe then oldest: the
+    list of a role that acts on flags (:class:`Forbidden` for one that neither acknowledges
+    nor resolves them)."""
+    with session(who) as opened:
+        if not opened.may("flags.resolve"):
+            opened.require("flags.acknowledge")
+        owner = opened.actor.agency_id
+        return _ranked(opened, {"status": status}, owner, limit, None)
+
+
+def _ranked(
+    opened: ActorSession,
+    where: dict[str, Any],
+    owner: str | None,
+    limit: int | None,
+    as_of: date | None,
+) -> list[FlagView]:
+    # rank every flag in scope (a scan: read, not shown), then read the ones shown
+    columns = ["evidence", "created_at", "owner_agency_id", "agency_id"]
+    ranked = sorted(
+        (
+            (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
+            for chunk in opened.scan(Flag, columns, where=where)
+            for flag_id, evidence, created, owned_by, held_by in chunk
+            if owner is None or (owned_by or held_by) == owner
         )
-        shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]
-        order = {flag_id: i for i, flag_id in enumerate(shown)}
-        found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
-        return _views(opened, found, as_of)
+    )
+    shown = [flag_id for *_, flag_id in (ranked[:limit] if limit else ranked)]
+    order = {flag_id: i for i, flag_id in enumerate(shown)}
+    found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
+    return _views(opened, found, as_of)
 
 
 def flag(who: Caller, flag_id: str) -> FlagView:

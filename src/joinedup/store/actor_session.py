@@ -378,6 +378,8 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
         columns: Sequence[str],
         where: Mapping[str, Any] | None = None,
         chunk: int = 50_000,
+        *,
+        logged: bool = True,
     ) -> Iterator[builtins.list[tuple[Any, ...]]]:
         """Stream ``columns`` (plus ``id`` first) of every row in scope, in chunks.
 
@@ -386,6 +388,8 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
         ``scan`` that counts the rows and names the filter, not every id: what was read to
         compute something is not what was shown to anyone (:meth:`record_shown` logs that).
         Filter values are logged, so filter on ids and codes, never on case content.
+        ``logged=False`` (scope still applies) is for a number that shows nothing of any
+        row, the header's count of one's own notifications alone (docs/security.md).
         """
         kind = kind_of(model)
         for name in columns:
@@ -407,7 +411,10 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
             rows = [tuple(r) for r in partition]
             if secret:
                 rows = [self._decrypted(kind, columns, secret, row) for row in rows]
-            self._log("consultation", "scan", kind.name, [], detail={**detail, "rows": len(rows)})
+            if logged:
+                self._log(
+                    "consultation", "scan", kind.name, [], detail={**detail, "rows": len(rows)}
+                )
             yield rows
 
     # -- combination -------------------------------------------------------------------------

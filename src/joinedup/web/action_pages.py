@@ -1,6 +1,7 @@
 """The actions tracker in the browser (issue 17, panel chair and members): my actions and my
 panels', overdue and escalated first; complete one with a note of what was done; a chair
-gives one to another member with a new due date."""
+gives one to another member with a new due date. The app decides who may (:class:`Forbidden`,
+shown as the 404 page); the pages only render."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from fastapi.responses import RedirectResponse
 from joinedup.app.actions import complete_action, reassign_action, tracker
 from joinedup.app.errors import JoinedupError
 from joinedup.app.permissions import actions_of
-from joinedup.web.auth import Visitor, check_csrf
-from joinedup.web.panel_pages import member, refused
+from joinedup.web.auth import Visitor, check_csrf, visitor
+from joinedup.web.panel_pages import refused
 from joinedup.web.work_pages import page
 
 router = APIRouter()
@@ -37,7 +38,7 @@ def _tracker(request: Request, me: Visitor, **shown: str) -> Response:
 @router.get("/actions")
 def actions_tracker(request: Request, saved: str = "", warn: str = "") -> Response:
     """My actions and my panels' actions: overdue and escalated shown first."""
-    me = member(request)
+    me = visitor(request)
     return _tracker(request, me, saved=SAVED.get(saved, ""), warn="1" if warn else "")
 
 
@@ -49,7 +50,7 @@ def complete(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Complete an action (its owner, or a chair) with a note of what was done."""
-    me = member(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     if not note.strip():
         return _tracker(request, me, error="Say what was done", failed=action_id)
@@ -71,7 +72,7 @@ def reassign(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Give an action not done to another member of its panel with a new due date (a chair)."""
-    me = member(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     try:
         due = date.fromisoformat(due_on.strip())

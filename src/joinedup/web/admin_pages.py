@@ -1,6 +1,6 @@
 """Administration in the browser: users (add, deactivate, reset password or second factor)
-and grant requests (issue 17, administrator). Each form calls one app function; the app and
-the door decide who may."""
+and grant requests (issue 17, administrator). Each page and form calls one app function,
+which decides who may (:class:`Forbidden`, shown as the 404 page); the page only renders."""
 
 from __future__ import annotations
 
@@ -11,25 +11,25 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from joinedup.app import accounts, administration
-from joinedup.app.errors import Forbidden
+from joinedup.app.errors import Forbidden, NotFound
 from joinedup.common.errors import InputError, JoinedupError
 from joinedup.web.auth import Visitor, check_csrf, visitor
 from joinedup.web.state import state
 
 router = APIRouter()
+CHANGES = ("deactivate", "reset-password", "email", "reset-second-factor")
 
 
 def _users_page(request: Request, me: Visitor, *, error: str = "", shown: str = "") -> Response:
-    users = administration.list_users(me.caller)
-    agencies = administration.list_agencies(me.caller)
+    found = administration.user_directory(me.caller)
     return state(request).templates.TemplateResponse(
         request,
         "admin_users.html",
         {
             "me": me,
-            "users": sorted(users, key=lambda u: (not u["active"], u["agency"], u["username"])),
-            "agencies": sorted(a["name"] for a in agencies),
-            "roles": administration.role_names(),
+            "users": found.users,
+            "agencies": found.agencies,
+            "roles": found.roles,
             "error": error,
             "shown": shown,
         },
@@ -37,17 +37,10 @@ def _users_page(request: Request, me: Visitor, *, error: str = "", shown: str = 
     )
 
 
-def _admin(request: Request) -> Visitor:
-    me = visitor(request)
-    if not administration.may_administer(me.user.role):
-        raise Forbidden("not an administrator")
-    return me
-
-
 @router.get("/admin/users")
 def users_page(request: Request) -> Response:
     """Every account: who, role, agency, active; forms to add and to change."""
-    return _users_page(request, _admin(request))
+    return _users_page(request, visitor(request))
 
 
 @router.post("/admin/users")
@@ -61,7 +54,7 @@ def add_user(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create an account (no password yet: reset it to hand one over)."""
-    me = _admin(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     try:
         administration.add_user(
@@ -88,8 +81,10 @@ def change_user(
 ) -> Response:
     """Deactivate an account, or reset its password or second factor (each ends its
     sessions and tokens at once), or set the email address notifications go to."""
-    me = _admin(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
+    if change not in CHANGES:
+        raise NotFound(f"no change {change!r} to an account")
     rt = state(request).rt
     actor = me.user.username
     try:
@@ -104,10 +99,8 @@ def change_user(
             )
         elif change == "email":
             administration.set_user_email(me.caller, username, email)
-        elif change == "reset-second-factor":
+        else:  # reset-second-factor
             accounts.reset_second_factor(rt, actor, username)
-        else:
-            raise Forbidden(change)
     except (InputError, JoinedupError) as exc:
         if isinstance(exc, Forbidden):
             raise
@@ -126,7 +119,7 @@ def request_grant(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Request a grant (the owning agency approves it on this same page)."""
-    me = _admin(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     if not reason.strip():
         return RedirectResponse("/sharing?error=reason", status_code=303)

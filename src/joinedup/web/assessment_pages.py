@@ -1,7 +1,8 @@
 """The risk assessment in the browser (issue 17, social worker and CSE team): the form
 pre-filled from the linked records, each indicator confirmed or overridden with a reason, the
-narrative practitioners write (with the language check as they type), the category and next
-review date before saving; then every version side by side."""
+narrative practitioners write (with the language check as they type, ``/language``), the
+category and next review date before saving; then every version side by side. The app
+decides who may (:class:`Forbidden`, shown as the 404 page); the pages only render."""
 
 from __future__ import annotations
 
@@ -11,15 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from joinedup.app.errors import Forbidden
-from joinedup.app.language import check_note
-from joinedup.app.permissions import actions_of
 from joinedup.app.risk_assessment import (
     NARRATIVE,
     AssessmentForm,
     assessment_form,
     assessment_versions,
     category_words,
+    grade_preview,
     preview_grade,
 )
 from joinedup.app.safeguarding import record_assessment
@@ -38,14 +37,6 @@ async def _posted(request: Request) -> dict[str, str]:
 
 
 Posted = Annotated[dict[str, str], Depends(_posted)]
-
-
-def _assessor(request: Request) -> Visitor:
-    """The visitor, when their role records assessments (others get the 404 page)."""
-    me = visitor(request)
-    if "assessment.record" not in actions_of(me.user.role):
-        raise Forbidden("this role does not record risk assessments")
-    return me
 
 
 def _age(text: str) -> int | None:
@@ -78,7 +69,7 @@ def _show(
 @router.get("/people/{person_id}/assessment")
 def assessment(request: Request, person_id: str) -> Response:
     """The risk assessment form, pre-filled from every record the worker may see."""
-    me = _assessor(request)
+    me = visitor(request)
     return _show(request, me, assessment_form(me.caller, person_id))
 
 
@@ -86,26 +77,11 @@ def assessment(request: Request, person_id: str) -> Response:
 def grade(request: Request, person_id: str, form: Posted) -> Response:
     """The category and next review date the answers on the form would give (an HTMX
     partial; nothing is stored)."""
-    me = _assessor(request)
+    me = visitor(request)
     check_csrf(request, me, form.get("csrf_token"))
-    graded = preview_grade(_answers(form), _age(form.get("age", "")), date.today())
+    graded = grade_preview(me.caller, _answers(form), _age(form.get("age", "")), date.today())
     return state(request).templates.TemplateResponse(
         request, "_assessment_grade.html", {"graded": graded, "today": date.today()}
-    )
-
-
-@router.post("/people/{person_id}/assessment/language")
-def language(request: Request, person_id: str, form: Posted, field: str = "") -> Response:
-    """What in one text of the form may blame or judge the child (an HTMX partial; nothing
-    is stored): ``field`` names the text (a narrative or an indicator's reason)."""
-    me = _assessor(request)
-    check_csrf(request, me, form.get("csrf_token"))
-    text = (
-        form.get(field, "")[:MAX_TEXT] if field in NARRATIVE or field.startswith("reason_") else ""
-    )
-    findings = check_note(text) if text.strip() else []
-    return state(request).templates.TemplateResponse(
-        request, "_language_findings.html", {"findings": findings}
     )
 
 
@@ -113,7 +89,7 @@ def language(request: Request, person_id: str, form: Posted, field: str = "") ->
 def save(request: Request, person_id: str, form: Posted) -> Response:
     """Record a new version: each indicator confirmed or overridden (a reason is needed
     where the answer differs from what the records suggest), with the narrative."""
-    me = _assessor(request)
+    me = visitor(request)
     check_csrf(request, me, form.get("csrf_token"))
     errors: dict[str, str] = {}
     answers: dict[str, tuple[bool, str | None]] = {}
@@ -149,7 +125,7 @@ def save(request: Request, person_id: str, form: Posted) -> Response:
 @router.get("/people/{person_id}/assessments")
 def versions(request: Request, person_id: str, saved: str = "", warn: str = "") -> Response:
     """Every version of the child's assessment side by side, what changed highlighted."""
-    me = _assessor(request)
+    me = visitor(request)
     found = assessment_versions(me.caller, person_id)
     return page(
         request, me, "assessments.html", v=found, words=category_words,

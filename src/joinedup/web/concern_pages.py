@@ -1,6 +1,7 @@
 """The concern form and its status (issue 17, referrer): name the child, say what was seen;
-the language check shown as one types (warn, never refuse); then where it went and whether
-each recipient has read it, updated while the page is open."""
+the language check shown as one types (``/language``: warn, never refuse); then where it
+went and whether each recipient has read it, updated while the page is open. The app decides
+who may (:class:`Forbidden`, shown as the 404 page); the pages only render."""
 
 from __future__ import annotations
 
@@ -11,24 +12,13 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from joinedup.app.concerns import Concern, ConcernForm, concern_form, send_concern
-from joinedup.app.errors import Forbidden
 from joinedup.app.intelligence import grading_in_words, my_submissions, submission_status
-from joinedup.app.language import check_note
-from joinedup.app.permissions import actions_of
 from joinedup.web.auth import Visitor, check_csrf, visitor
 from joinedup.web.state import state
 from joinedup.web.work_pages import page
 
 router = APIRouter()
 PARTS = ("source", "intelligence", "handling")  # the 3x5x2 grading, in its order
-
-
-def _referrer(request: Request) -> Visitor:
-    """The visitor, when their role may submit intelligence (others get the 404 page)."""
-    me = visitor(request)
-    if "intel.submit" not in actions_of(me.user.role):
-        raise Forbidden("this role does not submit concerns")
-    return me
 
 
 def _born(day: str, month: str, year: str) -> date | None:
@@ -41,7 +31,7 @@ def _born(day: str, month: str, year: str) -> date | None:
 @router.get("/concerns")
 def concerns(request: Request) -> Response:
     """The referrer's own concerns, newest first, and a link to tell a new one."""
-    me = _referrer(request)
+    me = visitor(request)
     mine = my_submissions(me.caller)
     return page(request, me, "concerns.html", mine=mine)
 
@@ -49,7 +39,7 @@ def concerns(request: Request) -> Response:
 @router.get("/concerns/new")
 def new_concern(request: Request) -> Response:
     """The concern form."""
-    me = _referrer(request)
+    me = visitor(request)
     return _form(request, me, concern_form(me.caller), {}, {})
 
 
@@ -75,17 +65,6 @@ def _grading(offer: ConcernForm, chosen: dict[str, str], errors: dict[str, str])
         if chosen[part] not in {t.code for t in grades}:
             errors[f"grade_{part}"] = f"Choose the {name.lower()}, or clear all three"
     return "-".join(chosen[p] for p in PARTS)
-
-
-@router.post("/concerns/language")
-def language(request: Request, seen: Annotated[str, Form()] = "") -> Response:
-    """What in the text may blame or judge the child (an HTMX partial; nothing is stored)."""
-    me = visitor(request)
-    check_csrf(request, me, None)
-    findings = check_note(seen[:20_000]) if seen.strip() else []
-    return state(request).templates.TemplateResponse(
-        request, "_language_findings.html", {"findings": findings}
-    )
 
 
 @router.post("/concerns")

@@ -27,6 +27,7 @@ from joinedup.web import (
     flag_pages,
     import_pages,
     intelligence_pages,
+    language_pages,
     notification_pages,
     ops,
     panel_pages,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, warm: bool = True) -> FastAP
     app.include_router(dpo_pages.router)  # data protection officer: chain, erasure
 
     app.include_router(assessment_pages.router)
+    app.include_router(language_pages.router)  # the language check of every form
 
     app.include_router(panel_pages.router)
     app.include_router(action_pages.router)

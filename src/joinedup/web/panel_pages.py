@@ -1,7 +1,8 @@
 """Panel meetings in the browser (issue 17, panel chair and members): the meetings of my
 panels, a meeting's page (the generated agenda with each child by name, attendance and
-apologies, decisions with the language check as one types, actions with owner and due
-date), opening and closing it, and the minutes on paper or as a Word document."""
+apologies, decisions with the language check as one types (``/language``), actions with
+owner and due date), opening and closing it, and the minutes on paper or as a Word document.
+The app decides who may (:class:`Forbidden`, shown as the 404 page); the pages only render."""
 
 from __future__ import annotations
 
@@ -15,17 +16,15 @@ from fastapi.responses import RedirectResponse
 from joinedup.app import panel as uc
 from joinedup.app.actions import add_action
 from joinedup.app.errors import Forbidden, JoinedupError, NotFound
-from joinedup.app.language import check_note
 from joinedup.app.meeting_page import (
     MARKS,
     meeting_page,
     minutes_document,
-    my_panels,
+    panel_meetings,
     record_attendance,
 )
 from joinedup.app.permissions import actions_of
 from joinedup.web.auth import Visitor, check_csrf, visitor
-from joinedup.web.state import state
 from joinedup.web.work_pages import page
 
 router = APIRouter()
@@ -39,14 +38,6 @@ SAVED = {
     "action": "The action is recorded.",
 }
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def member(request: Request) -> Visitor:
-    """The visitor, when their role sits on panels (others get the 404 page)."""
-    me = visitor(request)
-    if "panel.write_minutes" not in actions_of(me.user.role):
-        raise Forbidden("this role does not sit on panels")
-    return me
 
 
 def refused(exc: JoinedupError) -> str:
@@ -66,16 +57,14 @@ def _day(text: str) -> date | None:
 @router.get("/panel")
 def meetings(request: Request, error: str = "") -> Response:
     """The meetings of my panels: upcoming, held (open), closed; a chair schedules one."""
-    me = member(request)
-    views = uc.meetings_of_my_panels(me.caller)
-    grouped = {s: [v for v in views if v.meeting.status == s] for s in ("scheduled", "held")}
-    grouped["closed"] = [v for v in views if v.meeting.status == "closed"]
+    me = visitor(request)
+    found = panel_meetings(me.caller)
     return page(
         request,
         me,
         "panel_meetings.html",
-        grouped=grouped,
-        panels=my_panels(me.caller),
+        grouped=found.grouped,
+        panels=found.panels,
         actions=actions_of(me.user.role),
         error=error,
         today=date.today(),
@@ -90,7 +79,7 @@ def schedule(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Schedule a meeting of a panel I sit on (a chair)."""
-    me = member(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     day = _day(held_on)
     if day is None:
@@ -118,7 +107,7 @@ def _meeting(request: Request, me: Visitor, meeting_id: str, **shown: str) -> Re
 @router.get("/panel/meetings/{meeting_id}")
 def meeting(request: Request, meeting_id: str, saved: str = "", warn: str = "") -> Response:
     """One meeting: agenda and briefings, attendance, decisions, actions, minutes."""
-    me = member(request)
+    me = visitor(request)
     return _meeting(request, me, meeting_id, saved=SAVED.get(saved, ""), warn="1" if warn else "")
 
 
@@ -132,7 +121,7 @@ def _done(meeting_id: str, saved: str, warn: bool = False) -> Response:
 @router.post("/panel/meetings/{meeting_id}/attendance")
 async def attendance(request: Request, meeting_id: str) -> Response:
     """The chair records who attended and who sent apologies (one choice per member)."""
-    me = member(request)
+    me = visitor(request)
     form = await request.form()
     check_csrf(request, me, str(form.get("csrf_token") or ""))
     marks = {
@@ -157,7 +146,7 @@ def decide(
 ) -> Response:
     """Record a decision of the open meeting; language that may blame the child is pointed
     out, never refused."""
-    me = member(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     if not text.strip():
         return _meeting(request, me, meeting_id, error="Write the decision as the panel agreed it")
@@ -180,7 +169,7 @@ def new_action(
 ) -> Response:
     """Record an action agreed at the meeting: what, who (a member), by when (not before the
     meeting)."""
-    me = member(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     due = _day(due_on)
     if due is None or not description.strip() or not owner:
@@ -205,7 +194,7 @@ def step(
     request: Request, meeting_id: str, step: str, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     """The chair generates the agenda, opens the meeting (not before its date) or closes it."""
-    me = member(request)
+    me = visitor(request)
     check_csrf(request, me, csrf_token)
     calls: dict[str, Callable[[], object]] = {
         "agenda": lambda: uc.agenda(me.caller, meeting_id, generate=True),
@@ -221,27 +210,10 @@ def step(
     return _done(meeting_id, step)
 
 
-@router.post("/panel/language")
-def language(
-    request: Request,
-    text: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-) -> Response:
-    """What in a decision (``text``) or an action (``description``) may blame or judge the
-    child (an HTMX partial; nothing is stored)."""
-    me = visitor(request)
-    check_csrf(request, me, None)
-    typed = (text or description)[:20_000]
-    findings = check_note(typed) if typed.strip() else []
-    return state(request).templates.TemplateResponse(
-        request, "_language_findings.html", {"findings": findings}
-    )
-
-
 @router.get("/panel/meetings/{meeting_id}/minutes")
 def printable_minutes(request: Request, meeting_id: str) -> Response:
     """The minutes laid out for paper: agenda, attendance, decisions, actions."""
-    me = member(request)
+    me = visitor(request)
     return page(
         request, me, "panel_minutes.html", m=meeting_page(me.caller, meeting_id), marks=MARKS
     )
@@ -250,7 +222,7 @@ def printable_minutes(request: Request, meeting_id: str) -> Response:
 @router.get("/panel/meetings/{meeting_id}/minutes.docx")
 def word_minutes(request: Request, meeting_id: str) -> Response:
     """The minutes as a Word document (logged as a disclosure to the panel's members)."""
-    me = member(request)
+    me = visitor(request)
     name, body = minutes_document(me.caller, meeting_id)
     return Response(
         body,

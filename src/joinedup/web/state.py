@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from joinedup.app.permissions import actions_of
 from joinedup.app.runtime import Runtime
+from joinedup.web.menu import menu_of
 
 HERE = Path(__file__).parent
 
@@ -23,10 +24,12 @@ class WebState:
 
 
 def make_templates() -> Jinja2Templates:
-    """The page templates (autoescaped); ``actions_of(role)`` decides what the menu offers
-    (each page still checks)."""
+    """The page templates (autoescaped); ``menu_of(role)`` is the header's menu grouped by
+    task, ``actions_of(role)`` which buttons a page offers (each page's use case still
+    decides)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["actions_of"] = actions_of
+    templates.env.globals["menu_of"] = menu_of
     return templates
 
 
