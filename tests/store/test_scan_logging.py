@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from joinedup.model.pole import Person
 from joinedup.model.records import SourceRecord
+from joinedup.model.safeguarding import Flag
 from joinedup.store import audit
 from tests.conftest import Store
 
@@ -89,4 +92,18 @@ def test_an_unlogged_scan_keeps_to_scope_and_writes_nothing(store: Store) -> Non
             row for chunk in s.scan(SourceRecord, ["agency_key"], logged=False) for row in chunk
         ]
     assert len(mine) == 5 and theirs == []  # Police's records are not in Health's scope
+    assert _new_rows(store, before) == []
+
+
+def test_an_unlogged_scan_reads_only_operational_fields(store: Store) -> None:
+    """Nothing of a person or their case is read without a log row: ``logged=False`` asking
+    for a record's payload, a person's name or a flag's evidence is refused."""
+    _records(store, 2)
+    before = _head(store)
+    for model, column in ((SourceRecord, "payload"), (Person, "surname"), (Flag, "evidence")):
+        with (
+            store.door.session("joinedup-service", "data_ingest") as s,
+            pytest.raises(ValueError, match="reads only operational fields"),
+        ):
+            list(s.scan(model, [column], logged=False))
     assert _new_rows(store, before) == []

@@ -15,6 +15,7 @@ from joinedup.common.errors import JoinedupError
 from joinedup.model.access import Actor
 from joinedup.model.audit import Access, Operation
 from joinedup.model.base import Owned
+from joinedup.model.classification import classification
 from joinedup.model.policy import policy
 from joinedup.store import audit, origin
 from joinedup.store.auditor import AuditorQueries
@@ -389,7 +390,9 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
         compute something is not what was shown to anyone (:meth:`record_shown` logs that).
         Filter values are logged, so filter on ids and codes, never on case content.
         ``logged=False`` (scope still applies) is for a number that shows nothing of any
-        row, the header's count of one's own notifications alone (docs/security.md).
+        row, the header's count of one's own notifications alone (docs/security.md); it
+        reads only fields classified operational (ids, dates, statuses, codes): nothing of a
+        person or their case is read without a log row.
         """
         kind = kind_of(model)
         for name in columns:
@@ -407,6 +410,8 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
             {"where": {k: str(v)[:64] for k, v in where.items()}} if where else {}
         )
         secret = self._encrypted_positions(kind, columns)
+        if not logged:
+            _only_operational(kind, columns)
         for partition in result.partitions(chunk):
             rows = [tuple(r) for r in partition]
             if secret:
@@ -426,3 +431,22 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
         if self._count_in_scope(kind, id_list, "combination") != len(id_list):
             raise NotFound(f"some {kind.name} ids are missing")
         self._log("combination", "combine", kind.name, id_list)
+
+
+def _only_operational(kind: Kind, columns: Sequence[str]) -> None:
+    """Refuse an unlogged read of any field not classified operational, or of a JSON field
+    with parts classified otherwise (a record's ``payload`` and ``normalised``, a flag's
+    ``evidence``)."""
+    data = classification()
+    table = str(kind.table.__tablename__)
+    for name in columns:
+        parts = [
+            cls for path, cls in data.tables.get(table, {}).items() if path.startswith(f"{name}.")
+        ]
+        whole = data.table_class(table, name)
+        if (
+            whole != "operational"
+            or any(c != "operational" for c in parts)
+            or (table == "source_record" and name in ("payload", "normalised"))
+        ):
+            raise ValueError(f"an unlogged scan reads only operational fields, not {table}.{name}")
