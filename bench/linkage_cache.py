@@ -28,12 +28,14 @@ import resource
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from joinedup.app.context import pipeline, session
+from joinedup.linkage.context import RecordContext
+from joinedup.linkage.corroboration import thin_records
 from joinedup.linkage.decisions import DecisionSet
-from joinedup.linkage.evaluate import evaluate_linkage, recall_by_group, true_pairs
-from joinedup.linkage.link import LinkConfig, _finish
+from joinedup.linkage.evaluate import evaluate_linkage, evidence_of, recall_by_group, true_pairs
+from joinedup.linkage.link import LinkConfig, LinkRun, _finish
+from joinedup.linkage.neighbourhood import NeighbourhoodIndex, cluster_graph, compatible, within
 from joinedup.linkage.predict import predict_pairs
 from joinedup.linkage.prepare import prepare_records
 from joinedup.linkage.settings import blocking_keys_from_model
@@ -91,34 +93,78 @@ def _associate_recall(
     return total, found / total if total else 0.0
 
 
+def _cause(
+    record: str,
+    others: set[str],
+    clusters: dict[str, str],
+    index: NeighbourhoodIndex,
+    graph: dict[str, set[str]],
+    candidates: list[str],
+) -> tuple[str, int | None]:
+    """Why an associate is apart from its person, and the person's distance from the
+    offender (``None``: unreachable) in the graph the neighbourhood stage walks."""
+    options = index.options
+    name = index.names[record]
+    own = clusters.get(record, record)
+    anchors = {clusters.get(o, o) for o in index.context.neighbours.get(record, ())} - {own}
+    reach = within(graph, anchors, 8)
+    distance = min((reach[c] for c in others if c in reach), default=None)
+    if not any(c in others for c in candidates):
+        return "the person's records carry another name", distance
+    if distance is None:
+        return "person unreachable", None
+    if distance > (options.hops_full_name if name[3] else options.hops_forename):
+        return "person beyond reach", distance
+    near = [reach[c] for c in candidates if c in reach and c not in others]
+    if any(d < distance for d in near):
+        return "another compatible person nearer", distance
+    if any(d == distance for d in near):
+        return "another compatible person as near", distance
+    return "other", distance
+
+
 def _misses(
     path: Path,
-    clusters: dict[str, str],
+    run: LinkRun,
     truth: dict[str, str],
     associates: set[str],
-    prepared_rows: dict[str, dict[str, Any]],
+    context: RecordContext,
 ) -> int:
-    """Associates whose true person has records in another cluster, one row each."""
+    """Associates whose true person has records in another cluster, one row each, with the
+    cause (:func:`_cause`)."""
+    clusters = dict(run.clustering.clusters)
+    prepared = run.prepared
+    options = LinkConfig().neighbourhood
+    index = NeighbourhoodIndex.build(prepared, thin_records(prepared), context, options)
+    graph = cluster_graph(clusters, context, options.max_df)
+    members: dict[str, list[str]] = {}
+    for record, cluster in clusters.items():
+        members.setdefault(cluster, []).append(record)
+    full = {c for c, rs in members.items() if not all(r in index.thin for r in rs)}
     clusters_of: dict[str, set[str]] = {}
     for record, person in truth.items():
         clusters_of.setdefault(person, set()).add(clusters[record])
+    evidence = evidence_of(prepared)
     rows = []
     for record in sorted(associates & truth.keys()):
-        person = truth[record]
         own = clusters[record]
-        others = clusters_of[person] - {own}
+        others = clusters_of[truth[record]] - {own}
         if not others:
             continue
-        row = prepared_rows.get(record, {})
+        name = index.names[record]
+        candidates = [
+            c for c in full - {own} if any(compatible(name, index.names[m]) for m in members[c])
+        ]
+        cause, distance = _cause(record, others, clusters, index, graph, candidates)
         rows.append(
             {
                 "record_id": record,
-                "person": person,
-                "forename": row.get("forename_key"),
-                "surname": row.get("surname_key"),
-                "postcode": row.get("postcode"),
-                "phone": row.get("phone"),
-                "clusters_of_person": len(others),
+                "evidence": evidence.get(record, ""),
+                "name": "full name" if name[3] else "forename only",
+                "cause": cause,
+                "distance": distance,
+                "compatible_clusters": len(candidates),
+                "person_records": sum(len(members[c]) for c in others),
             }
         )
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -177,10 +223,9 @@ def finish(args: argparse.Namespace) -> None:
     result["stage_cpu"] = round(cpu, 1)
     result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if args.misses:
-        rows = {
-            r["record_id"]: r for r in cache["prepared"].to_pylist() if r["record_id"] in associates
-        }
-        result["associates_apart"] = _misses(Path(args.misses), clusters, truth, associates, rows)
+        result["associates_apart"] = _misses(
+            Path(args.misses), run, truth, associates, cache["context"]
+        )
     result.pop("recall_by_name_origin", None)
     print(json.dumps(result, indent=2) if args.json else result)
 
