@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 from joinedup.simulate import ids
 from joinedup.simulate.agencies.base import SDE, Ident, Writer
 from joinedup.simulate.entities import Event, Group, Person
 from joinedup.simulate.life import Life
+from joinedup.simulate.noise import format_postcode
 
 OFFENCES = (
     "Assault occasioning ABH",
@@ -71,6 +73,7 @@ class ProbationWriter(Writer):
         key = self.sink.key("AS", 7)
         first = other.nickname if r.random() < 0.3 and other.nickname else other.forename
         vrm = ""
+        line, postcode = self._contact_address(key, other, day)
         self.sink.row(
             "probation",
             "associates.csv",
@@ -84,10 +87,25 @@ class ProbationWriter(Writer):
                 self.phone(other.phone) if other.phone and r.random() < 0.4 else "",
                 vrm,
                 self.d(day),
+                line,
+                postcode,
             ],
         )
         self.record("associates.csv", key, other, role="associate", cse=cse)
         return key
+
+    def _contact_address(self, key: str, other: Person, day: date) -> tuple[str, str]:
+        """The associate's address as the offender manager recorded it, or blanks.
+
+        Drawn from a generator of its own (seeded by the row), so adding the column left
+        every other value of the borough as it was.
+        """
+        rng = random.Random(f"associate-address:{key}:{other.person_id}")  # noqa: S311 (simulation)
+        share = self.cfg.observe.get("associate_address", 0.0)
+        home = other.home_on(day)
+        if home is None or rng.random() >= share:
+            return "", ""
+        return f"{home.house} {home.street}", format_postcode(home.postcode, rng)
 
     def groups(self, groups: list[Group]) -> None:
         """Supervision of offenders at the scenario's share, with associates from their group."""
