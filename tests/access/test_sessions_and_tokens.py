@@ -43,6 +43,18 @@ def test_idle_timeout(store: Store, people: People) -> None:
     assert ended["detail"] == {"reason": "idle timeout"} and ended["actor_name"] == "system"
 
 
+def test_a_check_without_extending_lets_the_idle_clock_run(store: Store, people: People) -> None:
+    raw = _session(people, "sw.one", people.add("sw.one"))
+    for _ in range(2):  # a background poll every 7 minutes
+        people.clock.advance(minutes=7)
+        with people.path.transaction() as tx:
+            assert sessions.touch(tx, raw, extend=False) is not None
+    people.clock.advance(minutes=7)  # 21 minutes since the session was used
+    with people.path.transaction() as tx:
+        assert sessions.touch(tx, raw, extend=False) is None
+    assert audit_rows(store, "end")[-1]["detail"] == {"reason": "idle timeout"}
+
+
 def test_absolute_timeout(store: Store, people: People) -> None:
     raw = _session(people, "sw.one", people.add("sw.one"))
     for _ in range(34):  # 7 h 56 min in use, never idle for 15 minutes

@@ -5,6 +5,7 @@ review date before saving, the language check inline, and the versions side by s
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from sqlalchemy import select
 
@@ -183,3 +184,43 @@ def test_the_person_page_and_a_flag_link_to_the_assessment(web: Web) -> None:
     assert f'href="/flags/{flag_id}"' in listed.text and "1 open flag" in listed.text
     assert "No acknowledged flags" in web.client.get("/flags?status=acknowledged").text
     assert 'href="/flags"' in web.client.get("/").text
+
+
+class _Ids(HTMLParser):
+    """Every element's id in a page, in order (repeats kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [v for k, v in attrs if k == "id" and v is not None]
+
+
+def _ids(page: str) -> list[str]:
+    parser = _Ids()
+    parser.feed(page)
+    return parser.ids
+
+
+def test_every_checked_field_flagged_leaves_no_id_twice(web: Web) -> None:
+    aisha = web.persons["aisha"]
+    web.sign_in("sw.one")
+    page, token, _ = _form(web, aisha)
+    targets = re.findall(r'hx-post="/language\?field=(\w+)"[^>]*hx-target="#([\w-]+)"', page)
+    assert len(targets) > 2, "the form has several checked fields"
+    for field, target in targets:  # each field's findings swapped into its place, as HTMX does
+        found = web.client.post(
+            f"/language?field={field}",
+            data={field: "She is putting herself at risk"},
+            headers={"X-CSRF-Token": token["csrf_token"]},
+        )
+        assert "may blame or judge the child" in found.text
+        page = page.replace(
+            f'<div id="{target}" aria-live="polite"></div>',
+            f'<div id="{target}" aria-live="polite">{found.text}</div>',
+        )
+    ids = _ids(page)
+    assert sum(i.startswith("language-findings-") for i in ids) == len(targets)
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert repeated == [], f"ids on the page more than once: {repeated}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import threading
@@ -31,6 +32,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
 )
+expect = playwright_api.expect  # assertions that wait (up to 5 s) for the page to settle
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
     reason="no chromium at /usr/bin/chromium (apt-get install -y chromium; .ci/run does)",
@@ -105,7 +107,7 @@ def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -
         page.get_by_role("button", name="Sign in").click()
         page.get_by_label("Analysis").check()
         page.get_by_role("button", name="Continue").click()
-        assert page.get_by_role("heading", name="My work").is_visible()
+        expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
         page.get_by_role("link", name="Search").click()
         page.get_by_label("Name, date of birth").fill("Ayesha Khan")
@@ -114,8 +116,7 @@ def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -
         page.screenshot(path=shots / "search.png", full_page=True)
         page.get_by_role("link", name="Aisha Khan").first.click()
 
-        heading = page.get_by_role("heading", level=1)
-        assert heading.inner_text().startswith("Aisha Khan")
+        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Aisha Khan"))
         rows = page.locator("#chronology ~ table tbody tr").all_inner_texts()
         if not rows:  # seen once in CI (an empty chronology): keep the page to find out why
             (shots / "person-empty-chronology.html").write_text(page.content(), encoding="utf-8")
@@ -123,26 +124,26 @@ def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -
         assert dates == sorted(dates) and len(dates) == 3
         agencies = {r.split("\t")[1].strip() for r in rows}
         assert agencies == {"Police", "Social care", "Health"}
-        assert page.get_by_role("link", name="Muhammad Ali").is_visible()  # network table
+        expect(page.get_by_role("link", name="Muhammad Ali")).to_be_visible()  # network table
         page.locator("#network-picture canvas").first.wait_for(timeout=5000)  # and picture
-        assert page.locator("#network-picture").is_visible()
+        expect(page.locator("#network-picture")).to_be_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "person.png", full_page=True)
 
         page.locator("#chronology ~ table tbody tr a").first.click()  # its source record
-        assert page.get_by_role("heading", level=1).inner_text() == "Child CHID42"
-        assert page.get_by_role("link", name="Ayesha Khan").is_visible()  # back to her
+        expect(page.get_by_role("heading", level=1)).to_have_text("Child CHID42")
+        expect(page.get_by_role("link", name="Ayesha Khan")).to_be_visible()  # back to her
         assert _serious(page) == []
         page.screenshot(path=shots / "record.png", full_page=True)
         page.go_back()
         page.get_by_role("link", name="AB12CDE").click()  # two steps away, in the network
-        assert page.get_by_role("heading", level=1).inner_text() == "AB12CDE"
-        assert page.get_by_role("link", name="Muhammad Ali").first.is_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text("AB12CDE")
+        expect(page.get_by_role("link", name="Muhammad Ali").first).to_be_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "vehicle.png", full_page=True)
 
         page.get_by_role("button", name="Sign out").click()
-        assert "You have signed out" in page.content()
+        expect(page.get_by_text("You have signed out")).to_be_visible()
         page.goto(f"{server}/people/{web.persons['aisha']}")
         assert page.url.startswith(f"{server}/sign-in")
         assert not [e for e in errors if "Content Security Policy" in e], errors

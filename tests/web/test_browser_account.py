@@ -13,7 +13,14 @@ import pyotp
 from joinedup.access import directory
 from tests.access.conftest import PASSWORD
 from tests.web.conftest import Web
-from tests.web.test_browser import CHROMIUM, _serious, playwright_api, pytestmark, server
+from tests.web.test_browser import (
+    CHROMIUM,
+    _serious,
+    expect,
+    playwright_api,
+    pytestmark,
+    server,
+)
 
 __all__ = ["pytestmark", "server"]  # the browser test's skip marker and uvicorn fixture
 
@@ -33,9 +40,10 @@ def test_enrol_then_my_account(web: Web, server: str, tmp_path: Path) -> None:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
 
-        assert page.get_by_role("heading", name="Set up your security code").is_visible()
+        expect(page.get_by_role("heading", name="Set up your security code")).to_be_visible()
         qr = page.get_by_role("img", name="QR code to add new.one to your authenticator app")
-        assert qr.is_visible() and qr.evaluate("i => i.naturalWidth") > 100  # drawn, not blocked
+        expect(qr).to_be_visible()
+        assert qr.evaluate("i => i.complete && i.naturalWidth") > 100  # drawn, not blocked
         assert _serious(page) == []
         page.screenshot(path=shots / "enrol.png", full_page=True)
         key = page.locator("code.joinedup-secret").inner_text().replace(" ", "")
@@ -43,15 +51,15 @@ def test_enrol_then_my_account(web: Web, server: str, tmp_path: Path) -> None:
         page.get_by_role("button", name="Confirm and sign in").click()
         page.get_by_label("Safeguarding").check()
         page.get_by_role("button", name="Continue").click()
-        assert page.get_by_role("heading", name="My work").is_visible()
+        expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
         page.get_by_role("link", name=re.compile("your account$")).click()
-        assert page.get_by_role("heading", name="Your account").is_visible()
-        assert page.get_by_text("This session", exact=True).is_visible()
+        expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+        expect(page.get_by_text("This session", exact=True)).to_be_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "account.png", full_page=True)
         page.get_by_role("link", name="Change your password").click()
-        assert page.get_by_label("Confirm new password").is_visible()
+        expect(page.get_by_label("Confirm new password")).to_be_visible()
         assert _serious(page) == []
         page.screenshot(path=shots / "password.png", full_page=True)
         assert not [e for e in errors if "Content Security Policy" in e], errors

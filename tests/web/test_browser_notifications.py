@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.app.notification_world import build
 from tests.web.conftest import Web
-from tests.web.test_browser import _serious, playwright_api, pytestmark, server
+from tests.web.test_browser import _serious, expect, playwright_api, pytestmark, server
 from tests.web.test_browser_roles import _signed_in
 
 __all__ = ["pytestmark", "server"]  # the browser test's skip marker and uvicorn fixture
@@ -26,10 +26,10 @@ def test_the_header_count_and_the_notifications_page(web: Web, server: str, tmp_
         assert "(6 unread)" in (count.text_content() or "")
         assert _serious(page) == []
         page.get_by_role("link", name="Notifications").click()
-        assert page.get_by_role("heading", name="Notifications").is_visible()
-        assert page.locator(".govuk-tag", has_text="New").count() == 6
+        expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+        expect(page.locator(".govuk-tag", has_text="New")).to_have_count(6)
         assert _serious(page) == []
         page.screenshot(path=shots / "notifications.png", full_page=True)
         page.get_by_role("button", name="Mark as read").first.click()
-        assert page.locator(".govuk-tag", has_text="New").count() == 5
+        expect(page.locator(".govuk-tag", has_text="New")).to_have_count(5)
         page.locator("#notification-count").get_by_text("5", exact=False).wait_for(timeout=10_000)

@@ -14,7 +14,14 @@ from typing import Any
 from joinedup.model.safeguarding import Flag
 from tests.access.conftest import PASSWORD
 from tests.web.conftest import USERS, Web
-from tests.web.test_browser import CHROMIUM, _serious, playwright_api, pytestmark, server
+from tests.web.test_browser import (
+    CHROMIUM,
+    _serious,
+    expect,
+    playwright_api,
+    pytestmark,
+    server,
+)
 
 __all__ = ["pytestmark", "server"]  # the browser test's skip marker and uvicorn fixture
 
@@ -30,6 +37,7 @@ def _signed_in(p: Any, web: Web, server: str, username: str) -> Iterator[Any]:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label(USERS[username][2].capitalize()).check()
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
     try:
         yield page
     finally:
@@ -65,8 +73,8 @@ def test_referrer_social_worker_and_dpo_in_the_browser(
             assert _serious(page) == []
             page.screenshot(path=shots / "concern-form.png", full_page=True)
             page.get_by_role("button", name="Send the concern").click()
-            assert page.get_by_role("heading", name="Concern sent").is_visible()
-            assert page.get_by_text("Not read yet").first.is_visible()
+            expect(page.get_by_role("heading", name="Concern sent")).to_be_visible()
+            expect(page.get_by_text("Not read yet").first).to_be_visible()
             assert _serious(page) == []
             page.screenshot(path=shots / "concern-sent.png", full_page=True)
 
@@ -75,18 +83,19 @@ def test_referrer_social_worker_and_dpo_in_the_browser(
             page.get_by_label("Note (optional)").fill("Strategy discussion booked")
             assert _serious(page) == []
             page.get_by_role("button", name="Acknowledge").click()
-            assert page.get_by_text("The flag is acknowledged").is_visible()
+            expect(page.get_by_text("The flag is acknowledged")).to_be_visible()
             page.screenshot(path=shots / "flag.png", full_page=True)
             assert f"/flags/{flag_id}" in page.url
 
         with _signed_in(p, web, server, "dpo.one") as page:
             page.get_by_role("link", name="Grants and agreements").click()
-            assert page.get_by_role("heading", name="Grants and sharing agreements").is_visible()
+            heading = page.get_by_role("heading", name="Grants and sharing agreements")
+            expect(heading).to_be_visible()
             assert _serious(page) == []
             page.screenshot(path=shots / "sharing.png", full_page=True)
             page.get_by_role("link", name="Who looked").click()
             page.locator("#sar-person").fill(web.persons["aisha"])
             page.get_by_role("button", name="Compile the report").click()
-            assert page.get_by_text("Subject access report (DPA 2018 s.45)").is_visible()
+            expect(page.get_by_text("Subject access report (DPA 2018 s.45)")).to_be_visible()
             assert _serious(page) == []
             page.screenshot(path=shots / "subject-access.png", full_page=True)

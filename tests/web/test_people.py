@@ -216,3 +216,52 @@ def test_records_added_later_are_found_once_the_index_is_rebuilt(
             break
         time.sleep(0.1)
     assert [f.id for f in found] == ["p-zofia"]
+
+
+def test_equal_names_come_in_a_stable_order_and_the_limit_keeps_the_first(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from joinedup.app import people_index
+    from joinedup.model.linkage import LinkageRun, PersonLink
+    from joinedup.model.records import SourceRecord
+
+    monkeypatch.setattr(people_index, "CHECK_EVERY", 0.0)
+    namesakes = {  # person id: (as written, born); the ids out of the order wanted
+        "p-1": ("Zofia", "Nowak", "2012-01-01"),
+        "p-2": ("Zofia", "Nowak", "2010-01-01"),
+        "p-3": ("ZOFIA", "NOWAK", "2011-01-01"),
+        "p-4": ("Zofia", "Nowak", "2009-01-01"),
+        "p-0": ("Zofia", "Nowak", "2009-01-01"),
+    }
+    with web.store.door.session("joinedup-service", "data_ingest") as s:
+        run = s.add(LinkageRun(agency_id=s.actor.agency_id, backend="test"))
+        police = web.store.agencies["Police"]
+        for person_id, (forename, surname, born) in namesakes.items():
+            record = s.add(
+                SourceRecord(
+                    agency_id=police,
+                    record_type="person",
+                    agency_key=f"N9{person_id[-1]}",
+                    payload={},
+                    normalised={"forename": forename, "surname": surname, "date_of_birth": born},
+                )
+            )
+            s.add(
+                PersonLink(
+                    agency_id=police, record_id=record.id, person_id=person_id, run_id=run.id
+                )
+            )
+    analyst = _who("an.one", "analysis")
+    wanted = ["p-3", "p-0", "p-4", "p-2", "p-1"]  # as written (capitals first), born, id
+    found: list[people.Found] = []
+    for _ in range(100):  # the index is rebuilt in the background
+        found = people.search(analyst, "Zofia Nowak", rt=web.rt)
+        if len(found) == len(namesakes):
+            break
+        time.sleep(0.1)
+    assert [f.id for f in found] == wanted
+    for _ in range(3):
+        assert [f.id for f in people.search(analyst, "zofia nowak", rt=web.rt)] == wanted
+    assert [f.id for f in people.search(analyst, "Zofia Nowak", rt=web.rt, limit=2)] == wanted[:2]

@@ -103,9 +103,11 @@ def create(
     return raw, _info(row)
 
 
-def touch(tx: IdentityTx, raw: str) -> SessionInfo | None:
-    """The live session with secret ``raw``, its idle clock restarted; None (and the session
-    ended, with the reason logged) when it timed out or its user was deactivated."""
+def touch(tx: IdentityTx, raw: str, *, extend: bool = True) -> SessionInfo | None:
+    """The live session with secret ``raw``, its idle clock restarted unless ``extend`` is
+    False (a background poll: it needs a live session but is not the user's activity); None
+    (and the session ended, with the reason logged) when it timed out or its user was
+    deactivated."""
     row = _live(tx, raw)
     if row is None:
         return None
@@ -114,8 +116,9 @@ def touch(tx: IdentityTx, raw: str) -> SessionInfo | None:
     if reason is not None:
         _end(tx, [row], reason, SYSTEM)
         return None
-    row.last_seen_at = tx.now
-    tx.orm.flush()
+    if extend:
+        row.last_seen_at = tx.now
+        tx.orm.flush()
     return _info(row)
 
 

@@ -186,7 +186,8 @@ def _candidates(rt: Runtime, kind: str, value: str) -> list[str]:
 def search(who: Caller, q: str, *, rt: Runtime | None = None, limit: int = 50) -> list[Found]:
     """People the caller may see matching ``q`` (a name, a date of birth, an agency's own
     reference, a vehicle registration or a phone number), with the agencies holding their
-    records; each person's matching records are logged as shown."""
+    records, in name order (then as shown, dates of birth, id; the ``limit`` first kept);
+    each person's matching records are logged as shown."""
     rt = rt or runtime()
     kind, value = classify(q)
     raw = q.strip() if kind in ("phone", "vrm") else value
@@ -204,25 +205,27 @@ def search(who: Caller, q: str, *, rt: Runtime | None = None, limit: int = 50) -
         if not hits:
             return []
         links = _scan_links(opened, {"record_id": sorted(hits)})
-        persons = sorted({p for _, p in links})[:limit]
+        mine: dict[str, list[str]] = {}
+        for record_id, person_id in sorted(links):
+            mine.setdefault(person_id, []).append(record_id)
+        named = {p: _names_and_births(hits[r] for r in rs) for p, rs in mine.items()}
+        persons = sorted(named, key=lambda p: _sort_key(p, *named[p]))[:limit]
         members = _scan_links(opened, {"person_id": persons})
         agencies = _agency_names(opened)
         holders = _holders(opened, members, agencies)
-        found = []
-        shown: list[str] = []
-        for person_id in persons:
-            mine = [r for r, p in links if p == person_id]
-            shown += mine
-            names, born = _names_and_births(hits[r] for r in mine)
-            found.append(Found(person_id, names, born, holders[person_id], kind))
-        opened.record_shown("source_record", shown)
-    found.sort(key=_sort_key)
+        found = [Found(p, *named[p], holders[p], kind) for p in persons]
+        opened.record_shown("source_record", [r for p in persons for r in mine[p]])
     return found
 
 
-def _sort_key(found: Found) -> tuple[str, str]:
-    first = found.names[0] if found.names else {}
-    return (first.get("surname", "").lower(), first.get("forename", "").lower())
+def _sort_key(
+    person_id: str, names: list[dict[str, str]], born: list[str]
+) -> tuple[str, str, str, str, list[str], str]:
+    """Surname then forename, ignoring case; ties by the name as shown, the dates of birth,
+    then the person's id (never the order the ids, random, happen to come in)."""
+    first = names[0] if names else {}
+    surname, forename = first.get("surname", ""), first.get("forename", "")
+    return (surname.lower(), forename.lower(), surname, forename, born, person_id)
 
 
 def _scan_links(opened: ActorSession, where: dict[str, Any]) -> list[tuple[str, str]]:

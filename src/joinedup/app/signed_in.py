@@ -1,8 +1,8 @@
 """Who is behind a web session cookie or an API token, for the web layer.
 
-One identity transaction per request: the session is touched (its idle clock restarted, or it
-is ended when it timed out) and its user read, so a page can show who is signed in, for which
-purpose, and which purposes their role allows.
+One identity transaction per request: the session is touched (its idle clock restarted, except
+by a background poll, or it is ended when it timed out) and its user read, so a page can show
+who is signed in, for which purpose, and which purposes their role allows.
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ def _signed_in(tx: IdentityTx, user_id: str, purpose: str | None, via: str) -> S
     )
 
 
-def session_holder(rt: Runtime, raw: str) -> SignedIn | None:
-    """The user of the live session behind a cookie (its idle clock restarted), or None when
-    the session is unknown, ended or timed out (then it is ended, the reason logged), or
-    its user has no confirmed second factor (an enrolment session)."""
+def session_holder(rt: Runtime, raw: str, *, extend: bool = True) -> SignedIn | None:
+    """The user of the live session behind a cookie (its idle clock restarted unless
+    ``extend`` is False: a background poll), or None when the session is unknown, ended or
+    timed out (then it is ended, the reason logged), or its user has no confirmed second
+    factor (an enrolment session)."""
     with identity_path(rt).transaction() as tx:
-        info = sessions.touch(tx, raw)
+        info = sessions.touch(tx, raw, extend=extend)
         user = tx.user_by_id(info.user_id) if info else None
         if info is None or user is None or not enrolled(tx, user):
             return None  # an enrolment session enrols, and does nothing else

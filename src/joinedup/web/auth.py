@@ -13,6 +13,27 @@ from joinedup.app.signed_in import SignedIn, session_holder, token_holder
 from joinedup.web.security import csrf_ok, csrf_token, session_cookie_name
 from joinedup.web.state import state
 
+# Background polls: each needs a live session, but none restarts its idle clock (a tab left
+# open still times out for inactivity). FastAPI route paths; the one place that lists them.
+POLLS = frozenset(
+    {
+        "/notifications/count",  # the header's count, every 60 s
+        "/concerns/{submission_id}/routes",  # who has read a concern, every 15 s
+        "/analysis/runs/{run_id}/progress",  # an analysis run, every 3 s
+        "/admin/imports/{run_id}/progress",  # an import, every 1 s
+        "/audit/chain/status",  # the audit chain's verification, every 2 s
+    }
+)
+POLLED_BY_HTMX = frozenset({"/notifications"})  # a page, and its list polled every 60 s
+
+
+def is_poll(request: Request) -> bool:
+    """Whether ``request`` is a background poll (see :data:`POLLS`), not the user's act."""
+    path = getattr(request.scope.get("route"), "path", None)
+    if path in POLLS:
+        return True
+    return path in POLLED_BY_HTMX and request.headers.get("HX-Request") == "true"
+
 
 class SignedOut(JoinedupError):
     """No live session (never signed in, signed out, or timed out)."""
@@ -52,11 +73,12 @@ class Visitor:
 
 def visitor(request: Request, *, need_purpose: bool = True) -> Visitor:
     """The signed-in visitor, or :class:`SignedOut`; :class:`NoPurpose` when
-    ``need_purpose`` and none is chosen yet."""
+    ``need_purpose`` and none is chosen yet. The session's idle clock restarts, except for a
+    background poll (:func:`is_poll`)."""
     secret = request.cookies.get(session_cookie_name(request))
     if not secret:
         raise SignedOut()
-    user = session_holder(state(request).rt, secret)
+    user = session_holder(state(request).rt, secret, extend=not is_poll(request))
     if user is None:
         raise SignedOut(expired=True)
     if need_purpose and user.purpose is None:

@@ -1,11 +1,12 @@
 """Errors a person can cause get a GOV.UK-style page (or a JSON body under /api), never a
-traceback: not found and not allowed look the same; a signed-out page goes to sign-in."""
+traceback: not found and not allowed look the same; a signed-out page goes to sign-in (an
+HTMX request, such as a poll, is told to take the whole page there)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -82,9 +83,13 @@ def install(app: FastAPI) -> None:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        target = "/sign-in?next=" + quote(request.url.path, safe="/")
+        htmx = request.headers.get("HX-Request") == "true"
+        shown = urlsplit(request.headers.get("HX-Current-URL", "")).path if htmx else ""
+        target = "/sign-in?next=" + quote(shown or request.url.path, safe="/")
         if exc.expired:
             target += "&expired=1"
+        if htmx:  # a poll or fragment: the whole page goes to sign-in, nothing is swapped in
+            return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(NoPurpose)

@@ -31,12 +31,13 @@ Posted = Annotated[dict[str, str], Depends(_posted)]
 @router.post("/language")
 def language(request: Request, form: Posted, field: str = "text") -> Response:
     """Check the text of the posted form's ``field`` (``text`` by default): nothing is
-    stored and nothing is read from the store, so every signed-in user may ask."""
+    stored and nothing is read from the store, so every signed-in user may ask. The answer's
+    id names the field, so a form with several checked fields never repeats an id."""
     me = visitor(request)
     check_csrf(request, me, form.get("csrf_token"))
     named = FIELD.fullmatch(field) and field != "csrf_token"  # the token is not a text
     text = form.get(field, "")[:MAX_TEXT] if named else ""
     findings = check_note(text) if text.strip() else []
     return state(request).templates.TemplateResponse(
-        request, "_language_findings.html", {"findings": findings}
+        request, "_language_findings.html", {"findings": findings, "field": field if named else ""}
     )
