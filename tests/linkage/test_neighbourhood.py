@@ -128,3 +128,79 @@ def test_of_two_namesakes_at_one_distance_the_better_tied_one_wins() -> None:
     context.add_neighbours("b1", "t3")
     links = attach_in_neighbourhood(clusters, _index(names, thin, context))
     assert links == [("a1", "t1")]
+
+
+def _four_steps() -> tuple[dict[str, str], dict[str, Name], set[str], RecordContext]:
+    """Tariq Hussain four steps from the offender: o1 - b1 - c1 - d1 - t1."""
+    clusters, names, thin, context = _borough()
+    context.neighbours.clear()
+    for record, name in (("c1", ("carl", "webb")), ("d1", ("dean", "ward"))):
+        clusters[record] = record
+        names[record] = _name(*name)
+    names["a1"] = _name("tariq", "hussain")
+    for a, b in (("a1", "o1"), ("b1", "o2"), ("b1", "c1"), ("c1", "d1"), ("d1", "t1")):
+        context.add_neighbours(a, b)
+    return clusters, names, thin, context
+
+
+def test_a_name_unique_in_the_borough_looks_further() -> None:
+    clusters, names, thin, context = _four_steps()
+    unique = NeighbourhoodOptions(hops_unique_name=4)
+    assert attach_in_neighbourhood(dict(clusters), _index(names, thin, context)) == []
+    index = NeighbourhoodIndex(names, thin, context, unique)
+    assert attach_in_neighbourhood(dict(clusters), index) == [("a1", "t1")]
+    # a second Tariq Hussain anywhere in the borough: the name is no longer unique
+    clusters["t9"], names["t9"] = "t9", _name("tariq", "hussain")
+    index = NeighbourhoodIndex(names, thin, context, unique)
+    assert attach_in_neighbourhood(dict(clusters), index) == []
+
+
+def test_namesakes_counts_compatible_clusters_that_are_not_thin() -> None:
+    from joinedup.linkage.neighbourhood import _by_surname, namesakes
+
+    clusters, names, thin, _ = _four_steps()
+    members: dict[str, list[str]] = {}
+    for record, cluster in clusters.items():
+        members.setdefault(cluster, []).append(record)
+    thin_cluster = {c: all(r in thin for r in rs) for c, rs in members.items()}
+    by_surname = _by_surname(members, thin_cluster, names)
+    assert namesakes(_name("tariq", "hussain"), by_surname, "a1") == 1  # t1 + t2: one cluster
+    assert namesakes(_name("imran", "hussain"), by_surname, "a1") == 1
+    assert namesakes(_name("tariq", "khan"), by_surname, "a1") == 0
+
+
+def test_walk_mass_splits_at_each_step() -> None:
+    from joinedup.linkage.neighbourhood import walk_mass
+
+    graph = {"o": {"h", "e"}, "h": {"o", "x"}, "e": {"o", "y", "z", "w"}, "x": {"h"}}
+    graph |= {"y": {"e"}, "z": {"e"}, "w": {"e"}}
+    reach = within(graph, {"o"}, 2)
+    mass = walk_mass({"o"}, reach, graph)
+    assert mass["h"] == mass["e"] == 0.5
+    assert mass["x"] == 0.25  # through a household of two
+    assert mass["y"] == 0.125  # through an event of four
+
+
+def test_the_walk_breaks_a_tie_only_by_a_margin() -> None:
+    clusters, names, thin, context = _borough()
+    # Tariq Hussain two steps away through b1 (who appears with him alone); Tariq Ali two
+    # steps away through c1, who appears with three other people
+    context.neighbours.clear()
+    for record in ("c1", "t3", "e1", "e2"):
+        clusters[record] = record
+        names[record] = _name(record)
+    names["t3"] = _name("tariq", "ali")
+    for a, b in (("a1", "o1"), ("b1", "o2"), ("c1", "o2"), ("b1", "t1")):
+        context.add_neighbours(a, b)
+    for other in ("t3", "e1", "e2"):
+        context.add_neighbours("c1", other)
+    off = NeighbourhoodOptions(tie_break=False)
+    assert (
+        attach_in_neighbourhood(dict(clusters), NeighbourhoodIndex(names, thin, context, off)) == []
+    )
+    walk = NeighbourhoodOptions(tie_break=False, tie_break_walk=2.0)
+    index = NeighbourhoodIndex(names, thin, context, walk)
+    assert attach_in_neighbourhood(dict(clusters), index) == [("a1", "t1")]
+    strict = NeighbourhoodOptions(tie_break=False, tie_break_walk=3.0)
+    index = NeighbourhoodIndex(names, thin, context, strict)
+    assert attach_in_neighbourhood(dict(clusters), index) == []
