@@ -3,7 +3,7 @@
     python bench/linkage_cache.py score --truth DIR/truth --out cache.pkl
         [--without-associate-address]
     python bench/linkage_cache.py finish --cache cache.pkl [--hops-full 3] [--hops-forename 2]
-        [--hops-unique 4] [--tie-walk 2.0] [--no-neighbourhood] [--misses misses.csv] [--json]
+        [--no-neighbourhood] [--misses misses.csv] [--json]
 
 ``score`` reads every person record and its context from the store named by
 ``JOINEDUP_DATABASE_URL`` / ``JOINEDUP_HOME`` (a borough built with ``joinedup init``,
@@ -183,10 +183,6 @@ def finish(args: argparse.Namespace) -> None:
         enabled=not args.no_neighbourhood,
         hops_full_name=args.hops_full or base.neighbourhood.hops_full_name,
         hops_forename=args.hops_forename or base.neighbourhood.hops_forename,
-        hops_unique_name=args.hops_unique or base.neighbourhood.hops_unique_name,
-        tie_break_walk=(
-            base.neighbourhood.tie_break_walk if args.tie_walk is None else args.tie_walk
-        ),
     )
     config = replace(base, neighbourhood=hood)
     started = time.process_time()
@@ -245,8 +241,6 @@ def main() -> None:
     second.add_argument("--cache", required=True)
     second.add_argument("--hops-full", type=int, default=0)
     second.add_argument("--hops-forename", type=int, default=0)
-    second.add_argument("--hops-unique", type=int, default=0)
-    second.add_argument("--tie-walk", type=float, default=None)
     second.add_argument("--no-neighbourhood", action="store_true")
     second.add_argument("--misses", type=Path)
     second.add_argument("--json", action="store_true")

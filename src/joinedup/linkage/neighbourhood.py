@@ -53,8 +53,6 @@ class NeighbourhoodOptions:
     min_prefix: int = 3
     nearest: bool = True
     tie_break: bool = True
-    hops_unique_name: int = 3
-    tie_break_walk: float = 0.0
 
 
 @dataclass
@@ -146,7 +144,6 @@ def propose(
     thin_cluster = {c: all(r in index.thin for r in rs) for c, rs in members.items()}
     graph = cluster_graph(clusters, index.context, options.max_df)
     rejected = decisions.rejected if decisions is not None else frozenset()
-    by_surname = _by_surname(members, thin_cluster, index.names)
     targets: dict[str, dict[str, tuple[str, str]]] = {}
     for record in sorted(index.context.neighbours):
         own = clusters.get(record, record)
@@ -155,9 +152,6 @@ def propose(
             continue
         anchors = {clusters.get(o, o) for o in index.context.neighbours[record]} - {own}
         hops = options.hops_full_name if name[3] else options.hops_forename
-        unique = name[3] and options.hops_unique_name > hops
-        if unique and namesakes(name, by_surname, own, options.min_prefix) == 1:
-            hops = options.hops_unique_name
         found: dict[str, str] = {}
         reach = within(graph, anchors, hops)
         for cluster, _ in sorted(reach.items(), key=lambda item: item[1]):
@@ -171,8 +165,6 @@ def propose(
                     break
         if len(found) > 1 and options.tie_break:
             found = _best_supported(found, reach, graph)
-        if len(found) > 1 and options.tie_break_walk > 0:
-            found = _best_walked(found, anchors, reach, graph, options.tie_break_walk)
         if len(found) != 1:
             continue
         ((cluster, other),) = found.items()
@@ -193,64 +185,6 @@ def _best_supported(
     top = max(support.values())
     best = [c for c, v in support.items() if v == top]
     return {best[0]: found[best[0]]} if len(best) == 1 else found
-
-
-def _by_surname(
-    members: Mapping[str, list[str]], thin_cluster: Mapping[str, bool], names: Mapping[str, Name]
-) -> dict[str, list[tuple[str, Name]]]:
-    """``surname -> (cluster, name)`` of every record of a cluster that is not thin."""
-    index: dict[str, list[tuple[str, Name]]] = {}
-    for cluster, records in members.items():
-        if thin_cluster.get(cluster, True):
-            continue
-        for record in records:
-            name = names.get(record)
-            if name is not None and name[3]:
-                index.setdefault(name[3], []).append((cluster, name))
-    return index
-
-
-def namesakes(
-    name: Name, by_surname: Mapping[str, list[tuple[str, Name]]], own: str, min_prefix: int = 3
-) -> int:
-    """How many clusters in the whole borough (not thin, not ``own``) hold a name
-    compatible with the full name ``name``."""
-    return len(
-        {c for c, n in by_surname.get(name[3], ()) if c != own and compatible(name, n, min_prefix)}
-    )
-
-
-def walk_mass(
-    anchors: set[str], reach: Mapping[str, int], graph: Mapping[str, set[str]]
-) -> dict[str, float]:
-    """The chance that a walk from the anchors, each step to a neighbour picked at random,
-    reaches each cluster by a shortest path (the anchors share a mass of 1)."""
-    mass = {a: 1.0 / len(anchors) for a in anchors if a in reach}
-    for cluster in sorted(reach, key=reach.__getitem__):
-        step = reach[cluster]
-        if step == 0:
-            continue
-        mass[cluster] = sum(
-            mass.get(n, 0.0) / len(graph[n])
-            for n in graph.get(cluster, ())
-            if reach.get(n, -9) == step - 1 and graph.get(n)
-        )
-    return mass
-
-
-def _best_walked(
-    found: dict[str, str],
-    anchors: set[str],
-    reach: Mapping[str, int],
-    graph: Mapping[str, set[str]],
-    margin: float,
-) -> dict[str, str]:
-    """Of namesakes at one distance, the one a walk from the anchors reaches at least
-    ``margin`` times as often as any other (:func:`walk_mass`)."""
-    mass = walk_mass(anchors, reach, graph)
-    ranked = sorted(found, key=lambda c: mass.get(c, 0.0), reverse=True)
-    first, second = mass.get(ranked[0], 0.0), mass.get(ranked[1], 0.0)
-    return {ranked[0]: found[ranked[0]]} if first > 0 and first >= margin * second else found
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
