@@ -2,7 +2,7 @@
 
     python bench/linkage_cache.py score --truth DIR/truth --out cache.pkl
         [--without-associate-address]
-    python bench/linkage_cache.py finish --cache cache.pkl [--hops-full 3] [--hops-forename 2]
+    python bench/linkage_cache.py finish --cache cache.pkl [--hops-full 4] [--hops-forename 2]
         [--no-neighbourhood] [--misses misses.csv] [--json]
 
 ``score`` reads every person record and its context from the store named by

@@ -128,3 +128,23 @@ def test_of_two_namesakes_at_one_distance_the_better_tied_one_wins() -> None:
     context.add_neighbours("b1", "t3")
     links = attach_in_neighbourhood(clusters, _index(names, thin, context))
     assert links == [("a1", "t1")]
+
+
+def test_a_full_name_looks_four_steps_and_no_further() -> None:
+    clusters, names, thin, context = _borough()
+    # Tariq Hussain four steps away: offender - b1 - c1 - d1 - t1
+    context.neighbours.clear()
+    for record, name in (("c1", ("carl", "webb")), ("d1", ("dean", "ward"))):
+        clusters[record] = record
+        names[record] = _name(*name)
+    names["a1"] = _name("tariq", "hussain")
+    for a, b in (("a1", "o1"), ("b1", "o2"), ("b1", "c1"), ("c1", "d1"), ("d1", "t1")):
+        context.add_neighbours(a, b)
+    assert attach_in_neighbourhood(dict(clusters), _index(names, thin, context)) == [("a1", "t1")]
+    # one more step (d1 - e1 - t1): out of reach
+    context.neighbours["d1"].discard("t1")
+    context.neighbours["t1"].discard("d1")
+    clusters["e1"], names["e1"] = "e1", _name("eve", "stone")
+    context.add_neighbours("d1", "e1")
+    context.add_neighbours("e1", "t1")
+    assert attach_in_neighbourhood(dict(clusters), _index(names, thin, context)) == []

@@ -18,9 +18,9 @@ clusters within reach that are not thin and hold a compatible name:
   of three or more letters the start of the other: ``Saj``/``Sajid``);
 - the surname agrees (canonical) when the record has one.
 
-The record joins the nearest compatible cluster within ``hops_full_name`` steps (a
-forename and surname) or ``hops_forename`` steps (a forename alone: nearer, since a
-forename is shared by many more people) when it is the only one at its distance, or, of
+The record joins the nearest compatible cluster within ``hops_full_name`` steps (4: a
+forename and surname) or ``hops_forename`` steps (2: a forename alone, since a forename is
+shared by many more people) when it is the only one at its distance, or, of
 several at that distance, the only one tied to the most people a step nearer
 (``tie_break``). Otherwise the record is left alone (for review). A rejected decision
 between the record and any record of the cluster stops the join.
@@ -47,7 +47,7 @@ class NeighbourhoodOptions:
     """How far from its context a name-only record looks for its person (module docstring)."""
 
     enabled: bool = True
-    hops_full_name: int = 3
+    hops_full_name: int = 4
     hops_forename: int = 2
     max_df: int = 50
     min_prefix: int = 3
