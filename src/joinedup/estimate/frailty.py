@@ -198,6 +198,8 @@ def shape_interval(
 
     fitted = math.log(min(max(shape, min_shape), _PROFILE_GRID[-1] * min_shape))
     bottom = math.log(min_shape)
+    if excess(fitted) > 0:  # the profile missed the optimum: no interval to report
+        return (math.nan, math.nan)
     if fitted - bottom < 1e-9 or excess(bottom) <= 0:
         low = min_shape
     else:
