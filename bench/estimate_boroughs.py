@@ -233,6 +233,7 @@ def main() -> None:
         action="store_true",
         help="evaluate only boroughs already built (another process may be building the rest)",
     )
+    parser.add_argument("--reverse", action="store_true", help="the seeds from the last")
     args = parser.parse_args()
     if args.build_only:
         for seed in _seeds(args.seeds):
@@ -241,7 +242,7 @@ def main() -> None:
             print(f"s{seed} built in {time.time() - started:.0f} s", file=sys.stderr, flush=True)
         return
     rows = []
-    for seed in _seeds(args.seeds):
+    for seed in sorted(_seeds(args.seeds), reverse=args.reverse):
         folder = args.dir / f"s{seed}"
         result_file = folder / "estimate.json"
         if result_file.exists():
@@ -249,9 +250,14 @@ def main() -> None:
             continue
         if args.built_only and not (folder / "linked").exists():
             continue
+        claim = folder / "evaluating"
+        if claim.exists():  # another process is evaluating it
+            continue
+        claim.touch()
         build(folder, seed, args.scale)
         row = evaluate(folder)
         result_file.write_text(json.dumps(row, indent=2), encoding="utf-8")
+        claim.unlink()
         rows.append(row)
         print(
             json.dumps({k: row[k] for k in ("borough", *WAYS)}),

@@ -63,6 +63,7 @@ MAX_R_HAT = 1.1
 # a continuous tail (Link 2003); the log-linear models (homogeneous within their cells) are
 # in the range only. Renormalised over the credible ones.
 POINT_WEIGHTS = {"lcmcr": 0.5, "frailty": 0.5, "loglinear": 0.0}
+POINT_WEIGHTS_TEXT = "equal; the log-linear models in the range only"
 
 
 class NotEstimable(JoinedupError, ValueError):
@@ -237,9 +238,9 @@ def estimate_hidden(
         only = next(m for m in models if m.name in point["weights"])
         total["ci_method"] = str(only.details.get("ci_method", ""))
     else:
-        total["ci_method"] = (
-            "the hull of the averaged models' intervals (" + ", ".join(point["weights"]) + ")"
-        )
+        averaged = " and ".join(point["weights"])
+        total["preferred"] = f"the average of {averaged} (weights {POINT_WEIGHTS_TEXT})"
+        total["ci_method"] = f"the hull of the averaged models' intervals ({averaged})"
     if verdict["headline"] == "range":
         total["ci_low"], total["ci_high"] = verdict["range"]
         total["ci_method"] = "range over the credible models' intervals (see reasons)"
