@@ -1,6 +1,6 @@
 """The gamma-frailty model beside LCMCR on the boroughs of ``estimate_boroughs.py``.
 
-    .venv/bin/python bench/estimate_frailty.py --dir DIR [--seeds 1-10] [--json]
+    .venv/bin/python bench/estimate_frailty.py --dir DIR [--seeds 1-10] [--min-shape K] [--json]
 
 For each ``DIR/s<seed>`` already evaluated by ``bench/estimate_boroughs.py`` (its
 ``estimate.json`` with the specific lists' capture table, ``new_table``; boroughs evaluated
@@ -9,7 +9,9 @@ before the table was kept are assembled again from their store), the gamma-frail
 dependent: a missing episode police recognise as exploitation is recorded by social care;
 docs/estimation.md) is fitted to the platform's lists and to the truth's own lists, and put
 beside the round's new estimate: alone, and as the range over both (what the headline rule
-would give were it a credible model).
+would give were it a credible model). Round 3 ran it before the shape was bounded below:
+``--min-shape 0.001`` comes close to that; the default is the estimate's bound (1). Since
+round 4 the frailty is in the estimate itself (``bench/estimate_boroughs.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ DEPENDENT = [["police", "social_care"]]
 
 
 def _table_rows(folder: Path, row: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    kept = folder / "tables.json"
+    if kept.exists():  # estimate_boroughs.py since round 4
+        tables = json.loads(kept.read_text(encoding="utf-8"))
+        return list(tables["names"]), [(tuple(p), c) for p, c in tables["specific"]]
     if "new_table" in row:
         names, rows = row["new_table"]
         return list(names), [(tuple(p), c) for p, c in rows]
@@ -42,7 +48,7 @@ def _table_rows(folder: Path, row: dict[str, Any]) -> tuple[list[str], list[Any]
     return list(names), list(rows)
 
 
-def evaluate(folder: Path) -> dict[str, Any]:
+def evaluate(folder: Path, min_shape: float = 1.0) -> dict[str, Any]:
     """The frailty model on one borough's platform and truth lists, beside the new estimate."""
     from joinedup.assemble.hidden_truth import load_victim_truth, truth_lists
     from joinedup.assemble.lists import capture_histories
@@ -58,7 +64,7 @@ def evaluate(folder: Path) -> dict[str, Any]:
     exact = merge_lists(table_from_rows(exact_names, exact_rows), DEPENDENT)
     out: dict[str, Any] = {"borough": folder.name, "true_victims": true_n}
     for label, table in (("frailty", platform), ("frailty_exact", exact)):
-        fit = gamma_frailty(table)
+        fit = gamma_frailty(table, min_shape=min_shape)
         out[label] = {
             "n_observed": fit.n_observed,
             "estimate": round(fit.estimate, 1),
@@ -84,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--seeds", default="1-10")
+    parser.add_argument("--min-shape", type=float, default=1.0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rows = []
@@ -92,7 +99,7 @@ def main() -> None:
         if not (folder / "estimate.json").exists():
             print(f"{folder}: not evaluated yet, skipped", file=sys.stderr)
             continue
-        rows.append(evaluate(folder))
+        rows.append(evaluate(folder, args.min_shape))
         print(json.dumps(rows[-1]), file=sys.stderr)
     summary: dict[str, Any] = {"boroughs": len(rows)}
     for way in ("frailty", "frailty_exact", "new"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -54,7 +55,10 @@ def test_models_that_disagree_make_the_headline_a_range_with_reasons() -> None:
         if lists:
             out_members.append(ListMember(f"p{i}", lists, None, "x", "x", "x", "x"))
     out = estimate_hidden(
-        out_members, {"method": "fixed", "model": "[1,2,3,4]"}, latent_class=SHORT
+        out_members,
+        {"method": "fixed", "model": "[1,2,3,4]"},
+        latent_class=SHORT,
+        frailty_replicates=0,
     )
     assert out["headline"] == "range" and out["reasons"]
     low, high = out["range"]
@@ -65,6 +69,39 @@ def test_models_that_disagree_make_the_headline_a_range_with_reasons() -> None:
     assert not loglinear["credible"] and "fits the observed cells poorly" in out["reasons"][0]
     assert out["credible_models"] == [out["models"][0]["name"]]
     assert low <= 1200 <= high and loglinear["estimate"] < low
+
+
+def test_the_gamma_frailty_joins_the_models_and_shares_the_point() -> None:
+    # four lists; police and social care are joined for the frailty (list_dependence.yml)
+    rng = random.Random(8)
+    members: list[ListMember] = []
+    for i in range(900):
+        v = rng.gammavariate(2.0, 0.5)  # unequal visibility, mean 1
+        lists = frozenset(
+            n
+            for n, rate in (
+                ("police", 0.5),
+                ("social_care", 0.4),
+                ("health", 0.6),
+                ("voluntary", 0.3),
+            )
+            if rng.random() < 1 - math.exp(-rate * v)
+        )
+        if lists:
+            members.append(ListMember(f"p{i}", lists, None, "x", "x", "x", "x"))
+    out = estimate_hidden(members, {"method": "auto"}, latent_class=SHORT, frailty_replicates=20)
+    names = [m["name"] for m in out["models"]]
+    assert names[0].startswith("latent-class") and names[1].startswith("gamma frailty")
+    gamma = out["models"][1]
+    assert gamma["joined_lists"] == ["police+social_care"] and gamma["min_shape"] == 1.0
+    assert gamma["weight"] == 0.5 and out["models"][2]["weight"] == 0.0
+    latent = out["models"][0]
+    # drawn as the frailty model assumes: it fits, and the point is the two models' average
+    assert gamma["credible"] and latent["credible"]
+    assert out["point_weights"] == {latent["name"]: 0.5, gamma["name"]: 0.5}
+    assert out["estimate"] == pytest.approx((latent["estimate"] + gamma["estimate"]) / 2)
+    assert out["ci_low"] <= out["estimate"] <= out["ci_high"]
+    assert out["n_observed"] < out["estimate"]
 
 
 def test_false_positive_range_lowers_the_estimate_when_precision_is_doubted() -> None:

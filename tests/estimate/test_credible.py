@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from joinedup.estimate.credible import ModelSummary, headline, remove_false_positives
+from joinedup.estimate.credible import (
+    ModelSummary,
+    headline,
+    point_estimate,
+    remove_false_positives,
+)
 from joinedup.estimate.table import CaptureTable, table_from_rows
 
 
@@ -68,3 +73,23 @@ def test_adjustment_only_ever_lowers_single_list_cells(precisions: list[float]) 
     singles = [0, 1, 3]
     others = [i for i in range(7) if i not in singles]
     assert np.array_equal(out.counts[others], before[others])
+
+
+def test_the_point_is_the_stated_weighted_average_of_the_credible_models() -> None:
+    latent = ModelSummary("latent", 1000, 900, 1150, weight=0.5)
+    frailty = ModelSummary("frailty", 1300, 1100, 1700, weight=0.5)
+    loglinear = ModelSummary("loglinear", 950, 920, 990)  # in the range, not the point
+    out = point_estimate([latent, frailty, loglinear])
+    assert out["estimate"] == 1150.0 and out["weights"] == {"latent": 0.5, "frailty": 0.5}
+    assert (out["low"], out["high"]) == (900, 1700)
+    # a weighted model set aside: the weights are renormalised over the credible ones
+    poor = ModelSummary("frailty", 1300, 1100, 1700, credible=False, note="poor", weight=0.5)
+    alone = point_estimate([latent, poor, loglinear])
+    assert alone["estimate"] == 1000 and alone["weights"] == {"latent": 1.0}
+    assert (alone["low"], alone["high"]) == (900, 1150)
+    # no weights at all: the first credible model, as the headline's preferred one
+    first = point_estimate([ModelSummary("a", 10, 8, 12), ModelSummary("b", 20, 15, 30)])
+    assert first == {"estimate": 10, "low": 8, "high": 12, "weights": {"a": 1.0}}
+    assert latent.as_dict()["weight"] == 0.5
+    with pytest.raises(ValueError):
+        point_estimate([])

@@ -48,14 +48,20 @@ def test_estimate_from_the_store_puts_the_models_side_by_side(
     env, _ = borough
     out = _json(env, "estimate", "--from-db", "--json", "--linkage-imputations", "3")
     assert out["list_definitions"] == "specific"
-    assert {m["name"].split()[0] for m in out["models"]} == {"latent-class", "log-linear"}
+    kinds = {m["name"].split()[0] for m in out["models"]}
+    assert kinds == {"latent-class", "gamma", "log-linear"}
+    gamma = next(m for m in out["models"] if m["name"].startswith("gamma frailty"))
+    assert gamma["joined_lists"] == ["police+social_care"] and gamma["min_shape"] == 1.0
+    weights = out["point_weights"]
+    assert abs(sum(weights.values()) - 1.0) < 1e-9 and all(w > 0 for w in weights.values())
     assert out["headline"] in ("estimate", "range")
     assert out["ci_low"] <= out["ci_high"] and out["n_observed"] > 0
     assert out["linkage_imputation"]["imputations"] in (0, 3)
     broad = _json(env, "estimate", "--from-db", "--json", "--definitions", "broad")
     assert broad["list_definitions"] == "broad" and broad["n_observed"] >= out["n_observed"]
     text = run_cli(env, "estimate", "--from-db", "--linkage-imputations", "0").stdout
-    assert "latent-class LCMCR" in text and "List definitions" in text
+    assert "latent-class LCMCR" in text and "gamma frailty" in text
+    assert "List definitions" in text
 
 
 def test_evaluate_estimate_reports_the_estimate_beside_the_truth(

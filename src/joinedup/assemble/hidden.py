@@ -11,9 +11,14 @@ allows for children who differ in how visible they are. Then:
 - *linkage error*: with ``linkage`` (member lists of a multiple imputation of the link
   decisions, :mod:`joinedup.assemble.hidden_linkage`), LCMCR runs one chain per imputation
   and its interval carries the linkage uncertainty;
+- *unequal visibility*: the gamma-frailty model (:mod:`joinedup.assemble.hidden_frailty`),
+  whose gamma tail states how many children had little chance of any record, beside them;
 - *saying less* (:func:`joinedup.estimate.credible.headline`): when the models disagree or one
   fits poorly, ``headline`` is ``range`` and ``ci_low``/``ci_high`` are the range over the
-  credible models, with ``reasons``.
+  credible models, with ``reasons``;
+- *the point* (:func:`joinedup.estimate.credible.point_estimate`): the average of the two
+  models of unequal visibility, LCMCR and the gamma frailty, with equal weights
+  (:data:`POINT_WEIGHTS`); the log-linear models count in the range, not in the point.
 
 Strata are estimated with the log-linear models only; a stratum held by fewer than two lists,
 or whose table has no estimate, is reported with its observed count and the reason instead.
@@ -28,10 +33,18 @@ from typing import Any
 
 import numpy as np
 
+from joinedup.assemble.hidden_frailty import FRAILTY_REPLICATES, frailty_summary
 from joinedup.assemble.lists import ListMember, capture_histories, precision_floor
 from joinedup.common.errors import JoinedupError
 from joinedup.estimate import api
-from joinedup.estimate.credible import ModelSummary, headline, remove_false_positives
+from joinedup.estimate.credible import (
+    ModelSummary,
+    headline,
+    remove_false_positives,
+)
+from joinedup.estimate.credible import (
+    point_estimate as model_average,
+)
 from joinedup.estimate.diagnostics import suppress_count
 from joinedup.estimate.lcmcr import LcmcrSettings, lcmcr
 from joinedup.estimate.table import CaptureTable, table_from_rows
@@ -45,6 +58,12 @@ POPULATION = (
     "agency could have recorded at all are outside any multiple systems estimate"
 )
 MAX_R_HAT = 1.1
+# The point estimate's weights (docs/estimation.md, "The headline"): the two models of
+# unequal visibility count equally, since the lists cannot tell a finite set of classes from
+# a continuous tail (Link 2003); the log-linear models (homogeneous within their cells) are
+# in the range only. Renormalised over the credible ones.
+POINT_WEIGHTS = {"lcmcr": 0.5, "frailty": 0.5, "loglinear": 0.0}
+POINT_WEIGHTS_TEXT = "equal; the log-linear models in the range only"
 
 
 class NotEstimable(JoinedupError, ValueError):
@@ -98,6 +117,7 @@ def _loglinear_summary(out: dict[str, Any]) -> ModelSummary:
         fits,
         note,
         {"ci_method": out["ci_method"]},
+        POINT_WEIGHTS["loglinear"],
     )
 
 
@@ -137,6 +157,7 @@ def _lcmcr_summary(
                 "seed": settings.seed,
             },
         },
+        POINT_WEIGHTS["lcmcr"],
     )
 
 
@@ -179,12 +200,15 @@ def estimate_hidden(
     latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
     linkage: list[list[ListMember]] | None = None,
     precision: dict[str, float] | None = None,
+    frailty_replicates: int = FRAILTY_REPLICATES,
 ) -> dict[str, Any]:
     """The estimate for ``members`` with the models side by side (see the module docstring).
 
     ``options`` are :func:`joinedup.estimate.api.estimate`'s keyword arguments;
-    ``latent_class=None`` leaves LCMCR out. Raises :class:`NotEstimable` when there is nobody
-    on any list or no estimate for the whole.
+    ``latent_class=None`` leaves LCMCR out, ``frailty_replicates=0`` the gamma-frailty model
+    (otherwise its bootstrap replicates).
+    Raises :class:`NotEstimable` when there is nobody on any list or no estimate for the
+    whole.
     """
     if not members:
         raise NotEstimable("no victims or possible victims on any agency's list in scope")
@@ -194,17 +218,29 @@ def estimate_hidden(
         raise NotEstimable(f"cannot estimate: {total['warnings'][0]}")
     table = table_from_rows(names, rows)
     models = [_loglinear_summary(total)]
+    imputed = [_table(ms, names) for ms in linkage] if linkage else None
+    if frailty_replicates > 0:
+        seed = int(options.get("seed") or 1234)
+        gamma = frailty_summary(table, imputed, replicates=frailty_replicates, seed=seed)
+        if gamma is not None:
+            models.insert(0, replace(gamma, weight=POINT_WEIGHTS["frailty"]))
     if latent_class is not None:
-        imputed = [_table(ms, names) for ms in linkage] if linkage else None
         models.insert(0, _lcmcr_summary(table, latent_class, imputed))
     verdict = headline(models)
-    preferred = next(m for m in models if m.name == verdict["preferred"])
+    point = model_average(models)
     total["loglinear"] = {k: total[k] for k in ("estimate", "ci_low", "ci_high", "ci_method")}
     total["models"] = [m.as_dict() for m in models]
     total.update(verdict)
-    total["estimate"] = _finite(preferred.estimate)
-    total["ci_low"], total["ci_high"] = _finite(preferred.low), _finite(preferred.high)
-    total["ci_method"] = str(preferred.details.get("ci_method", ""))
+    total["point_weights"] = point["weights"]
+    total["estimate"] = _finite(point["estimate"])
+    total["ci_low"], total["ci_high"] = _finite(point["low"]), _finite(point["high"])
+    if len(point["weights"]) == 1:
+        only = next(m for m in models if m.name in point["weights"])
+        total["ci_method"] = str(only.details.get("ci_method", ""))
+    else:
+        averaged = " and ".join(point["weights"])
+        total["preferred"] = f"the average of {averaged} (weights {POINT_WEIGHTS_TEXT})"
+        total["ci_method"] = f"the hull of the averaged models' intervals ({averaged})"
     if verdict["headline"] == "range":
         total["ci_low"], total["ci_high"] = verdict["range"]
         total["ci_method"] = "range over the credible models' intervals (see reasons)"

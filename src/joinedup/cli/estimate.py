@@ -39,6 +39,10 @@ def _print_table(out: dict[str, Any]) -> None:
     level = round(100 * out["ci_level"])
     summary.add_row(f"{level}% interval", f"{_fmt(out['ci_low'])} – {_fmt(out['ci_high'])}")
     summary.add_row("Interval method", out["ci_method"])
+    weights = out.get("point_weights") or {}
+    if len(weights) > 1:
+        parts = ", ".join(f"{name} {share:.0%}" for name, share in weights.items())
+        summary.add_row("Point", f"average of the models of unequal visibility: {parts}")
     summary.add_row("Model", out["model"])
     summary.add_row("Method", out["method"])
     lists = ", ".join(f"{k}={v}" for k, v in out["lists"].items())

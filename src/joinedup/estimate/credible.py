@@ -8,6 +8,10 @@ the headline is the preferred model's estimate and interval; otherwise, or when 
 to be set aside, the headline is the *range* over the credible models' intervals, with the
 reasons, and no single number is put first.
 
+The point estimate (:func:`point_estimate`) is a model average with weights stated up front
+(``ModelSummary.weight``), over the credible models that carry one, never the model that
+happens to be closest to anything: see docs/estimation.md for the weights used and why.
+
 Also here: the false-positive adjustment of a table (list members who are not cases).
 """
 
@@ -35,6 +39,7 @@ class ModelSummary:
     credible: bool = True
     note: str = ""
     details: dict[str, object] = field(default_factory=dict)
+    weight: float = 0.0  # stated weight in the point estimate (0: in the range only)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (non-finite numbers as None)."""
@@ -45,6 +50,7 @@ class ModelSummary:
             "ci_high": _num(self.high),
             "credible": self.credible,
             "note": self.note,
+            "weight": self.weight,
             **self.details,
         }
 
@@ -83,6 +89,31 @@ def headline(models: Sequence[ModelSummary]) -> dict[str, Any]:
         "range": [_num(low), _num(high)],
         "credible_models": [m.name for m in credible],
         "reasons": reasons,
+    }
+
+
+def point_estimate(models: Sequence[ModelSummary]) -> dict[str, Any]:
+    """The weighted average of the credible models with a weight (weights renormalised over
+    them), with the hull of their intervals; when none has a weight, the first credible
+    model's point and interval (or the first model's, when none is credible)."""
+    if not models:
+        raise ValueError("no model results to summarise")
+    credible = [m for m in models if m.credible] or list(models)
+    weighted = [m for m in credible if m.weight > 0 and math.isfinite(m.estimate)]
+    if not weighted:
+        first = credible[0]
+        return {
+            "estimate": first.estimate,
+            "low": first.low,
+            "high": first.high,
+            "weights": {first.name: 1.0},
+        }
+    total = sum(m.weight for m in weighted)
+    return {
+        "estimate": sum(m.weight * m.estimate for m in weighted) / total,
+        "low": min(m.low for m in weighted),
+        "high": max(m.high for m in weighted),
+        "weights": {m.name: m.weight / total for m in weighted},
     }
 
 
