@@ -1,6 +1,7 @@
 """Incremental re-assessment and the full rebuild's memory, on a simulated borough's drops.
 
     python bench/incremental.py [--scale 0.05] [--seed 7] [--drops 8] [--keep DIR] [--json]
+        [--drops-only]
 
 Simulates the default borough with its history ending on 1 January 2026, cuts it into weekly
 drops from 2025-01-01 (the first drop carries the history before it), and on a fresh SQLite
@@ -14,6 +15,9 @@ store runs ``joinedup worker --once --force --as-of DAY`` (a subprocess each, as
    whole-borough assessment as one picture (``joinedup assess``), each with its peak RSS.
 
 Peak RSS is the subprocess's own (``wait4``). Prints the figures with the load average.
+With ``--keep DIR`` the borough and the store as the first load left it are kept in DIR and
+reused by the next run with the same DIR (the drops then start from that copy);
+``--drops-only`` skips step 3.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,15 +64,17 @@ def _schedule(home: Path, folders: list[Path]) -> None:
 def _last_drops(home: Path) -> dict[str, Any]:
     lines = (home / "logs" / "worker.jsonl").read_text("utf-8").splitlines()
     found = [json.loads(x) for x in lines if '"job": "drops"' in x and '"event": "job"' in x]
-    return found[-1]
+    last: dict[str, Any] = found[-1]
+    return last
 
 
-def run(root: Path, scale: float, seed: int, n_drops: int) -> dict[str, Any]:
+def run(root: Path, scale: float, seed: int, n_drops: int, after: bool = True) -> dict[str, Any]:
     """Every stage; the figures as a mapping."""
     started = time.perf_counter()
-    borough, home = root / "borough", root / "home"
-    simulate(borough, seed=seed, scale=scale, end_date=date(2026, 1, 1))
-    write_drops(borough, "weekly", start=date(2025, 1, 1))
+    borough, home, base = root / "borough", root / "home", root / "first-load"
+    if not (borough / "drops").is_dir():  # kept from an earlier run: reused
+        simulate(borough, seed=seed, scale=scale, end_date=date(2026, 1, 1))
+        write_drops(borough, "weekly", start=date(2025, 1, 1))
     dates = sorted(p for p in (borough / "drops").iterdir() if p.is_dir())
     out: dict[str, Any] = {"scale": scale, "seed": seed, "load": [os.getloadavg()[0]]}
     out["simulate_seconds"] = round(time.perf_counter() - started, 1)
@@ -76,10 +83,19 @@ def run(root: Path, scale: float, seed: int, n_drops: int) -> dict[str, Any]:
         "JOINEDUP_DATABASE_URL": f"sqlite:///{home / 'store.db'}",
         "JOINEDUP_HOME": str(home),
     }
-    home.mkdir(parents=True, exist_ok=True)
-    _run(env, "init")
+    reuse = (base / "store.db").is_file()
+    if home.exists():
+        shutil.rmtree(home)
+    if reuse:  # the store as the first load left it, kept by an earlier run
+        shutil.copytree(base, home)
+    else:
+        home.mkdir(parents=True)
+        _run(env, "init")
     drops: list[dict[str, Any]] = []
     for n, folder in enumerate(dates[: n_drops + 1]):
+        if n == 0 and reuse:
+            out["first_load"] = {"date": folder.name, "reused": str(base)}
+            continue
         _schedule(home, [folder])
         seconds, peak, _ = _run(env, "worker", "--once", "--force", "--as-of", folder.name)
         line = _last_drops(home)
@@ -91,9 +107,14 @@ def run(root: Path, scale: float, seed: int, n_drops: int) -> dict[str, Any]:
             "assessment": line.get("assessment"),
             "records_assessed": line.get("records_assessed"),
             "assess_seconds": line.get("assess_seconds", {}),
+            "stage_seconds": line.get("stage_seconds", {}),
             "peak_mb": peak,
         }
-        (out.__setitem__("first_load", row) if n == 0 else drops.append(row))
+        if n == 0:
+            out["first_load"] = row
+            shutil.copytree(home, base)  # reused by the next run with the same --keep
+        else:
+            drops.append(row)
         out["load"].append(os.getloadavg()[0])
     out["drops"] = drops
     jobs = [d["drops_job_seconds"] for d in drops]
@@ -101,6 +122,8 @@ def run(root: Path, scale: float, seed: int, n_drops: int) -> dict[str, Any]:
         out["drop_p50"] = round(statistics.median(jobs), 2)
         out["drop_p95"] = round(sorted(jobs)[max(0, round(0.95 * len(jobs)) - 1)], 2)
         out["drop_peak_mb"] = max(d["peak_mb"] for d in drops)
+    if not after:
+        return out
     last = dates[min(n_drops, len(dates) - 1)].name
     seconds, peak, _ = _run(env, "worker", "--once", "--force", "--full", "--as-of", last)
     out["full_rebuild"] = {"seconds": seconds, "peak_mb": peak, **_last_drops(home)}
@@ -117,26 +140,35 @@ def main() -> None:
     parser.add_argument("--drops", type=int, default=8)
     parser.add_argument("--keep", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--drops-only", action="store_true", help="skip the full rebuild and whole assessment"
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="incremental-"))
-    result = run(root, args.scale, args.seed, args.drops)
+    result = run(root, args.scale, args.seed, args.drops, after=not args.drops_only)
     if args.json:
         print(json.dumps(result, indent=2))
         return
     first = result["first_load"]
     print(f"scale {args.scale} seed {args.seed}; simulate {result['simulate_seconds']} s")
-    print(f"first load: {first['worker_seconds']} s, peak {first['peak_mb']} MB")
+    if "reused" in first:
+        print(f"first load: reused from {first['reused']}")
+    else:
+        print(f"first load: {first['worker_seconds']} s, peak {first['peak_mb']} MB")
     for d in result["drops"]:
         print(
             f"  {d['date']}: {d['rows']:6} rows  drops job {d['drops_job_seconds']:7} s  "
             f"{d['assessment']} over {d['records_assessed']} records  "
-            f"assess {d['assess_seconds'].get('total')} s  peak {d['peak_mb']} MB"
+            f"assess {d['assess_seconds'].get('total')} s  peak {d['peak_mb']} MB  "
+            f"stages {d['stage_seconds']}"
         )
     print(f"drops p50 {result.get('drop_p50')} s, p95 {result.get('drop_p95')} s")
+    print(f"load average: {result['load']}")
+    if "full_rebuild" not in result:
+        return
     full, whole = result["full_rebuild"], result["whole_assess"]
     print(f"full rebuild by partitions: {full['seconds']} s, peak {full['peak_mb']} MB")
     print(f"whole assessment (joinedup assess): {whole['seconds']} s, peak {whole['peak_mb']} MB")
-    print(f"load average: {result['load']}")
 
 
 if __name__ == "__main__":

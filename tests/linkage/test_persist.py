@@ -169,13 +169,20 @@ def test_review_decisions_are_honoured_by_every_later_run(
         assert {m.item.id for m in list_reviews(s, "open", 1000)}.isdisjoint(
             {to_confirm.id, to_reject.id}
         )
+    moved: set[str] = set()
     for retrain in (False, True):
         with store.door.session("joinedup-service", "linkage") as s:
+            before = load_person_ids(s)
             outcome = run_linkage(s, retrain=retrain)
             ids = load_person_ids(s)
+        # the records whose person changed, as the worker's re-assessment takes them
+        assert outcome.moved == {r for r, p in ids.items() if before.get(r, p) != p}
+        assert "moved" not in outcome.as_dict()
+        moved |= outcome.moved
         assert outcome.decisions_honoured == 2
         assert ids[to_confirm.record_a] == ids[to_confirm.record_b]
         assert ids[to_reject.record_a] != ids[to_reject.record_b]
+    assert moved  # the confirmation merged two persons
     store.user("dpo", "Police", "auditor")
     with store.door.session("dpo", "audit") as s:
         trail = s.audit_trail(to_confirm.record_a)

@@ -225,7 +225,10 @@ def _assemble(
     else:
         # the places pass needs no free text: its rows are read without decrypting notes
         plain = Scanner(session, files, Decrypter(session.field_crypto, text=False), generic)
-        _places(state, _place_rows(plain, files, ids))
+        place_rows = _place_rows(plain, files, ids)
+        _places(state, place_rows)
+        # rows only giving places are found by references without joining partitions
+        state.resolver.add((r for r in place_rows if r.file.place_only), lookup=True)
         state.resolver.add(scanner.rows(record_ids))
         rows = state.resolver.rows
     for row in rows:

@@ -66,8 +66,11 @@ class Resolver:
         self._pid: dict[str, str | None] = {}
         self._groups: dict[tuple[str, str, Any], str] = {}
         self._group_rows: dict[tuple[str, str], dict[tuple[str, Any], list[Row]]] = {}
-        #: record ids that must be assembled together (a reference and its targets, a group)
+        #: record ids that must be assembled together (a reference and its targets, a group;
+        #: not a target that only gives a place, found by every partition's assembly)
         self.joins: list[tuple[str, ...]] = []
+        #: rows only looked up by references (:meth:`add` with ``lookup``), not assembled
+        self._lookup: set[str] = set()
 
     # -- the Context of compiled values --------------------------------------------------
 
@@ -92,8 +95,9 @@ class Resolver:
             targets = [found] if found is not None else []
         else:
             targets = self._index(ref.format, ref.file, ref.key_pos).get((agency, value), [])
-        if targets:
-            self.joins.append((row.ref.record_id, *(t.ref.record_id for t in targets)))
+        joined = [t.ref.record_id for t in targets if not t.file.place_only]
+        if joined:
+            self.joins.append((row.ref.record_id, *joined))
         return targets
 
     def _index(self, fmt: str, table: str, pos: int) -> dict[tuple[str, Any], list[Row]]:
@@ -110,21 +114,37 @@ class Resolver:
 
     # -- loading ---------------------------------------------------------------------------
 
-    def add(self, rows: Iterable[Row]) -> None:
-        """Take rows in; of two with the same agency, file and key, the later batch wins."""
+    def add(self, rows: Iterable[Row], *, lookup: bool = False) -> None:
+        """Take rows in; of two with the same agency, file and key, the later batch wins.
+
+        ``lookup``: rows that references may find but that are not assembled (the rows only
+        giving places, for a partition's assembly; taken in again without ``lookup`` when
+        they are the partition's own)."""
         for row in rows:
             key = (row.ref.agency_id, row.file.format, row.file.table)
             by_key = self._by_key.setdefault(key, {})
             old = by_key.get(row.ref.agency_key)
             if old is not None:
+                if old.ref.record_id == row.ref.record_id:  # a lookup row the partition holds
+                    if not lookup:
+                        self._lookup.discard(row.ref.record_id)
+                    continue
                 self.superseded += 1
                 if old.rank > row.rank:
                     continue
+                self._lookup.discard(old.ref.record_id)
             by_key[row.ref.agency_key] = row
+            if lookup:
+                self._lookup.add(row.ref.record_id)
         # in record id order, so that any subset of records (a partition) is read in the
         # order the whole is (the first records of a person are cited first)
         self.rows = sorted(
-            (r for by_key in self._by_key.values() for r in by_key.values()),
+            (
+                r
+                for by_key in self._by_key.values()
+                for r in by_key.values()
+                if r.ref.record_id not in self._lookup
+            ),
             key=lambda r: r.ref.record_id,
         )
 

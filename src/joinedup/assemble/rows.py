@@ -76,6 +76,21 @@ class CompiledFile:
     # filled by the compiler: functions of a row
     compiled: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def place_only(self) -> bool:
+        """Whether this file's rows only give places (police locations): no person, object,
+        event, link or fact for another record's event. A reference to such a row does not
+        join partitions (:mod:`joinedup.assemble.partition`)."""
+        c = self.compiled
+        return (
+            bool(c.get("places"))
+            and self.spec.person is None
+            and "object" not in c
+            and not c.get("events")
+            and not c.get("augments")
+            and not c.get("links")
+        )
+
     def position(self, column: str) -> int:
         """The position of ``column`` in this file's row values (registering it if new)."""
         pos = self.positions.get(column)

@@ -50,10 +50,15 @@ class LinkOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     #: pairs the collective stage linked, its rounds and relational levels
     collective: dict[str, Any] = field(default_factory=dict)
+    #: stored records whose person changed (a merge or a split; not new records): what an
+    #: incremental re-assessment must take again (not in :meth:`as_dict`)
+    moved: set[str] = field(default_factory=set, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON)."""
-        return asdict(self)
+        out = asdict(self)
+        del out["moved"]
+        return out
 
 
 def load_person_ids(session: ActorSession) -> dict[str, str]:
@@ -153,7 +158,8 @@ def run_linkage(
     run_id = new_id()
     if progress:
         progress("storing persons and the review queue")
-    changed = _store_memberships(session, run, existing, agency_of, run_id)
+    moved: set[str] = set()
+    changed = _store_memberships(session, run, existing, agency_of, run_id, moved)
     queued = _store_review_queue(session, run, agency_of, run_id)
     outcome = LinkOutcome(
         run_id=run_id,
@@ -167,6 +173,7 @@ def run_linkage(
         decisions_honoured=len(decisions),
         timings={k: round(v, 2) for k, v in run.timings.items()},
         collective=run.collective,
+        moved=moved,
     )
     session.add(
         LinkageRun(
@@ -192,6 +199,7 @@ def _store_memberships(
     existing: Mapping[str, tuple[str, str]],
     agency_of: Mapping[str, str],
     run_id: str,
+    moved: set[str],
 ) -> int:
     now = utcnow()
     added: list[dict[str, Any]] = []
@@ -214,6 +222,7 @@ def _store_memberships(
         elif current[1] != person_id:
             session.update(PersonLink, current[0], person_id=person_id, run_id=run_id)
             changed_records.append(record_id)
+            moved.add(record_id)
     for start in range(0, len(added), 50_000):
         session.add_values(PersonLink, added[start : start + 50_000])
     for start in range(0, len(changed_records), AUDIT_CHUNK):

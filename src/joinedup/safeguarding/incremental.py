@@ -114,6 +114,7 @@ def rebuild(
     sketch = assemble(session, decrypt_text=False)
     parts = partition(sketch)
     read = set(sketch.person_of_record) | set(parts.of_record)
+    read.update(r.record_id for place in sketch.places.values() for r in place.records)
     del sketch
     gc.collect()
     report.nodes = _nodes(parts, read)
