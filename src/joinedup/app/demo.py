@@ -27,6 +27,7 @@ from joinedup.app.ingest import Imported
 from joinedup.app.pipeline import process
 from joinedup.app.runtime import Runtime
 from joinedup.assemble.hidden import QUICK_LCMCR, NotEstimable
+from joinedup.assemble.hidden_frailty import QUICK_FRAILTY_REPLICATES
 from joinedup.assemble.hidden_store import estimate_stored
 from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.train import TrainingOptions
@@ -87,7 +88,12 @@ def _estimate(rt: Runtime, say: Callable[[str], None]) -> None:
     try:
         with rt.door.session(SERVICE_ACCOUNT, "analysis") as s:
             # a shorter LCMCR run than the command's default: the demonstration is timed
-            out = estimate_stored(s, dict(DEMO_ESTIMATE), latent_class=QUICK_LCMCR)
+            out = estimate_stored(
+                s,
+                dict(DEMO_ESTIMATE),
+                latent_class=QUICK_LCMCR,
+                frailty_replicates=QUICK_FRAILTY_REPLICATES,
+            )
     except NotEstimable as exc:
         say(f"   not estimated: {exc}")
         return

@@ -8,6 +8,7 @@ from typing import Any
 
 from joinedup.app.context import Caller, runtime, session
 from joinedup.assemble.hidden import DEFAULT_LCMCR, QUICK_LCMCR, NotEstimable
+from joinedup.assemble.hidden_frailty import FRAILTY_REPLICATES, QUICK_FRAILTY_REPLICATES
 from joinedup.assemble.hidden_store import estimate_lists, read_lists
 from joinedup.assemble.hidden_truth import evaluate_stored_estimate
 from joinedup.estimate import api
@@ -49,8 +50,8 @@ def estimate_from_store(
 ) -> dict[str, Any]:
     """The hidden number from the agency lists of linked victims in what ``who`` may see;
     with ``shared``, across the agencies of ``who``'s live aggregate information-sharing
-    agreements (the result holds counts only); ``quick``: a shorter latent-class run (a
-    first look, as the demonstration's)."""
+    agreements (the result holds counts only); ``quick``: shorter latent-class and
+    gamma-frailty runs (a first look, as the demonstration's)."""
     rt = runtime()
     seed = int(options.get("seed") or 1234)
     with session(who, rt, shared=shared) as opened:
@@ -63,6 +64,7 @@ def estimate_from_store(
         suppress=suppress,
         selection=definitions,
         latent_class=QUICK_LCMCR if quick else DEFAULT_LCMCR,
+        frailty_replicates=QUICK_FRAILTY_REPLICATES if quick else FRAILTY_REPLICATES,
     )
 
 

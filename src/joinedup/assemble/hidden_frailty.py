@@ -24,6 +24,7 @@ from joinedup.estimate.table import CaptureTable
 DEPENDENCE_FILE = "list_dependence.yml"
 GOOD_FIT_P = 0.05
 FRAILTY_REPLICATES = 200
+QUICK_FRAILTY_REPLICATES = 50  # a first look (the demonstration, the web's quick run)
 
 
 class ListDependenceError(JoinedupError, ValueError):

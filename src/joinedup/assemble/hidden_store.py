@@ -23,6 +23,7 @@ import numpy as np
 
 from joinedup.assemble.build import assemble
 from joinedup.assemble.hidden import DEFAULT_LCMCR, NotEstimable, estimate_hidden
+from joinedup.assemble.hidden_frailty import FRAILTY_REPLICATES
 from joinedup.assemble.lists import ListMember, list_members
 from joinedup.assemble.view import Assembly
 from joinedup.common.errors import InputError
@@ -142,9 +143,11 @@ def estimate_lists(
     suppress: bool = False,
     selection: str = "specific",
     latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
+    frailty_replicates: int = FRAILTY_REPLICATES,
 ) -> dict[str, Any]:
     """The estimate from lists already read (no session: the computing part, which may
-    take minutes, holds no transaction open)."""
+    take minutes, holds no transaction open); ``frailty_replicates``: the gamma-frailty
+    model's bootstrap (0 leaves it out)."""
     if not lists.members:
         raise NotEstimable("no victims or possible victims on any agency's list in scope")
     out = estimate_hidden(
@@ -155,6 +158,7 @@ def estimate_lists(
         selection=selection,
         linkage=lists.imputed,
         latent_class=latent_class,
+        frailty_replicates=frailty_replicates,
     )
     out["linkage_imputation"] = {
         "imputations": len(lists.imputed) if lists.imputed else 0,
@@ -172,9 +176,11 @@ def estimate_stored(
     selection: str = "specific",
     imputations: int = 10,
     latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
+    frailty_replicates: int = FRAILTY_REPLICATES,
 ) -> dict[str, Any]:
     """The estimate from the agency lists in the store (what ``session`` may see);
-    ``latent_class`` sets LCMCR's run (None leaves it out)."""
+    ``latent_class`` sets LCMCR's run (None leaves it out), ``frailty_replicates`` the
+    gamma-frailty model's bootstrap."""
     lists = read_lists(session, selection, imputations, int(options.get("seed", 1234)))
     return estimate_lists(
         lists,
@@ -183,4 +189,5 @@ def estimate_stored(
         suppress=suppress,
         selection=selection,
         latent_class=latent_class,
+        frailty_replicates=frailty_replicates,
     )
