@@ -12,10 +12,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pyarrow as pa
-import pyarrow.compute as pc
+if TYPE_CHECKING:  # loaded when a queue is built, not by every reader of a decision
+    import pyarrow as pa
 
 Verdict = Literal["confirmed", "rejected"]
 
@@ -99,6 +99,9 @@ def review_queue(
     Pairs that already have a decision are left out; the rest come most uncertain first
     (closest to even odds), then by record ids.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     probability = pairs["match_probability"]
     mask = pc.and_(pc.greater_equal(probability, lower), pc.less(probability, upper))
     band = pairs.filter(mask)
@@ -134,6 +137,8 @@ def value_order(queue: pa.Table, clusters: Mapping[str, str]) -> pa.Table:
     changes (``1 + ln`` of the record pairs it would join, ``size_a * size_b``); the
     columns ``cluster_pairs`` (record pairs bridged) and ``value`` are added.
     """
+    import pyarrow as pa
+
     if queue.num_rows == 0:
         return queue.append_column("cluster_pairs", pa.array([], pa.int64())).append_column(
             "value", pa.array([], pa.float64())

@@ -17,18 +17,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from joinedup.common.errors import InputError
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.decisions import ReviewDecision
-from joinedup.linkage.link import LinkConfig, LinkRun, link_new_records, link_records
-from joinedup.linkage.sources import person_records_with_context
-from joinedup.linkage.train import Model
 from joinedup.model.base import new_id, utcnow
 from joinedup.model.linkage import LinkageRun, MatchReview, PersonLink
 from joinedup.model.records import SourceRecord
 from joinedup.store.actor_session import ActorSession
+
+if TYPE_CHECKING:  # the model and Splink load only when linkage runs, not on every import
+    from joinedup.linkage.link import LinkConfig, LinkRun
+    from joinedup.linkage.train import Model
 
 Progress = Callable[[str], None]
 AUDIT_CHUNK = 5_000
@@ -110,6 +111,8 @@ def _link(
     progress: Progress | None,
     context: RecordContext | None = None,
 ) -> LinkRun:
+    from joinedup.linkage.link import link_new_records, link_records
+
     known = [r for r in records if r["record_id"] in previous]
     new = [r for r in records if r["record_id"] not in previous]
     if model is not None and known and new:
@@ -142,6 +145,9 @@ def run_linkage(
     progress: Progress | None = None,
 ) -> LinkOutcome:
     """Link every person record in scope and store the result (see the module docstring)."""
+    from joinedup.linkage.link import LinkConfig
+    from joinedup.linkage.sources import person_records_with_context
+
     session.require("linkage.run")
     config = config or LinkConfig()
     records, context = person_records_with_context(session)

@@ -12,11 +12,12 @@ from importlib import resources
 import yaml
 
 from joinedup.app.permissions import actions_of
+from joinedup.common.errors import JoinedupError
 
 __all__ = ["Group", "Link", "MenuError", "menu", "menu_of"]
 
 
-class MenuError(ValueError):
+class MenuError(JoinedupError, ValueError):
     """``menu.yml`` is malformed."""
 
 
