@@ -96,6 +96,16 @@ def _drop_database(name: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each backend's name, PostgreSQL's skipped (or failed, in CI) when it is unreachable."""
+    if request.param == "postgresql" and (problem := _postgres_problem()):
+        if REQUIRE_PG:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return str(request.param)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database on each backend."""
     if request.param == "sqlite":

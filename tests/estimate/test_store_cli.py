@@ -46,20 +46,22 @@ def test_estimate_from_the_store_puts_the_models_side_by_side(
     borough: tuple[dict[str, str], Path],
 ) -> None:
     env, _ = borough
-    out = _json(env, "estimate", "--from-db", "--json", "--linkage-imputations", "3")
+    out = _json(env, "estimate", "--from-db", "--json", "--linkage-imputations", "3", "--quick")
     assert out["list_definitions"] == "specific"
     kinds = {m["name"].split()[0] for m in out["models"]}
     assert kinds == {"latent-class", "gamma", "log-linear"}
     gamma = next(m for m in out["models"] if m["name"].startswith("gamma frailty"))
     assert gamma["joined_lists"] == ["police+social_care"] and gamma["min_shape"] == 1.0
+    latent = next(m for m in out["models"] if m["name"].startswith("latent-class"))
+    assert gamma["replicates"] == 50 and latent["settings"]["burnin"] == 2_000  # --quick
     weights = out["point_weights"]
     assert abs(sum(weights.values()) - 1.0) < 1e-9 and all(w > 0 for w in weights.values())
     assert out["headline"] in ("estimate", "range")
     assert out["ci_low"] <= out["ci_high"] and out["n_observed"] > 0
     assert out["linkage_imputation"]["imputations"] in (0, 3)
-    broad = _json(env, "estimate", "--from-db", "--json", "--definitions", "broad")
+    broad = _json(env, "estimate", "--from-db", "--json", "--definitions", "broad", "--quick")
     assert broad["list_definitions"] == "broad" and broad["n_observed"] >= out["n_observed"]
-    text = run_cli(env, "estimate", "--from-db", "--linkage-imputations", "0").stdout
+    text = run_cli(env, "estimate", "--from-db", "--linkage-imputations", "0", "--quick").stdout
     assert "latent-class LCMCR" in text and "gamma frailty" in text
     assert "List definitions" in text
 

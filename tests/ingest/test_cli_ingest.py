@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from joinedup.simulate import simulate
 from joinedup.store.engine import make_engine
+from tests.cli.helpers import run_cli
 
 
 def _env(db_url: str, home: Path) -> dict[str, str]:
@@ -23,13 +24,7 @@ def _env(db_url: str, home: Path) -> dict[str, str]:
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "joinedup", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli(env, *args, ok=False)
 
 
 def _count(db_url: str, sql: str) -> int:

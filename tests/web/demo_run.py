@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from tests.cli.helpers import cli_env, run_cli
 
 RUN_VARIABLE = "JOINEDUP_TEST_RUN"
+DEMO_OUTPUT = "demo.out"  # what ``joinedup demo`` printed, beside the store it built
 
 
 def run_token() -> str:
@@ -84,9 +85,16 @@ def built_demo(backend: str) -> tuple[str, Path]:
             if backend == "postgresql":
                 pg_execute(f'DROP DATABASE IF EXISTS "{demo_database()}" WITH (FORCE)')
                 pg_execute(f'CREATE DATABASE "{demo_database()}"')
-            run_cli(cli_env(url, home), "demo", timeout=900)
+            shown = run_cli(cli_env(url, home), "demo", timeout=900)
+            (shared / backend / DEMO_OUTPUT).write_text(shown.stdout, encoding="utf-8")
             (shared / f"{backend}.done").write_text(url)
     return url, home
+
+
+def demo_output(backend: str) -> str:
+    """What ``joinedup demo`` printed when it built the run's store on ``backend``."""
+    built_demo(backend)
+    return (shared_dir() / backend / DEMO_OUTPUT).read_text(encoding="utf-8")
 
 
 def copy_demo(backend: str, into: Path) -> tuple[str, Path]:

@@ -33,14 +33,15 @@ def test_social_worker_acts_on_a_flag_and_assesses_the_child(demo_site: DemoSite
         row = page.locator("tbody tr").filter(has=page.locator('a[href^="/people/"]')).first
         link = row.locator('a[href^="/people/"]')
         href = link.get_attribute("href")
+        flag_href = row.locator('a[href^="/flags/"]').get_attribute("href")
         name = re.sub(r"\s*\(born.*\)$", "", link.inner_text()).strip()
         page.get_by_role("link", name="Search", exact=True).click()
         page.locator("#q").fill(name)
         page.keyboard.press("Enter")
         page.locator(f'main a[href="{href}"]').first.click()
         page.get_by_role("link", name="Risk assessment", exact=True).wait_for()
-        # open the flag from the child's page, acknowledge it
-        page.locator('#flags ~ ul a[href^="/flags/"]').first.click()
+        # open the same flag from the child's page (which lists other agencies' flags too)
+        page.locator(f'#flags ~ ul a[href="{flag_href}"]').click()
         assert serious(page) == []
         page.get_by_label("Note (optional)").fill("Seen; strategy discussion booked for Friday.")
         page.get_by_role("button", name="Acknowledge").click()

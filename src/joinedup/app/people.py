@@ -314,7 +314,7 @@ def person(who: Caller, person_id: str, *, rt: Runtime | None = None) -> Person:
             for a in opened.list(RiskAssessment, where={"child_person_id": person_id})
         ]
         seen.assessments.sort(key=lambda a: a.assessed_on, reverse=True)
-        seen.flags.sort(key=lambda f: (_SEVERITY.get(f.severity, 3), f.raised_on))
+        seen.flags.sort(key=lambda f: (_SEVERITY.get(f.severity, 3), f.raised_on, f.id))
     return seen
 
 

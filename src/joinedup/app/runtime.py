@@ -38,6 +38,15 @@ def shared_engine(url: str) -> Engine:
         return engine
 
 
+def dispose_engines() -> None:
+    """Close every shared engine's connections and forget them (a process that ran commands
+    against databases it will drop, such as a test run)."""
+    with _ENGINES_LOCK:
+        while _ENGINES:
+            _, engine = _ENGINES.popitem()
+            engine.dispose()
+
+
 @dataclass
 class Runtime:
     """Everything a command needs, built lazily from :class:`Settings`."""

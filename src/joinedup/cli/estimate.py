@@ -114,6 +114,12 @@ def _print_table(out: dict[str, Any]) -> None:
     help="With --from-db: across the agencies of your live aggregate information-sharing "
     "agreements (joinedup agreements list).",
 )
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="With --from-db: a first look (a shorter latent-class run, 50 frailty replicates; "
+    "the demonstration's settings). Publish the full run.",
+)
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="auto", show_default=True)
 @click.option("--model", default=None, help='Model for --method fixed, e.g. "[12,3]".')
 @click.option(
@@ -156,6 +162,7 @@ def estimate(
     definitions: str,
     linkage_imputations: int,
     shared: bool,
+    quick: bool,
     method: str,
     model: str | None,
     max_order: int | None,
@@ -184,8 +191,8 @@ def estimate(
     }
     if from_db == (table_path is not None):
         raise click.UsageError("give exactly one of --table FILE and --from-db")
-    if (stratify or shared) and not from_db:
-        raise click.UsageError("--stratify and --shared need --from-db")
+    if (stratify or shared or quick) and not from_db:
+        raise click.UsageError("--stratify, --shared and --quick need --from-db")
     if table_path is not None:
         try:
             out = estimate_from_table(table_path, options, suppress)
@@ -193,7 +200,15 @@ def estimate(
             raise click.ClickException(str(exc)) from None
     else:
         out = _from_database(
-            actor, purpose, stratify, options, suppress, definitions, linkage_imputations, shared
+            actor,
+            purpose,
+            stratify,
+            options,
+            suppress,
+            definitions,
+            linkage_imputations,
+            shared,
+            quick,
         )
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
@@ -216,6 +231,7 @@ def _from_database(
     definitions: str = "specific",
     imputations: int = 10,
     shared: bool = False,
+    quick: bool = False,
 ) -> dict[str, Any]:
     """Estimates from the agency lists of linked victims and possible victims in the store."""
     from joinedup.app.context import Caller
@@ -230,6 +246,7 @@ def _from_database(
             definitions=definitions,
             imputations=imputations,
             shared=shared,
+            quick=quick,
         )
     except NotEstimable as exc:
         raise click.ClickException(str(exc)) from None
