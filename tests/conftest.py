@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from joinedup.common.files import write_private
 from joinedup.model.access import Grant, User
 from joinedup.model.base import utcnow
 from joinedup.safeguarding.entry import check_entry
+from joinedup.store import migrate
 from joinedup.store.door import Door
 from joinedup.store.engine import make_engine
 from joinedup.store.hooks import SessionHooks
@@ -181,15 +183,78 @@ class Store:
             return directory.decide_grant(s, requested.id, True, "agreed for the test")
 
 
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Per test process, a database migrated to the newest schema on each backend, made on
+    first use: the template every :func:`store` is copied from (a file copy on SQLite,
+    ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL), so that a test's store costs a copy
+    rather than the 18 migrations (about 0.5 s on SQLite, more on PostgreSQL)."""
+    made: dict[str, str] = {}
+    yield made
+    if "postgresql" in made:
+        _drop_database(made["postgresql"])
+
+
+def _template(made: dict[str, str], backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if backend not in made:
+        if backend == "sqlite":
+            path = tmp_path_factory.mktemp("template") / "store.db"
+            url = f"sqlite:///{path}"
+            name = str(path)
+        else:
+            name = f"joinedup_template_{run_token()}_{secrets.token_hex(4)}"
+            _create_database(name)
+            url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        made[backend] = name
+    return made[backend]
+
+
+def _create_database(name: str, template: str | None = None) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+def store_url(
+    backend: str,
+    tmp_path: Path,
+    migrated: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """A URL of a database migrated to the newest schema and otherwise empty, on each
+    backend (a copy of this process's template; dropped after on PostgreSQL)."""
+    template = _template(migrated, backend, tmp_path_factory)
+    if backend == "sqlite":
+        shutil.copyfile(template, tmp_path / "store.db")
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    name = f"joinedup_test_{secrets.token_hex(6)}"
+    _create_database(name, template)
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop_database(name)
+
+
+@pytest.fixture
+def store(store_url: str, tmp_path: Path) -> Iterator[Store]:
     """A fresh, initialised store on each backend."""
-    engine = make_engine(db_url)
+    engine = make_engine(store_url)
     key = secrets.token_bytes(32)
     home = tmp_path / "home"
     initialise(engine, key, home / "checkpoints", admin=("admin", None))
     door = Door(engine, key, home / "checkpoints", hooks=installed_hooks(home))
     try:
-        yield Store(db_url, engine, door, key, home)
+        yield Store(store_url, engine, door, key, home)
     finally:
         engine.dispose()

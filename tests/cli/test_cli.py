@@ -25,6 +25,13 @@ def _run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.Complet
 
 
 @pytest.fixture
+def db_url(store_url: str) -> str:
+    """A store migrated to the newest schema, not initialised (``init`` migrating an empty
+    database is tested in tests/store/test_migrate.py and tests/cli/test_audit_cli.py)."""
+    return store_url
+
+
+@pytest.fixture
 def env(db_url: str, tmp_path: Path) -> dict[str, str]:
     return cli_env(db_url, tmp_path / "home")
 

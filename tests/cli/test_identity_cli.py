@@ -57,6 +57,13 @@ def _fresh_code(secret: str) -> str:
 
 
 @pytest.fixture
+def db_url(store_url: str) -> str:
+    """A store migrated to the newest schema, not initialised (``init`` migrating an empty
+    database is tested in tests/store/test_migrate.py and tests/cli/test_audit_cli.py)."""
+    return store_url
+
+
+@pytest.fixture
 def env(db_url: str, tmp_path: Path) -> dict[str, str]:
     _USED_STEPS.clear()  # a new store: no code used yet (the dev secret is the same in each)
     base = cli_env(db_url, tmp_path / "home")

@@ -38,6 +38,13 @@ class Joinedup:
 
 
 @pytest.fixture
+def db_url(store_url: str) -> str:
+    """A store migrated to the newest schema, not initialised (``init`` migrating an empty
+    database is tested in tests/store/test_migrate.py and tests/cli/test_audit_cli.py)."""
+    return store_url
+
+
+@pytest.fixture
 def jd(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Joinedup:
     """A store with police, social care, licensing and a school; a teacher and a police analyst."""
     monkeypatch.setattr(common.console, "_width", 200)

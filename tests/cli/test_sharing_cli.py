@@ -21,6 +21,13 @@ USERS = (
 
 
 @pytest.fixture
+def db_url(store_url: str) -> str:
+    """A store migrated to the newest schema, not initialised (``init`` migrating an empty
+    database is tested in tests/store/test_migrate.py and tests/cli/test_audit_cli.py)."""
+    return store_url
+
+
+@pytest.fixture
 def admin(db_url: str, tmp_path: Path) -> dict[str, str]:
     base = cli_env(db_url, tmp_path / "home")
     for name in ("JOINEDUP_USER", "JOINEDUP_TOKEN", "JOINEDUP_ENV"):
