@@ -30,6 +30,7 @@ from joinedup.store import partitions as index
 from tests.conftest import Store
 
 AS_OF = date(2026, 1, 1)
+BATCH = 1_000  # records a batch: 7 batches of this borough
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def test_the_full_rebuild_in_small_batches_holds_what_one_assessment_holds(
     with store.door.session(SERVICE_ACCOUNT, "linkage") as s:
         run_linkage(s)
     with store.door.session(SERVICE_ACCOUNT, "analysis") as s:
-        report = rebuild(s, as_of=AS_OF, batch_records=300)
+        report = rebuild(s, as_of=AS_OF, batch_records=BATCH)
     save_index(store.engine, report)
     assert index.unindexed_records(store.engine) == []
     assert report.batches > 3 and report.flags_created > 0
