@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -15,7 +15,6 @@ from joinedup.common.errors import JoinedupError
 from joinedup.model.access import Actor
 from joinedup.model.audit import Access, Operation
 from joinedup.model.base import Owned
-from joinedup.model.classification import classification
 from joinedup.model.policy import policy
 from joinedup.store import audit, origin
 from joinedup.store.auditor import AuditorQueries
@@ -24,6 +23,7 @@ from joinedup.store.checks import ActionChecks, Forbidden
 from joinedup.store.guarded import TypedTextAndFields
 from joinedup.store.hooks import SessionHooks
 from joinedup.store.kinds import Kind, kind_of
+from joinedup.store.scans import Scans
 from joinedup.store.scope import Reader, scope_clause
 from joinedup.store.sharing import NOTHING, Sharing, naming_agreements
 from joinedup.store.staff import StaffDirectory
@@ -39,7 +39,7 @@ class NotFound(JoinedupError, LookupError):
     """No such row, or none the actor may reach (the two are deliberately the same)."""
 
 
-class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQueries):
+class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQueries, Scans):
     """Scoped, audited access for one actor and purpose inside one transaction."""
 
     def __init__(
@@ -373,55 +373,6 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
         self._log(operation, access, kind.name, [r.id for r in results], recipient)  # type: ignore[attr-defined]
         return results
 
-    def scan(
-        self,
-        model: type[BaseModel],
-        columns: Sequence[str],
-        where: Mapping[str, Any] | None = None,
-        chunk: int = 50_000,
-        *,
-        logged: bool = True,
-    ) -> Iterator[builtins.list[tuple[Any, ...]]]:
-        """Stream ``columns`` (plus ``id`` first) of every row in scope, in chunks.
-
-        For the pipeline's large reads (linkage, analysis, the assembly behind a screen):
-        plain tuples rather than domain objects. Each chunk writes one consultation row by
-        ``scan`` that counts the rows and names the filter, not every id: what was read to
-        compute something is not what was shown to anyone (:meth:`record_shown` logs that).
-        Filter values are logged, so filter on ids and codes, never on case content.
-        ``logged=False`` (scope still applies) is for a number that shows nothing of any
-        row, the header's count of one's own notifications alone (docs/security.md); it
-        reads only fields classified operational (ids, dates, statuses, codes): nothing of a
-        person or their case is read without a log row.
-        """
-        kind = kind_of(model)
-        for name in columns:
-            if name not in kind.model.model_fields:
-                raise ValueError(f"{kind.name} has no field {name!r}")
-        table = kind.table
-        selected = [table.id] + [getattr(table, c) for c in columns]  # type: ignore[attr-defined]
-        stmt = self._filtered(
-            select(*selected).where(self._scope(kind, "consultation")),
-            kind,
-            where,
-        ).order_by(table.id)  # type: ignore[attr-defined]
-        result = self._orm.execute(stmt.execution_options(yield_per=chunk))
-        detail: dict[str, Any] = (
-            {"where": {k: str(v)[:64] for k, v in where.items()}} if where else {}
-        )
-        secret = self._encrypted_positions(kind, columns)
-        if not logged:
-            _only_operational(kind, columns)
-        for partition in result.partitions(chunk):
-            rows = [tuple(r) for r in partition]
-            if secret:
-                rows = [self._decrypted(kind, columns, secret, row) for row in rows]
-            if logged:
-                self._log(
-                    "consultation", "scan", kind.name, [], detail={**detail, "rows": len(rows)}
-                )
-            yield rows
-
     # -- combination -------------------------------------------------------------------------
 
     def combine(self, model: type[BaseModel], ids: Iterable[str]) -> None:
@@ -431,22 +382,3 @@ class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQuer
         if self._count_in_scope(kind, id_list, "combination") != len(id_list):
             raise NotFound(f"some {kind.name} ids are missing")
         self._log("combination", "combine", kind.name, id_list)
-
-
-def _only_operational(kind: Kind, columns: Sequence[str]) -> None:
-    """Refuse an unlogged read of any field not classified operational, or of a JSON field
-    with parts classified otherwise (a record's ``payload`` and ``normalised``, a flag's
-    ``evidence``)."""
-    data = classification()
-    table = str(kind.table.__tablename__)
-    for name in columns:
-        parts = [
-            cls for path, cls in data.tables.get(table, {}).items() if path.startswith(f"{name}.")
-        ]
-        whole = data.table_class(table, name)
-        if (
-            whole != "operational"
-            or any(c != "operational" for c in parts)
-            or (table == "source_record" and name in ("payload", "normalised"))
-        ):
-            raise ValueError(f"an unlogged scan reads only operational fields, not {table}.{name}")
