@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from joinedup.app.analysis_runs import Run, Stage, start_run
 from joinedup.app.context import Caller, runtime
-from joinedup.app.estimation import estimate_from_store
 from joinedup.app.network_view import explore_network
 from joinedup.assemble.lists import selected
 from joinedup.network.disclose import GraphExport, GraphExported, export_graph
@@ -84,6 +83,9 @@ def start_estimate(
 
     def work(me: Caller, stage: Stage) -> tuple[dict[str, Any], dict[str, Any]]:
         stage("building the lists and searching the models")
+        # loaded when an estimate runs: the estimators bring scipy (seconds of a server's start)
+        from joinedup.app.estimation import estimate_from_store
+
         out = estimate_from_store(me, options, definitions=definitions, shared=shared, quick=quick)
         keys = ("estimate", "ci_low", "ci_high", "headline", "n_observed")
         return {k: out.get(k) for k in keys}, {"estimate": out, "definitions": chosen}

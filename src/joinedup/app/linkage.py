@@ -9,7 +9,6 @@ from typing import Any, Literal
 from joinedup.app.context import Caller, session
 from joinedup.app.results import Saved
 from joinedup.linkage.evidence import plain_level, plain_words, words
-from joinedup.linkage.link import LinkConfig
 from joinedup.linkage.persist import LinkOutcome, run_linkage
 from joinedup.linkage.review import (
     ReviewDetail,
@@ -51,6 +50,8 @@ def link_records(
     """Link every person record in scope (new batches incrementally) and store the persons."""
     if review_lower > threshold:
         raise ValueError("the review band's lower edge must not exceed the threshold")
+    from joinedup.linkage.link import LinkConfig  # Splink and DuckDB load when linkage runs
+
     config = LinkConfig(threshold=threshold, review_lower=review_lower, backend=backend)
     with session(who) as opened:
         return run_linkage(opened, config, retrain=retrain, progress=progress)
