@@ -206,12 +206,15 @@ def link_new_records(
     backend: LinkageBackend | None = None,
     progress: Progress | None = None,
     context: RecordContext | None = None,
+    restrict: bool = True,
 ) -> LinkRun:
     """Link a new batch against existing records without re-scoring existing pairs.
 
     Existing persons are carried forward as they are; only new-vs-existing and new-vs-new
-    pairs are scored. If a rejected decision falls inside an existing person (which needs
-    that person's pairs re-scored), this falls back to a full :func:`link_records`.
+    pairs are scored, reading only the existing records that share a blocking key with a
+    new one (``restrict=False``: all of them; the same pairs). If a rejected decision falls
+    inside an existing person (which needs that person's pairs re-scored), this falls back
+    to a full :func:`link_records`.
     """
     config = config or LinkConfig()
     resolved = _decisions(decisions)
@@ -244,7 +247,12 @@ def link_new_records(
     timings["prepare"] = time.perf_counter() - start
     _say(progress, "scoring new records against existing ones")
     pairs = predict_incremental(
-        existing, new, model, threshold_probability=config.scoring_lower, backend=engine
+        existing,
+        new,
+        model,
+        threshold_probability=config.scoring_lower,
+        backend=engine,
+        restrict=restrict,
     )
     timings["predict"] = time.perf_counter() - start - sum(timings.values())
     prepared = pa.concat_tables([existing, new])

@@ -9,6 +9,7 @@ records would then link to each other less readily the more often they were seen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from joinedup.linkage.backend import LinkageBackend, get_backend
+from joinedup.linkage.settings import BlockingKey, key_array
 from joinedup.linkage.train import Model, make_linker
 
 #: Columns every scored-pairs table has (comparison ``gamma_*`` columns follow them).
@@ -133,6 +135,49 @@ def predict_pairs(
     return _normalise(backend.to_arrow(frame))
 
 
+#: one equality of a saved blocking rule: ``l."column" = r."column"`` (brackets optional)
+_EQUALITY = re.compile(r'^\(?\s*l\."?(\w+)"?\s*=\s*r\."?(\w+)"?\s*\)?$')
+
+
+def equality_keys(model: Model) -> tuple[BlockingKey, ...] | None:
+    """The columns of each of the model's prediction blocking rules, when every rule is an
+    equality on one or more columns (on both sides the same); ``None`` otherwise."""
+    keys: list[BlockingKey] = []
+    for rule in model.get("blocking_rules_to_generate_predictions", []):
+        if isinstance(rule, dict) and set(rule) - {"blocking_rule", "sql_dialect"}:
+            return None  # salting, arrays to explode: not a plain equality
+        sql = rule["blocking_rule"] if isinstance(rule, dict) else str(rule)
+        columns: list[str] = []
+        for part in sql.split(" AND "):
+            found = _EQUALITY.match(part.strip())
+            if found is None or found.group(1) != found.group(2):
+                return None
+            columns.append(found.group(1))
+        keys.append(tuple(columns))
+    return tuple(keys)
+
+
+def _as_text(table: pa.Table, key: BlockingKey) -> pa.Table:
+    return table.select(list(key)).cast(pa.schema([(c, pa.string()) for c in key]))
+
+
+def blocked_with(existing: pa.Table, new: pa.Table, model: Model) -> pa.Table:
+    """The existing records that share a prediction blocking key with a new record: the
+    only ones a new-vs-existing pair can involve (all of ``existing`` when a rule is not a
+    plain equality or names a column either table lacks)."""
+    keys = equality_keys(model)
+    if keys is None or not keys:
+        return existing
+    mask: pa.ChunkedArray | pa.Array | None = None
+    for key in keys:
+        if not set(key) <= set(existing.column_names) & set(new.column_names):
+            return existing
+        wanted = pc.drop_null(pc.unique(key_array(_as_text(new, key), key)))
+        hit = pc.fill_null(pc.is_in(key_array(_as_text(existing, key), key), wanted), False)
+        mask = hit if mask is None else pc.or_(mask, hit)
+    return existing.filter(mask)
+
+
 def predict_incremental(
     existing: pa.Table,
     new: pa.Table,
@@ -140,17 +185,21 @@ def predict_incremental(
     *,
     threshold_probability: float = 0.01,
     backend: LinkageBackend | None = None,
+    restrict: bool = True,
 ) -> pa.Table:
     """Score only the pairs that involve a new record: new-vs-existing and new-vs-new.
 
     Existing-vs-existing pairs are not re-scored (their clustering is carried forward).
-    Term frequencies are taken over existing and new records together.
+    Term frequencies are taken over existing and new records together; the scoring reads
+    only the existing records that share a blocking key with a new record
+    (:func:`blocked_with`; ``restrict=False``: all of them, the same pairs more slowly).
     """
     backend = backend or get_backend("duckdb")
     combined = pa.concat_tables([existing, new])
     linker, db_api = make_linker(backend, [combined], model)
     register_term_frequencies(linker, backend, db_api, [existing, new], model)
-    existing_frame = backend.register(db_api, existing, "existing_records")
+    candidates = blocked_with(existing, new, model) if restrict else existing
+    existing_frame = backend.register(db_api, candidates, "existing_records")
     new_frame = backend.register(db_api, new, "new_records")
     options: dict[str, Any] = {
         "threshold_match_probability": threshold_probability,
