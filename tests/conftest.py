@@ -97,9 +97,18 @@ def _drop_database(name: str) -> None:
         admin.dispose()
 
 
+def _sqlite_only(request: pytest.FixtureRequest) -> None:
+    """Skip the PostgreSQL variant of a test marked ``sqlite_only(reason)``."""
+    marker = request.node.get_closest_marker("sqlite_only")
+    if marker is not None and request.param == "postgresql":
+        pytest.skip(marker.args[0] if marker.args else "runs on SQLite only")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
-    """Each backend's name, PostgreSQL's skipped (or failed, in CI) when it is unreachable."""
+    """Each backend's name, PostgreSQL's skipped (or failed, in CI) when it is unreachable,
+    or when the test is marked ``sqlite_only(reason)`` (before any database is made)."""
+    _sqlite_only(request)
     if request.param == "postgresql" and (problem := _postgres_problem()):
         if REQUIRE_PG:
             pytest.fail(problem)
@@ -110,6 +119,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database on each backend."""
+    _sqlite_only(request)
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return

@@ -77,9 +77,8 @@ def drops(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.sqlite_only("the end-to-end worker run is timed on SQLite; locks are tested on both")
 def test_the_worker_takes_each_complete_drop_once(db_url: str, tmp_path: Path, drops: Path) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the end-to-end worker run is timed on SQLite; locks are tested on both")
     env = cli_env(db_url, tmp_path / "home")
     run_cli(env, "init")
     schedule = tmp_path / "home" / "schedule.yml"
@@ -119,11 +118,10 @@ def _count(db_url: str, sql: str) -> int:
 
 
 @pytest.mark.parametrize("moment", ["ingest", "after ingest"])
+@pytest.mark.sqlite_only("the kill test runs on SQLite (the locks are tested on both)")
 def test_a_worker_killed_mid_run_loses_and_repeats_nothing(
     db_url: str, tmp_path: Path, drops: Path, moment: str
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the kill test runs on SQLite (the locks are tested on both)")
     env = cli_env(db_url, tmp_path / "home")
     run_cli(env, "init")
     (tmp_path / "home" / "schedule.yml").write_text(

@@ -52,13 +52,12 @@ def _names(borough: Path) -> set[str]:
     }
 
 
+@pytest.mark.sqlite_only("the end-to-end worker run is timed on SQLite")
 def test_a_run_logs_json_lines_without_the_boroughs_names(
     db_url: str,
     tmp_path: Path,
     drops: Path,  # noqa: F811
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the end-to-end worker run is timed on SQLite")
     env = cli_env(db_url, tmp_path / "home")
     run_cli(env, "init")
     (tmp_path / "home" / "schedule.yml").write_text(

@@ -59,11 +59,10 @@ def _truth_victims_in_window(truth: Path) -> tuple[set[str], set[str]]:
     return window, window & police
 
 
+@pytest.mark.sqlite_only("the replay is timed on SQLite; the worker's locks are tested on both")
 def test_timeliness_replays_the_drops_and_measures_days_to_flag(
     db_url: str, tmp_path: Path, borough: Path
 ) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the replay is timed on SQLite; the worker's locks are tested on both")
     env = cli_env(db_url, tmp_path / "home")
     run_cli(env, "init")
     args = ("evaluate", "timeliness", "--truth", str(borough / "truth"))

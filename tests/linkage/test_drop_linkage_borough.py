@@ -38,11 +38,10 @@ def _partition(person_ids: Mapping[str, str]) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
+@pytest.mark.sqlite_only("the same linkage on both back ends; the borough's drops take a while")
 def test_each_drop_links_as_scoring_every_stored_record_would(
     store: Store, borough: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not store.url.startswith("sqlite"):
-        pytest.skip("the same linkage on both back ends; the borough's drops take a while")
     inner = link.link_new_records
     compared: list[int] = []
 
@@ -61,10 +60,10 @@ def test_each_drop_links_as_scoring_every_stored_record_would(
 
     monkeypatch.setattr(link, "link_new_records", both)
     dates = sorted(p for p in (borough / "drops").iterdir() if p.is_dir())
-    for folder in dates:
+    for folder in dates[:8]:  # the first load and seven weekly drops
         run_jobs(
             store.door, SERVICE_ACCOUNT, "data_ingest", plan(sorted(folder.iterdir()), *[None] * 3)
         )
         with store.door.session(SERVICE_ACCOUNT, "linkage") as s:
             run_linkage(s)
-    assert len(compared) >= 8 and sum(compared) > 0, compared
+    assert len(compared) >= 4 and sum(compared) > 0, compared  # drops with new persons

@@ -72,11 +72,10 @@ def _full_agrees(store: Store) -> None:
     assert held and all(n == 1 for n in held.values())
 
 
+@pytest.mark.sqlite_only("timed on SQLite; the index is plain SQL on both")
 def test_incremental_drops_hold_the_flags_a_full_assessment_holds(
     store: Store, borough: Path
 ) -> None:
-    if not store.url.startswith("sqlite"):
-        pytest.skip("timed on SQLite; the index is plain SQL on both")
     dates = _drop_dates(borough)
     assert len(dates) >= 6
     modes = []
@@ -89,11 +88,10 @@ def test_incremental_drops_hold_the_flags_a_full_assessment_holds(
     _full_agrees(store)
 
 
+@pytest.mark.sqlite_only("timed on SQLite; the index is plain SQL on both")
 def test_the_full_rebuild_in_small_batches_holds_what_one_assessment_holds(
     store: Store, borough: Path
 ) -> None:
-    if not store.url.startswith("sqlite"):
-        pytest.skip("timed on SQLite; the index is plain SQL on both")
     for folder in _drop_dates(borough):
         run_jobs(
             store.door, SERVICE_ACCOUNT, "data_ingest", plan(sorted(folder.iterdir()), *[None] * 3)

@@ -89,6 +89,7 @@ def _serious(page: Any) -> list[str]:
     ]
 
 
+@pytest.mark.sqlite_only("the browser test runs once, on SQLite")
 def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -> None:
     shots = Path(os.environ.get("JOINEDUP_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
@@ -150,14 +151,13 @@ def test_sign_in_search_person_sign_out(web: Web, server: str, tmp_path: Path) -
         browser.close()
 
 
+@pytest.mark.sqlite_only("the browser test runs once, on SQLite")
 def test_the_chronology_is_on_the_page_before_the_network_script_arrives(web: Web) -> None:
     """The cause of the empty chronology once seen in CI: the person page loaded Cytoscape.js
     (~400 KB) with a parser-blocking ``<script>`` placed before the chronology, so until the
     script arrived the page held its heading but no chronology yet. Under load the in-thread
     server (sharing this process with the test) serves it slowly; here it is held back for
     3 s on purpose. The scripts are deferred: the chronology is there with the heading."""
-    if not web.store.url.startswith("sqlite"):
-        pytest.skip("the browser test runs once, on SQLite")
     from joinedup.web import create_app
 
     app = create_app(web.rt.settings)

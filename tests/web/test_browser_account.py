@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pyotp
+import pytest
 
 from joinedup.access import directory
 from tests.access.conftest import PASSWORD
@@ -25,6 +26,7 @@ from tests.web.test_browser import (
 __all__ = ["pytestmark", "server"]  # the browser test's skip marker and uvicorn fixture
 
 
+@pytest.mark.sqlite_only("the browser test runs once, on SQLite")
 def test_enrol_then_my_account(web: Web, server: str, tmp_path: Path) -> None:
     with web.store.door.session("admin", "administration") as s:
         directory.add_user(s, "new.one", "Social care", "social_worker", password=PASSWORD)

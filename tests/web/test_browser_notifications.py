@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.app.notification_world import build
 from tests.web.conftest import Web
 from tests.web.test_browser import _serious, expect, playwright_api, pytestmark, server
@@ -15,6 +17,7 @@ from tests.web.test_browser_roles import _signed_in
 __all__ = ["pytestmark", "server"]  # the browser test's skip marker and uvicorn fixture
 
 
+@pytest.mark.sqlite_only("the browser test runs once, on SQLite")
 def test_the_header_count_and_the_notifications_page(web: Web, server: str, tmp_path: Path) -> None:
     shots = Path(os.environ.get("JOINEDUP_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)

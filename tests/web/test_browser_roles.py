@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from joinedup.model.safeguarding import Flag
 from tests.access.conftest import PASSWORD
 from tests.web.conftest import USERS, Web
@@ -44,6 +46,7 @@ def _signed_in(p: Any, web: Web, server: str, username: str) -> Iterator[Any]:
         browser.close()
 
 
+@pytest.mark.sqlite_only("the browser test runs once, on SQLite")
 def test_referrer_social_worker_and_dpo_in_the_browser(
     web: Web, server: str, tmp_path: Path
 ) -> None:
