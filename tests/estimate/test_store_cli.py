@@ -9,33 +9,19 @@ from typing import Any
 import pytest
 
 from tests.cli.helpers import cli_env, run_cli
+from tests.web.demo_run import copy_demo
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def borough(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
-    tmp = tmp_path_factory.mktemp("estimate-store")
-    env = cli_env(f"sqlite:///{tmp / 'j.db'}", tmp / "home")
-    env.pop("JOINEDUP_USER", None)
-    run_cli(env, "init", "--admin", "root-admin")
-    # seed 12: with the visibility simulator, seed 11's borough makes Splink's EM drive an m
-    # probability to 0.0 in all three training attempts (linkage/train.py, Splink issue 2333)
-    run_cli(
-        env,
-        "simulate",
-        "--scenario",
-        "inquiry",
-        "--scale",
-        "0.03",
-        "--seed",
-        "12",
-        "--out",
-        str(tmp / "b"),
-    )
-    run_cli(env, "ingest", str(tmp / "b"), "--no-language-check", "--json")
-    run_cli(env, "link", "--json")
-    return env, tmp / "b"
+    """A copy of the run's demonstration store (its borough simulated, ingested, linked and
+    assessed by ``joinedup demo``: tests/web/demo_run.py) and the borough's folder."""
+    db_url, home = copy_demo("sqlite", tmp_path_factory.mktemp("estimate-store"))
+    env = cli_env(db_url, home)
+    env.pop("JOINEDUP_USER", None)  # the service account: every agency's lists
+    return env, home / "demo-borough"
 
 
 def _json(env: dict[str, str], *args: str) -> Any:
@@ -70,7 +56,17 @@ def test_evaluate_estimate_reports_the_estimate_beside_the_truth(
     borough: tuple[dict[str, str], Path],
 ) -> None:
     env, folder = borough
-    out = _json(env, "evaluate", "estimate", "--truth", str(folder / "truth"), "--json")
+    out = _json(
+        env,
+        "evaluate",
+        "estimate",
+        "--truth",
+        str(folder / "truth"),
+        "--json",
+        "--quick",
+        "--linkage-imputations",
+        "2",
+    )
     truth = folder / "truth" / "persons.csv"
     victims = sum(1 for line in truth.read_text(encoding="utf-8").splitlines() if ",1," in line)
     assert out["true_victims"] > 0 and out["known_victims"] <= out["true_victims"] <= victims

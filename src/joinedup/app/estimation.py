@@ -76,11 +76,20 @@ def estimate_against_truth(
     n_bootstrap: int = 0,
     imputations: int = 10,
     decomposition: bool = True,
+    quick: bool = False,
 ) -> dict[str, Any]:
-    """The estimate and its interval beside the true number of victims, per list."""
+    """The estimate and its interval beside the true number of victims, per list (``quick``:
+    the shorter runs of :func:`estimate_from_store`'s)."""
     rt = runtime()
     options = {"method": "auto", "n_bootstrap": n_bootstrap}
     with session(who, rt) as opened:
         return evaluate_stored_estimate(
-            opened, truth_dir, options, definitions, imputations, decomposition
+            opened,
+            truth_dir,
+            options,
+            definitions,
+            imputations,
+            decomposition,
+            latent_class=QUICK_LCMCR if quick else DEFAULT_LCMCR,
+            frailty_replicates=QUICK_FRAILTY_REPLICATES if quick else FRAILTY_REPLICATES,
         )

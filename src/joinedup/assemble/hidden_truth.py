@@ -26,6 +26,7 @@ from joinedup.assemble.hidden import (
     estimate_hidden,
     point_estimate,
 )
+from joinedup.assemble.hidden_frailty import FRAILTY_REPLICATES
 from joinedup.assemble.hidden_store import members_and_imputations
 from joinedup.assemble.lists import (
     ListDefinition,
@@ -218,11 +219,12 @@ def evaluate_estimate(
     with_decomposition: bool = True,
     linkage: list[list[ListMember]] | None = None,
     latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
+    frailty_replicates: int = FRAILTY_REPLICATES,
 ) -> dict[str, Any]:
     """The estimate for the lists in ``assembly`` beside the truth (see the module docstring).
 
-    ``options`` go to :func:`joinedup.assemble.hidden.estimate_hidden`, as do ``linkage``
-    and ``latent_class``.
+    ``options`` go to :func:`joinedup.assemble.hidden.estimate_hidden`, as do ``linkage``,
+    ``latent_class`` and ``frailty_replicates``.
     """
     truth = load_victim_truth(truth_dir)
     definitions = list_definitions()
@@ -230,7 +232,12 @@ def evaluate_estimate(
     members = reselect(broad, selection, definitions)
     who = truth_persons(assembly, broad, truth_of_record)
     out = estimate_hidden(
-        members, options, selection=selection, linkage=linkage, latent_class=latent_class
+        members,
+        options,
+        selection=selection,
+        linkage=linkage,
+        latent_class=latent_class,
+        frailty_replicates=frailty_replicates,
     )
     true_n = len(truth.victims)
     low, high, est = out.get("ci_low"), out.get("ci_high"), out["estimate"]
@@ -275,6 +282,9 @@ def evaluate_stored_estimate(
     selection: str = "specific",
     imputations: int = 10,
     with_decomposition: bool = True,
+    *,
+    latent_class: LcmcrSettings | None = DEFAULT_LCMCR,
+    frailty_replicates: int = FRAILTY_REPLICATES,
 ) -> dict[str, Any]:
     """Evaluate the estimate from the store's lists against a simulator's truth."""
     session.require("evaluate.run")
@@ -290,7 +300,15 @@ def evaluate_stored_estimate(
         session, assembly, selection, imputations, int(options.get("seed", 1234))
     )
     out = evaluate_estimate(
-        assembly, truth_of_record, root, options, selection, with_decomposition, imputed
+        assembly,
+        truth_of_record,
+        root,
+        options,
+        selection,
+        with_decomposition,
+        imputed,
+        latent_class,
+        frailty_replicates,
     )
     out["linkage_imputation"] = {
         "imputations": len(imputed) if imputed else 0,

@@ -23,6 +23,11 @@ from joinedup.cli.common import acting, console, truth_options
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(0, 10_000), default=0)
 @click.option("--linkage-imputations", type=click.IntRange(0, 100), default=10, show_default=True)
 @click.option("--no-decomposition", is_flag=True, help="Skip the re-estimates per error source.")
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="A first look: a shorter latent-class run and 50 frailty replicates.",
+)
 @acting("analysis", service_default=True)
 def estimate(
     truth_dir: Path,
@@ -31,6 +36,7 @@ def estimate(
     n_bootstrap: int,
     linkage_imputations: int,
     no_decomposition: bool,
+    quick: bool,
     actor: str,
     purpose: str,
 ) -> None:
@@ -46,6 +52,7 @@ def estimate(
             n_bootstrap=n_bootstrap,
             imputations=linkage_imputations,
             decomposition=not no_decomposition,
+            quick=quick,
         )
     except ValueError as exc:  # no truth there, or nothing to estimate
         raise click.ClickException(str(exc)) from None
