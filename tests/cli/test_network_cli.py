@@ -68,8 +68,8 @@ def test_evaluate_network_needs_linkage_then_reports_json(env: dict[str, str]) -
 def test_profile_of_the_demo_borough_takes_under_30_seconds(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    started = time.perf_counter()
-    done = _run(env, "profile", "--out", str(tmp_path / "demo.html"))
+    started = time.perf_counter()  # as a user runs it: a new interpreter, imports included
+    done = run_cli(env, "profile", "--out", str(tmp_path / "demo.html"), subprocess_=True)
     elapsed = time.perf_counter() - started
     assert elapsed < 30, elapsed
     assert "children at risk" in done.stdout
