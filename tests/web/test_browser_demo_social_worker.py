@@ -51,7 +51,10 @@ def test_social_worker_acts_on_a_flag_and_assesses_the_child(demo_site: DemoSite
         page.get_by_role("link", name=re.compile("Open the risk assessment")).click()
         page.wait_for_url("**/assessment")
         page.locator(f'h1 a[href="{href}"]').wait_for()  # the child's name, linked to them
-        assert page.locator('a[href^="/records/"]').count() > 0  # the evidence, linked
+        # an indicator the records suggest shows the records, linked (the child the list
+        # puts first varies between runs: the demo's ids are random; some have none present)
+        present = page.locator('input[name^="suggested_"][value="yes"]').count()
+        assert present == 0 or page.locator('a[href^="/records/"]').count() > 0
         assert serious(page) == []
         suggested = page.locator('input[name="suggested_disclosure"]').get_attribute("value")
         other = "no" if suggested == "yes" else "yes"
