@@ -281,8 +281,9 @@ def flags(
     owner: str | None = None,
 ) -> list[FlagView]:
     """Flags ``who`` may see, filtered by rule, status, subject and ``owner`` (the agency
-    that owns the flag: its ``owner_agency_id``, else the agency holding it): most severe
-    first, then oldest first, with their subjects' names."""
+    that owns the flag: its ``owner_agency_id``, else the agency holding it): those about
+    someone who is a child on ``as_of`` (default today) first, then most severe, then oldest,
+    with their subjects' names."""
     where = {
         k: v
         for k, v in (("rule_id", rule_id), ("status", status), ("subject_id", subject_id))
@@ -293,7 +294,8 @@ def flags(
 
 
 def agency_flags(who: Caller, status: str, limit: int | None = 100) -> list[FlagView]:
-    """The flags of ``status`` owned by the caller's agency, most severe then oldest: the
+    """The flags of ``status`` owned by the caller's agency, children first (as
+    :func:`flags`), then most severe, then oldest: the
     list of a role that acts on flags (:class:`Forbidden` for one that neither acknowledges
     nor resolves them)."""
     with session(who) as opened:
@@ -312,9 +314,15 @@ def _ranked(
 ) -> list[FlagView]:
     # rank every flag in scope (a scan: read, not shown), then read the ones shown
     columns = ["evidence", "created_at", "owner_agency_id", "agency_id"]
+    on = as_of or date.today()
     ranked = sorted(
         (
-            (SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3), created, flag_id)
+            (
+                _adult_on(evidence or {}, on),
+                SEVERITY_ORDER.get(str((evidence or {}).get("severity")), 3),
+                created,
+                flag_id,
+            )
             for chunk in opened.scan(Flag, columns, where=where)
             for flag_id, evidence, created, owned_by, held_by in chunk
             if owner is None or (owned_by or held_by) == owner
@@ -324,6 +332,13 @@ def _ranked(
     order = {flag_id: i for i, flag_id in enumerate(shown)}
     found = sorted(opened.list(Flag, where={"id": shown}), key=lambda f: order[f.id])
     return _views(opened, found, as_of)
+
+
+def _adult_on(evidence: dict[str, Any], on: date) -> bool:
+    """Whether the flag's subject is known to be 18 or over on ``on`` (its ``child_until``):
+    a flag about someone who is a child now comes before one about an adult's childhood."""
+    until = evidence.get("child_until")
+    return isinstance(until, str) and until <= on.isoformat()
 
 
 def flag(who: Caller, flag_id: str) -> FlagView:
