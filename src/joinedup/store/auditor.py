@@ -6,20 +6,20 @@ acknowledgement of a checkpoint that no longer matches."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from joinedup.common.errors import InputError
 from joinedup.model.access import Actor
-from joinedup.model.audit import Access, AuditEvent, Operation
+from joinedup.model.audit import AuditEvent, Operation
 from joinedup.model.policy import Category
 from joinedup.store import audit
 from joinedup.store.checkpoint import CheckpointFile
 from joinedup.store.checks import Forbidden
+from joinedup.store.logged import Logged
 from joinedup.store.tables.linkage import PersonLinkRow
 from joinedup.store.tables.records import SourceRecordRow
 
@@ -28,11 +28,10 @@ def _forbidden(message: str) -> Exception:
     return Forbidden(message)
 
 
-class AuditorQueries:
+class AuditorQueries(Logged):
     """What the session records for the audit trail beyond reads and writes, and the audit
     chain's questions and upkeep, for auditors."""
 
-    _orm: Session
     _key: bytes
     reanchor: bool
     on_behalf_of: Actor | None
@@ -42,18 +41,6 @@ class AuditorQueries:
         def require(self, action: str) -> None: ...
 
         def require_operation(self, operation: Operation, category: Category) -> None: ...
-
-        def _log(
-            self,
-            operation: Operation,
-            access: Access,
-            object_type: str,
-            ids: Sequence[str],
-            recipient: str | None = None,
-            detail: Mapping[str, Any] | None = None,
-            *,
-            fact: bool = False,
-        ) -> None: ...
 
     def record_elevation(self, action: str, reason: str) -> None:
         """Log that this (service account) session starts acting on a person's behalf: one

@@ -9,19 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
-from joinedup.model.audit import Access, Operation
+from joinedup.model.audit import Operation
 from joinedup.model.classification import classification
 from joinedup.store.kinds import Kind, kind_of
+from joinedup.store.logged import Logged
 
 __all__ = ["Scans"]
 
 
-class Scans:
+class Scans(Logged):
     """:meth:`scan`, for linkage, analysis and the assembly behind a screen."""
-
-    _orm: Session
 
     if TYPE_CHECKING:
 
@@ -37,18 +35,6 @@ class Scans:
         def _decrypted(
             self, kind: Kind, columns: Sequence[str], at: Sequence[int], row: tuple[Any, ...]
         ) -> tuple[Any, ...]: ...
-
-        def _log(
-            self,
-            operation: Operation,
-            access: Access,
-            object_type: str,
-            ids: Sequence[str],
-            recipient: str | None = None,
-            detail: Mapping[str, Any] | None = None,
-            *,
-            fact: bool = False,
-        ) -> None: ...
 
     def scan(
         self,

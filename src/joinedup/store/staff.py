@@ -8,15 +8,14 @@ nothing else, and are logged as consultations like every other read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from joinedup.common.errors import JoinedupError
 from joinedup.model.access import Actor
-from joinedup.model.audit import Access, Operation
 from joinedup.model.panel import Panel
+from joinedup.store.logged import Logged
 from joinedup.store.tables.admin import PanelMemberRow, PanelRow, UserRow
 
 
@@ -28,21 +27,10 @@ def _actor(row: UserRow) -> Actor:
     return Actor(user_id=row.id, username=row.username, agency_id=row.agency_id, role=row.role)
 
 
-class StaffDirectory:
+class StaffDirectory(Logged):
     """Mixed into :class:`~joinedup.store.actor_session.ActorSession`."""
 
-    _orm: Session
     actor: Actor
-
-    def _log(
-        self,
-        operation: Operation,
-        access: Access,
-        object_type: str,
-        ids: Sequence[str],
-        recipient: str | None = None,
-    ) -> None:
-        raise NotImplementedError
 
     def colleague(self, username: str) -> Actor:
         """The active user called ``username`` (id, agency, role); raises UnknownColleague."""
