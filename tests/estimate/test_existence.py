@@ -100,3 +100,18 @@ def test_fit_on_complete_table_matches_margins() -> None:
     for i in range(3):
         on = (np.arange(1, 8) >> i) & 1 == 1
         assert abs(fit.fitted[on].sum() - table.counts[on].sum()) < 1e-6
+
+
+@settings(max_examples=300, deadline=None)
+@given(sparse_tables())
+def test_existence_without_the_cache_or_the_closed_form_agrees(
+    case: tuple[CaptureTable, Model],
+) -> None:
+    """The one-dimensional closed form and the cache give the linear programme's answer."""
+    table, model = case
+    red = reduce_model(model, term_totals(table.counts, table.n_lists))
+    if not red.identifiable:
+        return
+    y = table.counts[red.kept]
+    assert mle_exists(red.design, y) == fienberg_rinaldo_lp(red.design, y)
+    assert mle_exists(red.design, y) == fienberg_rinaldo_lp(red.design, y)  # from the cache

@@ -62,16 +62,33 @@ def reduction_for(model: Model, neg: tuple[int, ...], finite: tuple[int, ...]) -
     return red
 
 
+_EXISTS: dict[tuple[tuple[int, ...], bytes, bytes], bool] = {}
+
+
 def mle_exists(design: NDArray[np.float64], y: NDArray[np.float64]) -> bool:
     """Whether the Poisson MLE for ``design`` (full rank) and counts ``y`` exists (is finite).
 
     It fails iff some ``d = X b ≠ 0`` has ``d = 0`` on positive cells and ``d ≤ 0`` on zero
     cells (a direction of recession). Solved in the null space of the positive rows, so the
-    common case (that null space is trivial) needs no linear programme.
+    common case (that null space is trivial) needs no linear programme, nor does a null space
+    of one dimension (the direction is one vector and its opposite). The answer depends only
+    on the design and on which cells are zero, so it is kept for the next model search on a
+    table with the same zeros (an exhaustive search asks the same question many times).
     """
     positive = y > 0
     if positive.all():
         return True
+    key = (design.shape, design.tobytes(), positive.tobytes())
+    known = _EXISTS.get(key)
+    if known is None:
+        known = _no_recession(design, positive)
+        if len(_EXISTS) > 100_000:
+            _EXISTS.clear()
+        _EXISTS[key] = known
+    return known
+
+
+def _no_recession(design: NDArray[np.float64], positive: NDArray[np.bool_]) -> bool:
     xp = design[positive]
     if xp.shape[0] == 0:
         return False
@@ -81,6 +98,8 @@ def mle_exists(design: NDArray[np.float64], y: NDArray[np.float64]) -> bool:
     if null.shape[1] == 0:
         return True
     xz = design[~positive] @ null
+    if null.shape[1] == 1:
+        return _no_recession_on_line(xz[:, 0])
     res = linprog(
         c=xz.sum(axis=0),
         A_ub=np.vstack([xz, -xz]),
@@ -91,6 +110,17 @@ def mle_exists(design: NDArray[np.float64], y: NDArray[np.float64]) -> bool:
     if res.status != 0:
         return False
     return bool(-res.fun <= 1e-7)
+
+
+def _no_recession_on_line(v: NDArray[np.float64]) -> bool:
+    """With a one-dimensional null space ``d = c v`` on the zero cells: a direction of
+    recession exists iff ``v`` (ignoring round-off) is nonzero and of one sign, so that
+    ``c v ≤ 0`` for ``c`` of the other sign."""
+    scale = float(np.abs(v).max()) if v.size else 0.0
+    if scale <= _TOL:
+        return True  # d = 0 on every cell: not a direction (the design has full rank)
+    w = v / scale
+    return bool((w > _TOL).any() and (w < -_TOL).any())
 
 
 def fienberg_rinaldo_lp(design: NDArray[np.float64], y: NDArray[np.float64]) -> bool:
