@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.web.demo_site import DemoSite, demo_site, pytestmark, serious
 
 __all__ = ["demo_site", "pytestmark"]
@@ -47,7 +49,8 @@ def test_analyst_profile_network_and_estimate(demo_site: DemoSite) -> None:
         page.get_by_role("link", name="Network explorer").click()
         page.get_by_role("button", name="Analyse the network").click()
         _finished(page, "Offender groups")
-        assert page.locator("#network-picture canvas").count() > 0  # Cytoscape drew it
+        # Cytoscape draws once its script has loaded, after the heading is shown
+        expect(page.locator("#network-picture canvas").first).to_be_attached()
         _checked(page, site, "analysis-network", doc=True)
         page.get_by_label("Who it is for").fill("DC Patel, Operation Lantern")
         page.get_by_label("Why").fill("Strategy meeting on the network")
