@@ -67,9 +67,9 @@ def _lookup_rows(session: ActorSession, state: State, own: list[Row]) -> list[Ro
     for record_id, agency, kind, record_type, key, fmt, loaded, _day in session.place_rows(
         agency_keys={k[3] for k in keys}
     ):
-        if record_id in mine or (agency, fmt, record_type, key) not in keys:
+        file = state.files.get((fmt, record_type))
+        if file is None or record_id in mine or (agency, fmt, record_type, key) not in keys:
             continue
-        file = state.files[(fmt, record_type)]
         ref = record_ref(record_id, agency, kind, record_type, key)
         out.append(Row(ref, file, (None,) * len(file.columns), (loaded, record_id)))
     return out
