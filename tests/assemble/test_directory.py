@@ -215,3 +215,74 @@ def test_a_new_version_of_a_home_address_is_voted_again(store: Store, borough: P
     assert kept == _rebuilt(store)
     assert {old_id, new_id_} & {r[0] for r in kept["rows"]} == {new_id_}
     assert _compare_assemblies(store, most=2_000) >= 1
+
+
+def _ssd(store: Store, table: str, key: str, payload: dict[str, Any], **normal: Any) -> str:
+    """One SSD record in a batch of its own (a later batch than every earlier one)."""
+    agency = store.agency("Children", "social_care")
+    with store.door.session(SERVICE_ACCOUNT, "data_ingest") as s:
+        batch = s.add(
+            Batch(
+                agency_id=agency,
+                file_name=f"{table}.csv",
+                file_sha256="0" * 64,
+                format="ssd",
+                record_type=table,
+            )
+        )
+        record = s.add(
+            SourceRecord(
+                id=new_id(),
+                agency_id=agency,
+                batch_id=batch.id,
+                record_type=table,
+                agency_key=key,
+                payload=payload,
+                normalised=normal,
+            )
+        )
+    return record.id
+
+
+def _address(store: Store, key: str, house: str, postcode: str = "DM4 6NS") -> str:
+    json = {"HOUSE": house, "STREET": "Dale Way", "TOWN": "Dunmore"}
+    payload = {"addr_table_id": key, "addr_person_id": "C1", "addr_address_type": "Placement"}
+    return _ssd(store, "ssd_address", key, payload, postcode=postcode, addr_address_json=json)
+
+
+def test_placements_are_settled_again_when_a_postcode_gains_or_loses_its_addressed_place(
+    store: Store,
+) -> None:
+    child = {"pers_person_id": "C1"}
+    _ssd(store, "ssd_person", "C1", child, forename="Amy", surname="Lowe")
+    placement = {"clap_cla_placement_id": "P1", "clap_person_id": "C1"}
+    placement["clap_cla_placement_type"] = "U4"
+    placed = _ssd(store, "ssd_cla_placement", "P1", placement, postcode="DM4 6NS")
+    with store.door.session(SERVICE_ACCOUNT, "analysis") as s:
+        directory.build(s)
+    alone = {c[0]: c[3] for c in _dump(store)["cites"]}
+    assert alone[placed] == "place:DM4 6NS"
+    first = _address(store, "A1", "4")  # the one addressed place at the postcode
+    _refresh(store, {first})
+    kept = _dump(store)
+    assert kept == _rebuilt(store)
+    assert {c[0]: c[3] for c in kept["cites"]}[placed] == "place:DM4 6NS|4 dale way"
+    assert "place:DM4 6NS" not in kept["entries"]
+    second = _address(store, "A2", "6")  # two: the placement is its postcode's own again
+    _refresh(store, {second})
+    kept = _dump(store)
+    assert kept == _rebuilt(store)
+    assert {c[0]: c[3] for c in kept["cites"]}[placed] == "place:DM4 6NS"
+    moved = _address(store, "A2", "6", postcode="DM5 1AA")  # a later version moves away
+    _refresh(store, {moved})
+    kept = _dump(store)
+    assert kept == _rebuilt(store)
+    assert {c[0]: c[3] for c in kept["cites"]}[placed] == "place:DM4 6NS|4 dale way"
+    assert second not in {r[0] for r in kept["rows"]}
+    with store.door.session(SERVICE_ACCOUNT, "analysis") as s:
+        whole = assemble(s, person_ids={})
+        parts = partition(whole)
+        for batch in parts.batches(10):
+            old = assemble(s, person_ids={}, record_ids=batch)
+            new = assemble(s, person_ids={}, record_ids=batch, directory=True)
+            _same(old, new)
