@@ -5,6 +5,7 @@ erasure)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from joinedup.assemble import directory
-from joinedup.assemble.build import assemble
+from joinedup.assemble.build import assemble, compiled_files
 from joinedup.assemble.partition import partition
 from joinedup.assemble.view import Assembly
 from joinedup.ingest.plan import plan
@@ -286,3 +287,15 @@ def test_placements_are_settled_again_when_a_postcode_gains_or_loses_its_address
             old = assemble(s, person_ids={}, record_ids=batch)
             new = assemble(s, person_ids={}, record_ids=batch, directory=True)
             _same(old, new)
+
+
+def test_a_place_read_from_an_encrypted_column_is_refused() -> None:
+    files = compiled_files()
+    directory.place_files(files)  # the built-in mappings read places from clear columns
+    pupils = files[("education", "pupils")]
+    home = pupils.spec.places["home"]
+    column = home.postcode.column if home.postcode else None
+    assert column is not None
+    pupils.sources[column] = replace(pupils.sources[column], encrypt=True)
+    with pytest.raises(ValueError, match="stored encrypted"):
+        directory.place_files(files)

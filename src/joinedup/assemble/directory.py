@@ -57,8 +57,22 @@ class Capture(Places):
 
 
 def place_files(files: Mapping[tuple[str, str], CompiledFile]) -> set[str]:
-    """The tables whose records name places."""
-    return {table for (_fmt, table), file in files.items() if file.compiled["places"]}
+    """The tables whose records name places (refusing a mapping whose place reads a column
+    stored encrypted: the directory keeps places' values in clear, as the records keep
+    them)."""
+    for (fmt, table), file in files.items():
+        for name, spec in file.spec.places.items():
+            for value in (spec.postcode, spec.name, spec.town, spec.key, *spec.address):
+                if value is None or value.column is None:
+                    continue
+                source = files.get((fmt, value.ref.file), file) if value.ref else file
+                column = source.sources.get(value.column)
+                if column is not None and column.encrypt:
+                    raise ValueError(
+                        f"place {name!r} of {fmt}/{table} reads {value.column!r}, stored "
+                        "encrypted: the place directory would keep it in clear"
+                    )
+    return {table for (_fmt, table), file in files.items() if file.spec.places}
 
 
 def cites_of(state: State, row: Row) -> list[Cite]:
