@@ -15,9 +15,11 @@ pass decides (``store/tables/places.py``):
 
 :func:`build` writes it from a pass over every row. :func:`refresh` takes a drop's records
 in: a new version of a record (same agency, file and key, later batch) replaces the older
-one's citations, an erased record's are removed; every place they touch is voted again from
-its stored citations, in the pass's order, and the placements at each touched postcode are
-settled again. The result equals a :func:`build` on the same store (``tests/assemble/
+one's citations, an erased record's are removed; a place only gaining citations after its
+first record has them added to its stored votes (a school gains a drop's attendance returns
+without its thousands of citations being read), any other place they touch is voted again
+from its stored citations, in the pass's order, and the placements at each touched postcode
+are settled again. The result equals a :func:`build` on the same store (``tests/assemble/
 test_directory.py``). An older version made latest again by the erasure of a newer one is
 not taken back in (the pass would): a full :func:`build` (the nightly rebuild) does.
 """
@@ -143,20 +145,39 @@ def vote(cites: Iterable[Mapping[str, Any]]) -> Places:
     return places
 
 
-def _stored(places: Places, only: Collection[str] | None = None) -> dict[str, list[Any]]:
-    entries = [
-        {
-            "id": place_id,
-            "postcode": postcode,
-            "votes": votes,
-            "records": [
-                [r.record_id, r.agency_id, r.agency_kind, r.record_type, r.agency_key]
-                for r in records
-            ],
-        }
-        for place_id, postcode, votes, records in places.stored()
-        if only is None or place_id in only
+def _direct(cites: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """``place id -> records citing it directly`` (not as a settled placement)."""
+    out: dict[str, set[str]] = {}
+    for cite in cites:
+        if cite["place_id"] is not None and cite["pending"] is None:
+            out.setdefault(cite["place_id"], set()).add(cite["record_id"])
+    return out
+
+
+def _flagged(ref: RecordRef, settled: bool) -> list[Any]:
+    return [
+        ref.record_id,
+        ref.agency_id,
+        ref.agency_kind,
+        ref.record_type,
+        ref.agency_key,
+        1 if settled else 0,
     ]
+
+
+def _stored(
+    places: Places, direct: Mapping[str, set[str]], only: Collection[str] | None = None
+) -> dict[str, list[Any]]:
+    """Places and lookups as rows. A place's records are in the places pass's order: those
+    citing it directly by record id, then the settled placements (flagged 1) by record id."""
+    entries = []
+    for place_id, postcode, votes, records in places.stored():
+        if only is not None and place_id not in only:
+            continue
+        mine = direct.get(place_id, set())
+        rows = [_flagged(r, r.record_id not in mine) for r in records]
+        rows.sort(key=lambda r: (r[5], r[0]))
+        entries.append({"id": place_id, "postcode": postcode, "votes": votes, "records": rows})
     keys = [
         {"kind": kind, "key": key, "place_id": place_id}
         for kind, index in places.lookups().items()
@@ -196,7 +217,7 @@ def build(session: ActorSession) -> int:
             record = by_id[cite["record_id"]]
             cite["place_id"] = capture.add(_ref(record), record["day"], **cite["args"], into=into)
     session.clear_place_directory()
-    session.add_place_directory(rows=rows, cites=cites, **_stored(capture))
+    session.add_place_directory(rows=rows, cites=cites, **_stored(capture, _direct(cites)))
     return len(rows)
 
 
@@ -211,12 +232,50 @@ def _revote(session: ActorSession, place_ids: Collection[str]) -> set[str]:
     and after), whose one addressed place may have changed."""
     ids = sorted(place_ids)
     codes = {postcode for _id, postcode, _v, _r in session.place_entries(ids) if postcode}
-    places = vote(_cite_dicts(session.place_cites(place_ids=ids)))
+    cites = _cite_dicts(session.place_cites(place_ids=ids))
+    places = vote(cites)
     session.drop_places(ids)
-    stored = _stored(places, only=set(ids))
+    stored = _stored(places, _direct(cites), only=set(ids))
     session.add_place_directory(**stored)
     codes.update(e["postcode"] for e in stored["entries"] if e["postcode"])
     return codes
+
+
+def _add_to(session: ActorSession, added: Mapping[str, list[Cite]]) -> set[str]:
+    """Add these direct citations to the places they name, without voting each place again
+    from all its citations, where the result is the same: the place is held and none of them
+    comes before its first record (which created it: its postcode and lookups). Returns the
+    places left to vote again."""
+    held = {e[0]: e for e in session.place_entries(added)}
+    quick = {
+        place_id
+        for place_id, cites in added.items()
+        if (entry := held.get(place_id)) is not None
+        and entry[3]
+        and entry[3][0][5] == 0
+        and all(c["record_id"] > entry[3][0][0] for c in cites)
+    }
+    if not quick:
+        return set(added)
+    lookups: dict[str, dict[str, set[str]]] = {}
+    for kind, key, place_id in session.place_keys_of(quick):
+        lookups.setdefault(kind, {}).setdefault(key, set()).add(place_id)
+    places = Places()
+    places.restore(
+        [
+            (i, held[i][1], held[i][2], [record_ref(*r[:5]) for r in held[i][3]])
+            for i in sorted(quick)
+        ],
+        lookups,
+    )
+    direct = {i: {r[0] for r in held[i][3] if r[5] == 0} for i in quick}
+    for place_id in sorted(quick):
+        for cite in sorted(added[place_id], key=_order):
+            places.add(_ref(cite), cite["day"], **cite["args"])
+            direct[place_id].add(cite["record_id"])
+    session.drop_places(sorted(quick))
+    session.add_place_directory(**_stored(places, direct, only=quick))
+    return set(added) - quick
 
 
 def _settle(session: ActorSession, codes: Collection[str]) -> set[str]:
@@ -241,7 +300,8 @@ def _settle(session: ActorSession, codes: Collection[str]) -> set[str]:
 
 def refresh(session: ActorSession, record_ids: Collection[str]) -> dict[str, int]:
     """Take these records (a drop's) into the directory, and drop the erased records'
-    citations; returns counts (records taken, dropped, places voted again)."""
+    citations; returns counts (records taken and dropped, places added to and voted
+    again)."""
     state, scanner = _reading(session)
     versions = Resolver(state.files, {})
     versions.add(scanner.rows(record_ids, record_types=place_files(state.files)))
@@ -266,12 +326,23 @@ def refresh(session: ActorSession, record_ids: Collection[str]) -> dict[str, int
     touched = {c[3] for c in session.place_cites(record_ids=dropped) if c[3] is not None}
     rows = [_row_of(state, row) for row in taken]
     cites = [cite for row in taken for cite in cites_of(state, row)]
-    touched.update(c["place_id"] for c in cites if c["place_id"] is not None)
+    by_id = {r["record_id"]: r for r in rows}
+    added: dict[str, list[Cite]] = {}  # with their record's fields, as read back
+    for cite in cites:
+        if cite["place_id"] is not None and cite["place_id"] not in touched:
+            added.setdefault(cite["place_id"], []).append({**by_id[cite["record_id"]], **cite})
     codes = {c["pending"] for c in cites if c["pending"] is not None}
     session.drop_place_rows(sorted(dropped))
     session.add_place_directory(rows=rows, cites=cites)
+    slow = _add_to(session, added)
+    touched |= slow
     codes |= _revote(session, touched)
     moved = _settle(session, codes)
     if moved:
         _revote(session, moved)
-    return {"taken": len(taken), "dropped": len(dropped), "places": len(touched | moved)}
+    return {
+        "taken": len(taken),
+        "dropped": len(dropped),
+        "added_to": len(added) - len(slow),
+        "voted_again": len(touched | moved),
+    }

@@ -91,7 +91,7 @@ def _entries(
     found: Iterable[tuple[Any, ...]],
 ) -> list[tuple[str, str | None, dict[str, list[Any]], list[RecordRef]]]:
     return [
-        (place_id, postcode, votes, [record_ref(*r) for r in records])
+        (place_id, postcode, votes, [record_ref(*r[:5]) for r in records])
         for place_id, postcode, votes, records in found
     ]
 

@@ -121,6 +121,17 @@ class PlaceDirectory(Logged):
         self._directory_read(len(out), "place_key")
         return out
 
+    def place_keys_of(self, place_ids: Iterable[str]) -> builtins.list[tuple[str, str, str]]:
+        """``(kind, key, place id)`` of every lookup of these places."""
+        self.require("flags.run_rules")
+        table = PlaceKeyRow.__table__
+        out: builtins.list[tuple[str, str, str]] = []
+        for chunk in _chunks(place_ids):
+            stmt = select(table.c.kind, table.c.key, table.c.place_id)
+            out.extend(tuple(r) for r in self._orm.execute(stmt.where(table.c.place_id.in_(chunk))))
+        self._directory_read(len(out), "place_key")
+        return out
+
     def erased_place_rows(self) -> builtins.list[str]:
         """Ids of records the directory holds that were erased since (hidden from every query)."""
         self.require("flags.run_rules")
