@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -28,6 +28,7 @@ from joinedup.assemble.resolve import Resolver
 from joinedup.assemble.rows import CompiledFile, Decrypter, Row, Scanner, file_from_format
 from joinedup.assemble.rows import generic_file as make_generic
 from joinedup.assemble.state import State
+from joinedup.assemble.stored import from_directory
 from joinedup.assemble.view import Assembly, EventView, LinkView
 from joinedup.ingest.formats import formats
 from joinedup.store.actor_session import ActorSession
@@ -51,6 +52,22 @@ def compiled_files() -> dict[tuple[str, str], CompiledFile]:
         for name, mapping in mappings().items()
         for table, spec in mapping.files.items()
     }
+
+
+def make_generic_for(
+    files: dict[tuple[str, str], CompiledFile], state: State
+) -> Callable[[str, str], CompiledFile]:
+    """The compiled file of records no mapping covers (one per format and table, made and
+    compiled when first met)."""
+
+    def generic(format_name: str, table: str) -> CompiledFile:
+        key = ("", f"{format_name}/{table}")
+        if key not in files:
+            files[key] = make_generic(format_name, table)
+            compile_file(files[key], state)
+        return files[key]
+
+    return generic
 
 
 def _persons(state: State, rows: list[Row]) -> None:
@@ -166,6 +183,7 @@ def assemble(
     decrypt_text: bool = True,
     record_ids: Collection[str] | None = None,
     all_places: bool = True,
+    directory: bool = False,
 ) -> Assembly:
     """Everything ``session`` may see, joined up into persons, objects, places, events, links.
 
@@ -173,6 +191,11 @@ def assemble(
     places are still built from every record naming one, so that their fields and the
     matching of mentions and postcodes are those of the whole picture (``all_places=False``:
     only from these records, a quick sketch of which entities the records name).
+    ``directory``: the places are read from the place directory
+    (:mod:`joinedup.assemble.directory`, kept current by the pipeline) instead of a pass over
+    every record naming one: only those the records name, cite or mention (with their
+    whole-picture fields and citing records) are in the picture, the same as the pass gives
+    them.
 
     ``person_ids`` maps person records to resolved person ids (linkage's output); when None
     the persisted ones are used. ``since``/``until`` keep the events and links that overlap
@@ -189,7 +212,9 @@ def assemble(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _assemble(session, ids, since, until, decrypt_text, record_ids, all_places)
+        return _assemble(
+            session, ids, since, until, decrypt_text, record_ids, all_places, directory
+        )
     finally:
         if collecting:
             gc.enable()
@@ -203,25 +228,21 @@ def _assemble(
     decrypt_text: bool,
     record_ids: Collection[str] | None = None,
     all_places: bool = True,
+    directory: bool = False,
 ) -> Assembly:
     files = compiled_files()
     state = State(files, ids)
     for file in list(files.values()):
         compile_file(file, state)
-
-    def generic(format_name: str, table: str) -> CompiledFile:
-        key = ("", f"{format_name}/{table}")
-        if key not in files:
-            files[key] = make_generic(format_name, table)
-            compile_file(files[key], state)
-        return files[key]
-
+    generic = make_generic_for(files, state)
     decrypter = Decrypter(session.field_crypto, text=decrypt_text)
     scanner = Scanner(session, files, decrypter, generic)
     if record_ids is None or not all_places:
         state.resolver.add(scanner.rows(record_ids))
         rows = state.resolver.rows
         _places(state, rows)
+    elif directory:
+        rows = from_directory(session, state, list(scanner.rows(record_ids)))
     else:
         # the places pass needs no free text: its rows are read without decrypting notes
         plain = Scanner(session, files, Decrypter(session.field_crypto, text=False), generic)

@@ -10,6 +10,7 @@ punctuation removed (``Flat 4, 17 Dale Way`` -> ``flat 4 17 dale way``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -56,6 +57,15 @@ class Votes:
     def names(self) -> list[str]:
         """The fields with any value."""
         return list(self._seen)
+
+    def stored(self) -> dict[str, list[Any]]:
+        """``field -> [[value, count, latest day], ...]`` (JSON-ready when values are)."""
+        return {n: [[v, e[0], e[1]] for v, e in seen.items()] for n, seen in self._seen.items()}
+
+    def restore(self, stored: Mapping[str, list[Any]]) -> None:
+        """Take in votes as :meth:`stored` gave them."""
+        for name, values in stored.items():
+            self._seen[name] = {v: [count, day] for v, count, day in values}
 
 
 def ordinal(value: Any) -> int:
@@ -171,6 +181,36 @@ class Places:
                 self.cite(place_id, ref)
                 return place_id
         return self.add(ref, when, name=text.strip())
+
+    def restore(
+        self,
+        entries: Iterable[tuple[str, str | None, dict[str, list[Any]], list[RecordRef]]],
+        lookups: Mapping[str, Mapping[str, set[str]]],
+    ) -> None:
+        """Take in places as the place directory keeps them (``(id, postcode, votes: field ->
+        [[value, count, day]], records)``) and the directory's lookups for some keys
+        (``name``/``address``/``postcode`` -> key -> place ids): the state a places pass over
+        every record leaves for these places and keys."""
+        for place_id, postcode, votes, records in entries:
+            place = self._places[place_id] = _Place(postcode, records=list(records))
+            place.seen.update(r.record_id for r in records)
+            place.votes.restore(votes)
+        for kind, index in (
+            ("name", self._by_name),
+            ("address", self._by_address),
+            ("postcode", self._by_postcode),
+        ):
+            for key, ids in lookups.get(kind, {}).items():
+                index.setdefault(key, set()).update(ids)
+
+    def stored(self) -> Iterator[tuple[str, str | None, dict[str, list[Any]], list[RecordRef]]]:
+        """Every place as the place directory keeps it (see :meth:`restore`)."""
+        for place_id, place in self._places.items():
+            yield place_id, place.postcode, place.votes.stored(), place.records
+
+    def lookups(self) -> dict[str, dict[str, set[str]]]:
+        """The lookups: ``name``/``address``/``postcode`` -> key -> place ids."""
+        return {"name": self._by_name, "address": self._by_address, "postcode": self._by_postcode}
 
     def views(self) -> dict[str, PlaceView]:
         """The places, with their fields decided by majority."""

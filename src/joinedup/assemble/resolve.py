@@ -71,6 +71,8 @@ class Resolver:
         self.joins: list[tuple[str, ...]] = []
         #: rows only looked up by references (:meth:`add` with ``lookup``), not assembled
         self._lookup: set[str] = set()
+        #: the references compiled for each file (by ``id``), for the place directory's reads
+        self.refs: dict[int, list[CRef]] = {}
 
     # -- the Context of compiled values --------------------------------------------------
 
@@ -82,7 +84,9 @@ class Resolver:
         """A reference from rows of ``file`` compiled to positions."""
         target = self.sibling(file, ref.file)
         key_pos = target.position(ref.key) if ref.key is not None else None
-        return CRef(file.position(ref.column), ref.file, key_pos, file.format)
+        compiled = CRef(file.position(ref.column), ref.file, key_pos, file.format)
+        self.refs.setdefault(id(file), []).append(compiled)
+        return compiled
 
     def ref_rows(self, row: Row, ref: CRef) -> list[Row]:
         """The rows ``row`` refers to through ``ref`` (empty when none is in scope)."""

@@ -8,7 +8,8 @@ then persons, objects, events, the facts records add to other records' events, a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from joinedup.assemble.entities import Objects, PersonBuild, Places, ordinal
 from joinedup.assemble.resolve import Resolver
@@ -36,6 +37,8 @@ class State:
         self._place_of: dict[tuple[str, str], str | None] = {}
         self._object_of: dict[str, Entity | None] = {}
         self._pending: list[tuple[Row, str, str]] = []
+        #: the free-text place mentions compiled for each file (by ``id``): functions of a row
+        self.mentions: dict[int, list[Callable[[Row], Any]]] = {}
 
     # -- dates -----------------------------------------------------------------------------
 
@@ -65,6 +68,10 @@ class State:
             place_id, _ = row.file.compiled["places"][name](row, settle=into or "")
             self._place_of[(row.ref.record_id, name)] = place_id
         self._pending.clear()
+
+    def known_place(self, record_id: str, name: str, place_id: str | None) -> None:
+        """The place a record names, as the place directory found it (instead of a pass)."""
+        self._place_of[(record_id, name)] = place_id
 
     def place_of(self, row: Row, name: str | None) -> str | None:
         """The place ``row`` names (``name``: which of its file's places; None: the only one)."""

@@ -129,6 +129,7 @@ def compile_target(target: Target, file: CompiledFile, state: State) -> TargetFn
     text = compile_value(target.place_mention or target.named_person, file, resolver)
     assert text is not None
     if target.place_mention is not None:
+        state.mentions.setdefault(id(file), []).append(text)
         return lambda row: [
             (p, "place") for t in _items(text(row)) if (p := state.mention_place(row, t))
         ]

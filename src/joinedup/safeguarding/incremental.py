@@ -14,8 +14,13 @@ session has committed.
   another, so that only one batch's picture is in memory at a time.
 - :func:`reassess` (after a drop): the records no partition holds yet, and the records whose
   person linkage changed, are sketched alone to find the persons, vehicles, phones and keys
-  they name; the partitions holding those are assembled with the new records, assessed, and
+  they name; the place directory takes the new records in; the partitions holding those are
+  assembled with the new records (their places read from the directory), assessed, and
   re-indexed.
+
+Both assemble with the place directory (:mod:`joinedup.assemble.directory`), which the
+rebuild writes from a places pass over every record and each drop updates, instead of a pass
+over every record naming a place for every batch or drop.
 
 What time alone changes (an assessment falling overdue, a missing episode's 72 hours
 passing with no new record) is found by the next :func:`rebuild` (the ``sweep`` job, daily by
@@ -35,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from joinedup.assemble import directory as places
 from joinedup.assemble.build import assemble, windowed
 from joinedup.assemble.partition import Partitions, partition
 from joinedup.safeguarding.run import AssessReport, assess
@@ -120,9 +126,12 @@ def rebuild(
     report.nodes = _nodes(parts, read)
     report.records, report.partitions = len(parts.of_record), len(set(parts.of_record.values()))
     report.seconds["partitions"] = round(time.perf_counter() - started, 2)
+    _say(progress, "building the place directory")
+    places.build(session)
+    report.seconds["directory"] = round(time.perf_counter() - started, 2)
     for n, batch in enumerate(parts.batches(batch_records), 1):
         _say(progress, f"assessing batch {n} ({len(batch):,} records)")
-        picture = assemble(session, until=as_of, record_ids=batch)
+        picture = assemble(session, until=as_of, record_ids=batch, directory=True)
         report.add(assess(session, assembly=picture, as_of=as_of))
         del picture
         gc.collect()
@@ -146,7 +155,7 @@ def assess_records(
 ) -> PartitionedReport:
     """Assemble and assess these records (whole partitions) and find their partitions."""
     started = time.perf_counter()
-    picture = assemble(session, record_ids=records)
+    picture = assemble(session, record_ids=records, directory=True)
     parts = partition(picture)
     report.records, report.partitions = len(records), len(set(parts.of_record.values()))
     report.seconds["assemble"] = round(time.perf_counter() - started, 2)
@@ -191,7 +200,14 @@ def reassess(
     touched_seconds = round(time.perf_counter() - started, 2)
     _say(progress, f"assessing {len(records):,} records")
     with opened() as session:
+        took = time.perf_counter()
+        if session.place_directory_size() == 0:  # a store from before the directory
+            places.build(session)
+        else:
+            places.refresh(session, new)
+        directory_seconds = round(time.perf_counter() - took, 2)
         assess_records(session, records, as_of=as_of, report=report)
+    report.seconds["directory"] = directory_seconds
     report.dropped = hit
     save_index(engine, report)
     report.seconds["touched"] = touched_seconds

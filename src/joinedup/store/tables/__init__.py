@@ -10,6 +10,7 @@ from joinedup.store.tables import (
     notices,
     panel,
     partitions,
+    places,
     pole,
     records,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "notices",
     "panel",
     "partitions",
+    "places",
     "pole",
     "records",
 ]
