@@ -23,6 +23,7 @@ from joinedup.store.checks import ActionChecks, Forbidden
 from joinedup.store.guarded import TypedTextAndFields
 from joinedup.store.hooks import SessionHooks
 from joinedup.store.kinds import Kind, kind_of
+from joinedup.store.linkage_keys import LinkageKeys
 from joinedup.store.scans import Scans
 from joinedup.store.scope import Reader, scope_clause
 from joinedup.store.sharing import NOTHING, Sharing, naming_agreements
@@ -39,7 +40,9 @@ class NotFound(JoinedupError, LookupError):
     """No such row, or none the actor may reach (the two are deliberately the same)."""
 
 
-class ActorSession(ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQueries, Scans):
+class ActorSession(
+    ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQueries, Scans, LinkageKeys
+):
     """Scoped, audited access for one actor and purpose inside one transaction."""
 
     def __init__(
