@@ -1,7 +1,7 @@
 """One drop's linkage on a kept store: its seconds by part, and how much of the borough it can
 touch.
 
-    python bench/drop_linkage.py BASE DROP WORK [--profile] [--reach]
+    python bench/drop_linkage.py BASE DROP WORK [--profile] [--reach] [--full N]
 
 ``BASE`` is a store as a first load left it (``bench/incremental.py --keep DIR`` keeps it in
 ``DIR/first-load``); it is copied to ``WORK/home``, the drop folder ``DROP`` (one date of
@@ -11,7 +11,9 @@ own timings. ``--profile`` prints the cumulative and own-time cProfile tables as
 ``--reach`` links nothing: it prints how many stored records share a blocking key with the
 drop's new person records, the records of their persons, and the records within one to four
 steps of those through persons, shared context (a token held by at most 50 persons) and the
-people around them.
+people around them. ``--full N`` first runs N full linkages of the stored records (no new
+record: the full path), timed, with what each kept of the drop index and the statistics (the
+first builds them on a store that has none; the later ones rewrite only changed rows).
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("work", type=Path)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--reach", action="store_true")
+    parser.add_argument("--full", type=int, default=0, help="full runs before the drop")
     args = parser.parse_args()
     home = args.work / "home"
     if home.exists():
@@ -94,6 +97,13 @@ def main() -> None:
     shutil.copytree(args.base, home)
     os.environ["JOINEDUP_DATABASE_URL"] = f"sqlite:///{home / 'store.db'}"
     os.environ["JOINEDUP_HOME"] = str(home)
+    from sqlalchemy import create_engine
+
+    from joinedup.store.migrate import upgrade
+
+    engine = create_engine(os.environ["JOINEDUP_DATABASE_URL"])
+    upgrade(engine)  # the kept store may predate the newest schema
+    engine.dispose()
 
     from joinedup.app.context import pipeline, session
     from joinedup.app.ingest import import_exports
@@ -101,6 +111,14 @@ def main() -> None:
     from joinedup.linkage.link import LinkConfig
 
     who = pipeline("data_ingest")
+    for _ in range(args.full):
+        started = time.perf_counter()
+        with session(who) as opened:
+            full = persist.run_linkage(opened, LinkConfig())
+        print(
+            f"full run_linkage {time.perf_counter() - started:.2f} s; load average "
+            f"{os.getloadavg()[0]:.2f}; link {full.timings}; index {getattr(full, 'index', {})}"
+        )
     started = time.perf_counter()
     import_exports(who, sorted(p.parent for p in args.drop.rglob(".done")), check_language=False)
     print(f"ingest {time.perf_counter() - started:.2f} s; load average {os.getloadavg()[0]:.2f}")
@@ -123,6 +141,7 @@ def main() -> None:
     print(f"records {outcome.records}, new {outcome.new_records}, changed {outcome.changed}")
     print("parts", {k: round(v, 2) for k, v in spent.items()})
     print("link", outcome.timings)
+    print("index", getattr(outcome, "index", {}))
     if args.profile:
         stats = pstats.Stats(profile)
         stats.sort_stats("cumulative").print_stats(40)

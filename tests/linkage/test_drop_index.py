@@ -29,7 +29,7 @@ def people() -> tuple[list[dict[str, Any]], dict[str, str], dict[str, str]]:
     return generate_people(200, seed=11, invented_names=40)
 
 
-def _index(store: Store) -> dict[str, set[str]]:
+def _index(store: Store) -> dict[str, set[tuple[str, str]]]:
     with store.door.session("joinedup-service", "linkage") as s:
         rows = s.index_rows()
     return {record: set(keys) for record, keys in rows.items()}
@@ -48,6 +48,7 @@ def test_a_full_run_keeps_the_index_and_statistics_hashed(
         body = json.dumps([r.body for r in s.list(LinkageStatistics)])
         keys = [row[2] for chunk in s.scan(LinkageKey, ["record_id", "key"]) for row in chunk]
     assert outcome.index["kept"] and outcome.index["added"] == len(keys) > len(records)
+    assert outcome.index["changed"] == len(records)
     assert outcome.index["statistics"]["kept"]
     assert stats is not None and other is None  # stale under another model
     assert stats["records"] == len(records) and stats["term_frequencies"]
@@ -70,7 +71,7 @@ def test_a_full_run_keeps_the_index_and_statistics_hashed(
     # a second full run changes no row of the index
     with store.door.session("joinedup-service", "linkage") as s:
         again = run_linkage(s, retrain=False)
-    assert again.index["added"] == 0 and again.index["deleted"] == 0
+    assert again.index["changed"] == 0 == again.index["added"] == again.index["deleted"]
     assert _index(store) == index
 
 

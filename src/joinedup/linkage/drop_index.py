@@ -6,15 +6,17 @@ later stages only reach further through persons, shared context and neighbours. 
 records without reading every one, each linkage run keeps, per stored person record, keyed
 hashes (HMAC-SHA256 with the key of ``keys/linkage-index.key``, cut to 96 bits) of:
 
-- each of its prediction blocking-key values (``b:<rule>`` + the value Splink blocks on: the
-  saved model's equality rules, :func:`joinedup.linkage.predict.equality_keys`);
-- each of its context tokens (``t:`` + a phone, vehicle or address token);
-- each neighbour's record id (``n:`` + the id: searching ``n:<id>`` finds the records that
-  appear with that record).
+- each of its prediction blocking-key values (kind ``b``: the rule and the value Splink
+  blocks on, the saved model's equality rules, :func:`joinedup.linkage.predict.equality_keys`);
+- each of its context tokens (kind ``t``: a phone, vehicle or address token);
+- each neighbour's record id (kind ``n``: searching the hash of a record's id finds the
+  records that appear with it);
+- one fingerprint of all of these (kind ``f``).
 
-The hashes are what ``linkage_key`` stores; a value is never stored, and without the key a
-hash cannot be tested against a guessed name or postcode. A full run rewrites the rows that
-changed (new rows in bulk, stale ones deleted by id); a drop adds its new records' rows.
+The hashes are what ``linkage_key`` stores, with their kind; a value is never stored, and
+without the key a hash cannot be tested against a guessed name or postcode. A full run reads
+the fingerprints and rewrites the rows of the records whose fingerprint changed (new rows in
+bulk, stale ones deleted by id); a drop adds its new records' rows.
 
 A full run also keeps the whole borough's statistics a drop would otherwise recompute from
 every record (``linkage_statistics``, :func:`borough_statistics`): Splink's term-frequency
@@ -48,16 +50,18 @@ __all__ = [
     "borough_statistics",
     "context_digests",
     "digest",
+    "fingerprint",
+    "hashed",
     "key_fingerprint",
     "model_fingerprint",
-    "record_digests",
+    "record_values",
 ]
 
 
 def digest(secret: bytes, kind: str, value: str) -> str:
-    """The keyed hash of one value of one kind (``b:<rule>``, ``t``, ``n``, ``tf:<column>``)."""
+    """The keyed hash of one value of one kind (``b``, ``t``, ``n``, ``f``, ``tf:<column>``)."""
     message = f"{kind}\x1f{value}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:DIGEST_HEX]
+    return hmac.digest(secret, message, "sha256").hex()[:DIGEST_HEX]
 
 
 def key_fingerprint(secret: bytes) -> str:
@@ -79,61 +83,84 @@ def _text(table: pa.Table, key: BlockingKey) -> pa.Table:
     return table.select(list(key)).cast(pa.schema([(c, pa.string()) for c in key]))
 
 
-def blocking_digests(prepared: pa.Table, model: Model, secret: bytes) -> dict[str, set[str]]:
-    """``record_id -> hashes of its blocking-key values`` (empty when a rule of the model is
-    not a plain equality: then a drop cannot be restricted by the index)."""
+Entry = tuple[str, str]  # (kind, value or hash): "b" blocking key, "t" token, "n" neighbour
+
+
+def _blocking_values(prepared: pa.Table, model: Model) -> dict[str, set[Entry]]:
+    """``record_id -> ("b", rule + value)`` of each prediction blocking key it has (none
+    when a rule of the model is not a plain equality)."""
     keys = equality_keys(model) or ()
     ids = prepared["record_id"].to_pylist()
-    out: dict[str, set[str]] = {record: set() for record in ids}
+    out: dict[str, set[Entry]] = {record: set() for record in ids}
     for key in keys:
         if not set(key) <= set(prepared.column_names):
             continue
-        kind = f"b:{_rule_name(key)}"
+        rule = _rule_name(key)
         values = key_array(_text(prepared, key), key).to_pylist()
-        cache: dict[str, str] = {}
         for record, value in zip(ids, values, strict=True):
-            if value is None:
-                continue
-            found = cache.get(value)
-            if found is None:
-                found = cache[value] = digest(secret, kind, value)
-            out[record].add(found)
+            if value is not None:
+                out[record].add(("b", f"{rule}\x1f{value}"))
     return out
 
 
-def context_digests(
-    context: RecordContext | None, secret: bytes, records: Iterable[str] | None = None
-) -> dict[str, set[str]]:
-    """``record_id -> hashes of its context tokens and of its neighbours' ids``."""
-    out: dict[str, set[str]] = {}
-    if context is None:
-        return out
-    wanted = None if records is None else set(records)
-    for record, tokens in context.tokens.items():
-        if wanted is None or record in wanted:
-            out.setdefault(record, set()).update(digest(secret, "t", t) for t in tokens)
-    for record, others in context.neighbours.items():
-        if wanted is None or record in wanted:
-            out.setdefault(record, set()).update(digest(secret, "n", o) for o in others)
-    return out
-
-
-def record_digests(
+def record_values(
     prepared: pa.Table,
     model: Model,
     context: RecordContext | None,
-    secret: bytes,
     records: Iterable[str] | None = None,
-) -> dict[str, set[str]]:
-    """Every hash the index keeps for each record of ``prepared`` (or of ``records``)."""
+) -> dict[str, set[Entry]]:
+    """The values the index keeps (hashed) for each record of ``prepared`` (or of
+    ``records``): blocking keys, context tokens, neighbours' ids. In memory only."""
     if records is not None:
         wanted = set(records)
-        mask = pa.array([r in wanted for r in prepared["record_id"].to_pylist()])
+        mask = pa.array([r in wanted for r in prepared["record_id"].to_pylist()], pa.bool_())
         prepared = prepared.filter(mask)
-    out = blocking_digests(prepared, model, secret)
-    for record, found in context_digests(context, secret, out).items():
-        out.setdefault(record, set()).update(found)
+    out = _blocking_values(prepared, model)
+    if context is not None:
+        for record, found in out.items():
+            found.update(("t", t) for t in context.tokens.get(record, ()))
+            found.update(("n", o) for o in context.neighbours.get(record, ()))
     return out
+
+
+def fingerprint(secret: bytes, values: Iterable[Entry]) -> str:
+    """One keyed hash of all of a record's values (a full run rewrites a record's rows only
+    when it changed)."""
+    return digest(secret, "f", "\x1e".join(sorted(f"{k}\x1d{v}" for k, v in values)))
+
+
+def hashed(
+    secret: bytes, values: Iterable[Entry], cache: dict[Entry, str] | None = None
+) -> set[Entry]:
+    """``(kind, hash)`` of each ``(kind, value)``."""
+    cache = {} if cache is None else cache
+    out: set[Entry] = set()
+    for entry in values:
+        found = cache.get(entry)
+        if found is None:
+            found = cache[entry] = digest(secret, *entry)
+        out.add((entry[0], found))
+    return out
+
+
+def blocking_digests(prepared: pa.Table, model: Model, secret: bytes) -> dict[str, set[str]]:
+    """``record_id -> hashes of its blocking-key values``: what a drop's new records look
+    up in the index."""
+    cache: dict[Entry, str] = {}
+    return {
+        record: {h for _k, h in hashed(secret, values, cache)}
+        for record, values in _blocking_values(prepared, model).items()
+    }
+
+
+def context_digests(context: RecordContext, secret: bytes, record: str) -> dict[str, set[str]]:
+    """A record's context as the index holds it: ``{"t": token hashes, "n": hashes of its
+    neighbours' ids, "self": the hash other records hold when it is their neighbour}``."""
+    return {
+        "t": {digest(secret, "t", t) for t in context.tokens.get(record, ())},
+        "n": {digest(secret, "n", o) for o in context.neighbours.get(record, ())},
+        "self": {digest(secret, "n", record)},
+    }
 
 
 def _term_counts(prepared: pa.Table, model: Model, secret: bytes) -> dict[str, Any]:

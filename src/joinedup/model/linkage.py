@@ -49,6 +49,9 @@ class LinkageKey(Owned):
     """
 
     record_id: Id
+    #: ``b`` a blocking-key value, ``t`` a context token, ``n`` a neighbour's id, ``f`` the
+    #: fingerprint of all of the record's values
+    kind: Literal["b", "t", "n", "f"]
     key: str = Field(min_length=8, max_length=32)
 
 

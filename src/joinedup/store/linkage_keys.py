@@ -69,16 +69,26 @@ class LinkageKeys(Logged):
                     out.setdefault(key, set()).add(record_id)
         return out
 
-    def index_rows(self, record_ids: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
-        """``record_id -> {key: row id}`` of the index rows in scope (every record's when
-        ``record_ids`` is None)."""
-        out: dict[str, dict[str, str]] = {}
+    def record_keys_of(self, record_ids: Iterable[str], kind: str) -> dict[str, set[str]]:
+        """``record_id -> its keys of one kind`` (``t``: the hashes of its context tokens)."""
+        rows = self.index_rows(record_ids, kind)
+        return {record: {key for _kind, key in found} for record, found in rows.items()}
+
+    def index_rows(
+        self, record_ids: Iterable[str] | None = None, kind: str | None = None
+    ) -> dict[str, dict[tuple[str, str], str]]:
+        """``record_id -> {(kind, key): row id}`` of the index rows in scope (every record's
+        when ``record_ids`` is None; of one ``kind`` only when given)."""
+        out: dict[str, dict[tuple[str, str], str]] = {}
         parts: Iterable[Any] = [None] if record_ids is None else _chunks(record_ids)
         for part in parts:
-            where = None if part is None else {"record_id": part}
-            for rows in self.scan(LinkageKey, ["record_id", "key"], where=where):
-                for row_id, record_id, key in rows:
-                    out.setdefault(record_id, {})[key] = row_id
+            where: dict[str, Any] = {} if part is None else {"record_id": part}
+            if kind is not None:
+                where["kind"] = kind
+            columns = ["record_id", "kind", "key"]
+            for rows in self.scan(LinkageKey, columns, where=where or None):
+                for row_id, record_id, found, key in rows:
+                    out.setdefault(record_id, {})[(found, key)] = row_id
         return out
 
     def drop_derived_rows(self, model: type[BaseModel], row_ids: Sequence[str]) -> None:

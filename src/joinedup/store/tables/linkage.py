@@ -34,6 +34,7 @@ class PersonLinkRow(Base, OwnedMixin):
 class LinkageKeyRow(Base, OwnedMixin):
     __tablename__ = "linkage_key"
     record_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(1), index=True)
     key: Mapped[str] = mapped_column(String(32), index=True)
 
 

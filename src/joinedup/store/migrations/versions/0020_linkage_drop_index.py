@@ -35,10 +35,11 @@ def upgrade() -> None:
     op.create_table(
         "linkage_key",
         sa.Column("record_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=1), nullable=False),
         sa.Column("key", sa.String(length=32), nullable=False),
         *_owned("linkage_key"),
     )
-    for column in ("agency_id", "record_id", "key"):
+    for column in ("agency_id", "record_id", "kind", "key"):
         op.create_index(op.f(f"ix_linkage_key_{column}"), "linkage_key", [column], unique=False)
     op.create_table(
         "linkage_statistics",
@@ -56,6 +57,6 @@ def downgrade() -> None:
     for column in ("agency_id", "run_id"):
         op.drop_index(op.f(f"ix_linkage_statistics_{column}"), table_name="linkage_statistics")
     op.drop_table("linkage_statistics")
-    for column in ("agency_id", "record_id", "key"):
+    for column in ("agency_id", "record_id", "kind", "key"):
         op.drop_index(op.f(f"ix_linkage_key_{column}"), table_name="linkage_key")
     op.drop_table("linkage_key")
