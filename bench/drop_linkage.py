@@ -11,7 +11,9 @@ own timings. ``--profile`` prints the cumulative and own-time cProfile tables as
 ``--reach`` links nothing: it prints how many stored records share a blocking key with the
 drop's new person records, the records of their persons, and the records within one to four
 steps of those through persons, shared context (a token held by at most 50 persons) and the
-people around them. ``--full N`` first runs N full linkages of the stored records (no new
+people around them; ``--reach-index`` walks the same steps on the drop index (after
+``--full 1``, which keeps it and the statistics) and times it against the read of every record.
+``--full N`` first runs N full linkages of the stored records (no new
 record: the full path), timed, with what each kept of the drop index and the statistics (the
 first builds them on a store that has none; the later ones rewrite only changed rows).
 """
@@ -82,6 +84,33 @@ def _reach(session: Any) -> None:
         print(f"  within {hop} steps: {len(reached)} persons, {count} records")
 
 
+def _reach_index(session: Any) -> None:
+    from joinedup.linkage import persist
+    from joinedup.linkage.drop_reach import drop_reach
+    from joinedup.linkage.drop_store import kept_statistics
+    from joinedup.linkage.prepare import prepare_records
+    from joinedup.linkage.sources import person_records_with_context
+
+    started = time.perf_counter()
+    records, context = person_records_with_context(session)
+    read = time.perf_counter() - started
+    previous = persist.load_person_ids(session)
+    last = persist.latest_run(session)
+    assert last is not None and last.model, "the store holds no linkage run"
+    statistics = kept_statistics(session, last.model)
+    assert statistics is not None, "no statistics kept: run with --full 1"
+    new = prepare_records([r for r in records if r["record_id"] not in previous])
+    for _ in range(3):
+        started = time.perf_counter()
+        reach = drop_reach(session, new, context, last.model, statistics)
+        walked = time.perf_counter() - started
+        print(
+            f"read every record {read:.2f} s; the walk on the index {walked:.2f} s: "
+            f"new {new.num_rows}, blocked {len(reach.blocked)}, records by step "
+            f"{reach.by_step} of {len(previous)}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", type=Path)
@@ -89,6 +118,7 @@ def main() -> None:
     parser.add_argument("work", type=Path)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--reach", action="store_true")
+    parser.add_argument("--reach-index", action="store_true")
     parser.add_argument("--full", type=int, default=0, help="full runs before the drop")
     args = parser.parse_args()
     home = args.work / "home"
@@ -125,6 +155,10 @@ def main() -> None:
     if args.reach:
         with session(who) as opened:
             _reach(opened)
+        return
+    if args.reach_index:
+        with session(who) as opened:
+            _reach_index(opened)
         return
     spent: dict[str, float] = {}
     _timed(sources, "person_records_with_context", spent)
