@@ -23,9 +23,10 @@ from joinedup.linkage.drop_index import (
     model_fingerprint,
     record_values,
 )
-from joinedup.model.base import new_id, utcnow
+from joinedup.model.base import utcnow
 from joinedup.model.linkage import LinkageKey, LinkageStatistics
 from joinedup.store.actor_session import ActorSession
+from joinedup.store.bulk import ColumnRows
 
 if TYPE_CHECKING:
     from joinedup.linkage.link import LinkRun
@@ -62,35 +63,33 @@ def keep_index(
         some = changed if len(changed) < FEW else None
         stored = session.index_rows(some)
     stale: list[str] = []
-    fresh: list[dict[str, Any]] = []
-    now = utcnow()
+    fresh: dict[str, list[str]] = {c: [] for c in ("id", "agency_id", "record_id", "kind", "key")}
     cache: dict[tuple[str, str], str] = {}
     for record in changed:
         want = hashed(secret, values[record], cache) | {("f", prints[record])}
         have = stored.get(record, {})
         stale.extend(row_id for entry, row_id in have.items() if entry not in want)
-        fresh.extend(
-            {
-                "id": new_id(),
-                "agency_id": agency_of[record],
-                "created_by": session.actor.user_id,
-                "created_at": now,
-                "record_id": record,
-                "kind": kind,
-                "key": key,
-            }
-            for kind, key in want - have.keys()
-        )
+        agency = agency_of[record]
+        for kind, key in want - have.keys():
+            # the row's id names its record, kind and hash (nothing the row does not hold)
+            fresh["id"].append(f"{record}:{kind}{key}")
+            fresh["agency_id"].append(agency)
+            fresh["record_id"].append(record)
+            fresh["kind"].append(kind)
+            fresh["key"].append(key)
     hashed_at = time.perf_counter()
     session.drop_derived_rows(LinkageKey, stale)
-    for start in range(0, len(fresh), CHUNK):
-        session.add_values(LinkageKey, fresh[start : start + CHUNK])
+    shared = {"created_by": session.actor.user_id, "created_at": utcnow()}
+    added = len(fresh["id"])
+    for start in range(0, added, CHUNK):
+        part = {c: column[start : start + CHUNK] for c, column in fresh.items()}
+        session.add_values(LinkageKey, ColumnRows(part, shared))
     done = time.perf_counter()
     return {
         "kept": True,
         "records": len(values),
         "changed": len(changed),
-        "added": len(fresh),
+        "added": added,
         "deleted": len(stale),
         "read_s": round(read - started, 2),
         "hash_s": round(hashed_at - read, 2),
