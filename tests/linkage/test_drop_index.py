@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from joinedup.access.keys import KeyMaterialError, load_linkage_key
 from joinedup.linkage.drop_index import blocking_digests, digest
-from joinedup.linkage.drop_store import kept_statistics
+from joinedup.linkage.drop_store import keep_index, kept_statistics
 from joinedup.linkage.persist import run_linkage
 from joinedup.linkage.predict import blocked_with
 from joinedup.linkage.prepare import prepare_records
@@ -127,3 +128,31 @@ def test_the_index_key_is_made_in_dev_mode_and_refused_missing_in_production(
     assert load_linkage_key(tmp_path, create=False, env={"JOINEDUP_LINKAGE_KEY": given}) == (
         bytes.fromhex(given)
     )
+
+
+def test_a_record_whose_values_changed_has_its_rows_rewritten(
+    store: Store, people: Any, model: dict[str, Any]
+) -> None:
+    records, _, _ = people
+    _store_records(store, records, _agencies(store))
+    _seed_model(store, model)
+    with store.door.session("joinedup-service", "linkage") as s:
+        run_linkage(s)
+    before = _index(store)
+    with store.door.session("joinedup-service", "linkage") as s:
+        rows = person_records(s)
+        agency_of = {r["record_id"]: r["agency_id"] for r in rows}
+        moved = next(r for r in rows if r.get("postcode") and r.get("date_of_birth"))
+        changed = [{**r, "postcode": "ZZ9 9ZZ"} if r is moved else r for r in rows]
+        run = SimpleNamespace(prepared=prepare_records(changed), model=model)
+        kept = keep_index(s, run, None, agency_of)  # type: ignore[arg-type]
+    after = _index(store)
+    assert kept["changed"] == 1 and kept["deleted"] > 0 and kept["added"] > 0
+    assert {r: k for r, k in after.items() if r != moved["record_id"]} == {
+        r: k for r, k in before.items() if r != moved["record_id"]
+    }
+    gone, new = (
+        before[moved["record_id"]] - after[moved["record_id"]],
+        after[moved["record_id"]] - before[moved["record_id"]],
+    )
+    assert {k for k, _ in gone} == {k for k, _ in new} == {"b", "f"}
