@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.predict import IDENTITY_COLUMNS, equality_keys, tf_columns
@@ -50,7 +51,7 @@ __all__ = [
     "borough_statistics",
     "context_digests",
     "digest",
-    "fingerprint",
+    "fingerprints",
     "hashed",
     "key_fingerprint",
     "model_fingerprint",
@@ -83,6 +84,15 @@ def _text(table: pa.Table, key: BlockingKey) -> pa.Table:
     return table.select(list(key)).cast(pa.schema([(c, pa.string()) for c in key]))
 
 
+def _only(prepared: pa.Table, records: Iterable[str] | None) -> pa.Table:
+    if records is None:
+        return prepared
+    wanted = set(records)
+    return prepared.filter(
+        pa.array([r in wanted for r in prepared["record_id"].to_pylist()], pa.bool_())
+    )
+
+
 Entry = tuple[str, str]  # (kind, value or hash): "b" blocking key, "t" token, "n" neighbour
 
 
@@ -111,11 +121,7 @@ def record_values(
 ) -> dict[str, set[Entry]]:
     """The values the index keeps (hashed) for each record of ``prepared`` (or of
     ``records``): blocking keys, context tokens, neighbours' ids. In memory only."""
-    if records is not None:
-        wanted = set(records)
-        mask = pa.array([r in wanted for r in prepared["record_id"].to_pylist()], pa.bool_())
-        prepared = prepared.filter(mask)
-    out = _blocking_values(prepared, model)
+    out = _blocking_values(_only(prepared, records), model)
     if context is not None:
         for record, found in out.items():
             found.update(("t", t) for t in context.tokens.get(record, ()))
@@ -123,10 +129,33 @@ def record_values(
     return out
 
 
-def fingerprint(secret: bytes, values: Iterable[Entry]) -> str:
-    """One keyed hash of all of a record's values (a full run rewrites a record's rows only
-    when it changed)."""
-    return digest(secret, "f", "\x1e".join(sorted(f"{k}\x1d{v}" for k, v in values)))
+def fingerprints(
+    secret: bytes,
+    prepared: pa.Table,
+    model: Model,
+    context: RecordContext | None,
+    records: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """``record_id -> one keyed hash of all the values the index keeps for it`` (its
+    blocking keys rule by rule, its tokens, its neighbours): a full run rewrites a record's
+    rows only when this changed. Joined in Arrow, without the per-value sets."""
+    prepared = _only(prepared, records)
+    keys = [k for k in equality_keys(model) or () if set(k) <= set(prepared.column_names)]
+    ids = prepared["record_id"].to_pylist()
+    header = "\x1e".join(_rule_name(k) for k in keys)
+    if keys:
+        parts = [pc.fill_null(key_array(_text(prepared, k), k), "\x00") for k in keys]
+        joined = pc.binary_join_element_wise(*parts, "\x1e").to_pylist()
+    else:
+        joined = [""] * len(ids)
+    tokens = context.tokens if context is not None else {}
+    around = context.neighbours if context is not None else {}
+    out: dict[str, str] = {}
+    for record, line in zip(ids, joined, strict=True):
+        text = f"{header}\x1d{line}\x1d" + "\x1e".join(sorted(tokens.get(record, ())))
+        text += "\x1d" + "\x1e".join(sorted(around.get(record, ())))
+        out[record] = digest(secret, "f", text)
+    return out
 
 
 def hashed(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from joinedup.linkage.context import RecordContext
 from joinedup.linkage.drop_index import (
     borough_statistics,
-    fingerprint,
+    fingerprints,
     hashed,
     key_fingerprint,
     model_fingerprint,
@@ -53,10 +53,10 @@ def keep_index(
         return {"kept": False}
     started = time.perf_counter()
     wanted = None if records is None else set(records)
-    values = record_values(run.prepared, run.model, context, wanted)
-    prints = {record: fingerprint(secret, found) for record, found in values.items()}
+    prints = fingerprints(secret, run.prepared, run.model, context, wanted)
     stored_prints = session.index_rows(wanted, "f") if wanted is None or wanted else {}
-    changed = [r for r in values if ("f", prints[r]) not in stored_prints.get(r, {})]
+    changed = [r for r in prints if ("f", prints[r]) not in stored_prints.get(r, {})]
+    values = record_values(run.prepared, run.model, context, changed)
     read = time.perf_counter()
     stored: dict[str, dict[tuple[str, str], str]] = {}
     if stored_prints and changed:  # a first build has nothing to compare with
@@ -87,7 +87,7 @@ def keep_index(
     done = time.perf_counter()
     return {
         "kept": True,
-        "records": len(values),
+        "records": len(prints),
         "changed": len(changed),
         "added": added,
         "deleted": len(stale),
