@@ -56,7 +56,10 @@ def installed_hooks(home: Path | None = None) -> SessionHooks:
     ring = Keyring(active="k1", keys={"k1": secrets.token_bytes(32)})
     if home is not None:
         write_private(field_keyring_path(home), ring.to_json())
-    return SessionHooks(check_text=check_entry, field_crypto=FieldCipher(ring))
+    index_key = secrets.token_bytes(32)
+    return SessionHooks(
+        check_text=check_entry, field_crypto=FieldCipher(ring), linkage_key=lambda: index_key
+    )
 
 
 REQUIRE_PG = os.environ.get("JOINEDUP_REQUIRE_POSTGRES") == "1"

@@ -93,6 +93,29 @@ def audit_key_path(home: Path) -> Path:
     return home / "keys" / "audit.key"
 
 
+def linkage_key_path(home: Path) -> Path:
+    """Where the drop index's HMAC key file lives (keyed hashes of linkage values)."""
+    return home / "keys" / "linkage-index.key"
+
+
+def load_linkage_key(home: Path, *, create: bool, env: dict[str, str] | None = None) -> bytes:
+    """The drop index's HMAC key from ``JOINEDUP_LINKAGE_KEY`` or its key file (created if
+    allowed: dev mode). Kept apart from the audit key: the index's hashes of names, dates of
+    birth and postcodes must not be recomputable by whoever holds only the audit key, and
+    replacing this key only costs the next full linkage run rebuilding the index."""
+    env = dict(os.environ if env is None else env)
+    if env.get("JOINEDUP_LINKAGE_KEY"):
+        return _parse_audit_key(env["JOINEDUP_LINKAGE_KEY"], where="JOINEDUP_LINKAGE_KEY")
+    path = linkage_key_path(home)
+    if not path.exists():
+        if not create:
+            raise KeyMaterialError(
+                f"linkage index key not found: set JOINEDUP_LINKAGE_KEY or create {path}"
+            )
+        _write_secret(path, secrets.token_hex(AUDIT_KEY_BYTES) + "\n")
+    return _parse_audit_key(_read_key_file(path, env), where=str(path))
+
+
 def field_keyring_path(home: Path) -> Path:
     """Where the field-encryption keyring lives."""
     return home / "keys" / "field-keys.json"

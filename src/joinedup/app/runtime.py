@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from joinedup.access.crypto import FieldCipher
-from joinedup.access.keys import load_audit_key, load_keyring
+from joinedup.access.keys import load_audit_key, load_keyring, load_linkage_key
 from joinedup.safeguarding.entry import check_entry
 from joinedup.settings import Settings
 from joinedup.store.door import Door
@@ -73,6 +73,11 @@ class Runtime:
         return FieldCipher(ring)
 
     @cached_property
+    def linkage_key(self) -> bytes:
+        """The drop index's HMAC key (created on first use in dev mode only)."""
+        return load_linkage_key(self.settings.home, create=self.settings.dev_mode)
+
+    @cached_property
     def door(self) -> Door:
         """The one door onto the store, with the check of typed text and the field cipher
         (the keyring is read when a session first encrypts or decrypts)."""
@@ -81,7 +86,11 @@ class Runtime:
             self.audit_key,
             self.settings.home / "checkpoints",
             sink=sink_from(self.settings.audit_syslog),
-            hooks=SessionHooks(check_text=check_entry, field_crypto=_Deferred(self)),
+            hooks=SessionHooks(
+                check_text=check_entry,
+                field_crypto=_Deferred(self),
+                linkage_key=lambda: self.linkage_key,
+            ),
         )
 
 

@@ -51,6 +51,8 @@ class LinkOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     #: pairs the collective stage linked, its rounds and relational levels
     collective: dict[str, Any] = field(default_factory=dict)
+    #: what the run kept of the drop index and the statistics (:mod:`.drop_store`)
+    index: dict[str, Any] = field(default_factory=dict)
     #: stored records whose person changed (a merge or a split; not new records): what an
     #: incremental re-assessment must take again (not in :meth:`as_dict`)
     moved: set[str] = field(default_factory=set, repr=False)
@@ -167,6 +169,11 @@ def run_linkage(
     moved: set[str] = set()
     changed = _store_memberships(session, run, existing, agency_of, run_id, moved)
     queued = _store_review_queue(session, run, agency_of, run_id)
+    index = (
+        _keep_index(session, run, context, agency_of, previous, run_id, progress)
+        if config.keep_drop_index
+        else {}
+    )
     outcome = LinkOutcome(
         run_id=run_id,
         backend=config.backend,
@@ -178,6 +185,7 @@ def run_linkage(
         review_items=queued,
         decisions_honoured=len(decisions),
         timings={k: round(v, 2) for k, v in run.timings.items()},
+        index=index,
         collective=run.collective,
         moved=moved,
     )
@@ -197,6 +205,29 @@ def run_linkage(
         )
     )
     return outcome
+
+
+def _keep_index(
+    session: ActorSession,
+    run: LinkRun,
+    context: RecordContext,
+    agency_of: Mapping[str, str],
+    previous: Mapping[str, str],
+    run_id: str,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """The drop index for the records the run read (a drop: its new records only) and,
+    after a full run, the borough's statistics (:mod:`joinedup.linkage.drop_store`)."""
+    from joinedup.linkage.drop_store import keep_index, keep_statistics
+
+    if progress:
+        progress("keeping the drop index")
+    if run.incremental:
+        fresh = [r for r in run.person_ids if r not in previous]
+        return keep_index(session, run, context, agency_of, fresh)
+    kept = keep_index(session, run, context, agency_of)
+    kept["statistics"] = keep_statistics(session, run, context, run_id)
+    return kept
 
 
 def _store_memberships(

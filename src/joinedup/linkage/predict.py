@@ -24,7 +24,8 @@ from joinedup.linkage.train import Model, make_linker
 PAIR_COLUMNS: tuple[str, ...] = ("record_id_l", "record_id_r", "match_weight", "match_probability")
 
 
-def _tf_columns(model: Model) -> list[str]:
+def tf_columns(model: Model) -> list[str]:
+    """The columns the model adjusts by term frequency (its levels' ``tf_adjustment_column``)."""
     columns: list[str] = []
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
@@ -85,7 +86,7 @@ def register_term_frequencies(
     linker: Any, backend: LinkageBackend, db_api: Any, tables: Sequence[pa.Table], model: Model
 ) -> None:
     """Give the linker term frequencies over distinct identities (see the module docstring)."""
-    columns = _tf_columns(model)
+    columns = tf_columns(model)
     if not columns:
         return
     for column, table in term_frequencies(tables, columns).items():

@@ -40,6 +40,29 @@ class PersonLink(Owned):
     run_id: Id
 
 
+class LinkageKey(Owned):
+    """One keyed hash a stored person record holds (the drop index, issue 19).
+
+    ``key`` is an HMAC (:mod:`joinedup.linkage.drop_index`) of a blocking-key value, a
+    context token or a neighbour's record id, never the value itself: a drop finds the
+    stored records it can touch by the hashes of its own records' values.
+    """
+
+    record_id: Id
+    #: ``b`` a blocking-key value, ``t`` a context token, ``n`` a neighbour's id, ``f`` the
+    #: fingerprint of all of the record's values
+    kind: Literal["b", "t", "n", "f"]
+    key: str = Field(min_length=8, max_length=32)
+
+
+class LinkageStatistics(Owned):
+    """The whole borough's statistics a full run leaves for the drops after it: term
+    frequency counts and context-token counts keyed by HMAC, never by value."""
+
+    run_id: Id
+    body: JsonDict = Field(default_factory=dict)
+
+
 class MatchReview(Owned):
     """A pair of records in the uncertain band, waiting for (or carrying) a person's decision.
 

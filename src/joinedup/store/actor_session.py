@@ -23,6 +23,7 @@ from joinedup.store.checks import ActionChecks, Forbidden
 from joinedup.store.guarded import TypedTextAndFields
 from joinedup.store.hooks import SessionHooks
 from joinedup.store.kinds import Kind, kind_of
+from joinedup.store.linkage_keys import LinkageKeys
 from joinedup.store.places import PlaceDirectory
 from joinedup.store.scans import Scans
 from joinedup.store.scope import Reader, scope_clause
@@ -41,7 +42,13 @@ class NotFound(JoinedupError, LookupError):
 
 
 class ActorSession(
-    ActionChecks, StaffDirectory, TypedTextAndFields, AuditorQueries, Scans, PlaceDirectory
+    ActionChecks,
+    StaffDirectory,
+    TypedTextAndFields,
+    AuditorQueries,
+    Scans,
+    PlaceDirectory,
+    LinkageKeys,
 ):
     """Scoped, audited access for one actor and purpose inside one transaction."""
 

@@ -12,6 +12,8 @@ keyring, so it declares the two services it needs as protocols and the compositi
   (:attr:`Kind.encrypted_columns`), so sessions hand out plain text to those who may read it
   (:class:`joinedup.access.crypto.FieldCipher`).
 
+- ``linkage_key`` gives the HMAC key of the drop index (:mod:`joinedup.linkage.drop_index`).
+
 Without hooks (unit tests of the store) typed text and encrypted columns are refused.
 """
 
@@ -82,6 +84,9 @@ class SessionHooks:
 
     check_text: TextCheck | None = None
     field_crypto: FieldCrypto | None = None
+    #: the drop index's HMAC key (:mod:`joinedup.linkage.drop_index`), read on first use;
+    #: without it linkage keeps no index and every drop takes the full path
+    linkage_key: Callable[[], bytes] | None = None
 
 
 @dataclass(frozen=True)

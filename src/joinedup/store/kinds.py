@@ -150,6 +150,8 @@ _ALL = (
     ),
     Kind("linkage_run", linkage.LinkageRun, t_linkage.LinkageRunRow, "case"),
     Kind("person_link", linkage.PersonLink, t_linkage.PersonLinkRow, "case", subject="person_id"),
+    Kind("linkage_key", linkage.LinkageKey, t_linkage.LinkageKeyRow, "case"),
+    Kind("linkage_statistics", linkage.LinkageStatistics, t_linkage.LinkageStatisticsRow, "case"),
     Kind(
         "match_review",
         linkage.MatchReview,

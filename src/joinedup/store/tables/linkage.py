@@ -31,6 +31,19 @@ class PersonLinkRow(Base, OwnedMixin):
     run_id: Mapped[str] = mapped_column(ID)
 
 
+class LinkageKeyRow(Base, OwnedMixin):
+    __tablename__ = "linkage_key"
+    record_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(1), index=True)
+    key: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class LinkageStatisticsRow(Base, OwnedMixin):
+    __tablename__ = "linkage_statistics"
+    run_id: Mapped[str] = mapped_column(ID, index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class MatchReviewRow(Base, OwnedMixin):
     __tablename__ = "match_review"
     __table_args__ = (UniqueConstraint("record_a", "record_b"),)
