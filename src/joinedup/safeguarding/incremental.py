@@ -16,9 +16,10 @@ session has committed.
   person linkage changed, are sketched alone to find the persons, vehicles, phones and keys
   they name; the place directory takes the new records in; the partitions holding those are
   assembled with the new records (their places read from the directory), assessed, and
-  re-indexed. Touched partitions of more than :data:`NARROW_ABOVE` records (the offender
+  re-indexed. With ``narrow_above``, touched partitions of more records (the offender
   network's) are narrowed: only the subjects the new records can change are assessed, from
-  the records their rules read (:mod:`joinedup.safeguarding.reach`).
+  the records their rules read (:mod:`joinedup.safeguarding.reach`); off by default (it does
+  not pay at scale 1: :data:`NARROW_ABOVE`).
 
 Both assemble with the place directory (:mod:`joinedup.assemble.directory`), which the
 rebuild writes from a places pass over every record and each drop updates, instead of a pass
@@ -54,8 +55,11 @@ Progress = Callable[[str], None]
 Opener = Callable[[], AbstractContextManager[ActorSession]]
 BATCH_RECORDS = 60_000
 #: partitions a drop touched holding more records than this are narrowed to the subjects the
-#: drop can change (:mod:`joinedup.safeguarding.reach`); fewer are assessed whole
-NARROW_ABOVE = 5_000
+#: drop can change (:mod:`joinedup.safeguarding.reach`); None: never. Off: at scale 1 a
+#: weekly drop's subjects within reach are 1,205 of the offender network's, their records
+#: 33,318 of its 38,425, and the sketch that finds them costs more than it saves
+#: (bench/README.md, *A drop into the offender network*)
+NARROW_ABOVE: int | None = None
 
 __all__ = ["PartitionedReport", "reassess", "rebuild", "save_index"]
 
@@ -208,7 +212,7 @@ def reassess(
     changed: Collection[str] = (),
     as_of: date | None = None,
     progress: Progress | None = None,
-    narrow_above: int = NARROW_ABOVE,
+    narrow_above: int | None = NARROW_ABOVE,
 ) -> PartitionedReport:
     """Re-assess only the partitions touched by records no partition holds yet and by
     ``changed`` records (their person linkage changed), then store the index; a full
@@ -217,10 +221,10 @@ def reassess(
     ``opened()`` opens a session of the pipeline account; the index is read and written
     between sessions (SQLite has one writer).
 
-    Touched partitions holding more than ``narrow_above`` records are narrowed to the subjects
-    the new records can change, unless records changed person or a new record is a new
-    version of a stored one (what the earlier version named is not in the sketch); then they
-    are assessed whole."""
+    Touched partitions holding more than ``narrow_above`` records (None: never) are narrowed
+    to the subjects the new records can change, unless records changed person or a new
+    record is a new version of a stored one (what the earlier version named is not in the
+    sketch); then they are assessed whole."""
     as_of = as_of or date.today()
     started = time.perf_counter()
     if index.index_size(engine) == 0:
@@ -239,7 +243,9 @@ def reassess(
         nodes = named_nodes(session, {*new, *changed})
     hit = index.partitions_of(engine, nodes)
     records = index.records_in(engine, hit) | set(new) | set(changed)
-    if len(records) <= narrow_above:
+    if narrow_above is None:
+        report.whole_because = "not narrowed"
+    elif len(records) <= narrow_above:
         report.whole_because = "small"
     elif changed:
         report.whole_because = "linkage changed"
