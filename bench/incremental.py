@@ -106,6 +106,9 @@ def run(root: Path, scale: float, seed: int, n_drops: int, after: bool = True) -
             "drops_job_seconds": line["seconds"],
             "assessment": line.get("assessment"),
             "records_assessed": line.get("records_assessed"),
+            "narrowed_to": line.get("assessed_records"),
+            "subjects": line.get("subjects"),
+            "whole_because": line.get("whole_because"),
             "assess_seconds": line.get("assess_seconds", {}),
             "stage_seconds": line.get("stage_seconds", {}),
             "peak_mb": peak,
@@ -159,6 +162,8 @@ def main() -> None:
         print(
             f"  {d['date']}: {d['rows']:6} rows  drops job {d['drops_job_seconds']:7} s  "
             f"{d['assessment']} over {d['records_assessed']} records  "
+            f"(narrowed to {d['narrowed_to']}, {d['subjects']} subjects; "
+            f"whole: {d['whole_because'] or '-'})  "
             f"assess {d['assess_seconds'].get('total')} s  peak {d['peak_mb']} MB  "
             f"stages {d['stage_seconds']}"
         )

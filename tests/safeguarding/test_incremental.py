@@ -104,3 +104,24 @@ def test_the_full_rebuild_in_small_batches_holds_what_one_assessment_holds(
     assert index.unindexed_records(store.engine) == []
     assert report.batches > 3 and report.flags_created > 0
     _full_agrees(store)
+
+
+@pytest.mark.sqlite_only("timed on SQLite; the index is plain SQL on both")
+def test_a_drop_into_a_large_partition_assesses_only_what_it_can_change(
+    store: Store, borough: Path
+) -> None:
+    """Narrowed to the subjects within reach of the new records (every partition counts as
+    large here), the drops hold the flags a full assessment holds. In this tiny borough the
+    records their rules read are their whole partitions (``test_reach.py`` shows a chain
+    where they are fewer; bench/README.md the offender network at scale 1)."""
+    narrowed = []
+    for folder in _drop_dates(borough)[:6]:
+        changed = _take(store, folder)
+        report = reassess(
+            _opener(store), store.engine, changed=changed, as_of=AS_OF, narrow_above=0
+        )
+        assert index.unindexed_records(store.engine) == []
+        if report.mode == "incremental" and not report.whole_because:
+            narrowed.append(report)
+    assert narrowed and all(0 < r.assessed_records <= r.records for r in narrowed)
+    _full_agrees(store)

@@ -53,7 +53,7 @@ def safe_detail(detail: dict[str, Any]) -> dict[str, Any]:
             out[key] = [str(v) for v in value]
         elif key in ("assess_seconds", "stage_seconds") and isinstance(value, dict):
             out[key] = {k: v for k, v in value.items() if isinstance(v, _COUNTS)}
-        elif key == "assessment" and isinstance(value, str):
+        elif key in ("assessment", "whole_because") and isinstance(value, str):
             out[key] = value
         elif isinstance(value, list):
             out[key] = len(value)  # e.g. unreadable files: how many, not which rows

@@ -16,7 +16,10 @@ session has committed.
   person linkage changed, are sketched alone to find the persons, vehicles, phones and keys
   they name; the place directory takes the new records in; the partitions holding those are
   assembled with the new records (their places read from the directory), assessed, and
-  re-indexed.
+  re-indexed. With ``narrow_above``, touched partitions of more records (the offender
+  network's) are narrowed: only the subjects the new records can change are assessed, from
+  the records their rules read (:mod:`joinedup.safeguarding.reach`); off by default (it does
+  not pay at scale 1: :data:`NARROW_ABOVE`).
 
 Both assemble with the place directory (:mod:`joinedup.assemble.directory`), which the
 rebuild writes from a places pass over every record and each drop updates, instead of a pass
@@ -43,6 +46,7 @@ from sqlalchemy import Engine
 from joinedup.assemble import directory as places
 from joinedup.assemble.build import assemble, windowed
 from joinedup.assemble.partition import Partitions, partition
+from joinedup.safeguarding.reach import reach
 from joinedup.safeguarding.run import AssessReport, assess
 from joinedup.store import partitions as index
 from joinedup.store.actor_session import ActorSession
@@ -50,6 +54,12 @@ from joinedup.store.actor_session import ActorSession
 Progress = Callable[[str], None]
 Opener = Callable[[], AbstractContextManager[ActorSession]]
 BATCH_RECORDS = 60_000
+#: partitions a drop touched holding more records than this are narrowed to the subjects the
+#: drop can change (:mod:`joinedup.safeguarding.reach`); None: never. Off: at scale 1 a
+#: weekly drop's subjects within reach are 1,205 of the offender network's, their records
+#: 33,318 of its 38,425, and the sketch that finds them costs more than it saves
+#: (bench/README.md, *A drop into the offender network*)
+NARROW_ABOVE: int | None = None
 
 __all__ = ["PartitionedReport", "reassess", "rebuild", "save_index"]
 
@@ -62,6 +72,10 @@ class PartitionedReport:
     as_of: date
     records: int = 0
     new_records: int = 0
+    #: records and subjects assessed when narrowed (0: whole partitions), and why not
+    assessed_records: int = 0
+    subjects: int = 0
+    whole_because: str = ""
     partitions: int = 0
     batches: int = 0
     children_with_concern: int = 0
@@ -87,6 +101,9 @@ class PartitionedReport:
             "as_of": self.as_of.isoformat(),
             "records": self.records,
             "new_records": self.new_records,
+            "assessed_records": self.assessed_records,
+            "subjects": self.subjects,
+            "whole_because": self.whole_because,
             "partitions": self.partitions,
             "batches": self.batches,
             "children_with_concern": self.children_with_concern,
@@ -151,15 +168,38 @@ def named_nodes(session: ActorSession, record_ids: Collection[str]) -> set[str]:
 
 
 def assess_records(
-    session: ActorSession, records: Collection[str], *, as_of: date, report: PartitionedReport
+    session: ActorSession,
+    records: Collection[str],
+    *,
+    as_of: date,
+    report: PartitionedReport,
+    narrow: Collection[str] | None = None,
 ) -> PartitionedReport:
-    """Assemble and assess these records (whole partitions) and find their partitions."""
+    """Assemble and assess these records (whole partitions) and find their partitions.
+
+    ``narrow``: the records a drop brought; when given, the partitions are sketched (no free
+    text) and only the subjects within :data:`~joinedup.safeguarding.reach.STEPS` of what
+    those records name are assessed, from the records their rules read
+    (:meth:`~joinedup.safeguarding.reach.Reach.closure`); the index still gets the whole
+    partitions."""
     started = time.perf_counter()
-    picture = assemble(session, record_ids=records, directory=True)
-    parts = partition(picture)
+    subjects: set[str] | None = None
+    chosen: Collection[str] = records
+    if narrow is not None:
+        sketch = assemble(session, record_ids=records, decrypt_text=False, directory=True)
+        parts = partition(sketch)
+        seen = reach(sketch)
+        del sketch
+        subjects = seen.near(narrow)
+        chosen = seen.closure(subjects) | set(narrow)
+        report.assessed_records, report.subjects = len(chosen), len(subjects)
+        report.seconds["sketch"] = round(time.perf_counter() - started, 2)
+    picture = assemble(session, record_ids=chosen, directory=True)
+    if narrow is None:
+        parts = partition(picture)
     report.records, report.partitions = len(records), len(set(parts.of_record.values()))
     report.seconds["assemble"] = round(time.perf_counter() - started, 2)
-    report.add(assess(session, assembly=windowed(picture, as_of), as_of=as_of))
+    report.add(assess(session, assembly=windowed(picture, as_of), as_of=as_of, subjects=subjects))
     report.seconds["assess"] = round(time.perf_counter() - started - report.seconds["assemble"], 2)
     report.nodes = _nodes(parts, records)
     return report
@@ -172,13 +212,19 @@ def reassess(
     changed: Collection[str] = (),
     as_of: date | None = None,
     progress: Progress | None = None,
+    narrow_above: int | None = NARROW_ABOVE,
 ) -> PartitionedReport:
     """Re-assess only the partitions touched by records no partition holds yet and by
     ``changed`` records (their person linkage changed), then store the index; a full
     :func:`rebuild` when the index was never built.
 
     ``opened()`` opens a session of the pipeline account; the index is read and written
-    between sessions (SQLite has one writer)."""
+    between sessions (SQLite has one writer).
+
+    Touched partitions holding more than ``narrow_above`` records (None: never) are narrowed
+    to the subjects the new records can change, unless records changed person or a new
+    record is a new version of a stored one (what the earlier version named is not in the
+    sketch); then they are assessed whole."""
     as_of = as_of or date.today()
     started = time.perf_counter()
     if index.index_size(engine) == 0:
@@ -197,6 +243,14 @@ def reassess(
         nodes = named_nodes(session, {*new, *changed})
     hit = index.partitions_of(engine, nodes)
     records = index.records_in(engine, hit) | set(new) | set(changed)
+    if narrow_above is None:
+        report.whole_because = "not narrowed"
+    elif len(records) <= narrow_above:
+        report.whole_because = "small"
+    elif changed:
+        report.whole_because = "linkage changed"
+    elif index.with_earlier_versions(engine, new):
+        report.whole_because = "a new version of a record"
     touched_seconds = round(time.perf_counter() - started, 2)
     _say(progress, f"assessing {len(records):,} records")
     with opened() as session:
@@ -206,7 +260,8 @@ def reassess(
         else:
             places.refresh(session, new)
         directory_seconds = round(time.perf_counter() - took, 2)
-        assess_records(session, records, as_of=as_of, report=report)
+        narrow = None if report.whole_because else set(new)
+        assess_records(session, records, as_of=as_of, report=report, narrow=narrow)
     report.seconds["directory"] = directory_seconds
     report.dropped = hit
     save_index(engine, report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -60,6 +60,7 @@ def assess(
     rules: RuleSet | None = None,
     as_of: date | None = None,
     progress: Progress | None = None,
+    subjects: Collection[str] | None = None,
 ) -> AssessReport:
     """Run the pre-fill and every rule over what ``session`` may see; hold the flags.
 
@@ -68,6 +69,10 @@ def assess(
 
     Flags are held for their owner agencies, so the acting account must be able to write
     case data for every agency (the pipeline service account).
+
+    ``subjects``: hold only the findings about these subjects (a drop's re-assessment of the
+    part of a partition it can change, :mod:`joinedup.safeguarding.reach`: the picture is
+    complete for them only); None holds every finding.
     """
     session.require("flags.run_rules")
     tool, rules = tool or default_tool(), rules or default_rules()
@@ -87,11 +92,11 @@ def assess(
     results = run_rules(ctx, rules)
     seconds["rules"] = _lap(started, seconds)
     _say(progress, "holding the flags")
-    flags = sync(
-        session,
-        raised(results, Owners.of(session), ctx),
-        rule_ids=[r.id for r in rules.rules],
-    )
+    found = raised(results, Owners.of(session), ctx)
+    if subjects is not None:
+        wanted = set(subjects)
+        found = [r for r in found if r.subject_id in wanted]
+    flags = sync(session, found, rule_ids=[r.id for r in rules.rules])
     seconds["flags"] = _lap(started, seconds)
     categories = Counter(p.graded.category for p in ctx.prefills.values() if p.graded)
     return AssessReport(

@@ -79,6 +79,34 @@ def unindexed_records(engine: Engine) -> list[str]:
         return sorted(r[0] for r in rows)
 
 
+def with_earlier_versions(engine: Engine, record_ids: Iterable[str]) -> set[str]:
+    """Those of these records that another stored record shares a key with (agency, record
+    type, agency key): new versions of a record, whose earlier version's content is gone."""
+    wanted = set(record_ids)
+    keys: dict[tuple[str, str, str], str] = {}
+    row = SourceRecordRow
+    with engine.connect() as conn:
+        for chunk in _chunks(wanted):
+            found = conn.execute(
+                select(row.id, row.agency_id, row.record_type, row.agency_key).where(
+                    row.id.in_(chunk)
+                )
+            )
+            keys.update(((a, t, k), i) for i, a, t, k in found)
+        out: set[str] = set()
+        for chunk in _chunks(sorted({k for _a, _t, k in keys})):
+            found = conn.execute(
+                select(row.id, row.agency_id, row.record_type, row.agency_key).where(
+                    row.agency_key.in_(chunk)
+                )
+            )
+            for i, a, t, k in found:
+                mine = keys.get((a, t, k))
+                if mine is not None and i != mine and i not in wanted:
+                    out.add(mine)
+    return out
+
+
 def index_size(engine: Engine) -> int:
     """Nodes in the index (0: never built)."""
     with engine.connect() as conn:
