@@ -179,12 +179,17 @@ def test_the_directory_kept_from_drops_equals_one_built_from_scratch(
         assert directory.build(s) > 0
     seen = _ids(store)
     added_to = 0
-    for folder in dates[1:5]:
+    for n, folder in enumerate(dates[1:], 1):
         _take(store, folder)
         now = _ids(store)
         added_to += _refresh(store, now - seen)["added_to"]
         seen = now
         assert _dump(store) == _rebuilt(store), folder.name
+        # four drops, and more until one took the quick path: whether a place may take a
+        # citation without voting again depends on the records' random ids (a citation
+        # ordered before the place's first record may not), so four drops seldom miss it
+        if n >= 4 and added_to > 0:
+            break
     assert added_to > 0  # places added to without voting them again (schools)
     # a later version of a police location (a place-only record) and its directory entry
     new_id_, old_id = _new_version(store, "locations", _street)
