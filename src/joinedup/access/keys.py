@@ -103,17 +103,13 @@ def load_linkage_key(home: Path, *, create: bool, env: dict[str, str] | None = N
     allowed: dev mode). Kept apart from the audit key: the index's hashes of names, dates of
     birth and postcodes must not be recomputable by whoever holds only the audit key, and
     replacing this key only costs the next full linkage run rebuilding the index."""
-    env = dict(os.environ if env is None else env)
-    if env.get("JOINEDUP_LINKAGE_KEY"):
-        return _parse_audit_key(env["JOINEDUP_LINKAGE_KEY"], where="JOINEDUP_LINKAGE_KEY")
-    path = linkage_key_path(home)
-    if not path.exists():
-        if not create:
-            raise KeyMaterialError(
-                f"linkage index key not found: set JOINEDUP_LINKAGE_KEY or create {path}"
-            )
-        _write_secret(path, secrets.token_hex(AUDIT_KEY_BYTES) + "\n")
-    return _parse_audit_key(_read_key_file(path, env), where=str(path))
+    return _hmac_key(
+        linkage_key_path(home),
+        "JOINEDUP_LINKAGE_KEY",
+        "linkage index key not found: set JOINEDUP_LINKAGE_KEY or create {path}",
+        create=create,
+        env=env,
+    )
 
 
 def field_keyring_path(home: Path) -> Path:
@@ -123,16 +119,27 @@ def field_keyring_path(home: Path) -> Path:
 
 def load_audit_key(home: Path, *, create: bool, env: dict[str, str] | None = None) -> bytes:
     """The audit HMAC key from ``JOINEDUP_AUDIT_KEY`` or the key file (created if allowed)."""
+    return _hmac_key(
+        audit_key_path(home),
+        "JOINEDUP_AUDIT_KEY",
+        "audit key not found: set JOINEDUP_AUDIT_KEY or create {path} "
+        "(joinedup init does so in dev mode)",
+        create=create,
+        env=env,
+    )
+
+
+def _hmac_key(
+    path: Path, variable: str, missing: str, *, create: bool, env: dict[str, str] | None
+) -> bytes:
+    """An HMAC key from the environment variable, else its key file (created if allowed:
+    dev mode; ``missing`` with ``{path}`` is the error when it is not)."""
     env = dict(os.environ if env is None else env)
-    if env.get("JOINEDUP_AUDIT_KEY"):
-        return _parse_audit_key(env["JOINEDUP_AUDIT_KEY"], where="JOINEDUP_AUDIT_KEY")
-    path = audit_key_path(home)
+    if env.get(variable):
+        return _parse_audit_key(env[variable], where=variable)
     if not path.exists():
         if not create:
-            raise KeyMaterialError(
-                f"audit key not found: set JOINEDUP_AUDIT_KEY or create {path} "
-                "(joinedup init does so in dev mode)"
-            )
+            raise KeyMaterialError(missing.format(path=path))
         _write_secret(path, secrets.token_hex(AUDIT_KEY_BYTES) + "\n")
     return _parse_audit_key(_read_key_file(path, env), where=str(path))
 
