@@ -20,7 +20,7 @@ from joinedup.linkage.prepare import prepare_records
 from joinedup.linkage.sources import person_records
 from joinedup.model.linkage import LinkageKey, LinkageStatistics, PersonLink
 from tests.conftest import Store
-from tests.linkage.test_persist import _agencies, _seed_model, _store_records
+from tests.linkage.test_persist import _agencies, _seed_model, _store_records, health_held_back
 
 INDEXED = LinkConfig(keep_drop_index=True)  # the index is kept only when asked
 
@@ -83,11 +83,7 @@ def test_the_index_finds_what_a_drop_blocks_with_and_a_drop_adds_its_rows(
     store: Store, people: Any, model: dict[str, Any]
 ) -> None:
     records, _, _ = people
-    agencies = _agencies(store)
-    early = [r for r in records if r["agency"] != "health"]
-    late = [r for r in records if r["agency"] == "health"]
-    _store_records(store, early, agencies)
-    _seed_model(store, model)
+    late, agencies = health_held_back(store, records, model)
     with store.door.session("joinedup-service", "linkage") as s:
         run_linkage(s, INDEXED)
     before = _index(store)

@@ -24,7 +24,7 @@ from joinedup.settings import SERVICE_ACCOUNT
 from joinedup.simulate import simulate
 from joinedup.simulate.drops import write_drops
 from tests.conftest import Store
-from tests.linkage.test_persist import _agencies, _seed_model, _store_records
+from tests.linkage.test_persist import _store_records, health_held_back
 
 INDEXED = LinkConfig(keep_drop_index=True)  # the index is kept only when asked
 
@@ -107,11 +107,7 @@ def test_the_walk_on_the_index_finds_the_blocked_records_and_their_persons(
     store: Store, people: Any, model: dict[str, Any]
 ) -> None:
     records, _, _ = people
-    agencies = _agencies(store)
-    early = [r for r in records if r["agency"] != "health"]
-    late = [r for r in records if r["agency"] == "health"]
-    _store_records(store, early, agencies)
-    _seed_model(store, model)
+    late, agencies = health_held_back(store, records, model)
     with store.door.session("joinedup-service", "linkage") as s:
         run_linkage(s, INDEXED)
     _store_records(store, late, agencies)

@@ -75,6 +75,17 @@ def _seed_model(store: Store, model: dict[str, Any]) -> None:
         )
 
 
+def health_held_back(
+    store: Store, records: list[dict[str, Any]], model: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Store every agency's records but health's, with the model seeded: health's records
+    (returned, with the agencies) are the next batch, a drop."""
+    agencies = _agencies(store)
+    _store_records(store, [r for r in records if r["agency"] != "health"], agencies)
+    _seed_model(store, model)
+    return [r for r in records if r["agency"] == "health"], agencies
+
+
 def _truth_dir(
     tmp_path: Path, truth: dict[str, str], records: list[dict[str, Any]], origin: dict[str, str]
 ) -> Path:
@@ -127,11 +138,7 @@ def test_a_new_batch_is_linked_incrementally_and_keeps_ids(
     store: Store, people: Any, model: dict[str, Any]
 ) -> None:
     records, truth, _ = people
-    agencies = _agencies(store)
-    early = [r for r in records if r["agency"] != "health"]
-    late = [r for r in records if r["agency"] == "health"]
-    _store_records(store, early, agencies)
-    _seed_model(store, model)
+    late, agencies = health_held_back(store, records, model)
     with store.door.session("joinedup-service", "linkage") as s:
         run_linkage(s)
         before = load_person_ids(s)
